@@ -1,0 +1,113 @@
+//! Excitement, capability and the terms of a user's choice.
+//!
+//! A user with risk-to-value ratio `x` gets net utility `v (A_j − x B_j)` from offering `j`, with
+//! `A_j = c_j(t) E(t) (1 − tax s_j)` (value, taxed by security) and
+//! `B_j = (1 − s_j)(r0 + F(t))(1 + advocacy)` (perceived risk). The user adopts the offering of
+//! highest utility if it is positive, and an adopter leaves when `x > T_j = A_j / B_j`.
+
+use crate::parameters::ExcitementParameters;
+
+/// Excitement on a day: base, plus the Gaussian hype bump, plus adoption momentum
+/// (`growth` is the annualised rise of the adoption share over the momentum window).
+pub fn excitement(parameters: &ExcitementParameters, day: u32, growth: f64) -> f64 {
+    let z = (day as f64 - parameters.hype_peak_day) / parameters.hype_width_days;
+    parameters.base + parameters.hype_peak * (-0.5 * z * z).exp() + parameters.momentum * growth.max(0.0)
+}
+
+/// Capability of an offering on `day`: `capability (1 + growth)^(day / 365)`.
+pub fn capability(initial: f64, growth: f64, day: u32) -> f64 {
+    initial * (1.0 + growth).powf(day as f64 / 365.0)
+}
+
+/// The value and risk terms of one offering on one day.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Terms {
+    /// Value term `A_j`.
+    pub value: f64,
+    /// Risk term `B_j`.
+    pub risk: f64,
+}
+
+impl Terms {
+    /// The terms for security `s`, capability `c`, excitement `e`, effective tax, public fear
+    /// plus awareness `r`, and advocacy multiplier `m`.
+    pub fn new(s: f64, c: f64, e: f64, tax: f64, r: f64, m: f64) -> Self {
+        Self {
+            value: c * e * (1.0 - tax * s),
+            risk: (1.0 - s) * r * m,
+        }
+    }
+
+    /// The largest tolerable ratio `T_j = A_j / B_j` (infinite when nothing is feared).
+    pub fn tolerable_ratio(&self) -> f32 {
+        if self.risk > 0.0 {
+            (self.value / self.risk) as f32
+        } else {
+            f32::INFINITY
+        }
+    }
+
+    /// Net utility per unit of value for a user of ratio `x`.
+    pub fn utility(&self, x: f32) -> f64 {
+        self.value - x as f64 * self.risk
+    }
+}
+
+/// The offering of highest positive utility for ratio `x`, skipping `except`.
+pub fn best_offering(terms: &[Terms], x: f32, except: Option<usize>) -> Option<usize> {
+    let mut best = None;
+    let mut best_utility = 0.0;
+    for (j, t) in terms.iter().enumerate() {
+        if Some(j) == except {
+            continue;
+        }
+        let u = t.utility(x);
+        if u > best_utility {
+            best_utility = u;
+            best = Some(j);
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hype_peaks_on_its_day() {
+        let p = ExcitementParameters {
+            base: 1.0,
+            hype_peak: 2.0,
+            hype_peak_day: 100.0,
+            hype_width_days: 50.0,
+            momentum: 0.5,
+            momentum_window_days: 30,
+        };
+        assert!((excitement(&p, 100, 0.0) - 3.0).abs() < 1e-12);
+        assert!(excitement(&p, 50, 0.0) < 3.0);
+        assert!((excitement(&p, 100, 1.0) - 3.5).abs() < 1e-12);
+        assert!((excitement(&p, 100, -1.0) - 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn capability_compounds_yearly() {
+        assert!((capability(2.0, 0.5, 365) - 3.0).abs() < 1e-12);
+        assert!((capability(2.0, 0.5, 730) - 4.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn users_prefer_the_less_secure_offering_unless_afraid() {
+        // ESP (1): security taxes value, so a user with little fear picks the less secure one.
+        let lax = Terms::new(0.1, 1.0, 1.0, 0.5, 1.0, 1.0);
+        let strict = Terms::new(0.6, 1.0, 1.0, 0.5, 1.0, 1.0);
+        let terms = [lax, strict];
+        assert_eq!(best_offering(&terms, 0.01, None), Some(0));
+        // A fearful user prefers security...
+        assert_eq!(best_offering(&terms, 0.9, None), Some(1));
+        // ...and someone who fears too much uses neither.
+        assert_eq!(best_offering(&terms, 5.0, None), None);
+        assert_eq!(best_offering(&terms, 0.01, Some(0)), Some(1));
+        assert!(strict.tolerable_ratio() > lax.tolerable_ratio());
+    }
+}

@@ -1,0 +1,373 @@
+//! Typed parameters of the model, grouped by mechanism, with the reference defaults.
+//!
+//! Every field documents its unit. Allowed ranges and the provenance of each default are stated
+//! in `docs/model.md`; the scenario crate enforces the ranges when it reads a file.
+
+/// All parameters of one simulation run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameters {
+    pub run: RunParameters,
+    pub users: UserParameters,
+    pub network: NetworkParameters,
+    pub adoption: AdoptionParameters,
+    pub excitement: ExcitementParameters,
+    pub security: SecurityParameters,
+    pub attack: AttackParameters,
+    pub attention: AttentionParameters,
+    pub vendors: VendorParameters,
+    pub regulator: RegulatorParameters,
+    pub offerings: Vec<OfferingParameters>,
+    pub interventions: Vec<Intervention>,
+}
+
+/// Size, horizon and seed of a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunParameters {
+    /// Simulated users (agents).
+    pub users: u32,
+    /// Horizon in years of 365 days.
+    pub years: f64,
+    /// Master seed of every random stream of the run.
+    pub seed: u64,
+    /// Real-world people the whole simulated population stands for (persons). Incident sizes
+    /// are in real-world records; `population / users` real people stand behind each agent.
+    pub population: f64,
+}
+
+impl RunParameters {
+    /// Number of simulated days: `ceil(years * 365)`, at least one.
+    pub fn days(&self) -> u32 {
+        ((self.years * 365.0).ceil() as u32).max(1)
+    }
+}
+
+/// Heterogeneity and psychology of users.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserParameters {
+    /// Median of the log-normal value `v_i` a user sees in the technology (value units).
+    pub value_median: f64,
+    /// Standard deviation of `ln v_i`.
+    pub value_spread: f64,
+    /// Median of the log-normal risk sensitivity `k_i` (value units per unit of risk).
+    pub risk_sensitivity_median: f64,
+    /// Standard deviation of `ln k_i`.
+    pub risk_sensitivity_spread: f64,
+    /// Share of users adopting on day 0 (those of them for whom value beats risk).
+    pub initial_adoption: f64,
+    /// Half-life of personal fear `rho_i` (days).
+    pub fear_half_life_days: f64,
+    /// Jump of personal fear of a user harmed by an incident (dimensionless).
+    pub harm_fear: f64,
+    /// Jump of personal fear of each social neighbour of a harmed user (word of mouth).
+    pub word_of_mouth_fear: f64,
+    /// Reliance reached after long use: perceived value is multiplied by `1 + reliance`.
+    pub reliance_max: f64,
+    /// Time scale over which reliance grows with tenure (days).
+    pub reliance_days: f64,
+}
+
+/// Shape of the social graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NetworkKind {
+    /// Ring lattice with random rewiring (small world).
+    WattsStrogatz,
+    /// Preferential attachment (scale-free degrees).
+    BarabasiAlbert,
+    /// No graph: imitation follows the population-wide adoption share, no word of mouth.
+    None,
+}
+
+impl NetworkKind {
+    /// The scenario-file spelling of each kind.
+    pub const NAMES: [&'static str; 3] = ["watts-strogatz", "barabasi-albert", "none"];
+
+    /// The scenario-file spelling of this kind.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::WattsStrogatz => Self::NAMES[0],
+            Self::BarabasiAlbert => Self::NAMES[1],
+            Self::None => Self::NAMES[2],
+        }
+    }
+
+    /// Parses the scenario-file spelling.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "watts-strogatz" => Some(Self::WattsStrogatz),
+            "barabasi-albert" => Some(Self::BarabasiAlbert),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
+}
+
+/// Social graph parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkParameters {
+    pub kind: NetworkKind,
+    /// Mean degree (even for Watts–Strogatz; `degree / 2` links per new node for Barabási–Albert).
+    pub degree: u32,
+    /// Watts–Strogatz rewiring probability.
+    pub rewiring: f64,
+}
+
+/// Bass-like adoption rates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdoptionParameters {
+    /// Innovation rate `p` (per year).
+    pub innovation: f64,
+    /// Imitation rate `q` (per year), multiplied by the share of adopting neighbours.
+    pub imitation: f64,
+}
+
+/// Excitement `E(t)`: exogenous hype curve plus adoption momentum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExcitementParameters {
+    /// Excitement without hype or momentum.
+    pub base: f64,
+    /// Height of the Gaussian hype bump.
+    pub hype_peak: f64,
+    /// Day of the hype peak.
+    pub hype_peak_day: f64,
+    /// Standard deviation of the hype bump (days).
+    pub hype_width_days: f64,
+    /// Weight of adoption momentum (per unit of annualised adoption-share growth).
+    pub momentum: f64,
+    /// Window over which adoption growth is measured (days).
+    pub momentum_window_days: u32,
+}
+
+/// The security tax and background risk perception.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityParameters {
+    /// Share of value lost at full security (friction, slower features): value × (1 − tax × s).
+    pub tax: f64,
+    /// Background risk awareness `r0` added to public fear.
+    pub risk_awareness: f64,
+}
+
+/// Attack pressure, incident sizes and losses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttackParameters {
+    /// Incidents per day on an offering holding the whole population at zero security.
+    pub rate: f64,
+    /// Exponent on an offering's user share (attackers go where users are).
+    pub adoption_elasticity: f64,
+    /// Exponent on `1 − security`.
+    pub security_elasticity: f64,
+    /// Mean of log10(records) of an incident.
+    pub size_log10_mean: f64,
+    /// Standard deviation of log10(records).
+    pub size_log10_sd: f64,
+    /// Loss per record (currency units).
+    pub loss_per_record: f64,
+}
+
+/// News, habituation and public fear.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttentionParameters {
+    /// Resting attention threshold on log10(records): incidents above it make the news.
+    pub threshold: f64,
+    /// Rise of the threshold per news item (log10 units).
+    pub habituation: f64,
+    /// Half-life of habituation (days).
+    pub habituation_half_life_days: f64,
+    /// Public fear added per log10 unit by which a news item exceeds the threshold.
+    pub fear_per_news: f64,
+    /// Half-life of public fear (days).
+    pub fear_half_life_days: f64,
+}
+
+/// The vendors' ESP rule, shared by every offering.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VendorParameters {
+    /// Security churn (share of users lost to risk within the window) a vendor tolerates.
+    pub tolerance: f64,
+    /// Window over which a vendor watches security churn (days).
+    pub churn_window_days: u32,
+    /// Daily erosion rate of discretionary security at excitement 1 and no reliance (per day).
+    pub erosion: f64,
+    /// Exponent of excitement in the erosion rate.
+    pub excitement_erosion: f64,
+    /// Weight of users' mean reliance in the erosion rate.
+    pub reliance_erosion: f64,
+    /// Raise, as a share of the remaining gap `1 − s`, per unit of churn / tolerance.
+    pub raise_gain: f64,
+    /// Largest single raise as a share of the gap `1 − s`.
+    pub raise_max: f64,
+    /// Share of a raise that becomes institutional practice.
+    pub institutional_share: f64,
+    /// Daily erosion rate of institutional security (per day).
+    pub institutional_erosion: f64,
+}
+
+/// Outcry-driven regulation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegulatorParameters {
+    /// Whether outcry can enact regulation at all.
+    pub enabled: bool,
+    /// Outcry (public fear × adoption share) that counts as an outcry day.
+    pub outcry_threshold: f64,
+    /// Consecutive outcry days that start a regulation.
+    pub outcry_days: u32,
+    /// Days from the outcry to the regulation taking effect.
+    pub lag_days: u32,
+    /// Floor set above the baseline of the day of enactment.
+    pub step: f64,
+}
+
+/// One competing offering (vendor) of the technology.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OfferingParameters {
+    pub name: String,
+    /// Capability on day 0 (value multiplier).
+    pub capability: f64,
+    /// Capability growth (per year, compounded).
+    pub capability_growth: f64,
+    /// Security on day 0, in [0, 1).
+    pub security: f64,
+}
+
+/// A scheduled intervention. Days count from 0.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Intervention {
+    /// An incident of `size` records on `day`, hitting `offering` (or the largest one).
+    Shock { day: u32, size: f64, offering: Option<usize> },
+    /// Exogenous regulation raising the security floor to `floor` on `day`.
+    Regulation { day: u32, floor: f64 },
+    /// Rooftop advocacy: every user's perceived risk × (1 + strength) on days [start, end).
+    Advocacy { start: u32, end: u32, strength: f64 },
+    /// A heroic vendor holding `offering` at `security` or more from `start` on.
+    HeroicVendor { start: u32, offering: usize, security: f64 },
+    /// Cheaper security (open tooling, standards): the security tax × `tax_factor` from `day`.
+    CheaperSecurity { day: u32, tax_factor: f64 },
+    /// Disclosure rules: the attention threshold lowered by `threshold_drop` from `day`.
+    Disclosure { day: u32, threshold_drop: f64 },
+}
+
+impl Intervention {
+    /// The scenario-file spelling of each kind.
+    pub const KINDS: [&'static str; 6] = [
+        "shock",
+        "regulation",
+        "advocacy",
+        "heroic-vendor",
+        "cheaper-security",
+        "disclosure",
+    ];
+
+    /// The scenario-file spelling of this intervention's kind.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Shock { .. } => Self::KINDS[0],
+            Self::Regulation { .. } => Self::KINDS[1],
+            Self::Advocacy { .. } => Self::KINDS[2],
+            Self::HeroicVendor { .. } => Self::KINDS[3],
+            Self::CheaperSecurity { .. } => Self::KINDS[4],
+            Self::Disclosure { .. } => Self::KINDS[5],
+        }
+    }
+
+    /// First day on which the intervention acts.
+    pub fn start(&self) -> u32 {
+        match *self {
+            Self::Shock { day, .. }
+            | Self::Regulation { day, .. }
+            | Self::CheaperSecurity { day, .. }
+            | Self::Disclosure { day, .. } => day,
+            Self::Advocacy { start, .. } | Self::HeroicVendor { start, .. } => start,
+        }
+    }
+}
+
+impl Default for Parameters {
+    fn default() -> Self {
+        Self {
+            run: RunParameters {
+                users: 100_000,
+                years: 5.0,
+                seed: 1,
+                population: 10_000_000.0,
+            },
+            users: UserParameters {
+                value_median: 1.0,
+                value_spread: 0.5,
+                risk_sensitivity_median: 0.6,
+                risk_sensitivity_spread: 0.8,
+                initial_adoption: 0.002,
+                fear_half_life_days: 90.0,
+                harm_fear: 4.0,
+                word_of_mouth_fear: 0.5,
+                reliance_max: 1.0,
+                reliance_days: 365.0,
+            },
+            network: NetworkParameters {
+                kind: NetworkKind::WattsStrogatz,
+                degree: 8,
+                rewiring: 0.1,
+            },
+            adoption: AdoptionParameters {
+                innovation: 0.03,
+                imitation: 0.38,
+            },
+            excitement: ExcitementParameters {
+                base: 1.0,
+                hype_peak: 0.0,
+                hype_peak_day: 365.0,
+                hype_width_days: 365.0,
+                momentum: 0.0,
+                momentum_window_days: 90,
+            },
+            security: SecurityParameters {
+                tax: 0.5,
+                risk_awareness: 1.0,
+            },
+            attack: AttackParameters {
+                rate: 1.0,
+                adoption_elasticity: 1.0,
+                security_elasticity: 2.0,
+                size_log10_mean: 3.5,
+                size_log10_sd: 1.2,
+                loss_per_record: 165.0,
+            },
+            attention: AttentionParameters {
+                threshold: 6.0,
+                habituation: 0.25,
+                habituation_half_life_days: 180.0,
+                fear_per_news: 1.0,
+                fear_half_life_days: 7.0,
+            },
+            vendors: VendorParameters {
+                tolerance: 0.02,
+                churn_window_days: 30,
+                erosion: 0.002,
+                excitement_erosion: 1.0,
+                reliance_erosion: 1.0,
+                raise_gain: 0.1,
+                raise_max: 0.5,
+                institutional_share: 0.5,
+                institutional_erosion: 0.0001,
+            },
+            regulator: RegulatorParameters {
+                enabled: true,
+                outcry_threshold: 0.5,
+                outcry_days: 7,
+                lag_days: 300,
+                step: 0.1,
+            },
+            offerings: vec![OfferingParameters::default()],
+            interventions: Vec::new(),
+        }
+    }
+}
+
+impl Default for OfferingParameters {
+    fn default() -> Self {
+        Self {
+            name: "offering".to_string(),
+            capability: 1.0,
+            capability_growth: 0.0,
+            security: 0.3,
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! Adopters of each offering bucketed by an upper bound of their risk-to-value ratio.
+//!
+//! An adopter leaves when `x_i = ratio_i (1 + rho_i) / (1 + reliance_i)` exceeds the offering's
+//! tolerable ratio `T_j`. Between its own events a user's `x_i` only falls (fear decays, reliance
+//! grows), so the `x_i` stored at the last event is an upper bound. Each day only the buckets at
+//! or above `T_j` are visited; a visited user is re-evaluated exactly and re-filed. Most users are
+//! never touched on most days.
+
+/// Lowest and highest `ln x` with a bucket of its own; values outside share the end buckets.
+const LN_LOW: f32 = -12.0;
+const LN_HIGH: f32 = 12.0;
+/// Buckets per offering.
+pub const BUCKETS: usize = 3072;
+const SCALE: f32 = BUCKETS as f32 / (LN_HIGH - LN_LOW);
+
+/// The bucket of ratio `x`.
+pub fn bucket_of(x: f32) -> usize {
+    let b = ((x.max(1e-30).ln() - LN_LOW) * SCALE).floor();
+    if b.is_nan() || b < 0.0 {
+        0
+    } else {
+        (b as usize).min(BUCKETS - 1)
+    }
+}
+
+/// Buckets of adopters per offering.
+#[derive(Debug, Clone, Default)]
+pub struct RiskIndex {
+    buckets: Vec<Vec<Vec<u32>>>,
+    bucket: Vec<u16>,
+    position: Vec<u32>,
+}
+
+impl RiskIndex {
+    /// An empty index for `users` users and `offerings` offerings.
+    pub fn new(users: usize, offerings: usize) -> Self {
+        Self {
+            buckets: vec![vec![Vec::new(); BUCKETS]; offerings],
+            bucket: vec![0; users],
+            position: vec![0; users],
+        }
+    }
+
+    /// Files `user` of offering `offering` under ratio `x`.
+    pub fn insert(&mut self, offering: usize, user: u32, x: f32) {
+        let b = bucket_of(x);
+        let list = &mut self.buckets[offering][b];
+        self.bucket[user as usize] = b as u16;
+        self.position[user as usize] = list.len() as u32;
+        list.push(user);
+    }
+
+    /// Removes `user` of offering `offering`.
+    pub fn remove(&mut self, offering: usize, user: u32) {
+        let b = self.bucket[user as usize] as usize;
+        let p = self.position[user as usize] as usize;
+        let list = &mut self.buckets[offering][b];
+        list.swap_remove(p);
+        if let Some(&moved) = list.get(p) {
+            self.position[moved as usize] = p as u32;
+        }
+    }
+
+    /// Takes out every user of `offering` filed at or above the bucket of `threshold`, highest
+    /// first, into `out` (cleared first). The caller re-files those who stay.
+    pub fn drain_at_or_above(&mut self, offering: usize, threshold: f32, out: &mut Vec<u32>) {
+        out.clear();
+        let low = bucket_of(threshold);
+        for b in (low..BUCKETS).rev() {
+            out.append(&mut self.buckets[offering][b]);
+        }
+    }
+
+    /// Number of users filed for `offering`.
+    pub fn count(&self, offering: usize) -> usize {
+        self.buckets[offering].iter().map(Vec::len).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_are_monotone_and_clamped() {
+        assert_eq!(bucket_of(0.0), 0);
+        assert_eq!(bucket_of(f32::NAN), 0);
+        assert_eq!(bucket_of(f32::INFINITY), BUCKETS - 1);
+        let mut last = 0;
+        for k in -200..200 {
+            let b = bucket_of((k as f32 * 0.1).exp());
+            assert!(b >= last);
+            last = b;
+        }
+    }
+
+    #[test]
+    fn drain_returns_exactly_the_users_at_or_above_the_threshold_bucket() {
+        let mut index = RiskIndex::new(5, 1);
+        for (user, x) in [(0, 0.5), (1, 1.0), (2, 2.0), (3, 4.0), (4, 1.0)] {
+            index.insert(0, user, x);
+        }
+        index.remove(0, 4);
+        let mut out = Vec::new();
+        index.drain_at_or_above(0, 1.5, &mut out);
+        assert_eq!(out, vec![3, 2]);
+        assert_eq!(index.count(0), 2);
+        index.insert(0, 2, 2.0);
+        index.remove(0, 2);
+        index.remove(0, 0);
+        assert_eq!(index.count(0), 1);
+    }
+}

@@ -1,0 +1,182 @@
+//! The vendors' ESP rule.
+//!
+//! Each offering watches its security churn over a window. Below the tolerance its discretionary
+//! security erodes at `erosion E^excitement_erosion (1 + reliance_erosion L)` per day and its
+//! institutional security at `institutional_erosion` times the same multiplier. When the churn
+//! share crosses the tolerance the vendor raises security by
+//! `min(raise_max, raise_gain churn/tolerance)` of the remaining gap `1 − s`, puts
+//! `institutional_share` of the raise into institutional practice, and starts a new window.
+//! Security never falls below the regulatory floor or a heroic vendor's commitment.
+
+use crate::parameters::VendorParameters;
+
+/// Highest security an offering can reach.
+pub const MAX_SECURITY: f64 = 0.999;
+
+/// One offering's vendor.
+#[derive(Debug, Clone)]
+pub struct Vendor {
+    /// Institutional security (slow to erode).
+    pub institutional: f64,
+    /// Discretionary security (erodes under pressure).
+    pub discretionary: f64,
+    /// Lowest security a heroic commitment holds.
+    pub heroic: f64,
+    /// Sum of adoption days of the offering's users (for mean tenure).
+    pub tenure_sum: f64,
+    churn: Vec<f64>,
+    churn_sum: f64,
+    cursor: usize,
+}
+
+/// A raise decided by a vendor.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Raise {
+    /// Security before.
+    pub from: f64,
+    /// Security after.
+    pub to: f64,
+    /// The churn share that triggered it.
+    pub churn: f64,
+}
+
+impl Vendor {
+    /// A vendor at `security` on day 0.
+    pub fn new(security: f64, parameters: &VendorParameters) -> Self {
+        let institutional = security * parameters.institutional_share;
+        Self {
+            institutional,
+            discretionary: security - institutional,
+            heroic: 0.0,
+            tenure_sum: 0.0,
+            churn: vec![0.0; parameters.churn_window_days.max(1) as usize],
+            churn_sum: 0.0,
+            cursor: 0,
+        }
+    }
+
+    /// Current security.
+    pub fn security(&self) -> f64 {
+        self.institutional + self.discretionary
+    }
+
+    /// Share of users lost to risk over the window, with `users` users now.
+    pub fn churn_share(&self, users: usize) -> f64 {
+        let lost = self.churn_sum.max(0.0);
+        if lost <= 0.0 {
+            0.0
+        } else {
+            lost / (users as f64 + lost)
+        }
+    }
+
+    /// One day of the ESP rule: records `churned` users lost to risk today, then raises or
+    /// erodes. `pressure` is the erosion multiplier `E^a (1 + b L)`.
+    pub fn step(
+        &mut self,
+        parameters: &VendorParameters,
+        churned: usize,
+        users: usize,
+        pressure: f64,
+        floor: f64,
+    ) -> Option<Raise> {
+        self.churn_sum += churned as f64 - self.churn[self.cursor];
+        self.churn[self.cursor] = churned as f64;
+        self.cursor = (self.cursor + 1) % self.churn.len();
+        let share = self.churn_share(users);
+        let from = self.security();
+        let raise = if share > parameters.tolerance {
+            let fraction = (parameters.raise_gain * share / parameters.tolerance).min(parameters.raise_max);
+            let delta = fraction * (MAX_SECURITY - from).max(0.0);
+            self.institutional += parameters.institutional_share * delta;
+            self.discretionary += (1.0 - parameters.institutional_share) * delta;
+            self.churn.iter_mut().for_each(|c| *c = 0.0);
+            self.churn_sum = 0.0;
+            Some(Raise {
+                from,
+                to: self.security(),
+                churn: share,
+            })
+        } else {
+            self.discretionary *= (-parameters.erosion * pressure).exp();
+            self.institutional *= (-parameters.institutional_erosion * pressure).exp();
+            None
+        };
+        self.hold(floor);
+        raise
+    }
+
+    /// Lifts security to the floor or heroic commitment, whichever is higher.
+    pub fn hold(&mut self, floor: f64) {
+        let lower = floor.max(self.heroic).min(MAX_SECURITY);
+        let total = self.security();
+        if total < lower {
+            self.discretionary += lower - total;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parameters() -> VendorParameters {
+        VendorParameters {
+            tolerance: 0.05,
+            churn_window_days: 10,
+            erosion: 0.01,
+            excitement_erosion: 1.0,
+            reliance_erosion: 1.0,
+            raise_gain: 0.2,
+            raise_max: 0.5,
+            institutional_share: 0.5,
+            institutional_erosion: 0.0,
+        }
+    }
+
+    #[test]
+    fn security_erodes_below_tolerance_and_faster_under_pressure() {
+        let p = parameters();
+        let mut calm = Vendor::new(0.4, &p);
+        let mut excited = Vendor::new(0.4, &p);
+        for _ in 0..100 {
+            assert!(calm.step(&p, 0, 1000, 1.0, 0.0).is_none());
+            assert!(excited.step(&p, 0, 1000, 3.0, 0.0).is_none());
+        }
+        // Discretionary half erodes, institutional half (erosion 0 here) stays.
+        assert!((calm.security() - (0.2 + 0.2 * (-1.0f64).exp())).abs() < 1e-9);
+        assert!(excited.security() < calm.security());
+        assert!(excited.security() >= 0.2 - 1e-12);
+    }
+
+    #[test]
+    fn raise_only_after_churn_crosses_tolerance_and_grows_with_excess() {
+        let p = parameters();
+        let mut v = Vendor::new(0.2, &p);
+        // 4% of users lost over the window: tolerated.
+        for _ in 0..10 {
+            assert!(v.step(&p, 4, 1000, 1.0, 0.0).is_none());
+        }
+        let mut small = v.clone();
+        let mut large = v.clone();
+        let r_small = small.step(&p, 20, 1000, 1.0, 0.0).expect("crossed");
+        let r_large = large.step(&p, 200, 1000, 1.0, 0.0).expect("crossed");
+        assert!(r_small.churn > p.tolerance);
+        assert!(r_large.to - r_large.from > r_small.to - r_small.from);
+        // A new window starts after a raise.
+        assert!(small.step(&p, 0, 1000, 1.0, 0.0).is_none());
+    }
+
+    #[test]
+    fn floor_and_heroic_commitment_hold_security() {
+        let p = parameters();
+        let mut v = Vendor::new(0.1, &p);
+        for _ in 0..1000 {
+            v.step(&p, 0, 1000, 5.0, 0.3);
+        }
+        assert!((v.security() - 0.3).abs() < 1e-9);
+        v.heroic = 0.8;
+        v.hold(0.3);
+        assert!((v.security() - 0.8).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,185 @@
+//! The folder of one run: `timeseries.{csv,parquet}`, `offerings.csv`, `events.csv`,
+//! `summary.json`, `scenario.toml` and, written last, `manifest.json`.
+//!
+//! A folder is complete exactly when `manifest.json` exists: every other file is written under a
+//! temporary name and renamed into place, and an earlier manifest is removed before writing starts.
+
+use crate::atomic::{self, AtomicFile};
+use crate::error::{OutputError, Result};
+use crate::manifest;
+use crate::table::{csv_field, Column, Table};
+use esplab_model::{DayRecord, Event, Observer, OfferingDay, Summary};
+use esplab_scenario::Scenario;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Columns of `timeseries.*`, in order.
+pub const TIMESERIES_COLUMNS: [&str; 14] = [
+    "day",
+    "excitement",
+    "adoption",
+    "baseline",
+    "floor",
+    "fear",
+    "attention_threshold",
+    "outcry",
+    "incidents",
+    "news",
+    "security_churn",
+    "harmed",
+    "loss",
+    "regulations",
+];
+
+/// Writes a run folder while the run goes on.
+pub struct RunFolder {
+    dir: PathBuf,
+    offering_names: Vec<String>,
+    days: Vec<DayRecord>,
+    regulations_per_day: Vec<u32>,
+    regulations_today: u32,
+    offerings: Option<AtomicFile>,
+    events: Option<AtomicFile>,
+    error: Option<OutputError>,
+    /// The summary of what has been observed so far.
+    pub summary: Summary,
+}
+
+impl RunFolder {
+    /// Creates `dir` (and parents) and starts the streamed files.
+    pub fn create(dir: &Path, offering_names: Vec<String>) -> Result<Self> {
+        std::fs::create_dir_all(dir).map_err(|e| OutputError::io(dir, e))?;
+        let manifest = dir.join("manifest.json");
+        if manifest.exists() {
+            std::fs::remove_file(&manifest).map_err(|e| OutputError::io(&manifest, e))?;
+        }
+        let mut offerings = AtomicFile::create(&dir.join("offerings.csv"))?;
+        writeln!(offerings.writer(), "day,offering,users,security").map_err(|e| OutputError::io(dir, e))?;
+        let mut events = AtomicFile::create(&dir.join("events.csv"))?;
+        writeln!(events.writer(), "day,kind,offering,size,detail").map_err(|e| OutputError::io(dir, e))?;
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            offering_names,
+            days: Vec::new(),
+            regulations_per_day: Vec::new(),
+            regulations_today: 0,
+            offerings: Some(offerings),
+            events: Some(events),
+            error: None,
+            summary: Summary::default(),
+        })
+    }
+
+    fn keep_error(&mut self, result: std::io::Result<()>, name: &str) {
+        if let Err(e) = result {
+            if self.error.is_none() {
+                self.error = Some(OutputError::io(&self.dir.join(name), e));
+            }
+        }
+    }
+
+    /// The daily series as a table.
+    pub fn timeseries(&self) -> Table {
+        let d = &self.days;
+        let number = |f: fn(&DayRecord) -> f64| Column::Number(d.iter().map(f).collect());
+        let count = |f: fn(&DayRecord) -> u32| Column::Count(d.iter().map(f).collect());
+        Table {
+            names: TIMESERIES_COLUMNS.to_vec(),
+            columns: vec![
+                count(|r| r.day),
+                number(|r| r.excitement),
+                number(|r| r.adoption),
+                number(|r| r.baseline),
+                number(|r| r.floor),
+                number(|r| r.fear),
+                number(|r| r.attention_threshold),
+                number(|r| r.outcry),
+                count(|r| r.incidents),
+                count(|r| r.news),
+                number(|r| r.security_churn),
+                number(|r| r.harmed),
+                number(|r| r.loss),
+                Column::Count(self.regulations_per_day.clone()),
+            ],
+        }
+    }
+
+    /// Writes the remaining files and, last, the manifest. Returns the run's summary.
+    pub fn finish(mut self, scenario: &Scenario) -> Result<Summary> {
+        if let Some(e) = self.error.take() {
+            self.abandon();
+            return Err(e);
+        }
+        for name in ["offerings", "events"] {
+            let file = if name == "offerings" { self.offerings.take() } else { self.events.take() };
+            if let Some(f) = file {
+                f.commit()?;
+            }
+        }
+        let dir = self.dir.clone();
+        let table = self.timeseries();
+        table.write_csv(&dir.join("timeseries.csv"))?;
+        table.write_parquet(&dir.join("timeseries.parquet"))?;
+        let summary = manifest::summary_json(&self.summary, scenario);
+        atomic::write(&dir.join("summary.json"), manifest::pretty(&summary).as_bytes())?;
+        atomic::write(&dir.join("scenario.toml"), scenario.resolved_toml().as_bytes())?;
+        let files = [
+            "timeseries.parquet",
+            "timeseries.csv",
+            "offerings.csv",
+            "events.csv",
+            "summary.json",
+            "scenario.toml",
+        ];
+        let m = manifest::build("run", scenario, &dir, &files)?;
+        atomic::write(&dir.join("manifest.json"), manifest::pretty(&m).as_bytes())?;
+        Ok(self.summary)
+    }
+
+    /// Stops, removing the partial streamed files.
+    pub fn abandon(mut self) {
+        for f in [self.offerings.take(), self.events.take()].into_iter().flatten() {
+            f.abandon();
+        }
+    }
+}
+
+impl Observer for RunFolder {
+    fn day(&mut self, record: &DayRecord, offerings: &[OfferingDay]) {
+        self.summary.day(record, offerings);
+        self.days.push(*record);
+        self.regulations_per_day.push(std::mem::take(&mut self.regulations_today));
+        let mut text = String::new();
+        for (o, name) in offerings.iter().zip(&self.offering_names) {
+            text.push_str(&format!("{},{},{},{}\n", record.day, csv_field(name), o.users, o.security));
+        }
+        if let Some(f) = self.offerings.as_mut() {
+            let result = f.writer().write_all(text.as_bytes());
+            self.keep_error(result, "offerings.csv");
+        }
+    }
+
+    fn event(&mut self, event: &Event) {
+        self.summary.event(event);
+        if event.kind == esplab_model::EventKind::Regulation {
+            self.regulations_today += 1;
+        }
+        let offering = event
+            .offering
+            .and_then(|j| self.offering_names.get(j))
+            .map(|n| csv_field(n))
+            .unwrap_or_default();
+        let line = format!(
+            "{},{},{},{},{}\n",
+            event.day,
+            event.kind.name(),
+            offering,
+            event.size,
+            csv_field(&event.detail)
+        );
+        if let Some(f) = self.events.as_mut() {
+            let result = f.writer().write_all(line.as_bytes());
+            self.keep_error(result, "events.csv");
+        }
+    }
+}

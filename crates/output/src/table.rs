@@ -1,0 +1,152 @@
+//! A small column table of numbers, written as CSV and as Parquet with the same columns.
+
+use crate::atomic::{self, AtomicFile};
+use crate::error::{OutputError, Result};
+use arrow_array::{ArrayRef, Float64Array, RecordBatch, UInt32Array};
+use arrow_schema::{DataType, Field, Schema};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::properties::WriterProperties;
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+/// A column of whole numbers or of floats.
+#[derive(Debug, Clone)]
+pub enum Column {
+    Count(Vec<u32>),
+    Number(Vec<f64>),
+}
+
+impl Column {
+    fn len(&self) -> usize {
+        match self {
+            Self::Count(v) => v.len(),
+            Self::Number(v) => v.len(),
+        }
+    }
+}
+
+/// Named columns of equal length.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub names: Vec<&'static str>,
+    pub columns: Vec<Column>,
+}
+
+impl Table {
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.columns.first().map(Column::len).unwrap_or(0)
+    }
+
+    /// The table as CSV text with a header line.
+    pub fn to_csv(&self) -> String {
+        let mut out = self.names.join(",");
+        out.push('\n');
+        for row in 0..self.rows() {
+            for (i, column) in self.columns.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                match column {
+                    Column::Count(v) => out.push_str(&v[row].to_string()),
+                    Column::Number(v) => out.push_str(&v[row].to_string()),
+                }
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Writes the table as CSV to `path`, atomically.
+    pub fn write_csv(&self, path: &Path) -> Result<()> {
+        atomic::write(path, self.to_csv().as_bytes())
+    }
+
+    /// Writes the table as Parquet (Snappy) to `path`, atomically.
+    pub fn write_parquet(&self, path: &Path) -> Result<()> {
+        let fields: Vec<Field> = self
+            .names
+            .iter()
+            .zip(&self.columns)
+            .map(|(name, c)| {
+                let t = match c {
+                    Column::Count(_) => DataType::UInt32,
+                    Column::Number(_) => DataType::Float64,
+                };
+                Field::new(*name, t, false)
+            })
+            .collect();
+        let schema = Arc::new(Schema::new(fields));
+        let arrays: Vec<ArrayRef> = self
+            .columns
+            .iter()
+            .map(|c| match c {
+                Column::Count(v) => Arc::new(UInt32Array::from(v.clone())) as ArrayRef,
+                Column::Number(v) => Arc::new(Float64Array::from(v.clone())) as ArrayRef,
+            })
+            .collect();
+        let parquet_error = |e: &dyn std::fmt::Display| OutputError::Parquet {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        };
+        let batch = RecordBatch::try_new(schema.clone(), arrays).map_err(|e| parquet_error(&e))?;
+        let properties = WriterProperties::builder().set_compression(Compression::SNAPPY).build();
+        let mut buffer = Vec::new();
+        let mut writer = ArrowWriter::try_new(&mut buffer, schema, Some(properties)).map_err(|e| parquet_error(&e))?;
+        writer.write(&batch).map_err(|e| parquet_error(&e))?;
+        writer.close().map_err(|e| parquet_error(&e))?;
+        let mut file = AtomicFile::create(path)?;
+        match file.writer().write_all(&buffer) {
+            Ok(()) => file.commit(),
+            Err(e) => {
+                file.abandon();
+                Err(OutputError::io(path, e))
+            }
+        }
+    }
+}
+
+/// Quotes a CSV field when it holds a comma, quote or line break.
+pub fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_has_header_and_rows_and_parquet_reads_back() {
+        let t = Table {
+            names: vec!["day", "baseline"],
+            columns: vec![Column::Count(vec![0, 1]), Column::Number(vec![0.5, 0.25])],
+        };
+        assert_eq!(t.to_csv(), "day,baseline\n0,0.5\n1,0.25\n");
+        let dir = std::env::temp_dir().join(format!("esplab-table-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.parquet");
+        t.write_parquet(&path).unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+            .unwrap()
+            .build()
+            .unwrap();
+        let batches: Vec<RecordBatch> = reader.map(|b| b.unwrap()).collect();
+        assert_eq!(batches[0].num_rows(), 2);
+        assert_eq!(batches[0].schema().field(1).name(), "baseline");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_when_needed() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+}

@@ -1,0 +1,351 @@
+//! The registry of scenario fields: path, type, allowed range, unit, documentation, and how to
+//! read and write the field in the model's parameters.
+//!
+//! The registry is the single source of truth for validation, `--set` overrides, defaults (read
+//! from `Parameters::default()`), the JSON Schema, the resolved scenario and the parameter table
+//! of the docs.
+
+use crate::value::{Range, Value};
+use esplab_model::{NetworkKind, OfferingParameters, Parameters};
+
+/// The type of a field and its allowed values.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    Float(Range),
+    Integer(Range),
+    Bool,
+    Text,
+    Choice(&'static [&'static str]),
+}
+
+impl Kind {
+    /// What the field accepts, for error messages.
+    pub fn expected(&self) -> String {
+        match self {
+            Self::Float(_) => "a number".into(),
+            Self::Integer(_) => "an integer".into(),
+            Self::Bool => "a boolean".into(),
+            Self::Text => "a string".into(),
+            Self::Choice(options) => format!("one of {}", quoted(options)),
+        }
+    }
+
+    /// The allowed values, for error messages and docs.
+    pub fn allowed(&self) -> String {
+        match self {
+            Self::Float(r) | Self::Integer(r) => r.to_string(),
+            Self::Bool => "true or false".into(),
+            Self::Text => "any string".into(),
+            Self::Choice(options) => quoted(options),
+        }
+    }
+}
+
+/// `"a", "b"` from a list of names.
+pub fn quoted(names: &[&str]) -> String {
+    names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
+}
+
+/// One field of a record of type `T`.
+pub struct Field<T> {
+    /// Dotted path (for offerings and interventions, relative to the entry).
+    pub path: &'static str,
+    pub kind: Kind,
+    pub unit: &'static str,
+    pub doc: &'static str,
+    pub get: fn(&T) -> Value,
+    pub set: fn(&mut T, &Value),
+}
+
+fn float(v: &Value) -> f64 {
+    match *v {
+        Value::Float(f) => f,
+        Value::Integer(i) => i as f64,
+        _ => 0.0,
+    }
+}
+
+fn integer(v: &Value) -> i64 {
+    match *v {
+        Value::Integer(i) => i,
+        Value::Float(f) => f as i64,
+        _ => 0,
+    }
+}
+
+macro_rules! float_field {
+    ($path:literal, $range:expr, $unit:literal, $doc:literal, $($f:ident).+) => {
+        Field {
+            path: $path,
+            kind: Kind::Float($range),
+            unit: $unit,
+            doc: $doc,
+            get: |p| Value::Float(p.$($f).+),
+            set: |p, v| p.$($f).+ = float(v),
+        }
+    };
+}
+
+macro_rules! integer_field {
+    ($path:literal, $range:expr, $unit:literal, $doc:literal, $($f:ident).+) => {
+        Field {
+            path: $path,
+            kind: Kind::Integer($range),
+            unit: $unit,
+            doc: $doc,
+            get: |p| Value::Integer(p.$($f).+ as i64),
+            set: |p, v| p.$($f).+ = integer(v) as _,
+        }
+    };
+}
+
+/// Largest day number any scenario can reach (150 years).
+pub const MAX_DAY: f64 = 54_750.0;
+const PER_DAY: Range = Range::closed(0.0, 1.0);
+const HALF_LIFE: Range = Range::above(0.0, 36_500.0);
+
+/// Fields of the sections `run`, `users`, `network`, ... `regulator`.
+pub fn parameter_fields() -> &'static [Field<Parameters>] {
+    PARAMETER_FIELDS
+}
+
+static PARAMETER_FIELDS: &[Field<Parameters>] = &[
+    integer_field!("run.users", Range::closed(0.0, 200_000_000.0), "agents", "Simulated users.", run.users),
+    float_field!("run.years", Range::above(0.0, 150.0), "years", "Horizon (365-day years).", run.years),
+    integer_field!("run.seed", Range::closed(0.0, 9_223_372_036_854_775_807.0), "", "Master seed of all random streams.", run.seed),
+    float_field!("run.population", Range::closed(1.0, 1e11), "persons", "Real-world people the simulated users stand for; incident sizes are in real records.", run.population),
+    float_field!("users.value_median", Range::above(0.0, 1e6), "value", "Median of the log-normal value a user sees in the technology.", users.value_median),
+    float_field!("users.value_spread", Range::closed(0.0, 5.0), "ln units", "Standard deviation of ln(value).", users.value_spread),
+    float_field!("users.risk_sensitivity_median", Range::above(0.0, 1e6), "value per risk", "Median of the log-normal risk sensitivity.", users.risk_sensitivity_median),
+    float_field!("users.risk_sensitivity_spread", Range::closed(0.0, 5.0), "ln units", "Standard deviation of ln(risk sensitivity).", users.risk_sensitivity_spread),
+    float_field!("users.initial_adoption", Range::closed(0.0, 1.0), "share", "Share of users offered the technology on day 0 (those for whom value beats risk adopt).", users.initial_adoption),
+    float_field!("users.fear_half_life_days", HALF_LIFE, "days", "Half-life of personal fear.", users.fear_half_life_days),
+    float_field!("users.harm_fear", Range::closed(0.0, 1000.0), "fear", "Personal fear added to a user harmed by an incident.", users.harm_fear),
+    float_field!("users.word_of_mouth_fear", Range::closed(0.0, 1000.0), "fear", "Personal fear added to each neighbour of a harmed user.", users.word_of_mouth_fear),
+    float_field!("users.reliance_max", Range::closed(0.0, 100.0), "value multiple", "Reliance after long use: value x (1 + reliance).", users.reliance_max),
+    float_field!("users.reliance_days", HALF_LIFE, "days", "Time scale of reliance growth with tenure.", users.reliance_days),
+    Field {
+        path: "network.kind",
+        kind: Kind::Choice(&NetworkKind::NAMES),
+        unit: "",
+        doc: "Social graph: small world, scale free, or none (well mixed).",
+        get: |p| Value::Text(p.network.kind.name().to_string()),
+        set: |p, v| {
+            if let Value::Text(t) = v {
+                p.network.kind = NetworkKind::from_name(t).unwrap_or(NetworkKind::WattsStrogatz);
+            }
+        },
+    },
+    integer_field!("network.degree", Range::closed(0.0, 1000.0), "links", "Mean degree (even for watts-strogatz).", network.degree),
+    float_field!("network.rewiring", Range::closed(0.0, 1.0), "probability", "Watts-Strogatz rewiring probability.", network.rewiring),
+    float_field!("adoption.innovation", Range::closed(0.0, 100.0), "per year", "Bass innovation rate p.", adoption.innovation),
+    float_field!("adoption.imitation", Range::closed(0.0, 1000.0), "per year", "Bass imitation rate q, times the share of adopting neighbours.", adoption.imitation),
+    float_field!("excitement.base", Range::closed(0.0, 1000.0), "multiplier", "Excitement without hype or momentum.", excitement.base),
+    float_field!("excitement.hype_peak", Range::closed(0.0, 1000.0), "multiplier", "Height of the hype bump.", excitement.hype_peak),
+    float_field!("excitement.hype_peak_day", Range::closed(-MAX_DAY, MAX_DAY), "day", "Day of the hype peak.", excitement.hype_peak_day),
+    float_field!("excitement.hype_width_days", Range::above(0.0, 1e6), "days", "Standard deviation of the hype bump.", excitement.hype_width_days),
+    float_field!("excitement.momentum", Range::closed(0.0, 1000.0), "per annual share growth", "Weight of adoption momentum.", excitement.momentum),
+    integer_field!("excitement.momentum_window_days", Range::closed(1.0, 3650.0), "days", "Window of adoption growth for momentum.", excitement.momentum_window_days),
+    float_field!("security.tax", Range::closed(0.0, 1.0), "share of value", "Value lost at full security: value x (1 - tax x security).", security.tax),
+    float_field!("security.risk_awareness", Range::closed(0.0, 1000.0), "fear", "Background risk awareness added to public fear.", security.risk_awareness),
+    float_field!("attack.rate", Range::closed(0.0, 1e6), "incidents per day", "Incidents per day on an offering holding everyone at zero security.", attack.rate),
+    float_field!("attack.adoption_elasticity", Range::closed(0.0, 10.0), "exponent", "Exponent of an offering's user share in its attack rate.", attack.adoption_elasticity),
+    float_field!("attack.security_elasticity", Range::closed(0.0, 10.0), "exponent", "Exponent of (1 - security) in the attack rate.", attack.security_elasticity),
+    float_field!("attack.size_log10_mean", Range::closed(0.0, 12.0), "log10 records", "Mean of log10(records) per incident.", attack.size_log10_mean),
+    float_field!("attack.size_log10_sd", Range::closed(0.0, 5.0), "log10 records", "Standard deviation of log10(records).", attack.size_log10_sd),
+    float_field!("attack.loss_per_record", Range::closed(0.0, 1e9), "currency per record", "Loss per record.", attack.loss_per_record),
+    float_field!("attention.threshold", Range::closed(0.0, 15.0), "log10 records", "Resting attention threshold: larger incidents make the news.", attention.threshold),
+    float_field!("attention.habituation", Range::closed(0.0, 10.0), "log10 records", "Rise of the threshold per news item.", attention.habituation),
+    float_field!("attention.habituation_half_life_days", HALF_LIFE, "days", "Half-life of habituation.", attention.habituation_half_life_days),
+    float_field!("attention.fear_per_news", Range::closed(0.0, 1000.0), "fear per log10", "Public fear added per log10 unit above the threshold.", attention.fear_per_news),
+    float_field!("attention.fear_half_life_days", HALF_LIFE, "days", "Half-life of public fear.", attention.fear_half_life_days),
+    float_field!("vendors.tolerance", Range::above(0.0, 1.0), "share of users", "Security churn over the window that a vendor tolerates.", vendors.tolerance),
+    integer_field!("vendors.churn_window_days", Range::closed(1.0, 3650.0), "days", "Window over which vendors watch security churn.", vendors.churn_window_days),
+    float_field!("vendors.erosion", PER_DAY, "per day", "Erosion rate of discretionary security.", vendors.erosion),
+    float_field!("vendors.excitement_erosion", Range::closed(0.0, 10.0), "exponent", "Exponent of excitement in the erosion rate.", vendors.excitement_erosion),
+    float_field!("vendors.reliance_erosion", Range::closed(0.0, 100.0), "per reliance", "Weight of users' mean reliance in the erosion rate.", vendors.reliance_erosion),
+    float_field!("vendors.raise_gain", Range::closed(0.0, 100.0), "share of gap", "Raise per unit of churn/tolerance, as a share of the gap to full security.", vendors.raise_gain),
+    float_field!("vendors.raise_max", Range::closed(0.0, 1.0), "share of gap", "Largest single raise, as a share of the gap.", vendors.raise_max),
+    float_field!("vendors.institutional_share", Range::closed(0.0, 1.0), "share", "Share of a raise (and of initial security) that is institutional practice.", vendors.institutional_share),
+    float_field!("vendors.institutional_erosion", PER_DAY, "per day", "Erosion rate of institutional security.", vendors.institutional_erosion),
+    Field {
+        path: "regulator.enabled",
+        kind: Kind::Bool,
+        unit: "",
+        doc: "Whether sustained outcry can enact regulation.",
+        get: |p| Value::Bool(p.regulator.enabled),
+        set: |p, v| p.regulator.enabled = matches!(v, Value::Bool(true)),
+    },
+    float_field!("regulator.outcry_threshold", Range::closed(0.0, 1e6), "fear x share", "Outcry (public fear x adoption share) that counts as an outcry day.", regulator.outcry_threshold),
+    integer_field!("regulator.outcry_days", Range::closed(1.0, 36_500.0), "days", "Consecutive outcry days that start a regulation.", regulator.outcry_days),
+    integer_field!("regulator.lag_days", Range::closed(1.0, 36_500.0), "days", "Days from outcry to regulation.", regulator.lag_days),
+    float_field!("regulator.step", Range::closed(0.0, 1.0), "security", "Floor set this far above the baseline of the day of enactment.", regulator.step),
+];
+
+/// Fields of each `[[offerings]]` entry.
+pub fn offering_fields() -> &'static [Field<OfferingParameters>] {
+    &OFFERING_FIELDS
+}
+
+static OFFERING_FIELDS: [Field<OfferingParameters>; 4] = [
+    Field {
+        path: "name",
+        kind: Kind::Text,
+        unit: "",
+        doc: "Unique name of the offering (1 to 64 characters).",
+        get: |o| Value::Text(o.name.clone()),
+        set: |o, v| {
+            if let Value::Text(t) = v {
+                o.name = t.clone();
+            }
+        },
+    },
+    float_field!("capability", Range::above(0.0, 1e6), "value multiplier", "Capability on day 0.", capability),
+    float_field!("capability_growth", Range::closed(-0.99, 100.0), "per year", "Capability growth, compounded yearly.", capability_growth),
+    float_field!("security", Range::closed(0.0, 0.999), "security", "Security on day 0.", security),
+];
+
+/// A field of an `[[interventions]]` entry.
+pub struct InterventionField {
+    pub key: &'static str,
+    pub kind: Kind,
+    pub required: bool,
+    pub unit: &'static str,
+    pub doc: &'static str,
+}
+
+const DAY: Kind = Kind::Integer(Range::closed(0.0, MAX_DAY));
+
+const fn required(key: &'static str, kind: Kind, unit: &'static str, doc: &'static str) -> InterventionField {
+    InterventionField {
+        key,
+        kind,
+        required: true,
+        unit,
+        doc,
+    }
+}
+
+/// Each intervention kind with its one-line meaning and fields (besides `kind`).
+pub fn intervention_kinds() -> &'static [(&'static str, &'static str, &'static [InterventionField])] {
+    &INTERVENTION_KINDS
+}
+
+static INTERVENTION_KINDS: [(&str, &str, &[InterventionField]); 6] = [
+    (
+        "shock",
+        "An incident of a given size on a given day.",
+        &[
+            required("day", DAY, "day", "Day of the incident."),
+            required("size", Kind::Float(Range::closed(1.0, 1e13)), "records", "Size of the incident."),
+            InterventionField {
+                key: "offering",
+                kind: Kind::Text,
+                required: false,
+                unit: "",
+                doc: "Offering hit (default: the one with most users that day).",
+            },
+        ],
+    ),
+    (
+        "regulation",
+        "Exogenous regulation raising the security floor.",
+        &[
+            required("day", DAY, "day", "Day it takes effect."),
+            required("floor", Kind::Float(Range::closed(0.0, 0.999)), "security", "New floor (the floor never falls)."),
+        ],
+    ),
+    (
+        "advocacy",
+        "Rooftop advocacy: everyone's perceived risk is multiplied by 1 + strength.",
+        &[
+            required("start", DAY, "day", "First day."),
+            required("end", DAY, "day", "Day it stops (exclusive)."),
+            required("strength", Kind::Float(Range::closed(0.0, 1000.0)), "risk multiple", "Added share of perceived risk."),
+        ],
+    ),
+    (
+        "heroic-vendor",
+        "A vendor holding its security at a level or above.",
+        &[
+            required("start", DAY, "day", "First day."),
+            required("offering", Kind::Text, "", "Name of the heroic offering."),
+            required("security", Kind::Float(Range::closed(0.0, 0.999)), "security", "Level held."),
+        ],
+    ),
+    (
+        "cheaper-security",
+        "Open tooling and standards: the security tax is multiplied by a factor.",
+        &[
+            required("day", DAY, "day", "Day it takes effect."),
+            required("tax_factor", Kind::Float(Range::closed(0.0, 10.0)), "multiplier", "Factor on the security tax."),
+        ],
+    ),
+    (
+        "disclosure",
+        "Disclosure rules: the attention threshold is lowered, so incidents become visible.",
+        &[
+            required("day", DAY, "day", "Day it takes effect."),
+            required("threshold_drop", Kind::Float(Range::closed(0.0, 15.0)), "log10 records", "Drop of the attention threshold."),
+        ],
+    ),
+];
+
+/// Every path a scenario may contain, for suggestions (entries shown with index `0`).
+pub fn known_paths() -> Vec<String> {
+    let mut paths: Vec<String> = vec!["schema".into(), "name".into(), "description".into()];
+    paths.extend(parameter_fields().iter().map(|f| f.path.to_string()));
+    paths.extend(offering_fields().iter().map(|f| format!("offerings.0.{}", f.path)));
+    paths.push("interventions.0.kind".into());
+    for (_, _, fields) in intervention_kinds() {
+        for f in fields.iter() {
+            let p = format!("interventions.0.{}", f.key);
+            if !paths.contains(&p) {
+                paths.push(p);
+            }
+        }
+    }
+    paths
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_default_is_in_range_and_round_trips() {
+        let defaults = Parameters::default();
+        for f in parameter_fields().iter() {
+            let v = (f.get)(&defaults);
+            if let (Kind::Float(r) | Kind::Integer(r), Value::Float(_) | Value::Integer(_)) = (f.kind, &v) {
+                let x = match v {
+                    Value::Float(x) => x,
+                    Value::Integer(i) => i as f64,
+                    _ => unreachable!(),
+                };
+                assert!(r.contains(x), "{} default {x} outside {r}", f.path);
+            }
+            let mut p = Parameters::default();
+            (f.set)(&mut p, &v);
+            assert_eq!(p, defaults, "{} does not round-trip", f.path);
+        }
+    }
+
+    #[test]
+    fn setters_write_the_field_they_name() {
+        let mut p = Parameters::default();
+        let field = parameter_fields().iter().find(|f| f.path == "attention.fear_half_life_days").unwrap();
+        (field.set)(&mut p, &Value::Integer(3));
+        assert_eq!(p.attention.fear_half_life_days, 3.0);
+        assert_eq!((field.get)(&p), Value::Float(3.0));
+    }
+
+    #[test]
+    fn paths_are_unique() {
+        let paths = known_paths();
+        let mut sorted = paths.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), paths.len());
+    }
+}
