@@ -25,7 +25,11 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
 
 /// Reads the scenario with `--set` overrides first, then the dedicated options.
 fn load(args: &ScenarioArgs) -> Result<Scenario> {
-    let mut overrides = args.set.iter().map(|s| Override::parse(s)).collect::<Result<Vec<_>, _>>()?;
+    let mut overrides = args
+        .set
+        .iter()
+        .map(|s| Override::parse(s))
+        .collect::<Result<Vec<_>, _>>()?;
     if let Some(seed) = args.seed {
         overrides.push(Override::option("--seed", "run.seed", seed));
     }
@@ -46,7 +50,13 @@ fn load(args: &ScenarioArgs) -> Result<Scenario> {
 fn default_folder(name: &str) -> PathBuf {
     let stem: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let stem = if stem.is_empty() { "run".to_string() } else { stem };
     (1..)
@@ -80,7 +90,9 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     }
     progress.finish_and_clear();
     let elapsed = started.elapsed();
-    let summary = folder.finish(&scenario).with_context(|| format!("cannot write the results into {}", dir.display()))?;
+    let summary = folder
+        .finish(&scenario)
+        .with_context(|| format!("cannot write the results into {}", dir.display()))?;
     if !args.quiet {
         print_summary(&scenario, &summary, elapsed.as_secs_f64(), &dir);
     }
@@ -96,7 +108,10 @@ fn print_summary(scenario: &Scenario, s: &Summary, seconds: f64, dir: &Path) {
     let rows: [(&str, String); 12] = [
         ("baseline: final", format!("{:.4}", s.final_baseline)),
         ("baseline: mean", format!("{:.4}", s.mean_baseline)),
-        ("baseline: min .. max", format!("{:.4} .. {:.4}", s.min_baseline, s.max_baseline)),
+        (
+            "baseline: min .. max",
+            format!("{:.4} .. {:.4}", s.min_baseline, s.max_baseline),
+        ),
         ("baseline jumps (days > +0.01)", s.baseline_jumps.to_string()),
         ("vendor raises", s.vendor_raises.to_string()),
         ("incidents", s.incidents.to_string()),
@@ -110,7 +125,10 @@ fn print_summary(scenario: &Scenario, s: &Summary, seconds: f64, dir: &Path) {
     for (name, value) in rows {
         println!("  {name:<32} {value}");
     }
-    println!("results in {}/ (timeseries.csv, timeseries.parquet, offerings.csv, events.csv, summary.json, manifest.json)", dir.display());
+    println!(
+        "results in {}/ (timeseries.csv, timeseries.parquet, offerings.csv, events.csv, summary.json, manifest.json)",
+        dir.display()
+    );
 }
 
 fn check(args: CheckArgs) -> Result<ExitCode> {

@@ -20,9 +20,7 @@ impl Network {
     pub fn build(users: u32, parameters: &NetworkParameters, rng: &mut Generator) -> Self {
         let links = match parameters.kind {
             NetworkKind::None => Vec::new(),
-            NetworkKind::WattsStrogatz => {
-                watts_strogatz(users, parameters.degree, parameters.rewiring, rng)
-            }
+            NetworkKind::WattsStrogatz => watts_strogatz(users, parameters.degree, parameters.rewiring, rng),
             NetworkKind::BarabasiAlbert => barabasi_albert(users, parameters.degree, rng),
         };
         Self::from_links(users, &links)
@@ -47,10 +45,7 @@ impl Network {
             neighbours[cursor[b as usize] as usize] = a;
             cursor[b as usize] += 1;
         }
-        Self {
-            offsets,
-            neighbours,
-        }
+        Self { offsets, neighbours }
     }
 
     /// Whether the graph has no links at all.
@@ -185,7 +180,11 @@ mod tests {
     fn tiny_and_empty_graphs_are_fine() {
         let mut rng = generator(5, Stream::Network);
         for users in [0, 1, 2, 3] {
-            for kind in [NetworkKind::WattsStrogatz, NetworkKind::BarabasiAlbert, NetworkKind::None] {
+            for kind in [
+                NetworkKind::WattsStrogatz,
+                NetworkKind::BarabasiAlbert,
+                NetworkKind::None,
+            ] {
                 let g = Network::build(users, &parameters(kind), &mut rng);
                 for u in 0..users {
                     assert!(!g.neighbours(u).contains(&u));

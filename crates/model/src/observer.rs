@@ -38,6 +38,8 @@ pub struct OfferingDay {
     pub users: f64,
     /// Its security.
     pub security: f64,
+    /// Share of the population that left it because of risk today (abandoned or switched).
+    pub security_churn: f64,
 }
 
 /// Kinds of events.

@@ -232,7 +232,11 @@ pub struct OfferingParameters {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Intervention {
     /// An incident of `size` records on `day`, hitting `offering` (or the largest one).
-    Shock { day: u32, size: f64, offering: Option<usize> },
+    Shock {
+        day: u32,
+        size: f64,
+        offering: Option<usize>,
+    },
     /// Exogenous regulation raising the security floor to `floor` on `day`.
     Regulation { day: u32, floor: f64 },
     /// Rooftop advocacy: every user's perceived risk × (1 + strength) on days [start, end).
@@ -350,9 +354,9 @@ impl Default for Parameters {
             },
             regulator: RegulatorParameters {
                 enabled: true,
-                outcry_threshold: 0.5,
+                outcry_threshold: 0.25,
                 outcry_days: 7,
-                lag_days: 300,
+                lag_days: 370,
                 step: 0.1,
             },
             offerings: vec![OfferingParameters::default()],

@@ -28,13 +28,7 @@ pub enum Action {
 
 impl Regulator {
     /// One day: outcry bookkeeping, then any regulation due today.
-    pub fn step(
-        &mut self,
-        parameters: &RegulatorParameters,
-        day: u32,
-        outcry: f64,
-        baseline: f64,
-    ) -> Option<Action> {
+    pub fn step(&mut self, parameters: &RegulatorParameters, day: u32, outcry: f64, baseline: f64) -> Option<Action> {
         if self.pending == Some(day) {
             self.pending = None;
             let from = self.floor;

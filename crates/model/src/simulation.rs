@@ -98,7 +98,12 @@ impl<'a> Simulation<'a> {
                 inverse_days: (1.0 / p.users.reliance_days) as f32,
             },
             log_fear_decay: (-std::f64::consts::LN_2 / p.users.fear_half_life_days) as f32,
-            vendors: p.offerings.iter().take(offerings).map(|o| Vendor::new(o.security, &p.vendors)).collect(),
+            vendors: p
+                .offerings
+                .iter()
+                .take(offerings)
+                .map(|o| Vendor::new(o.security, &p.vendors))
+                .collect(),
             attention: Attention::default(),
             regulator: Regulator::default(),
             incident_rng: generator(seed, Stream::Incidents),
@@ -131,7 +136,10 @@ impl<'a> Simulation<'a> {
         let wanted = ((self.parameters.users.initial_adoption * n as f64).round() as usize).min(n);
         self.update_terms(self.excitement(0));
         let mut rng = generator(self.parameters.run.seed, Stream::InitialAdoption);
-        let mut chosen: Vec<u32> = index::sample(&mut rng, n, wanted).into_iter().map(|u| u as u32).collect();
+        let mut chosen: Vec<u32> = index::sample(&mut rng, n, wanted)
+            .into_iter()
+            .map(|u| u as u32)
+            .collect();
         chosen.sort_unstable();
         for user in chosen {
             self.consider(user);
@@ -184,7 +192,9 @@ impl<'a> Simulation<'a> {
             if rate <= 0.0 || !rate.is_finite() {
                 continue;
             }
-            let count = Poisson::new(rate).map(|d| d.sample(&mut self.incident_rng)).unwrap_or(0.0) as u64;
+            let count = Poisson::new(rate)
+                .map(|d| d.sample(&mut self.incident_rng))
+                .unwrap_or(0.0) as u64;
             for _ in 0..count {
                 let records = incidents::draw_size(&p.attack, &mut self.incident_rng);
                 harmed += self.incident(records, j, &mut record, observer);
@@ -271,6 +281,7 @@ impl<'a> Simulation<'a> {
             .map(|(j, v)| OfferingDay {
                 users: self.population.members(j).len() as f64 / n,
                 security: v.security(),
+                security_churn: churned[j] as f64 / n,
             })
             .collect();
         observer.day(&record, &offerings);
@@ -294,15 +305,21 @@ impl<'a> Simulation<'a> {
                 self.hold_floor();
                 (None, floor, format!("exogenous regulation: floor {from:.4} -> {to:.4}"))
             }
-            Intervention::Advocacy { end, strength, .. } => {
-                (None, strength, format!("advocacy until day {end}: perceived risk x {:.4}", 1.0 + strength))
-            }
+            Intervention::Advocacy { end, strength, .. } => (
+                None,
+                strength,
+                format!("advocacy until day {end}: perceived risk x {:.4}", 1.0 + strength),
+            ),
             Intervention::HeroicVendor { offering, security, .. } => {
                 if let Some(v) = self.vendors.get_mut(offering) {
                     v.heroic = v.heroic.max(security);
                     v.hold(self.regulator.floor);
                 }
-                (Some(offering), security, format!("heroic vendor holds security >= {security:.4}"))
+                (
+                    Some(offering),
+                    security,
+                    format!("heroic vendor holds security >= {security:.4}"),
+                )
             }
             Intervention::CheaperSecurity { tax_factor, .. } => {
                 self.tax_factor *= tax_factor;
@@ -310,7 +327,11 @@ impl<'a> Simulation<'a> {
             }
             Intervention::Disclosure { threshold_drop, .. } => {
                 self.attention.disclosure += threshold_drop;
-                (None, threshold_drop, format!("disclosure: attention threshold -{threshold_drop:.4}"))
+                (
+                    None,
+                    threshold_drop,
+                    format!("disclosure: attention threshold -{threshold_drop:.4}"),
+                )
             }
         };
         observer.event(&Event {
@@ -361,7 +382,8 @@ impl<'a> Simulation<'a> {
         self.terms.clear();
         for (o, v) in p.offerings.iter().zip(&self.vendors) {
             let c = market::capability(o.capability, o.capability_growth, self.day);
-            self.terms.push(Terms::new(v.security(), c, excitement, tax, awareness, advocacy));
+            self.terms
+                .push(Terms::new(v.security(), c, excitement, tax, awareness, advocacy));
         }
     }
 
@@ -404,8 +426,11 @@ impl<'a> Simulation<'a> {
         let harmed = incidents::harmed_users(records, scale, members, &mut self.harm_rng);
         self.victims.clear();
         let members = self.population.members(target);
-        self.victims
-            .extend(index::sample(&mut self.harm_rng, members.len(), harmed).into_iter().map(|i| members[i]));
+        self.victims.extend(
+            index::sample(&mut self.harm_rng, members.len(), harmed)
+                .into_iter()
+                .map(|i| members[i]),
+        );
         let victims = std::mem::take(&mut self.victims);
         let harm = p.users.harm_fear as f32;
         let word_of_mouth = p.users.word_of_mouth_fear as f32;
@@ -504,7 +529,11 @@ impl<'a> Simulation<'a> {
         let mut chosen = std::mem::take(&mut self.scratch);
         chosen.clear();
         let pool = self.population.non_adopters();
-        chosen.extend(index::sample(&mut self.adoption_rng, non_adopters, count).into_iter().map(|i| pool[i]));
+        chosen.extend(
+            index::sample(&mut self.adoption_rng, non_adopters, count)
+                .into_iter()
+                .map(|i| pool[i]),
+        );
         for &user in &chosen {
             self.consider(user);
         }
@@ -581,6 +610,7 @@ impl<'a> Simulation<'a> {
         let rate = self.imitation_per_day * adopting as f64 / degree as f64;
         let u: f64 = 1.0 - self.adoption_rng.random::<f64>();
         let wait = geometric_wait(rate, u);
-        self.calendar.schedule(user, self.day.saturating_add(1).saturating_add(wait));
+        self.calendar
+            .schedule(user, self.day.saturating_add(1).saturating_add(wait));
     }
 }

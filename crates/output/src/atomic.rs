@@ -16,7 +16,10 @@ pub struct AtomicFile {
 impl AtomicFile {
     /// Starts writing `path` (as `.NAME.partial` beside it).
     pub fn create(path: &Path) -> Result<Self> {
-        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         let partial = path.with_file_name(format!(".{name}.partial"));
         let file = File::create(&partial).map_err(|e| OutputError::io(&partial, e))?;
         Ok(Self {
@@ -34,7 +37,9 @@ impl AtomicFile {
     /// Flushes, syncs and renames into place.
     pub fn commit(self) -> Result<()> {
         let Self { writer, partial, path } = self;
-        let file = writer.into_inner().map_err(|e| OutputError::io(&partial, e.into_error()))?;
+        let file = writer
+            .into_inner()
+            .map_err(|e| OutputError::io(&partial, e.into_error()))?;
         file.sync_all().map_err(|e| OutputError::io(&partial, e))?;
         drop(file);
         std::fs::rename(&partial, &path).map_err(|e| OutputError::io(&path, e))
@@ -77,7 +82,10 @@ mod tests {
         let mut g = AtomicFile::create(&dir.join("b.csv")).unwrap();
         g.writer().write_all(b"half").unwrap();
         g.abandon();
-        let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("a.csv")]);
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -54,7 +54,8 @@ impl RunFolder {
             std::fs::remove_file(&manifest).map_err(|e| OutputError::io(&manifest, e))?;
         }
         let mut offerings = AtomicFile::create(&dir.join("offerings.csv"))?;
-        writeln!(offerings.writer(), "day,offering,users,security").map_err(|e| OutputError::io(dir, e))?;
+        writeln!(offerings.writer(), "day,offering,users,security,security_churn")
+            .map_err(|e| OutputError::io(dir, e))?;
         let mut events = AtomicFile::create(&dir.join("events.csv"))?;
         writeln!(events.writer(), "day,kind,offering,size,detail").map_err(|e| OutputError::io(dir, e))?;
         Ok(Self {
@@ -111,7 +112,11 @@ impl RunFolder {
             return Err(e);
         }
         for name in ["offerings", "events"] {
-            let file = if name == "offerings" { self.offerings.take() } else { self.events.take() };
+            let file = if name == "offerings" {
+                self.offerings.take()
+            } else {
+                self.events.take()
+            };
             if let Some(f) = file {
                 f.commit()?;
             }
@@ -148,10 +153,18 @@ impl Observer for RunFolder {
     fn day(&mut self, record: &DayRecord, offerings: &[OfferingDay]) {
         self.summary.day(record, offerings);
         self.days.push(*record);
-        self.regulations_per_day.push(std::mem::take(&mut self.regulations_today));
+        self.regulations_per_day
+            .push(std::mem::take(&mut self.regulations_today));
         let mut text = String::new();
         for (o, name) in offerings.iter().zip(&self.offering_names) {
-            text.push_str(&format!("{},{},{},{}\n", record.day, csv_field(name), o.users, o.security));
+            text.push_str(&format!(
+                "{},{},{},{},{}\n",
+                record.day,
+                csv_field(name),
+                o.users,
+                o.security,
+                o.security_churn
+            ));
         }
         if let Some(f) = self.offerings.as_mut() {
             let result = f.writer().write_all(text.as_bytes());

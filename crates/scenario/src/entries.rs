@@ -92,8 +92,11 @@ fn walk_value(
 
 /// Line and column (1-based, in characters) of a byte offset.
 pub fn locate(text: &str, source: &str, offset: usize) -> Origin {
-    let offset = offset.min(text.len());
-    let before = &text[..text.floor_char_boundary(offset)];
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
     Origin::File {
@@ -190,7 +193,13 @@ mod tests {
         let paths: Vec<&str> = entries.iter().map(|e| e.path.as_str()).collect();
         assert_eq!(
             paths,
-            ["schema", "users.harm_fear", "offerings.0.name", "offerings.1.name", "offerings.1.network.degree"]
+            [
+                "schema",
+                "users.harm_fear",
+                "offerings.0.name",
+                "offerings.1.name",
+                "offerings.1.network.degree"
+            ]
         );
         assert_eq!(
             entries[1].origin,
@@ -214,8 +223,14 @@ mod tests {
         let o = Override::parse("offerings[1].security=0.5").unwrap();
         assert_eq!(o.path, "offerings.1.security");
         assert_eq!(o.entry().value, Ok(Value::Float(0.5)));
-        assert_eq!(Override::parse("network.kind=none").unwrap().entry().value, Ok(Value::Text("none".into())));
-        assert_eq!(Override::parse("a=\"x y\"").unwrap().entry().value, Ok(Value::Text("x y".into())));
+        assert_eq!(
+            Override::parse("network.kind=none").unwrap().entry().value,
+            Ok(Value::Text("none".into()))
+        );
+        assert_eq!(
+            Override::parse("a=\"x y\"").unwrap().entry().value,
+            Ok(Value::Text("x y".into()))
+        );
         assert!(Override::parse("novalue").is_err());
         assert!(Override::parse("a..b=1").is_err());
         let mut entries = from_toml("schema = 1\n[run]\nusers = 5\n", "f").unwrap();

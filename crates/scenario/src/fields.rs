@@ -110,20 +110,104 @@ pub fn parameter_fields() -> &'static [Field<Parameters>] {
 }
 
 static PARAMETER_FIELDS: &[Field<Parameters>] = &[
-    integer_field!("run.users", Range::closed(0.0, 200_000_000.0), "agents", "Simulated users.", run.users),
-    float_field!("run.years", Range::above(0.0, 150.0), "years", "Horizon (365-day years).", run.years),
-    integer_field!("run.seed", Range::closed(0.0, 9_223_372_036_854_775_807.0), "", "Master seed of all random streams.", run.seed),
-    float_field!("run.population", Range::closed(1.0, 1e11), "persons", "Real-world people the simulated users stand for; incident sizes are in real records.", run.population),
-    float_field!("users.value_median", Range::above(0.0, 1e6), "value", "Median of the log-normal value a user sees in the technology.", users.value_median),
-    float_field!("users.value_spread", Range::closed(0.0, 5.0), "ln units", "Standard deviation of ln(value).", users.value_spread),
-    float_field!("users.risk_sensitivity_median", Range::above(0.0, 1e6), "value per risk", "Median of the log-normal risk sensitivity.", users.risk_sensitivity_median),
-    float_field!("users.risk_sensitivity_spread", Range::closed(0.0, 5.0), "ln units", "Standard deviation of ln(risk sensitivity).", users.risk_sensitivity_spread),
-    float_field!("users.initial_adoption", Range::closed(0.0, 1.0), "share", "Share of users offered the technology on day 0 (those for whom value beats risk adopt).", users.initial_adoption),
-    float_field!("users.fear_half_life_days", HALF_LIFE, "days", "Half-life of personal fear.", users.fear_half_life_days),
-    float_field!("users.harm_fear", Range::closed(0.0, 1000.0), "fear", "Personal fear added to a user harmed by an incident.", users.harm_fear),
-    float_field!("users.word_of_mouth_fear", Range::closed(0.0, 1000.0), "fear", "Personal fear added to each neighbour of a harmed user.", users.word_of_mouth_fear),
-    float_field!("users.reliance_max", Range::closed(0.0, 100.0), "value multiple", "Reliance after long use: value x (1 + reliance).", users.reliance_max),
-    float_field!("users.reliance_days", HALF_LIFE, "days", "Time scale of reliance growth with tenure.", users.reliance_days),
+    integer_field!(
+        "run.users",
+        Range::closed(0.0, 200_000_000.0),
+        "agents",
+        "Simulated users.",
+        run.users
+    ),
+    float_field!(
+        "run.years",
+        Range::above(0.0, 150.0),
+        "years",
+        "Horizon (365-day years).",
+        run.years
+    ),
+    integer_field!(
+        "run.seed",
+        Range::closed(0.0, 9_223_372_036_854_775_807.0),
+        "",
+        "Master seed of all random streams.",
+        run.seed
+    ),
+    float_field!(
+        "run.population",
+        Range::closed(1.0, 1e11),
+        "persons",
+        "Real-world people the simulated users stand for; incident sizes are in real records.",
+        run.population
+    ),
+    float_field!(
+        "users.value_median",
+        Range::above(0.0, 1e6),
+        "value",
+        "Median of the log-normal value a user sees in the technology.",
+        users.value_median
+    ),
+    float_field!(
+        "users.value_spread",
+        Range::closed(0.0, 5.0),
+        "ln units",
+        "Standard deviation of ln(value).",
+        users.value_spread
+    ),
+    float_field!(
+        "users.risk_sensitivity_median",
+        Range::above(0.0, 1e6),
+        "value per risk",
+        "Median of the log-normal risk sensitivity.",
+        users.risk_sensitivity_median
+    ),
+    float_field!(
+        "users.risk_sensitivity_spread",
+        Range::closed(0.0, 5.0),
+        "ln units",
+        "Standard deviation of ln(risk sensitivity).",
+        users.risk_sensitivity_spread
+    ),
+    float_field!(
+        "users.initial_adoption",
+        Range::closed(0.0, 1.0),
+        "share",
+        "Share of users offered the technology on day 0 (those for whom value beats risk adopt).",
+        users.initial_adoption
+    ),
+    float_field!(
+        "users.fear_half_life_days",
+        HALF_LIFE,
+        "days",
+        "Half-life of personal fear.",
+        users.fear_half_life_days
+    ),
+    float_field!(
+        "users.harm_fear",
+        Range::closed(0.0, 1000.0),
+        "fear",
+        "Personal fear added to a user harmed by an incident.",
+        users.harm_fear
+    ),
+    float_field!(
+        "users.word_of_mouth_fear",
+        Range::closed(0.0, 1000.0),
+        "fear",
+        "Personal fear added to each neighbour of a harmed user.",
+        users.word_of_mouth_fear
+    ),
+    float_field!(
+        "users.reliance_max",
+        Range::closed(0.0, 100.0),
+        "value multiple",
+        "Reliance after long use: value x (1 + reliance).",
+        users.reliance_max
+    ),
+    float_field!(
+        "users.reliance_days",
+        HALF_LIFE,
+        "days",
+        "Time scale of reliance growth with tenure.",
+        users.reliance_days
+    ),
     Field {
         path: "network.kind",
         kind: Kind::Choice(&NetworkKind::NAMES),
@@ -136,38 +220,230 @@ static PARAMETER_FIELDS: &[Field<Parameters>] = &[
             }
         },
     },
-    integer_field!("network.degree", Range::closed(0.0, 1000.0), "links", "Mean degree (even for watts-strogatz).", network.degree),
-    float_field!("network.rewiring", Range::closed(0.0, 1.0), "probability", "Watts-Strogatz rewiring probability.", network.rewiring),
-    float_field!("adoption.innovation", Range::closed(0.0, 100.0), "per year", "Bass innovation rate p.", adoption.innovation),
-    float_field!("adoption.imitation", Range::closed(0.0, 1000.0), "per year", "Bass imitation rate q, times the share of adopting neighbours.", adoption.imitation),
-    float_field!("excitement.base", Range::closed(0.0, 1000.0), "multiplier", "Excitement without hype or momentum.", excitement.base),
-    float_field!("excitement.hype_peak", Range::closed(0.0, 1000.0), "multiplier", "Height of the hype bump.", excitement.hype_peak),
-    float_field!("excitement.hype_peak_day", Range::closed(-MAX_DAY, MAX_DAY), "day", "Day of the hype peak.", excitement.hype_peak_day),
-    float_field!("excitement.hype_width_days", Range::above(0.0, 1e6), "days", "Standard deviation of the hype bump.", excitement.hype_width_days),
-    float_field!("excitement.momentum", Range::closed(0.0, 1000.0), "per annual share growth", "Weight of adoption momentum.", excitement.momentum),
-    integer_field!("excitement.momentum_window_days", Range::closed(1.0, 3650.0), "days", "Window of adoption growth for momentum.", excitement.momentum_window_days),
-    float_field!("security.tax", Range::closed(0.0, 1.0), "share of value", "Value lost at full security: value x (1 - tax x security).", security.tax),
-    float_field!("security.risk_awareness", Range::closed(0.0, 1000.0), "fear", "Background risk awareness added to public fear.", security.risk_awareness),
-    float_field!("attack.rate", Range::closed(0.0, 1e6), "incidents per day", "Incidents per day on an offering holding everyone at zero security.", attack.rate),
-    float_field!("attack.adoption_elasticity", Range::closed(0.0, 10.0), "exponent", "Exponent of an offering's user share in its attack rate.", attack.adoption_elasticity),
-    float_field!("attack.security_elasticity", Range::closed(0.0, 10.0), "exponent", "Exponent of (1 - security) in the attack rate.", attack.security_elasticity),
-    float_field!("attack.size_log10_mean", Range::closed(0.0, 12.0), "log10 records", "Mean of log10(records) per incident.", attack.size_log10_mean),
-    float_field!("attack.size_log10_sd", Range::closed(0.0, 5.0), "log10 records", "Standard deviation of log10(records).", attack.size_log10_sd),
-    float_field!("attack.loss_per_record", Range::closed(0.0, 1e9), "currency per record", "Loss per record.", attack.loss_per_record),
-    float_field!("attention.threshold", Range::closed(0.0, 15.0), "log10 records", "Resting attention threshold: larger incidents make the news.", attention.threshold),
-    float_field!("attention.habituation", Range::closed(0.0, 10.0), "log10 records", "Rise of the threshold per news item.", attention.habituation),
-    float_field!("attention.habituation_half_life_days", HALF_LIFE, "days", "Half-life of habituation.", attention.habituation_half_life_days),
-    float_field!("attention.fear_per_news", Range::closed(0.0, 1000.0), "fear per log10", "Public fear added per log10 unit above the threshold.", attention.fear_per_news),
-    float_field!("attention.fear_half_life_days", HALF_LIFE, "days", "Half-life of public fear.", attention.fear_half_life_days),
-    float_field!("vendors.tolerance", Range::above(0.0, 1.0), "share of users", "Security churn over the window that a vendor tolerates.", vendors.tolerance),
-    integer_field!("vendors.churn_window_days", Range::closed(1.0, 3650.0), "days", "Window over which vendors watch security churn.", vendors.churn_window_days),
-    float_field!("vendors.erosion", PER_DAY, "per day", "Erosion rate of discretionary security.", vendors.erosion),
-    float_field!("vendors.excitement_erosion", Range::closed(0.0, 10.0), "exponent", "Exponent of excitement in the erosion rate.", vendors.excitement_erosion),
-    float_field!("vendors.reliance_erosion", Range::closed(0.0, 100.0), "per reliance", "Weight of users' mean reliance in the erosion rate.", vendors.reliance_erosion),
-    float_field!("vendors.raise_gain", Range::closed(0.0, 100.0), "share of gap", "Raise per unit of churn/tolerance, as a share of the gap to full security.", vendors.raise_gain),
-    float_field!("vendors.raise_max", Range::closed(0.0, 1.0), "share of gap", "Largest single raise, as a share of the gap.", vendors.raise_max),
-    float_field!("vendors.institutional_share", Range::closed(0.0, 1.0), "share", "Share of a raise (and of initial security) that is institutional practice.", vendors.institutional_share),
-    float_field!("vendors.institutional_erosion", PER_DAY, "per day", "Erosion rate of institutional security.", vendors.institutional_erosion),
+    integer_field!(
+        "network.degree",
+        Range::closed(0.0, 1000.0),
+        "links",
+        "Mean degree (even for watts-strogatz).",
+        network.degree
+    ),
+    float_field!(
+        "network.rewiring",
+        Range::closed(0.0, 1.0),
+        "probability",
+        "Watts-Strogatz rewiring probability.",
+        network.rewiring
+    ),
+    float_field!(
+        "adoption.innovation",
+        Range::closed(0.0, 100.0),
+        "per year",
+        "Bass innovation rate p.",
+        adoption.innovation
+    ),
+    float_field!(
+        "adoption.imitation",
+        Range::closed(0.0, 1000.0),
+        "per year",
+        "Bass imitation rate q, times the share of adopting neighbours.",
+        adoption.imitation
+    ),
+    float_field!(
+        "excitement.base",
+        Range::closed(0.0, 1000.0),
+        "multiplier",
+        "Excitement without hype or momentum.",
+        excitement.base
+    ),
+    float_field!(
+        "excitement.hype_peak",
+        Range::closed(0.0, 1000.0),
+        "multiplier",
+        "Height of the hype bump.",
+        excitement.hype_peak
+    ),
+    float_field!(
+        "excitement.hype_peak_day",
+        Range::closed(-MAX_DAY, MAX_DAY),
+        "day",
+        "Day of the hype peak.",
+        excitement.hype_peak_day
+    ),
+    float_field!(
+        "excitement.hype_width_days",
+        Range::above(0.0, 1e6),
+        "days",
+        "Standard deviation of the hype bump.",
+        excitement.hype_width_days
+    ),
+    float_field!(
+        "excitement.momentum",
+        Range::closed(0.0, 1000.0),
+        "per annual share growth",
+        "Weight of adoption momentum.",
+        excitement.momentum
+    ),
+    integer_field!(
+        "excitement.momentum_window_days",
+        Range::closed(1.0, 3650.0),
+        "days",
+        "Window of adoption growth for momentum.",
+        excitement.momentum_window_days
+    ),
+    float_field!(
+        "security.tax",
+        Range::closed(0.0, 1.0),
+        "share of value",
+        "Value lost at full security: value x (1 - tax x security).",
+        security.tax
+    ),
+    float_field!(
+        "security.risk_awareness",
+        Range::closed(0.0, 1000.0),
+        "fear",
+        "Background risk awareness added to public fear.",
+        security.risk_awareness
+    ),
+    float_field!(
+        "attack.rate",
+        Range::closed(0.0, 1e6),
+        "incidents per day",
+        "Incidents per day on an offering holding everyone at zero security.",
+        attack.rate
+    ),
+    float_field!(
+        "attack.adoption_elasticity",
+        Range::closed(0.0, 10.0),
+        "exponent",
+        "Exponent of an offering's user share in its attack rate.",
+        attack.adoption_elasticity
+    ),
+    float_field!(
+        "attack.security_elasticity",
+        Range::closed(0.0, 10.0),
+        "exponent",
+        "Exponent of (1 - security) in the attack rate.",
+        attack.security_elasticity
+    ),
+    float_field!(
+        "attack.size_log10_mean",
+        Range::closed(0.0, 12.0),
+        "log10 records",
+        "Mean of log10(records) per incident.",
+        attack.size_log10_mean
+    ),
+    float_field!(
+        "attack.size_log10_sd",
+        Range::closed(0.0, 5.0),
+        "log10 records",
+        "Standard deviation of log10(records).",
+        attack.size_log10_sd
+    ),
+    float_field!(
+        "attack.loss_per_record",
+        Range::closed(0.0, 1e9),
+        "currency per record",
+        "Loss per record.",
+        attack.loss_per_record
+    ),
+    float_field!(
+        "attention.threshold",
+        Range::closed(0.0, 15.0),
+        "log10 records",
+        "Resting attention threshold: larger incidents make the news.",
+        attention.threshold
+    ),
+    float_field!(
+        "attention.habituation",
+        Range::closed(0.0, 10.0),
+        "log10 records",
+        "Rise of the threshold per news item.",
+        attention.habituation
+    ),
+    float_field!(
+        "attention.habituation_half_life_days",
+        HALF_LIFE,
+        "days",
+        "Half-life of habituation.",
+        attention.habituation_half_life_days
+    ),
+    float_field!(
+        "attention.fear_per_news",
+        Range::closed(0.0, 1000.0),
+        "fear per log10",
+        "Public fear added per log10 unit above the threshold.",
+        attention.fear_per_news
+    ),
+    float_field!(
+        "attention.fear_half_life_days",
+        HALF_LIFE,
+        "days",
+        "Half-life of public fear.",
+        attention.fear_half_life_days
+    ),
+    float_field!(
+        "vendors.tolerance",
+        Range::above(0.0, 1.0),
+        "share of users",
+        "Security churn over the window that a vendor tolerates.",
+        vendors.tolerance
+    ),
+    integer_field!(
+        "vendors.churn_window_days",
+        Range::closed(1.0, 3650.0),
+        "days",
+        "Window over which vendors watch security churn.",
+        vendors.churn_window_days
+    ),
+    float_field!(
+        "vendors.erosion",
+        PER_DAY,
+        "per day",
+        "Erosion rate of discretionary security.",
+        vendors.erosion
+    ),
+    float_field!(
+        "vendors.excitement_erosion",
+        Range::closed(0.0, 10.0),
+        "exponent",
+        "Exponent of excitement in the erosion rate.",
+        vendors.excitement_erosion
+    ),
+    float_field!(
+        "vendors.reliance_erosion",
+        Range::closed(0.0, 100.0),
+        "per reliance",
+        "Weight of users' mean reliance in the erosion rate.",
+        vendors.reliance_erosion
+    ),
+    float_field!(
+        "vendors.raise_gain",
+        Range::closed(0.0, 100.0),
+        "share of gap",
+        "Raise per unit of churn/tolerance, as a share of the gap to full security.",
+        vendors.raise_gain
+    ),
+    float_field!(
+        "vendors.raise_max",
+        Range::closed(0.0, 1.0),
+        "share of gap",
+        "Largest single raise, as a share of the gap.",
+        vendors.raise_max
+    ),
+    float_field!(
+        "vendors.institutional_share",
+        Range::closed(0.0, 1.0),
+        "share",
+        "Share of a raise (and of initial security) that is institutional practice.",
+        vendors.institutional_share
+    ),
+    float_field!(
+        "vendors.institutional_erosion",
+        PER_DAY,
+        "per day",
+        "Erosion rate of institutional security.",
+        vendors.institutional_erosion
+    ),
     Field {
         path: "regulator.enabled",
         kind: Kind::Bool,
@@ -176,10 +452,34 @@ static PARAMETER_FIELDS: &[Field<Parameters>] = &[
         get: |p| Value::Bool(p.regulator.enabled),
         set: |p, v| p.regulator.enabled = matches!(v, Value::Bool(true)),
     },
-    float_field!("regulator.outcry_threshold", Range::closed(0.0, 1e6), "fear x share", "Outcry (public fear x adoption share) that counts as an outcry day.", regulator.outcry_threshold),
-    integer_field!("regulator.outcry_days", Range::closed(1.0, 36_500.0), "days", "Consecutive outcry days that start a regulation.", regulator.outcry_days),
-    integer_field!("regulator.lag_days", Range::closed(1.0, 36_500.0), "days", "Days from outcry to regulation.", regulator.lag_days),
-    float_field!("regulator.step", Range::closed(0.0, 1.0), "security", "Floor set this far above the baseline of the day of enactment.", regulator.step),
+    float_field!(
+        "regulator.outcry_threshold",
+        Range::closed(0.0, 1e6),
+        "fear x share",
+        "Outcry (public fear x adoption share) that counts as an outcry day.",
+        regulator.outcry_threshold
+    ),
+    integer_field!(
+        "regulator.outcry_days",
+        Range::closed(1.0, 36_500.0),
+        "days",
+        "Consecutive outcry days that start a regulation.",
+        regulator.outcry_days
+    ),
+    integer_field!(
+        "regulator.lag_days",
+        Range::closed(1.0, 36_500.0),
+        "days",
+        "Days from outcry to regulation.",
+        regulator.lag_days
+    ),
+    float_field!(
+        "regulator.step",
+        Range::closed(0.0, 1.0),
+        "security",
+        "Floor set this far above the baseline of the day of enactment.",
+        regulator.step
+    ),
 ];
 
 /// Fields of each `[[offerings]]` entry.
@@ -200,9 +500,27 @@ static OFFERING_FIELDS: [Field<OfferingParameters>; 4] = [
             }
         },
     },
-    float_field!("capability", Range::above(0.0, 1e6), "value multiplier", "Capability on day 0.", capability),
-    float_field!("capability_growth", Range::closed(-0.99, 100.0), "per year", "Capability growth, compounded yearly.", capability_growth),
-    float_field!("security", Range::closed(0.0, 0.999), "security", "Security on day 0.", security),
+    float_field!(
+        "capability",
+        Range::above(0.0, 1e6),
+        "value multiplier",
+        "Capability on day 0.",
+        capability
+    ),
+    float_field!(
+        "capability_growth",
+        Range::closed(-0.99, 100.0),
+        "per year",
+        "Capability growth, compounded yearly.",
+        capability_growth
+    ),
+    float_field!(
+        "security",
+        Range::closed(0.0, 0.999),
+        "security",
+        "Security on day 0.",
+        security
+    ),
 ];
 
 /// A field of an `[[interventions]]` entry.
@@ -237,7 +555,12 @@ static INTERVENTION_KINDS: [(&str, &str, &[InterventionField]); 6] = [
         "An incident of a given size on a given day.",
         &[
             required("day", DAY, "day", "Day of the incident."),
-            required("size", Kind::Float(Range::closed(1.0, 1e13)), "records", "Size of the incident."),
+            required(
+                "size",
+                Kind::Float(Range::closed(1.0, 1e13)),
+                "records",
+                "Size of the incident.",
+            ),
             InterventionField {
                 key: "offering",
                 kind: Kind::Text,
@@ -252,7 +575,12 @@ static INTERVENTION_KINDS: [(&str, &str, &[InterventionField]); 6] = [
         "Exogenous regulation raising the security floor.",
         &[
             required("day", DAY, "day", "Day it takes effect."),
-            required("floor", Kind::Float(Range::closed(0.0, 0.999)), "security", "New floor (the floor never falls)."),
+            required(
+                "floor",
+                Kind::Float(Range::closed(0.0, 0.999)),
+                "security",
+                "New floor (the floor never falls).",
+            ),
         ],
     ),
     (
@@ -261,7 +589,12 @@ static INTERVENTION_KINDS: [(&str, &str, &[InterventionField]); 6] = [
         &[
             required("start", DAY, "day", "First day."),
             required("end", DAY, "day", "Day it stops (exclusive)."),
-            required("strength", Kind::Float(Range::closed(0.0, 1000.0)), "risk multiple", "Added share of perceived risk."),
+            required(
+                "strength",
+                Kind::Float(Range::closed(0.0, 1000.0)),
+                "risk multiple",
+                "Added share of perceived risk.",
+            ),
         ],
     ),
     (
@@ -270,7 +603,12 @@ static INTERVENTION_KINDS: [(&str, &str, &[InterventionField]); 6] = [
         &[
             required("start", DAY, "day", "First day."),
             required("offering", Kind::Text, "", "Name of the heroic offering."),
-            required("security", Kind::Float(Range::closed(0.0, 0.999)), "security", "Level held."),
+            required(
+                "security",
+                Kind::Float(Range::closed(0.0, 0.999)),
+                "security",
+                "Level held.",
+            ),
         ],
     ),
     (
@@ -278,7 +616,12 @@ static INTERVENTION_KINDS: [(&str, &str, &[InterventionField]); 6] = [
         "Open tooling and standards: the security tax is multiplied by a factor.",
         &[
             required("day", DAY, "day", "Day it takes effect."),
-            required("tax_factor", Kind::Float(Range::closed(0.0, 10.0)), "multiplier", "Factor on the security tax."),
+            required(
+                "tax_factor",
+                Kind::Float(Range::closed(0.0, 10.0)),
+                "multiplier",
+                "Factor on the security tax.",
+            ),
         ],
     ),
     (
@@ -286,7 +629,12 @@ static INTERVENTION_KINDS: [(&str, &str, &[InterventionField]); 6] = [
         "Disclosure rules: the attention threshold is lowered, so incidents become visible.",
         &[
             required("day", DAY, "day", "Day it takes effect."),
-            required("threshold_drop", Kind::Float(Range::closed(0.0, 15.0)), "log10 records", "Drop of the attention threshold."),
+            required(
+                "threshold_drop",
+                Kind::Float(Range::closed(0.0, 15.0)),
+                "log10 records",
+                "Drop of the attention threshold.",
+            ),
         ],
     ),
 ];
@@ -334,7 +682,10 @@ mod tests {
     #[test]
     fn setters_write_the_field_they_name() {
         let mut p = Parameters::default();
-        let field = parameter_fields().iter().find(|f| f.path == "attention.fear_half_life_days").unwrap();
+        let field = parameter_fields()
+            .iter()
+            .find(|f| f.path == "attention.fear_half_life_days")
+            .unwrap();
         (field.set)(&mut p, &Value::Integer(3));
         assert_eq!(p.attention.fear_half_life_days, 3.0);
         assert_eq!((field.get)(&p), Value::Float(3.0));

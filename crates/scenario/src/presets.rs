@@ -27,7 +27,12 @@ pub fn list() -> Vec<(&'static str, String)> {
         .map(|(name, text)| {
             let description = toml_edit::Document::parse(*text)
                 .ok()
-                .and_then(|d| d.as_table().get("description").and_then(|i| i.as_str()).map(str::to_string))
+                .and_then(|d| {
+                    d.as_table()
+                        .get("description")
+                        .and_then(|i| i.as_str())
+                        .map(str::to_string)
+                })
                 .unwrap_or_default();
             (*name, description)
         })

@@ -17,9 +17,28 @@ fn kind_schema(kind: &Kind, doc: &str, unit: &str, default: Option<Value>) -> Js
     s.insert("description".into(), description.into());
     match kind {
         Kind::Float(r) | Kind::Integer(r) => {
-            s.insert("type".into(), if matches!(kind, Kind::Float(_)) { "number" } else { "integer" }.into());
-            s.insert(if r.low_inclusive { "minimum" } else { "exclusiveMinimum" }.into(), json!(r.low));
-            s.insert(if r.high_inclusive { "maximum" } else { "exclusiveMaximum" }.into(), json!(r.high));
+            s.insert(
+                "type".into(),
+                if matches!(kind, Kind::Float(_)) {
+                    "number"
+                } else {
+                    "integer"
+                }
+                .into(),
+            );
+            s.insert(
+                if r.low_inclusive { "minimum" } else { "exclusiveMinimum" }.into(),
+                json!(r.low),
+            );
+            s.insert(
+                if r.high_inclusive {
+                    "maximum"
+                } else {
+                    "exclusiveMaximum"
+                }
+                .into(),
+                json!(r.high),
+            );
         }
         Kind::Bool => {
             s.insert("type".into(), "boolean".into());
@@ -48,15 +67,29 @@ pub fn json_schema() -> Json {
     let mut sections: Map<String, Json> = Map::new();
     for f in parameter_fields() {
         let (head, key) = f.path.split_once('.').unwrap_or(("", f.path));
-        let section = sections.entry(head.to_string()).or_insert_with(|| Json::Object(Map::new()));
+        let section = sections
+            .entry(head.to_string())
+            .or_insert_with(|| Json::Object(Map::new()));
         if let Json::Object(m) = section {
-            m.insert(key.into(), kind_schema(&f.kind, f.doc, f.unit, Some((f.get)(&defaults))));
+            m.insert(
+                key.into(),
+                kind_schema(&f.kind, f.doc, f.unit, Some((f.get)(&defaults))),
+            );
         }
     }
     let mut properties = Map::new();
-    properties.insert("schema".into(), json!({"const": SCHEMA_VERSION, "description": "Version of the scenario format."}));
-    properties.insert("name".into(), json!({"type": "string", "description": "Name of the scenario."}));
-    properties.insert("description".into(), json!({"type": "string", "description": "One-line description."}));
+    properties.insert(
+        "schema".into(),
+        json!({"const": SCHEMA_VERSION, "description": "Version of the scenario format."}),
+    );
+    properties.insert(
+        "name".into(),
+        json!({"type": "string", "description": "Name of the scenario."}),
+    );
+    properties.insert(
+        "description".into(),
+        json!({"type": "string", "description": "One-line description."}),
+    );
     for (name, fields) in sections {
         if let Json::Object(m) = fields {
             properties.insert(name, object(m, &[]));
@@ -115,10 +148,19 @@ pub fn parameters_markdown() -> String {
          its default are in [model.md](model.md).\n\n| key | default | allowed | unit | meaning |\n|---|---|---|---|---|\n",
     );
     let row = |key: &str, default: String, kind: &Kind, unit: &str, doc: &str| {
-        format!("| `{key}` | {default} | {} | {unit} | {doc} |\n", kind.allowed().replace('|', "\\|"))
+        format!(
+            "| `{key}` | {default} | {} | {unit} | {doc} |\n",
+            kind.allowed().replace('|', "\\|")
+        )
     };
     for f in parameter_fields() {
-        out.push_str(&row(f.path, format!("`{}`", (f.get)(&defaults).to_toml()), &f.kind, f.unit, f.doc));
+        out.push_str(&row(
+            f.path,
+            format!("`{}`", (f.get)(&defaults).to_toml()),
+            &f.kind,
+            f.unit,
+            f.doc,
+        ));
     }
     out.push_str("\n## `[[offerings]]` (one table per offering; default: one offering)\n\n| key | default | allowed | unit | meaning |\n|---|---|---|---|---|\n");
     let offering = OfferingParameters::default();
@@ -136,7 +178,13 @@ pub fn parameters_markdown() -> String {
             "\n### `kind = \"{kind}\"`\n\n{doc}\n\n| key | required | allowed | unit | meaning |\n|---|---|---|---|---|\n"
         ));
         for f in fields.iter() {
-            out.push_str(&row(f.key, if f.required { "yes" } else { "no" }.into(), &f.kind, f.unit, f.doc));
+            out.push_str(&row(
+                f.key,
+                if f.required { "yes" } else { "no" }.into(),
+                &f.kind,
+                f.unit,
+                f.doc,
+            ));
         }
     }
     out
@@ -178,8 +226,20 @@ mod tests {
     #[test]
     fn schema_has_every_field_with_its_range() {
         let s = json_schema();
-        assert_eq!(s["properties"]["users"]["properties"]["harm_fear"]["maximum"], json!(1000.0));
-        assert_eq!(s["properties"]["run"]["properties"]["years"]["exclusiveMinimum"], json!(0.0));
-        assert_eq!(s["properties"]["interventions"]["items"]["oneOf"].as_array().unwrap().len(), 6);
+        assert_eq!(
+            s["properties"]["users"]["properties"]["harm_fear"]["maximum"],
+            json!(1000.0)
+        );
+        assert_eq!(
+            s["properties"]["run"]["properties"]["years"]["exclusiveMinimum"],
+            json!(0.0)
+        );
+        assert_eq!(
+            s["properties"]["interventions"]["items"]["oneOf"]
+                .as_array()
+                .unwrap()
+                .len(),
+            6
+        );
     }
 }

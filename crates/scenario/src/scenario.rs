@@ -127,8 +127,10 @@ impl Scenario {
             .offerings
             .iter()
             .map(|o| {
-                let map: serde_json::Map<String, serde_json::Value> =
-                    offering_fields().iter().map(|f| (f.path.to_string(), (f.get)(o).to_json())).collect();
+                let map: serde_json::Map<String, serde_json::Value> = offering_fields()
+                    .iter()
+                    .map(|f| (f.path.to_string(), (f.get)(o).to_json()))
+                    .collect();
                 serde_json::Value::Object(map)
             })
             .collect();
@@ -138,10 +140,11 @@ impl Scenario {
             .interventions
             .iter()
             .map(|i| {
-                let map: serde_json::Map<String, serde_json::Value> = intervention_values(i, &self.parameters.offerings)
-                    .into_iter()
-                    .map(|(k, v)| (k.to_string(), v.to_json()))
-                    .collect();
+                let map: serde_json::Map<String, serde_json::Value> =
+                    intervention_values(i, &self.parameters.offerings)
+                        .into_iter()
+                        .map(|(k, v)| (k.to_string(), v.to_json()))
+                        .collect();
                 serde_json::Value::Object(map)
             })
             .collect();
@@ -173,14 +176,20 @@ pub fn intervention_values(i: &Intervention, offerings: &[OfferingParameters]) -
             }
         }
         Intervention::Regulation { day: d, floor } => values.extend([("day", day(d)), ("floor", Value::Float(floor))]),
-        Intervention::Advocacy { start, end, strength } => {
-            values.extend([("start", day(start)), ("end", day(end)), ("strength", Value::Float(strength))])
-        }
+        Intervention::Advocacy { start, end, strength } => values.extend([
+            ("start", day(start)),
+            ("end", day(end)),
+            ("strength", Value::Float(strength)),
+        ]),
         Intervention::HeroicVendor {
             start,
             offering,
             security,
-        } => values.extend([("start", day(start)), ("offering", name(offering)), ("security", Value::Float(security))]),
+        } => values.extend([
+            ("start", day(start)),
+            ("offering", name(offering)),
+            ("security", Value::Float(security)),
+        ]),
         Intervention::CheaperSecurity { day: d, tax_factor } => {
             values.extend([("day", day(d)), ("tax_factor", Value::Float(tax_factor))])
         }
@@ -295,7 +304,10 @@ impl Builder {
         for e in entries {
             match e.path.as_str() {
                 "schema" => {
-                    let kind = Kind::Integer(crate::value::Range::closed(SCHEMA_VERSION as f64, SCHEMA_VERSION as f64));
+                    let kind = Kind::Integer(crate::value::Range::closed(
+                        SCHEMA_VERSION as f64,
+                        SCHEMA_VERSION as f64,
+                    ));
                     check(&kind, "schema", e)?;
                     schema_seen = true;
                 }
@@ -357,11 +369,14 @@ impl Builder {
             for e in entries {
                 let (_, key) = indexed(&e.path, "offerings").unwrap_or((0, ""));
                 let field: &Field<OfferingParameters> =
-                    offering_fields().iter().find(|f| f.path == key).ok_or_else(|| ScenarioError::UnknownKey {
-                        origin: e.origin.clone(),
-                        path: e.path.clone(),
-                        suggestion: suggest(&e.path, known),
-                    })?;
+                    offering_fields()
+                        .iter()
+                        .find(|f| f.path == key)
+                        .ok_or_else(|| ScenarioError::UnknownKey {
+                            origin: e.origin.clone(),
+                            path: e.path.clone(),
+                            suggestion: suggest(&e.path, known),
+                        })?;
                 let v = check(&field.kind, &e.path, e)?;
                 if key == "name" {
                     let name = text(&v);
@@ -418,13 +433,24 @@ impl Builder {
                 });
             }
             let kinds: Vec<&str> = intervention_kinds().iter().map(|(k, _, _)| *k).collect();
-            let kind_entry = entries.iter().find(|e| e.path.ends_with(".kind")).ok_or_else(|| ScenarioError::Missing {
-                origin: first.origin.clone(),
-                path: format!("{prefix}.kind"),
-                hint: format!("every intervention names its kind: {}", quoted(&kinds)),
-            })?;
-            let kind = text(&check(&Kind::Choice(&Intervention::KINDS), &kind_entry.path, kind_entry)?);
-            let (_, _, fields) = intervention_kinds().iter().find(|(k, _, _)| *k == kind).expect("checked kind");
+            let kind_entry =
+                entries
+                    .iter()
+                    .find(|e| e.path.ends_with(".kind"))
+                    .ok_or_else(|| ScenarioError::Missing {
+                        origin: first.origin.clone(),
+                        path: format!("{prefix}.kind"),
+                        hint: format!("every intervention names its kind: {}", quoted(&kinds)),
+                    })?;
+            let kind = text(&check(
+                &Kind::Choice(&Intervention::KINDS),
+                &kind_entry.path,
+                kind_entry,
+            )?);
+            let (_, _, fields) = intervention_kinds()
+                .iter()
+                .find(|(k, _, _)| *k == kind)
+                .expect("checked kind");
             let mut values: BTreeMap<&str, (Value, &Entry)> = BTreeMap::new();
             for e in entries.iter().filter(|e| !e.path.ends_with(".kind")) {
                 let key = e.path[prefix.len() + 1..].to_string();
@@ -443,7 +469,12 @@ impl Builder {
                     return Err(ScenarioError::Missing {
                         origin: kind_entry.origin.clone(),
                         path: format!("{prefix}.{}", f.key),
-                        hint: format!("a \"{kind}\" intervention needs `{}` ({}, {})", f.key, f.doc, f.kind.allowed()),
+                        hint: format!(
+                            "a \"{kind}\" intervention needs `{}` ({}, {})",
+                            f.key,
+                            f.doc,
+                            f.kind.allowed()
+                        ),
                     });
                 }
             }

@@ -111,8 +111,16 @@ impl Range {
 
     /// Whether `x` lies in the range (NaN never does).
     pub fn contains(&self, x: f64) -> bool {
-        let above = if self.low_inclusive { x >= self.low } else { x > self.low };
-        let below = if self.high_inclusive { x <= self.high } else { x < self.high };
+        let above = if self.low_inclusive {
+            x >= self.low
+        } else {
+            x > self.low
+        };
+        let below = if self.high_inclusive {
+            x <= self.high
+        } else {
+            x < self.high
+        };
         above && below
     }
 }

@@ -1,0 +1,389 @@
+//! The `esplab` command end to end: outputs, determinism, and clear errors for bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn esplab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_esplab"))
+        .args(args)
+        .output()
+        .expect("esplab runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("esplab-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Writes a scenario file and checks it; returns the error text (the check must fail).
+fn check_error(text: &str, extra: &[&str]) -> String {
+    let dir = temp("check");
+    let file = dir.join("bad.toml");
+    std::fs::write(&file, text).unwrap();
+    let mut args = vec!["check", file.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let o = esplab(&args);
+    assert!(!o.status.success(), "check accepted: {text}");
+    let err = stderr(&o);
+    assert!(!err.contains("panicked"), "{err}");
+    err.replace(file.to_str().unwrap(), "bad.toml")
+}
+
+#[test]
+fn run_writes_every_output_with_the_documented_columns() {
+    let dir = temp("run");
+    let out = dir.join("mcp");
+    let o = esplab(&[
+        "run",
+        "mcp",
+        "--users",
+        "5000",
+        "--years",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("baseline: final"));
+    for f in [
+        "timeseries.parquet",
+        "timeseries.csv",
+        "offerings.csv",
+        "events.csv",
+        "summary.json",
+        "manifest.json",
+        "scenario.toml",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let series = std::fs::read_to_string(out.join("timeseries.csv")).unwrap();
+    let header = series.lines().next().unwrap();
+    for column in [
+        "day",
+        "excitement",
+        "adoption",
+        "baseline",
+        "floor",
+        "fear",
+        "attention_threshold",
+        "incidents",
+        "news",
+        "security_churn",
+        "loss",
+    ] {
+        assert!(header.split(',').any(|c| c == column), "{column} missing from {header}");
+    }
+    assert_eq!(series.lines().count(), 1 + 730);
+    for line in series.lines().skip(1) {
+        let baseline: f64 = line.split(',').nth(3).unwrap().parse().unwrap();
+        assert!((0.0..=1.0).contains(&baseline));
+    }
+    let summary: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    for key in [
+        "final_baseline",
+        "mean_baseline",
+        "baseline_jumps",
+        "incidents",
+        "news",
+        "regulations",
+        "total_loss",
+        "peak_adoption",
+        "final_adoption",
+    ] {
+        assert!(summary[key].is_number(), "summary lacks {key}");
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["seed"], 1);
+    assert_eq!(manifest["parameters"]["run"]["users"], 5000);
+    assert_eq!(manifest["scenario"]["overrides"][0], "--users 5000");
+    assert_eq!(manifest["files"].as_array().unwrap().len(), 6);
+    let events = std::fs::read_to_string(out.join("events.csv")).unwrap();
+    assert!(events.starts_with("day,kind,offering,size,detail\n"));
+    assert!(events.lines().skip(1).all(|l| l.split(',').nth(1).is_some_and(|k| {
+        [
+            "incident",
+            "news",
+            "vendor_raise",
+            "outcry",
+            "regulation",
+            "intervention",
+        ]
+        .contains(&k)
+    })));
+    // The resolved scenario reproduces the run.
+    let again = dir.join("again");
+    let o = esplab(&[
+        "run",
+        out.join("scenario.toml").to_str().unwrap(),
+        "--out",
+        again.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read(out.join("timeseries.csv")).unwrap(),
+        std::fs::read(again.join("timeseries.csv")).unwrap()
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn same_scenario_and_seed_give_byte_identical_folders_and_other_seeds_differ() {
+    let dir = temp("determinism");
+    let run = |name: &str, seed: &str| {
+        let out = dir.join(name);
+        let o = esplab(&[
+            "run",
+            "iot-botnets",
+            "--users",
+            "4000",
+            "--seed",
+            seed,
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stdout(&o).is_empty(), "--quiet prints nothing");
+        files(&out)
+    };
+    let a = run("a", "7");
+    let b = run("b", "7");
+    let c = run("c", "8");
+    assert_eq!(a.len(), 7);
+    assert_eq!(a, b);
+    let series = |f: &[(String, Vec<u8>)]| f.iter().find(|(n, _)| n == "timeseries.csv").unwrap().1.clone();
+    assert_ne!(series(&a), series(&c));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn extreme_but_valid_scenarios_run_and_give_sane_outputs() {
+    let dir = temp("extreme");
+    let cases: [&[&str]; 6] = [
+        &["--users", "0"],
+        &["--users", "1"],
+        &["--users", "2", "--set", "network.kind=barabasi-albert"],
+        &["--users", "500", "--set", "network.kind=none"],
+        &["--users", "300", "--years", "0.001"],
+        &["--users", "200", "--years", "100"],
+    ];
+    for (i, extra) in cases.iter().enumerate() {
+        let out = dir.join(i.to_string());
+        let mut args = vec!["run", "loud", "-q", "--out", out.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let o = esplab(&args);
+        assert!(o.status.success(), "{extra:?}: {}", stderr(&o));
+        let series = std::fs::read_to_string(out.join("timeseries.csv")).unwrap();
+        assert!(series.lines().count() >= 2, "{extra:?}");
+        for line in series.lines().skip(1) {
+            for cell in line.split(',') {
+                let x: f64 = cell.parse().unwrap();
+                assert!(x.is_finite(), "{extra:?}: {line}");
+            }
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn scenarios_lists_every_preset_with_a_description_and_shows_its_text() {
+    let o = esplab(&["scenarios"]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    for name in ["mcp", "online-banking", "iot-botnets", "quiet", "loud", "heroic-effort"] {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name} not listed"));
+        assert!(line.len() > name.len() + 20, "{line}");
+    }
+    let shown = stdout(&esplab(&["scenarios", "--show", "loud"]));
+    assert!(shown.contains("name = \"loud\""));
+    let missing = esplab(&["scenarios", "--show", "nope"]);
+    assert!(!missing.status.success());
+    assert!(stderr(&missing).contains("presets: mcp, online-banking"));
+}
+
+#[test]
+fn check_accepts_presets_and_files() {
+    let o = esplab(&["check", "mcp"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("ok: scenario \"mcp\""));
+    let resolved = stdout(&esplab(&["check", "mcp", "--resolved", "--set", "users.harm_fear=2"]));
+    assert!(resolved.contains("harm_fear = 2.0"));
+}
+
+#[test]
+fn unknown_keys_are_rejected_with_the_closest_valid_key() {
+    let err = check_error("schema = 1\n[users]\nharm_fearr = 2\n", &[]);
+    assert!(
+        err.contains("bad.toml:3:14: unknown key `users.harm_fearr`; did you mean `users.harm_fear`?"),
+        "{err}"
+    );
+    let err = check_error("schema = 1\n[[offerings]]\nname = \"a\"\ncapabilty = 2\n", &[]);
+    assert!(
+        err.contains("bad.toml:4:13: unknown key `offerings.0.capabilty`; did you mean `offerings.0.capability`?"),
+        "{err}"
+    );
+    let err = check_error("schema = 1\n[atack]\nrate = 2\n", &[]);
+    assert!(err.contains("did you mean `attack.rate`?"), "{err}");
+}
+
+#[test]
+fn wrong_types_and_ranges_name_file_line_column_field_value_and_range() {
+    let err = check_error("schema = 1\n[run]\nyears = \"five\"\n", &[]);
+    assert!(
+        err.contains("bad.toml:3:9: run.years: expected a number, found a string \"five\""),
+        "{err}"
+    );
+    let err = check_error("schema = 1\n[vendors]\ntolerance = 0\n", &[]);
+    assert!(
+        err.contains("bad.toml:3:13: vendors.tolerance: value 0 is out of range; allowed: (0, 1]"),
+        "{err}"
+    );
+    let err = check_error("schema = 1\n[run]\nusers = 2.5\n", &[]);
+    assert!(
+        err.contains("run.users: expected an integer, found a float 2.5"),
+        "{err}"
+    );
+    let err = check_error("schema = 1\n[network]\nkind = \"ring\"\n", &[]);
+    assert!(
+        err.contains(
+            "network.kind: value \"ring\" is out of range; allowed: \"watts-strogatz\", \"barabasi-albert\", \"none\""
+        ),
+        "{err}"
+    );
+    let err = check_error("schema = 1\n[network]\ndegree = 7\n", &[]);
+    assert!(
+        err.contains("bad.toml:3:10: network.degree: value 7 is out of range; allowed: an even number"),
+        "{err}"
+    );
+    let err = check_error("schema = 2\n", &[]);
+    assert!(
+        err.contains("bad.toml:1:10: schema: value 2 is out of range; allowed: [1, 1]"),
+        "{err}"
+    );
+    let err = check_error("[run]\nusers = 5\n", &[]);
+    assert!(err.contains("bad.toml:1:1: schema: missing"), "{err}");
+    let err = check_error("schema = 1\n[run\n", &[]);
+    assert!(err.contains("bad.toml:2:") && err.contains("invalid TOML"), "{err}");
+}
+
+#[test]
+fn interventions_are_validated_by_kind() {
+    let err = check_error("schema = 1\n[[interventions]]\nkind = \"shock\"\nday = 5\n", &[]);
+    assert!(
+        err.contains("interventions.0.size: missing; a \"shock\" intervention needs `size`"),
+        "{err}"
+    );
+    let err = check_error("schema = 1\n[[interventions]]\nkind = \"meteor\"\nday = 5\n", &[]);
+    assert!(
+        err.contains("interventions.0.kind: value \"meteor\" is out of range; allowed: \"shock\""),
+        "{err}"
+    );
+    let err = check_error(
+        "schema = 1\n[[offerings]]\nname = \"a\"\n[[interventions]]\nkind = \"heroic-vendor\"\nstart = 1\noffering = \"b\"\nsecurity = 0.5\n",
+        &[],
+    );
+    assert!(
+        err.contains(
+            "bad.toml:7:12: interventions.0.offering: value \"b\" is out of range; allowed: an offering name: \"a\""
+        ),
+        "{err}"
+    );
+    let err = check_error(
+        "schema = 1\n[[interventions]]\nkind = \"shock\"\nday = 5\nsize = 1e6\nfloor = 0.3\n",
+        &[],
+    );
+    assert!(
+        err.contains("unknown key `interventions.0.floor (for kind \"shock\")`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn overrides_are_validated_the_same_way() {
+    let err = check_error("schema = 1\n", &["--set", "run.years=0"]);
+    assert!(
+        err.contains("--set run.years=0: run.years: value 0 is out of range; allowed: (0, 150]"),
+        "{err}"
+    );
+    let err = check_error("schema = 1\n", &["--set", "users.harm_fearr=1"]);
+    assert!(
+        err.contains("--set users.harm_fearr=1: unknown key `users.harm_fearr`; did you mean `users.harm_fear`?"),
+        "{err}"
+    );
+    let err = check_error("schema = 1\n", &["--set", "novalue"]);
+    assert!(err.contains("--set novalue: expected path.to.key=value"), "{err}");
+    let err = check_error("schema = 1\n", &["--users", "300000000"]);
+    assert!(
+        err.contains("--users 300000000: run.users: value 300000000 is out of range"),
+        "{err}"
+    );
+    // A valid override adds an intervention.
+    let o = esplab(&[
+        "check",
+        "mcp",
+        "--set",
+        "interventions.0.kind=disclosure",
+        "--set",
+        "interventions.0.day=100",
+        "--set",
+        "interventions.0.threshold_drop=1",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("1 interventions"));
+}
+
+#[test]
+fn unknown_scenarios_and_unwritable_outputs_fail_cleanly() {
+    let o = esplab(&["run", "no-such-thing"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("`no-such-thing` is neither a scenario file nor a preset; presets: mcp"),
+        "{}",
+        stderr(&o)
+    );
+    let dir = temp("unwritable");
+    let blocker = dir.join("file");
+    std::fs::write(&blocker, "x").unwrap();
+    let o = esplab(&[
+        "run",
+        "mcp",
+        "--users",
+        "100",
+        "--out",
+        blocker.join("sub").to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("cannot write into"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
