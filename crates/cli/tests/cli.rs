@@ -244,12 +244,12 @@ fn check_accepts_presets_and_files() {
 fn unknown_keys_are_rejected_with_the_closest_valid_key() {
     let err = check_error("schema = 1\n[users]\nharm_fearr = 2\n", &[]);
     assert!(
-        err.contains("bad.toml:3:14: unknown key `users.harm_fearr`; did you mean `users.harm_fear`?"),
+        err.contains("bad.toml:3:1: unknown key `users.harm_fearr`; did you mean `users.harm_fear`?"),
         "{err}"
     );
     let err = check_error("schema = 1\n[[offerings]]\nname = \"a\"\ncapabilty = 2\n", &[]);
     assert!(
-        err.contains("bad.toml:4:13: unknown key `offerings.0.capabilty`; did you mean `offerings.0.capability`?"),
+        err.contains("bad.toml:4:1: unknown key `offerings.0.capabilty`; did you mean `offerings.0.capability`?"),
         "{err}"
     );
     let err = check_error("schema = 1\n[atack]\nrate = 2\n", &[]);

@@ -10,7 +10,10 @@ use toml_edit::{Item, Table};
 pub struct Entry {
     pub path: String,
     pub value: std::result::Result<Value, &'static str>,
+    /// Where the value is.
     pub origin: Origin,
+    /// Where the key is (the value's place for overrides).
+    pub key_origin: Origin,
 }
 
 /// The leaves of a TOML document, in document order.
@@ -87,6 +90,7 @@ fn walk_value(
         path: path.to_string(),
         value,
         origin: locate(text, source, offset),
+        key_origin: locate(text, source, key_offset.unwrap_or(offset)),
     });
 }
 
@@ -161,12 +165,14 @@ impl Override {
             Ok(T::Datetime(_)) => Err("a date-time"),
             Err(_) => Ok(Value::Text(self.value.clone())),
         };
+        let origin = Origin::Override {
+            text: self.label.clone(),
+        };
         Entry {
             path: self.path.clone(),
             value,
-            origin: Origin::Override {
-                text: self.label.clone(),
-            },
+            key_origin: origin.clone(),
+            origin,
         }
     }
 }

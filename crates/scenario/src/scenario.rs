@@ -294,7 +294,7 @@ impl Builder {
     fn build(&mut self, entries: &[Entry], source: &str) -> Result<()> {
         let known = known_paths();
         let unknown = |e: &Entry| ScenarioError::UnknownKey {
-            origin: e.origin.clone(),
+            origin: e.key_origin.clone(),
             path: e.path.clone(),
             suggestion: suggest(&e.path, &known),
         };
@@ -373,7 +373,7 @@ impl Builder {
                         .iter()
                         .find(|f| f.path == key)
                         .ok_or_else(|| ScenarioError::UnknownKey {
-                            origin: e.origin.clone(),
+                            origin: e.key_origin.clone(),
                             path: e.path.clone(),
                             suggestion: suggest(&e.path, known),
                         })?;
@@ -457,7 +457,7 @@ impl Builder {
                 let field = fields.iter().find(|f| f.key == key).ok_or_else(|| {
                     let candidates: Vec<String> = fields.iter().map(|f| format!("{prefix}.{}", f.key)).collect();
                     ScenarioError::UnknownKey {
-                        origin: e.origin.clone(),
+                        origin: e.key_origin.clone(),
                         path: format!("{} (for kind \"{kind}\")", e.path),
                         suggestion: suggest(&e.path, &candidates).or_else(|| Some(candidates.join("`, `"))),
                     }
@@ -470,9 +470,9 @@ impl Builder {
                         origin: kind_entry.origin.clone(),
                         path: format!("{prefix}.{}", f.key),
                         hint: format!(
-                            "a \"{kind}\" intervention needs `{}` ({}, {})",
+                            "a \"{kind}\" intervention needs `{}` ({}; allowed: {})",
                             f.key,
-                            f.doc,
+                            if f.unit.is_empty() { "a name" } else { f.unit },
                             f.kind.allowed()
                         ),
                     });
