@@ -66,10 +66,15 @@ pub fn run(parameters: &Parameters, observer: &mut impl Observer) {
 impl<'a> Simulation<'a> {
     /// Builds the population, graph and vendors, and seeds initial adoption on day 0.
     ///
-    /// `parameters` must be valid (the scenario crate checks them); at most
-    /// [`MAX_OFFERINGS`] offerings and at least one.
+    /// `parameters` must be valid (the scenario crate checks them): in particular one to
+    /// [`MAX_OFFERINGS`] offerings.
+    ///
+    /// # Panics
+    ///
+    /// If there is no offering.
     pub fn new(parameters: &'a Parameters) -> Self {
         let p = parameters;
+        assert!(!p.offerings.is_empty(), "a simulation needs at least one offering");
         let seed = p.run.seed;
         let users = p.run.users;
         let n = users as usize;
