@@ -16,6 +16,9 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Run(args) => run(args),
         Command::Check(args) => check(args),
         Command::Scenarios(args) => scenarios(args),
+        Command::Ensemble(args) => crate::experiments::ensemble(args),
+        Command::Compare(args) => crate::experiments::compare_arms(args),
+        Command::Leverage(args) => crate::experiments::leverage(args),
         Command::Schema => {
             println!("{}", serde_json::to_string_pretty(&reference::json_schema())?);
             Ok(ExitCode::SUCCESS)
@@ -24,7 +27,12 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
 }
 
 /// Reads the scenario with `--set` overrides first, then the dedicated options.
-fn load(args: &ScenarioArgs) -> Result<Scenario> {
+pub fn load(args: &ScenarioArgs) -> Result<Scenario> {
+    load_with(&args.scenario, args, &[])
+}
+
+/// Reads scenario `name` with the options of `args` and then `extra` overrides.
+pub fn load_with(name: &str, args: &ScenarioArgs, extra: &[Override]) -> Result<Scenario> {
     let mut overrides = args
         .set
         .iter()
@@ -39,7 +47,8 @@ fn load(args: &ScenarioArgs) -> Result<Scenario> {
     if let Some(years) = args.years {
         overrides.push(Override::option("--years", "run.years", years));
     }
-    let scenario = Scenario::load(&args.scenario, &overrides)?;
+    overrides.extend_from_slice(extra);
+    let scenario = Scenario::load(name, &overrides)?;
     for w in &scenario.warnings {
         eprintln!("warning: {w}");
     }

@@ -1,6 +1,7 @@
-//! The `esplab` command: run scenarios, check scenario files, list presets.
+//! The `esplab` command: run scenarios and experiments, check scenario files, list presets.
 
 mod commands;
+mod experiments;
 mod options;
 
 use clap::Parser;

@@ -45,14 +45,97 @@ complete when manifest.json exists.")]
   esplab scenarios --show loud
   esplab scenarios --parameters")]
     Scenarios(ScenariosArgs),
+    /// Run many replicates of a scenario; write per-run metrics and daily bands.
+    #[command(after_help = "Examples:
+  esplab ensemble mcp --runs 1000
+  esplab ensemble loud --runs 200 --users 20000 --threads 2 --out runs/loud-ensemble
+
+Run i uses the seed derived from (master seed, i): the output is byte-identical for any
+--threads. Writes runs.csv/.parquet (run, seed, every summary metric), bands.csv/.parquet
+(day, metric, mean, p05, p25, p50, p75, p95) and manifest.json.")]
+    Ensemble(EnsembleArgs),
+    /// Compare two arms with common random numbers: paired differences with 95% intervals.
+    #[command(after_help = "Examples:
+  esplab compare mcp heroic-effort --runs 200
+  esplab compare mcp --vary vendors.tolerance=0.05 --runs 200
+  esplab compare mcp --runs 200 --vary interventions.0.kind=disclosure \\
+      --vary interventions.0.day=365 --vary interventions.0.threshold_drop=1
+
+Both arms run with the same seeds (those of BASE's master seed). --set and the other scenario
+options apply to both arms; --vary applies to the variant only. Writes compare.json,
+compare.csv and manifest.json.")]
+    Compare(CompareArgs),
+    /// Rank the interventions by their paired effect on the long-run baseline.
+    #[command(after_help = "Examples:
+  esplab leverage mcp --runs 200
+  esplab leverage online-banking --runs 100 --start-day 730 --heroic big-banks
+
+Each lever (advocacy, heroic vendor, cheaper security, disclosure, shock, exogenous regulation)
+is added at a standard size from --start-day on and compared with the unchanged scenario over
+the same seeds. The long-run baseline is the mean baseline over the last 365 days. An effect
+whose 95% interval contains zero is reported as indistinguishable from zero.")]
+    Leverage(LeverageArgs),
     /// Print the JSON Schema of scenario files.
     Schema,
+}
+
+/// Options of commands that run many replicates.
+#[derive(Debug, Args)]
+pub struct ExperimentArgs {
+    /// Number of runs (replicates) per arm.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(2..=10_000_000))]
+    pub runs: u64,
+    /// Worker threads (0: one per core). Outputs do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Output folder (default: a new folder runs/NAME-COMMAND-N).
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors (no progress bar, no table).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EnsembleArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    #[command(flatten)]
+    pub experiment: ExperimentArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// The variant scenario (file or preset); default: BASE with the --vary overrides.
+    pub variant: Option<String>,
+    /// Override a field of the variant only: --vary path.to.key=value (repeatable).
+    #[arg(long = "vary", value_name = "KEY=VALUE")]
+    pub vary: Vec<String>,
+    #[command(flatten)]
+    pub experiment: ExperimentArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LeverageArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Day from which every lever is pulled (default: one fifth into the horizon).
+    #[arg(long)]
+    pub start_day: Option<u32>,
+    /// Offering of the heroic vendor (default: the first offering).
+    #[arg(long)]
+    pub heroic: Option<String>,
+    #[command(flatten)]
+    pub experiment: ExperimentArgs,
 }
 
 /// Options shared by every command that takes a scenario.
 #[derive(Debug, Args)]
 pub struct ScenarioArgs {
     /// A scenario file (TOML) or the name of a preset (see `esplab scenarios`).
+    #[arg(value_name = "SCENARIO")]
     pub scenario: String,
     /// Master seed (overrides run.seed).
     #[arg(long)]

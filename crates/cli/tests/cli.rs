@@ -104,8 +104,8 @@ fn run_writes_every_output_with_the_documented_columns() {
     }
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
-    assert_eq!(manifest["seed"], 1);
-    assert_eq!(manifest["parameters"]["run"]["users"], 5000);
+    assert_eq!(manifest["settings"]["seed"], 1);
+    assert_eq!(manifest["scenario"]["parameters"]["run"]["users"], 5000);
     assert_eq!(manifest["scenario"]["overrides"][0], "--users 5000");
     assert_eq!(manifest["files"].as_array().unwrap().len(), 6);
     let events = std::fs::read_to_string(out.join("events.csv")).unwrap();

@@ -1,11 +1,15 @@
-//! esplab outputs: run folders with time series (CSV and Parquet), per-offering series, the
-//! event log, the summary and a manifest with checksums. Files appear whole or not at all.
+//! esplab outputs: run folders (time series in CSV and Parquet, offerings, events, summary),
+//! ensemble folders (runs and bands), comparison and leverage files, and manifests with
+//! checksums. Files appear whole or not at all.
 
 pub mod atomic;
+pub mod comparison_files;
+pub mod ensemble_folder;
 pub mod error;
 pub mod manifest;
 pub mod run_folder;
 pub mod table;
 
+pub use ensemble_folder::EnsembleFolder;
 pub use error::{OutputError, Result};
 pub use run_folder::{RunFolder, TIMESERIES_COLUMNS};

@@ -28,29 +28,43 @@ pub fn summary_json(summary: &Summary, scenario: &Scenario) -> Value {
     Value::Object(map)
 }
 
-/// The manifest of `command` for the files of `dir`.
-pub fn build(command: &str, scenario: &Scenario, dir: &Path, files: &[&str]) -> Result<Value> {
+/// The part of a manifest that describes one scenario.
+pub fn scenario_json(scenario: &Scenario) -> Value {
+    json!({
+        "name": scenario.name,
+        "source": scenario.source,
+        "sha256": scenario.hash(),
+        "text": scenario.text,
+        "text_sha256": sha256_hex(scenario.text.as_bytes()),
+        "overrides": scenario.overrides,
+        "parameters": scenario.resolved_json(),
+    })
+}
+
+/// The manifest of `command` for the files of `dir`: each scenario under its role (`scenario`,
+/// or `base` and `variant`), the command's settings (seeds, runs), and every file's checksum.
+/// It holds no clock time and no thread count, so identical work gives identical manifests.
+pub fn build(
+    command: &str,
+    scenarios: &[(&str, &Scenario)],
+    settings: Value,
+    dir: &Path,
+    files: &[&str],
+) -> Result<Value> {
     let mut listed = Vec::new();
     for name in files {
         let path = dir.join(name);
         let bytes = std::fs::read(&path).map_err(|e| OutputError::io(&path, e))?;
         listed.push(json!({"name": name, "bytes": bytes.len(), "sha256": sha256_hex(&bytes)}));
     }
-    Ok(json!({
-        "manifest_format": MANIFEST_FORMAT,
-        "esplab_version": env!("CARGO_PKG_VERSION"),
-        "command": command,
-        "seed": scenario.parameters.run.seed,
-        "scenario": {
-            "name": scenario.name,
-            "source": scenario.source,
-            "sha256": scenario.hash(),
-            "text": scenario.text,
-            "text_sha256": sha256_hex(scenario.text.as_bytes()),
-            "overrides": scenario.overrides,
-        },
-        "parameters": scenario.resolved_json(),
-        "reproduce": "esplab run scenario.toml (the resolved scenario in this folder; seed included)",
-        "files": listed,
-    }))
+    let mut m = serde_json::Map::new();
+    m.insert("manifest_format".into(), MANIFEST_FORMAT.into());
+    m.insert("esplab_version".into(), env!("CARGO_PKG_VERSION").into());
+    m.insert("command".into(), command.into());
+    m.insert("settings".into(), settings);
+    for (role, scenario) in scenarios {
+        m.insert((*role).into(), scenario_json(scenario));
+    }
+    m.insert("files".into(), listed.into());
+    Ok(Value::Object(m))
 }

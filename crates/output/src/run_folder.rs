@@ -85,7 +85,7 @@ impl RunFolder {
         let number = |f: fn(&DayRecord) -> f64| Column::Number(d.iter().map(f).collect());
         let count = |f: fn(&DayRecord) -> u32| Column::Count(d.iter().map(f).collect());
         Table {
-            names: TIMESERIES_COLUMNS.to_vec(),
+            names: TIMESERIES_COLUMNS.iter().map(|s| s.to_string()).collect(),
             columns: vec![
                 count(|r| r.day),
                 number(|r| r.excitement),
@@ -136,7 +136,8 @@ impl RunFolder {
             "summary.json",
             "scenario.toml",
         ];
-        let m = manifest::build("run", scenario, &dir, &files)?;
+        let settings = serde_json::json!({"seed": scenario.parameters.run.seed});
+        let m = manifest::build("run", &[("scenario", scenario)], settings, &dir, &files)?;
         atomic::write(&dir.join("manifest.json"), manifest::pretty(&m).as_bytes())?;
         Ok(self.summary)
     }

@@ -2,7 +2,7 @@
 
 use crate::atomic::{self, AtomicFile};
 use crate::error::{OutputError, Result};
-use arrow_array::{ArrayRef, Float64Array, RecordBatch, UInt32Array};
+use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray, UInt32Array, UInt64Array};
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
@@ -11,18 +11,31 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
-/// A column of whole numbers or of floats.
+/// A column of counts, large indices, floats or text.
 #[derive(Debug, Clone)]
 pub enum Column {
     Count(Vec<u32>),
+    Index(Vec<u64>),
     Number(Vec<f64>),
+    Text(Vec<String>),
 }
 
 impl Column {
     fn len(&self) -> usize {
         match self {
             Self::Count(v) => v.len(),
+            Self::Index(v) => v.len(),
             Self::Number(v) => v.len(),
+            Self::Text(v) => v.len(),
+        }
+    }
+
+    fn cell(&self, row: usize) -> String {
+        match self {
+            Self::Count(v) => v[row].to_string(),
+            Self::Index(v) => v[row].to_string(),
+            Self::Number(v) => v[row].to_string(),
+            Self::Text(v) => csv_field(&v[row]),
         }
     }
 }
@@ -30,7 +43,7 @@ impl Column {
 /// Named columns of equal length.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
-    pub names: Vec<&'static str>,
+    pub names: Vec<String>,
     pub columns: Vec<Column>,
 }
 
@@ -49,14 +62,17 @@ impl Table {
                 if i > 0 {
                     out.push(',');
                 }
-                match column {
-                    Column::Count(v) => out.push_str(&v[row].to_string()),
-                    Column::Number(v) => out.push_str(&v[row].to_string()),
-                }
+                out.push_str(&column.cell(row));
             }
             out.push('\n');
         }
         out
+    }
+
+    /// Writes the table as CSV and Parquet: `STEM.csv` and `STEM.parquet` in `dir`.
+    pub fn write_both(&self, dir: &Path, stem: &str) -> Result<()> {
+        self.write_csv(&dir.join(format!("{stem}.csv")))?;
+        self.write_parquet(&dir.join(format!("{stem}.parquet")))
     }
 
     /// Writes the table as CSV to `path`, atomically.
@@ -73,9 +89,11 @@ impl Table {
             .map(|(name, c)| {
                 let t = match c {
                     Column::Count(_) => DataType::UInt32,
+                    Column::Index(_) => DataType::UInt64,
                     Column::Number(_) => DataType::Float64,
+                    Column::Text(_) => DataType::Utf8,
                 };
-                Field::new(*name, t, false)
+                Field::new(name.as_str(), t, false)
             })
             .collect();
         let schema = Arc::new(Schema::new(fields));
@@ -84,7 +102,9 @@ impl Table {
             .iter()
             .map(|c| match c {
                 Column::Count(v) => Arc::new(UInt32Array::from(v.clone())) as ArrayRef,
+                Column::Index(v) => Arc::new(UInt64Array::from(v.clone())) as ArrayRef,
                 Column::Number(v) => Arc::new(Float64Array::from(v.clone())) as ArrayRef,
+                Column::Text(v) => Arc::new(StringArray::from(v.clone())) as ArrayRef,
             })
             .collect();
         let parquet_error = |e: &dyn std::fmt::Display| OutputError::Parquet {
@@ -124,7 +144,7 @@ mod tests {
     #[test]
     fn csv_has_header_and_rows_and_parquet_reads_back() {
         let t = Table {
-            names: vec!["day", "baseline"],
+            names: vec!["day".into(), "baseline".into()],
             columns: vec![Column::Count(vec![0, 1]), Column::Number(vec![0.5, 0.25])],
         };
         assert_eq!(t.to_csv(), "day,baseline\n0,0.5\n1,0.25\n");

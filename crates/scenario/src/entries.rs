@@ -123,7 +123,12 @@ impl Override {
     /// Parses `path.to.key=value` as given to `--set`. `offerings[0].security` is accepted for
     /// `offerings.0.security`.
     pub fn parse(text: &str) -> Result<Self> {
-        let label = format!("--set {text}");
+        Self::parse_as("--set", text)
+    }
+
+    /// Parses `path.to.key=value` given to command-line option `option` (e.g. `--vary`).
+    pub fn parse_as(option: &str, text: &str) -> Result<Self> {
+        let label = format!("{option} {text}");
         let (path, value) = text.split_once('=').ok_or_else(|| ScenarioError::BadOverride {
             text: label.clone(),
             reason: "expected path.to.key=value".into(),

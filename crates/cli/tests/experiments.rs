@@ -1,0 +1,249 @@
+//! `esplab ensemble`, `compare` and `leverage` end to end: determinism across thread counts,
+//! exact bands, the benefit of pairing, and plain verdicts.
+
+mod common;
+
+use esplab_experiment::{simulate, BAND_SERIES};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn esplab(args: &[&str]) -> Output {
+    let o = Command::new(env!("CARGO_BIN_EXE_esplab"))
+        .args(args)
+        .output()
+        .expect("esplab runs");
+    assert!(
+        o.status.success(),
+        "esplab {args:?} failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("esplab-experiments-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn read(dir: &Path, name: &str) -> Vec<u8> {
+    std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{}: {e}", dir.join(name).display()))
+}
+
+#[test]
+fn ensemble_outputs_are_byte_identical_for_one_and_two_threads() {
+    let dir = temp("threads");
+    let run = |threads: &str| {
+        let out = dir.join(threads);
+        esplab(&[
+            "ensemble",
+            "iot-botnets",
+            "--runs",
+            "12",
+            "--users",
+            "3000",
+            "--years",
+            "3",
+            "--threads",
+            threads,
+            "-q",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        out
+    };
+    let (one, two) = (run("1"), run("2"));
+    for f in [
+        "runs.csv",
+        "runs.parquet",
+        "bands.csv",
+        "bands.parquet",
+        "manifest.json",
+    ] {
+        assert_eq!(read(&one, f), read(&two, f), "{f} differs between 1 and 2 threads");
+    }
+    let names: Vec<String> = std::fs::read_dir(&one)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.contains("partial")),
+        "temporary files left: {names:?}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn bands_are_the_exact_quantiles_of_the_runs() {
+    let dir = temp("bands");
+    let runs = 9u64;
+    esplab(&[
+        "ensemble",
+        "loud",
+        "--runs",
+        "9",
+        "--users",
+        "2000",
+        "--years",
+        "2",
+        "-q",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    let scenario = common::scenario("loud", &["run.users=2000", "run.years=2"]);
+    let outcomes: Vec<_> = (0..runs)
+        .map(|i| simulate(&scenario.parameters, scenario.parameters.run.seed, i, true))
+        .collect();
+    let bands = String::from_utf8(read(&dir, "bands.csv")).unwrap();
+    let mut lines = bands.lines();
+    assert_eq!(lines.next().unwrap(), "day,metric,mean,p05,p25,p50,p75,p95");
+    let rows: Vec<Vec<String>> = lines.map(|l| l.split(',').map(str::to_string).collect()).collect();
+    assert_eq!(rows.len(), 730 * BAND_SERIES.len());
+    for row in rows.iter().step_by(37) {
+        let day: usize = row[0].parse().unwrap();
+        let s = BAND_SERIES.iter().position(|n| *n == row[1]).unwrap();
+        let mut values: Vec<f64> = outcomes
+            .iter()
+            .map(|o| o.series[day * BAND_SERIES.len() + s] as f64)
+            .collect();
+        values.sort_by(f64::total_cmp);
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        let parsed: Vec<f64> = row[2..].iter().map(|v| v.parse().unwrap()).collect();
+        assert!((parsed[0] - mean).abs() <= 1e-9 * mean.abs().max(1.0), "{row:?}");
+        // p50 of 9 values is the 5th order statistic; p25 interpolates between the 3rd and 4th.
+        assert_eq!(parsed[3], values[4], "{row:?}");
+        assert!((parsed[2] - (values[2] + 0.0 * (values[3] - values[2]))).abs() <= 1e-12 * values[2].abs().max(1.0));
+        assert!(
+            parsed.windows(2).skip(1).all(|w| w[0] <= w[1]),
+            "quantiles not ordered: {row:?}"
+        );
+    }
+    let runs_csv = String::from_utf8(read(&dir, "runs.csv")).unwrap();
+    assert_eq!(runs_csv.lines().count(), 1 + runs as usize);
+    assert!(runs_csv.starts_with("run,seed,final_baseline,"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn json(dir: &Path, name: &str) -> serde_json::Value {
+    serde_json::from_slice(&read(dir, name)).unwrap()
+}
+
+#[test]
+fn pairing_shrinks_the_interval_of_a_small_change() {
+    // A small change of the vendors' tolerance: most of the run-to-run spread is shared by both
+    // arms, so the paired interval is much narrower than the unpaired one.
+    let dir = temp("pairing");
+    esplab(&[
+        "compare",
+        "mcp",
+        "--vary",
+        "vendors.erosion=0.0025",
+        "--runs",
+        "40",
+        "--users",
+        "5000",
+        "-q",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    let rows = json(&dir, "compare.json");
+    let row = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["metric"] == "mean_baseline")
+        .unwrap();
+    let width = |k: &str| row[k]["high"].as_f64().unwrap() - row[k]["low"].as_f64().unwrap();
+    let (paired, unpaired) = (width("paired_difference"), width("unpaired_difference"));
+    eprintln!("paired width {paired:.5}, unpaired width {unpaired:.5}");
+    assert!(
+        paired < 0.7 * unpaired,
+        "pairing must shrink the interval: {paired} vs {unpaired}"
+    );
+    let estimate = |k: &str| row[k]["estimate"].as_f64().unwrap();
+    assert!((estimate("paired_difference") - estimate("unpaired_difference")).abs() < 1e-12);
+    let csv = String::from_utf8(read(&dir, "compare.csv")).unwrap();
+    assert!(csv.starts_with("metric,base_mean,variant_mean,paired_difference,paired_low,paired_high"));
+    let manifest = json(&dir, "manifest.json");
+    assert_eq!(manifest["variant"]["overrides"][1], "--vary vendors.erosion=0.0025");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn leverage_ranks_levers_and_says_plainly_when_an_effect_is_indistinguishable_from_zero() {
+    // Without attacks nothing is ever news, so disclosure cannot matter; a regulation floor must.
+    let dir = temp("leverage");
+    let o = esplab(&[
+        "leverage",
+        "quiet",
+        "--set",
+        "attack.rate=0",
+        "--runs",
+        "12",
+        "--users",
+        "3000",
+        "--years",
+        "3",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    let table = String::from_utf8_lossy(&o.stdout).to_string();
+    let line = |lever: &str| {
+        table
+            .lines()
+            .find(|l| l.split_whitespace().nth(1) == Some(lever))
+            .unwrap()
+            .to_string()
+    };
+    assert!(line("disclosure").ends_with("indistinguishable from zero"), "{table}");
+    assert!(line("regulation").ends_with("raises it"), "{table}");
+    assert!(
+        line("advocacy").ends_with("negligible (below 0.005)")
+            || line("advocacy").ends_with("indistinguishable from zero"),
+        "{table}"
+    );
+    let doc = json(&dir, "leverage.json");
+    let levers = doc["levers"].as_array().unwrap();
+    assert_eq!(levers.len(), 6);
+    let disclosure = levers.iter().find(|l| l["lever"] == "disclosure").unwrap();
+    assert_eq!(disclosure["effect_on_long_run_baseline"]["estimate"], 0.0);
+    let regulation = levers.iter().find(|l| l["lever"] == "regulation").unwrap();
+    let base = doc["base_long_run_baseline"]["estimate"].as_f64().unwrap();
+    let effect = regulation["effect_on_long_run_baseline"]["estimate"].as_f64().unwrap();
+    assert!(
+        (base + effect - 0.5).abs() < 0.01,
+        "a floor of 0.5 holds the baseline at 0.5: {base} + {effect}"
+    );
+    let effects: Vec<f64> = levers
+        .iter()
+        .map(|l| l["effect_on_long_run_baseline"]["estimate"].as_f64().unwrap())
+        .collect();
+    assert!(
+        effects.windows(2).all(|w| w[0] >= w[1]),
+        "ranked by effect: {effects:?}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn bad_experiment_options_fail_with_clear_messages() {
+    let o = Command::new(env!("CARGO_BIN_EXE_esplab"))
+        .args(["leverage", "mcp", "--heroic", "nobody"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("--heroic nobody: not an offering of mcp; offerings: hosted-agents"));
+    let o = Command::new(env!("CARGO_BIN_EXE_esplab"))
+        .args(["compare", "mcp"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("give a VARIANT scenario or at least one --vary"));
+    let o = Command::new(env!("CARGO_BIN_EXE_esplab"))
+        .args(["ensemble", "mcp", "--runs", "1"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--runs"));
+}

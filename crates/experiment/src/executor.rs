@@ -1,0 +1,105 @@
+//! Running many pure jobs on a fixed number of threads and handing their results over in index
+//! order, a bounded batch at a time.
+//!
+//! The results a sink sees, and their order, do not depend on the number of threads: jobs are
+//! pure functions of their index and results are delivered in index order.
+
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Why a batch run stopped early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stopped {
+    /// The stop flag was raised (Ctrl-C); everything delivered so far is complete.
+    Interrupted,
+}
+
+/// A pool of worker threads.
+pub struct Executor {
+    pool: rayon::ThreadPool,
+    threads: usize,
+}
+
+impl Executor {
+    /// An executor with `threads` workers (0: one per core).
+    pub fn new(threads: usize) -> Self {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a thread pool can be built");
+        let threads = pool.current_num_threads();
+        Self { pool, threads }
+    }
+
+    /// Number of worker threads.
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// Runs `job(i)` for every `i` in `indices`, in batches of a few jobs per thread, and hands
+    /// each result to `sink` in the order of `indices`. Checks `stop` between batches.
+    pub fn run<T, J, S, E>(&self, indices: &[u64], stop: &AtomicBool, job: J, mut sink: S) -> Result<Option<Stopped>, E>
+    where
+        T: Send,
+        J: Fn(u64) -> T + Sync,
+        S: FnMut(u64, T) -> Result<(), E>,
+    {
+        let batch = (4 * self.threads).max(1);
+        for chunk in indices.chunks(batch) {
+            if stop.load(Ordering::Relaxed) {
+                return Ok(Some(Stopped::Interrupted));
+            }
+            let results: Vec<T> = self.pool.install(|| chunk.par_iter().map(|&i| job(i)).collect());
+            for (&i, result) in chunk.iter().zip(results) {
+                sink(i, result)?;
+            }
+        }
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_arrive_in_index_order_whatever_the_threads() {
+        let indices: Vec<u64> = (0..101).collect();
+        let stop = AtomicBool::new(false);
+        for threads in [1, 2, 3] {
+            let mut seen = Vec::new();
+            let outcome = Executor::new(threads)
+                .run(
+                    &indices,
+                    &stop,
+                    |i| i * i,
+                    |i, r| {
+                        seen.push((i, r));
+                        Ok::<(), ()>(())
+                    },
+                )
+                .unwrap();
+            assert_eq!(outcome, None);
+            assert_eq!(seen, indices.iter().map(|&i| (i, i * i)).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn a_raised_stop_flag_ends_between_batches() {
+        let stop = AtomicBool::new(true);
+        let mut count = 0;
+        let outcome = Executor::new(1)
+            .run(
+                &[1, 2, 3],
+                &stop,
+                |i| i,
+                |_, _| {
+                    count += 1;
+                    Ok::<(), ()>(())
+                },
+            )
+            .unwrap();
+        assert_eq!(outcome, Some(Stopped::Interrupted));
+        assert_eq!(count, 0);
+    }
+}

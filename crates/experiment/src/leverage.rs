@@ -1,0 +1,156 @@
+//! Levers: the interventions of the model, each added to a base scenario at a standard size, so
+//! that their paired effects on the long-run baseline can be ranked.
+
+use crate::statistics::Interval;
+use esplab_model::{Intervention, Parameters};
+
+/// Effects on the baseline smaller than this (half a percentage point of security) are called
+/// negligible even when the interval excludes zero.
+pub const NEGLIGIBLE_EFFECT: f64 = 0.005;
+
+/// The plain-words verdict on an effect on the baseline.
+pub fn verdict(effect: &Interval) -> &'static str {
+    if effect.contains_zero() {
+        "indistinguishable from zero"
+    } else if effect.estimate.abs() < NEGLIGIBLE_EFFECT {
+        "negligible (below 0.005)"
+    } else if effect.estimate > 0.0 {
+        "raises it"
+    } else {
+        "lowers it"
+    }
+}
+
+/// A lever and the size it is pulled with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lever {
+    /// The intervention kind, as in scenario files.
+    pub name: &'static str,
+    /// What one unit of effort is, for effect per unit.
+    pub unit: &'static str,
+    /// Size in `unit`.
+    pub size: f64,
+    /// What pulling it means, in words.
+    pub meaning: String,
+}
+
+/// The standard levers, pulled from `start` on; `heroic` names the heroic vendor's offering.
+pub fn standard_levers(start: u32, heroic: &str) -> Vec<Lever> {
+    vec![
+        Lever {
+            name: "advocacy",
+            unit: "x perceived risk",
+            size: 0.5,
+            meaning: format!("rooftop advocacy from day {start}: everyone's perceived risk +50%"),
+        },
+        Lever {
+            name: "heroic-vendor",
+            unit: "security held",
+            size: 0.6,
+            meaning: format!("{heroic} holds security at 0.6 or above from day {start}"),
+        },
+        Lever {
+            name: "cheaper-security",
+            unit: "share of tax removed",
+            size: 0.5,
+            meaning: format!("open tooling and standards halve the security tax from day {start}"),
+        },
+        Lever {
+            name: "disclosure",
+            unit: "log10 records",
+            size: 1.0,
+            meaning: format!("disclosure rules: incidents 10x smaller make the news from day {start}"),
+        },
+        Lever {
+            name: "shock",
+            unit: "1e8 records",
+            size: 1.0,
+            meaning: format!("one incident of 1e8 records on day {start}"),
+        },
+        Lever {
+            name: "regulation",
+            unit: "security floor",
+            size: 0.5,
+            meaning: format!("exogenous regulation: security floor 0.5 from day {start}"),
+        },
+    ]
+}
+
+impl Lever {
+    /// The base parameters with this lever pulled from `start`; `heroic` is the offering index.
+    pub fn apply(&self, base: &Parameters, start: u32, heroic: usize) -> Parameters {
+        let mut p = base.clone();
+        let end = p.run.days().max(start + 1);
+        let intervention = match self.name {
+            "advocacy" => Intervention::Advocacy {
+                start,
+                end,
+                strength: self.size,
+            },
+            "heroic-vendor" => Intervention::HeroicVendor {
+                start,
+                offering: heroic,
+                security: self.size,
+            },
+            "cheaper-security" => Intervention::CheaperSecurity {
+                day: start,
+                tax_factor: 1.0 - self.size,
+            },
+            "disclosure" => Intervention::Disclosure {
+                day: start,
+                threshold_drop: self.size,
+            },
+            "shock" => Intervention::Shock {
+                day: start,
+                size: self.size * 1e8,
+                offering: None,
+            },
+            _ => Intervention::Regulation {
+                day: start,
+                floor: self.size,
+            },
+        };
+        p.interventions.push(intervention);
+        p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn interval(estimate: f64, low: f64, high: f64) -> Interval {
+        Interval {
+            estimate,
+            standard_error: 0.0,
+            low,
+            high,
+            df: 10.0,
+        }
+    }
+
+    #[test]
+    fn verdicts_are_plain() {
+        assert_eq!(verdict(&interval(0.1, -0.01, 0.2)), "indistinguishable from zero");
+        assert_eq!(verdict(&interval(0.001, 0.0005, 0.0015)), "negligible (below 0.005)");
+        assert_eq!(verdict(&interval(0.1, 0.05, 0.15)), "raises it");
+        assert_eq!(verdict(&interval(-0.1, -0.15, -0.05)), "lowers it");
+    }
+
+    #[test]
+    fn every_intervention_kind_is_a_lever() {
+        let levers = standard_levers(365, "a");
+        let mut names: Vec<&str> = levers.iter().map(|l| l.name).collect();
+        names.sort();
+        let mut kinds = Intervention::KINDS.to_vec();
+        kinds.sort();
+        assert_eq!(names, kinds);
+        let base = Parameters::default();
+        for lever in &levers {
+            let p = lever.apply(&base, 365, 0);
+            assert_eq!(p.interventions.len(), 1);
+            assert_eq!(p.interventions[0].kind(), lever.name);
+            assert_eq!(p.interventions[0].start(), 365);
+        }
+    }
+}

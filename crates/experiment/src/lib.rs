@@ -1,0 +1,16 @@
+//! esplab experiments: from seeds to runs, and from runs to answers with uncertainty.
+//!
+//! Every run is a pure function of (parameters, master seed, run index) ([`run::simulate`]);
+//! the [`executor::Executor`] runs them on a fixed thread pool and hands results over in index
+//! order, a bounded batch at a time, so outputs never depend on the number of threads.
+
+pub mod compare;
+pub mod executor;
+pub mod leverage;
+pub mod run;
+pub mod seeds;
+pub mod statistics;
+
+pub use executor::{Executor, Stopped};
+pub use run::{metric_names, simulate, RunOutcome, BAND_SERIES};
+pub use seeds::run_seed;

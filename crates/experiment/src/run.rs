@@ -1,0 +1,144 @@
+//! One run of an experiment as a pure function of (parameters, master seed, run index): its
+//! summary metrics and, when asked, its daily series for ensemble bands.
+
+use crate::seeds::run_seed;
+use esplab_model::{DayRecord, Event, Observer, OfferingDay, Parameters, Simulation, Summary};
+
+/// Daily series kept for ensemble bands, in the order of [`RunOutcome::series`].
+pub const BAND_SERIES: [&str; 12] = [
+    "excitement",
+    "adoption",
+    "baseline",
+    "floor",
+    "fear",
+    "attention_threshold",
+    "outcry",
+    "incidents",
+    "news",
+    "security_churn",
+    "harmed",
+    "loss",
+];
+
+/// Days at the end of the horizon over which the long-run baseline is averaged.
+pub const LONG_RUN_DAYS: usize = 365;
+
+/// Names of the per-run metrics, in the order of [`RunOutcome::metrics`].
+pub fn metric_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = Summary::default().metrics().into_iter().map(|(n, _)| n).collect();
+    names.push("long_run_baseline");
+    names
+}
+
+/// What an experiment keeps of a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunOutcome {
+    /// The run's index in its experiment.
+    pub index: u64,
+    /// The seed it ran with.
+    pub seed: u64,
+    /// Values of [`metric_names`].
+    pub metrics: Vec<f64>,
+    /// Day-major `days × BAND_SERIES.len()` values (empty unless requested).
+    pub series: Vec<f32>,
+}
+
+struct Collector {
+    summary: Summary,
+    baseline: Vec<f64>,
+    series: Option<Vec<f32>>,
+}
+
+fn band_values(r: &DayRecord) -> [f64; BAND_SERIES.len()] {
+    [
+        r.excitement,
+        r.adoption,
+        r.baseline,
+        r.floor,
+        r.fear,
+        r.attention_threshold,
+        r.outcry,
+        r.incidents as f64,
+        r.news as f64,
+        r.security_churn,
+        r.harmed,
+        r.loss,
+    ]
+}
+
+impl Observer for Collector {
+    fn day(&mut self, record: &DayRecord, offerings: &[OfferingDay]) {
+        self.summary.day(record, offerings);
+        self.baseline.push(record.baseline);
+        if let Some(series) = self.series.as_mut() {
+            series.extend(band_values(record).iter().map(|&v| v as f32));
+        }
+    }
+
+    fn event(&mut self, event: &Event) {
+        self.summary.event(event);
+    }
+}
+
+/// Runs replicate `index` of `parameters` under master seed `master`.
+pub fn simulate(parameters: &Parameters, master: u64, index: u64, keep_series: bool) -> RunOutcome {
+    let seed = run_seed(master, index);
+    let mut p = parameters.clone();
+    p.run.seed = seed;
+    let days = p.run.days() as usize;
+    let mut collector = Collector {
+        summary: Summary::default(),
+        baseline: Vec::with_capacity(days),
+        series: keep_series.then(|| Vec::with_capacity(days * BAND_SERIES.len())),
+    };
+    let mut simulation = Simulation::new(&p);
+    while simulation.step(&mut collector) {}
+    let tail = &collector.baseline[collector.baseline.len().saturating_sub(LONG_RUN_DAYS)..];
+    let long_run = tail.iter().sum::<f64>() / tail.len().max(1) as f64;
+    let mut metrics: Vec<f64> = collector.summary.metrics().into_iter().map(|(_, v)| v).collect();
+    metrics.push(long_run);
+    RunOutcome {
+        index,
+        seed,
+        metrics,
+        series: collector.series.unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn small() -> Parameters {
+        let mut p = Parameters::default();
+        p.run.users = 2_000;
+        p.run.years = 2.0;
+        p
+    }
+
+    #[test]
+    fn a_run_is_a_pure_function_of_parameters_master_seed_and_index() {
+        let p = small();
+        let a = simulate(&p, 9, 3, true);
+        let b = simulate(&p, 9, 3, true);
+        assert_eq!(a, b);
+        assert_eq!(a.series.len(), 730 * BAND_SERIES.len());
+        assert_eq!(a.metrics.len(), metric_names().len());
+        let c = simulate(&p, 9, 4, false);
+        assert_ne!(a.metrics, c.metrics);
+        assert!(c.series.is_empty());
+    }
+
+    #[test]
+    fn long_run_baseline_is_the_mean_of_the_last_year() {
+        let p = small();
+        let outcome = simulate(&p, 1, 0, true);
+        let k = BAND_SERIES.iter().position(|s| *s == "baseline").unwrap();
+        let last_year: Vec<f64> = (365..730)
+            .map(|d| outcome.series[d * BAND_SERIES.len() + k] as f64)
+            .collect();
+        let expected = last_year.iter().sum::<f64>() / 365.0;
+        let got = *outcome.metrics.last().unwrap();
+        assert!((got - expected).abs() < 1e-6, "{got} vs {expected}");
+    }
+}
