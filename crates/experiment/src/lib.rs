@@ -5,10 +5,12 @@
 //! order, a bounded batch at a time, so outputs never depend on the number of threads.
 
 pub mod compare;
+pub mod design;
 pub mod executor;
 pub mod leverage;
 pub mod run;
 pub mod seeds;
+pub mod sensitivity;
 pub mod statistics;
 
 pub use executor::{Executor, Stopped};
