@@ -19,6 +19,9 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Ensemble(args) => crate::experiments::ensemble(args),
         Command::Compare(args) => crate::experiments::compare_arms(args),
         Command::Leverage(args) => crate::experiments::leverage(args),
+        Command::Sweep(args) => crate::sweeps::sweep(args),
+        Command::Merge(args) => crate::sweeps::merge(args),
+        Command::Sensitivity(args) => crate::sweeps::sensitivity(args),
         Command::Schema => {
             println!("{}", serde_json::to_string_pretty(&reference::json_schema())?);
             Ok(ExitCode::SUCCESS)

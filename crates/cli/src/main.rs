@@ -3,6 +3,7 @@
 mod commands;
 mod experiments;
 mod options;
+mod sweeps;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -75,8 +75,100 @@ is added at a standard size from --start-day on and compared with the unchanged 
 the same seeds. The long-run baseline is the mean baseline over the last 365 days. An effect
 whose 95% interval contains zero is reported as indistinguishable from zero.")]
     Leverage(LeverageArgs),
+    /// Run a design of parameter points (grid, Latin hypercube, Sobol', or an imported design).
+    #[command(after_help = "Examples:
+  esplab sweep plans/mcp-lhs.toml --out runs/sweep
+  esplab sweep plans/mcp-lhs.toml --shard 0/4 --out runs/shard-0     # one of 4 slices
+  esplab merge --out runs/sweep runs/shard-0 runs/shard-1 runs/shard-2 runs/shard-3
+  esplab sweep plans/mcp-lhs.toml --out runs/sweep --resume           # after an interruption
+  esplab sweep plans/mcp-lhs.toml --export-design design.csv          # SALib/EMA layout
+
+Writes sweep.csv and sweep.parquet (row, point, replicate, seed, the factors, the metrics) and
+manifest.json. Rows are journaled as they finish: after Ctrl-C or kill -9, --resume finishes
+the sweep without redoing or duplicating any row. The plan format is in docs/experiments.md.")]
+    Sweep(SweepArgs),
+    /// Join the folders of the shards of one sweep into the result of the unsharded sweep.
+    Merge(MergeArgs),
+    /// Global sensitivity of the metrics to the plan's factors: Sobol' indices or Morris effects.
+    #[command(after_help = "Examples:
+  esplab sensitivity plans/mcp-sensitivity.toml --method sobol
+  esplab sensitivity plans/mcp-sensitivity.toml --method morris
+
+Sobol': the plan's `points` is the number of base samples N (a power of two); the design has
+N (d + 2) rows (Saltelli), first-order (Saltelli 2010) and total (Jansen) indices with bootstrap
+95% half-widths, as SALib computes them. Morris: `points` trajectories on `morris_levels` levels;
+mu, mu*, sigma. Each design row is the mean over the plan's replicates.")]
+    Sensitivity(SensitivityArgs),
     /// Print the JSON Schema of scenario files.
     Schema,
+}
+
+/// A plan file and the scenario options that apply to its base scenario.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The plan file (TOML).
+    pub plan: String,
+    /// Master seed of the runs (overrides the plan's seed and run.seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Simulated users (overrides run.users of the base scenario).
+    #[arg(long)]
+    pub users: Option<u64>,
+    /// Horizon in years (overrides run.years of the base scenario).
+    #[arg(long)]
+    pub years: Option<f64>,
+    /// Override a field of the base scenario (repeatable; after the plan's [set]).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Worker threads (0: one per core). Outputs do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub plan: PlanArgs,
+    /// Output folder (default: a new folder runs/PLAN-sweep-N).
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Run only slice I of N (0 <= I < N), e.g. 0/4; join the slices with `esplab merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Finish an interrupted sweep in --out.
+    #[arg(long, requires = "out")]
+    pub resume: bool,
+    /// Write the design (one row per point) as CSV to FILE and stop.
+    #[arg(long, value_name = "FILE")]
+    pub export_design: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Folder for the merged result.
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// The shard folders, in any order.
+    #[arg(required = true)]
+    pub shards: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    #[command(flatten)]
+    pub plan: PlanArgs,
+    /// The method.
+    #[arg(long, value_parser = ["sobol", "morris"], default_value = "sobol")]
+    pub method: String,
+    /// Bootstrap resamples for the confidence half-widths.
+    #[arg(long, default_value_t = 100)]
+    pub resamples: usize,
+    /// Output folder (default: a new folder runs/PLAN-sensitivity-N).
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
 }
 
 /// Options of commands that run many replicates.

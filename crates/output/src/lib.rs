@@ -8,6 +8,7 @@ pub mod ensemble_folder;
 pub mod error;
 pub mod manifest;
 pub mod run_folder;
+pub mod sweep_folder;
 pub mod table;
 
 pub use ensemble_folder::EnsembleFolder;

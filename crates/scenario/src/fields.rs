@@ -656,6 +656,45 @@ pub fn known_paths() -> Vec<String> {
     paths
 }
 
+/// The kind of a numeric field a design may vary: a parameter field, or `offerings.N.<field>`
+/// for one of `offerings` offerings. `None` for anything else.
+pub fn numeric_kind(path: &str, offerings: usize) -> Option<Kind> {
+    let numeric = |k: Kind| matches!(k, Kind::Float(_) | Kind::Integer(_)).then_some(k);
+    if let Some(f) = parameter_fields().iter().find(|f| f.path == path) {
+        return numeric(f.kind);
+    }
+    let rest = path.strip_prefix("offerings.")?;
+    let (index, key) = rest.split_once('.')?;
+    if index.parse::<usize>().ok()? >= offerings {
+        return None;
+    }
+    offering_fields()
+        .iter()
+        .find(|f| f.path == key)
+        .and_then(|f| numeric(f.kind))
+}
+
+/// Sets numeric field `path` (as accepted by [`numeric_kind`]) of `parameters` to `value`.
+pub fn set_numeric(parameters: &mut Parameters, path: &str, value: f64) {
+    let v = Value::Float(value);
+    if let Some(f) = parameter_fields().iter().find(|f| f.path == path) {
+        let v = if matches!(f.kind, Kind::Integer(_)) {
+            Value::Integer(value.round() as i64)
+        } else {
+            v
+        };
+        (f.set)(parameters, &v);
+        return;
+    }
+    if let Some((index, key)) = path.strip_prefix("offerings.").and_then(|r| r.split_once('.')) {
+        if let (Ok(i), Some(f)) = (index.parse::<usize>(), offering_fields().iter().find(|f| f.path == key)) {
+            if let Some(o) = parameters.offerings.get_mut(i) {
+                (f.set)(o, &v);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
