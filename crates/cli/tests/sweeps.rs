@@ -373,3 +373,27 @@ fn sensitivity_writes_indices_for_both_methods_identically_for_any_threads() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn the_example_plans_are_valid() {
+    let dir = temp("examples");
+    let plans = concat!(env!("CARGO_MANIFEST_DIR"), "/../../plans");
+    let mut count = 0;
+    for entry in std::fs::read_dir(plans).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let design = dir.join("design.csv");
+            ok(&[
+                "sweep",
+                path.to_str().unwrap(),
+                "--export-design",
+                design.to_str().unwrap(),
+                "-q",
+            ]);
+            assert!(std::fs::read_to_string(&design).unwrap().lines().count() > 1);
+            count += 1;
+        }
+    }
+    assert!(count >= 2);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
