@@ -1,6 +1,6 @@
 //! The commands of `esplab`: thin adapters over the scenario, model and output crates.
 
-use crate::options::{CheckArgs, Cli, Command, RunArgs, ScenarioArgs, ScenariosArgs};
+use crate::options::{CheckArgs, Cli, Command, RunArgs, ScenarioArgs, ScenarioOptions, ScenariosArgs};
 use anyhow::{bail, Context, Result};
 use esplab_model::{Simulation, Summary};
 use esplab_output::RunFolder;
@@ -29,38 +29,49 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-/// Reads the scenario with `--set` overrides first, then the dedicated options.
+/// The overrides of the options: `--set` in order, then `--seed`, `--users` and `--years`.
+pub fn overrides(options: &ScenarioOptions) -> Result<Vec<Override>> {
+    let mut overrides = options
+        .set
+        .iter()
+        .map(|s| Override::parse(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    if let Some(seed) = options.seed {
+        overrides.push(Override::option("--seed", "run.seed", seed));
+    }
+    if let Some(users) = options.users {
+        overrides.push(Override::option("--users", "run.users", users));
+    }
+    if let Some(years) = options.years {
+        overrides.push(Override::option("--years", "run.years", years));
+    }
+    Ok(overrides)
+}
+
+/// Reads the scenario of `args` with its options.
 pub fn load(args: &ScenarioArgs) -> Result<Scenario> {
     load_with(&args.scenario, args, &[])
 }
 
 /// Reads scenario `name` with the options of `args` and then `extra` overrides.
 pub fn load_with(name: &str, args: &ScenarioArgs, extra: &[Override]) -> Result<Scenario> {
-    let mut overrides = args
-        .set
-        .iter()
-        .map(|s| Override::parse(s))
-        .collect::<Result<Vec<_>, _>>()?;
-    if let Some(seed) = args.seed {
-        overrides.push(Override::option("--seed", "run.seed", seed));
-    }
-    if let Some(users) = args.users {
-        overrides.push(Override::option("--users", "run.users", users));
-    }
-    if let Some(years) = args.years {
-        overrides.push(Override::option("--years", "run.years", years));
-    }
-    overrides.extend_from_slice(extra);
-    let scenario = Scenario::load(name, &overrides)?;
-    for w in &scenario.warnings {
-        eprintln!("warning: {w}");
-    }
+    let mut all = overrides(&args.options)?;
+    all.extend_from_slice(extra);
+    let scenario = Scenario::load(name, &all)?;
+    warn(&scenario.warnings);
     Ok(scenario)
 }
 
-/// `runs/NAME-N` for the first N not taken.
-fn default_folder(name: &str) -> PathBuf {
-    let stem: String = name
+/// Prints scenario warnings on stderr.
+pub fn warn(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+}
+
+/// `runs/STEM-N` for the first N not taken.
+pub fn new_folder(stem: &str) -> PathBuf {
+    let stem: String = stem
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
@@ -79,7 +90,7 @@ fn default_folder(name: &str) -> PathBuf {
 
 fn run(args: RunArgs) -> Result<ExitCode> {
     let scenario = load(&args.scenario)?;
-    let dir = args.out.clone().unwrap_or_else(|| default_folder(&scenario.name));
+    let dir = args.out.clone().unwrap_or_else(|| new_folder(&scenario.name));
     let p = &scenario.parameters;
     let names = p.offerings.iter().map(|o| o.name.clone()).collect();
     let mut folder = RunFolder::create(&dir, names).with_context(|| format!("cannot write into {}", dir.display()))?;

@@ -1,7 +1,7 @@
 //! `esplab ensemble`, `compare` and `leverage`: thin adapters over the experiment and output
 //! crates, with progress on stderr and a clean stop on Ctrl-C.
 
-use crate::commands::{load, load_with};
+use crate::commands::{load, load_with, new_folder};
 use crate::options::{CompareArgs, EnsembleArgs, ExperimentArgs, LeverageArgs};
 use anyhow::{bail, Context, Result};
 use esplab_experiment::compare::{compare, MetricComparison, CONFIDENCE};
@@ -14,7 +14,6 @@ use esplab_output::EnsembleFolder;
 use esplab_scenario::{Override, Scenario};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
@@ -45,24 +44,6 @@ pub fn progress(total: u64, what: &str, quiet: bool) -> ProgressBar {
             .progress_chars("=> "),
     );
     bar
-}
-
-/// `runs/STEM-N` for the first N not taken.
-pub fn new_folder(stem: &str) -> PathBuf {
-    let stem: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    (1..)
-        .map(|n| Path::new("runs").join(format!("{stem}-{n}")))
-        .find(|p| !p.exists())
-        .expect("some folder name is free")
 }
 
 fn interrupted() -> anyhow::Error {

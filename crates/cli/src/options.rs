@@ -103,23 +103,14 @@ mu, mu*, sigma. Each design row is the mean over the plan's replicates.")]
     Schema,
 }
 
-/// A plan file and the scenario options that apply to its base scenario.
+/// A plan file and the scenario options that apply to its base scenario (after the plan's
+/// `[set]`; --seed also replaces the plan's seed).
 #[derive(Debug, Args)]
 pub struct PlanArgs {
     /// The plan file (TOML).
     pub plan: String,
-    /// Master seed of the runs (overrides the plan's seed and run.seed).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Simulated users (overrides run.users of the base scenario).
-    #[arg(long)]
-    pub users: Option<u64>,
-    /// Horizon in years (overrides run.years of the base scenario).
-    #[arg(long)]
-    pub years: Option<f64>,
-    /// Override a field of the base scenario (repeatable; after the plan's [set]).
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    pub set: Vec<String>,
+    #[command(flatten)]
+    pub options: ScenarioOptions,
     /// Worker threads (0: one per core). Outputs do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
@@ -223,12 +214,9 @@ pub struct LeverageArgs {
     pub experiment: ExperimentArgs,
 }
 
-/// Options shared by every command that takes a scenario.
+/// Options that override a scenario's fields.
 #[derive(Debug, Args)]
-pub struct ScenarioArgs {
-    /// A scenario file (TOML) or the name of a preset (see `esplab scenarios`).
-    #[arg(value_name = "SCENARIO")]
-    pub scenario: String,
+pub struct ScenarioOptions {
     /// Master seed (overrides run.seed).
     #[arg(long)]
     pub seed: Option<u64>,
@@ -242,6 +230,16 @@ pub struct ScenarioArgs {
     /// --seed, --users and --years).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
+}
+
+/// Options shared by every command that takes a scenario.
+#[derive(Debug, Args)]
+pub struct ScenarioArgs {
+    /// A scenario file (TOML) or the name of a preset (see `esplab scenarios`).
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: String,
+    #[command(flatten)]
+    pub options: ScenarioOptions,
 }
 
 #[derive(Debug, Args)]

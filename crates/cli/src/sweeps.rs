@@ -1,7 +1,8 @@
 //! `esplab sweep`, `merge` and `sensitivity`: designs of parameter points run as pure functions
 //! of (plan, row), journaled for resumption, sliceable into shards.
 
-use crate::experiments::{new_folder, progress, stop_flag};
+use crate::commands::{new_folder, overrides, warn};
+use crate::experiments::{progress, stop_flag};
 use crate::options::{MergeArgs, PlanArgs, SensitivityArgs, SweepArgs};
 use anyhow::{bail, Context, Result};
 use esplab_experiment::sensitivity::{morris_design, morris_indices, saltelli_design, sobol_indices};
@@ -10,7 +11,6 @@ use esplab_output::sweep_folder::{merge as merge_shards, Opened, SweepJournal, I
 use esplab_output::table::{Column, Table};
 use esplab_output::{atomic, manifest};
 use esplab_scenario::plan::{design_csv, DesignSource, Plan};
-use esplab_scenario::Override;
 use serde_json::json;
 use std::path::Path;
 use std::process::ExitCode;
@@ -19,27 +19,11 @@ use std::process::ExitCode;
 const INTERRUPTED: u8 = 130;
 
 fn load_plan(args: &PlanArgs) -> Result<Plan> {
-    let mut overrides = args
-        .set
-        .iter()
-        .map(|s| Override::parse(s))
-        .collect::<Result<Vec<_>, _>>()?;
-    if let Some(users) = args.users {
-        overrides.push(Override::option("--users", "run.users", users));
-    }
-    if let Some(years) = args.years {
-        overrides.push(Override::option("--years", "run.years", years));
-    }
-    if let Some(seed) = args.seed {
-        overrides.push(Override::option("--seed", "run.seed", seed));
-    }
-    let mut plan = Plan::load(&args.plan, &overrides)?;
-    if let Some(seed) = args.seed {
+    let mut plan = Plan::load(&args.plan, &overrides(&args.options)?)?;
+    if let Some(seed) = args.options.seed {
         plan.seed = seed;
     }
-    for w in &plan.scenario.warnings {
-        eprintln!("warning: {w}");
-    }
+    warn(&plan.scenario.warnings);
     Ok(plan)
 }
 

@@ -3,6 +3,40 @@
 
 use esplab_model::{run, Recorder};
 use esplab_scenario::{Override, Scenario};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Runs the `esplab` binary.
+pub fn esplab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_esplab"))
+        .args(args)
+        .output()
+        .expect("esplab runs")
+}
+
+/// Runs the `esplab` binary and requires success.
+pub fn ok(args: &[&str]) -> Output {
+    let o = esplab(args);
+    assert!(
+        o.status.success(),
+        "esplab {args:?} failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
+/// A fresh, empty temporary folder for one test.
+pub fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("esplab-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The bytes of file `name` in `dir`.
+pub fn read(dir: &Path, name: &str) -> Vec<u8> {
+    std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{}: {e}", dir.join(name).display()))
+}
 
 /// Users per run in the ensemble tests: enough for stable shares, small enough to be quick.
 pub const USERS: u32 = 20_000;

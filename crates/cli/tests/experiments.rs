@@ -3,39 +3,17 @@
 
 mod common;
 
+use common::{ok, read, temp};
 use esplab_experiment::{simulate, BAND_SERIES};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn esplab(args: &[&str]) -> Output {
-    let o = Command::new(env!("CARGO_BIN_EXE_esplab"))
-        .args(args)
-        .output()
-        .expect("esplab runs");
-    assert!(
-        o.status.success(),
-        "esplab {args:?} failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    o
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("esplab-experiments-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
-fn read(dir: &Path, name: &str) -> Vec<u8> {
-    std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{}: {e}", dir.join(name).display()))
-}
+use std::path::Path;
+use std::process::Command;
 
 #[test]
 fn ensemble_outputs_are_byte_identical_for_one_and_two_threads() {
     let dir = temp("threads");
     let run = |threads: &str| {
         let out = dir.join(threads);
-        esplab(&[
+        ok(&[
             "ensemble",
             "iot-botnets",
             "--runs",
@@ -77,7 +55,7 @@ fn ensemble_outputs_are_byte_identical_for_one_and_two_threads() {
 fn bands_are_the_exact_quantiles_of_the_runs() {
     let dir = temp("bands");
     let runs = 9u64;
-    esplab(&[
+    ok(&[
         "ensemble",
         "loud",
         "--runs",
@@ -133,7 +111,7 @@ fn pairing_shrinks_the_interval_of_a_small_change() {
     // A small change of the vendors' tolerance: most of the run-to-run spread is shared by both
     // arms, so the paired interval is much narrower than the unpaired one.
     let dir = temp("pairing");
-    esplab(&[
+    ok(&[
         "compare",
         "mcp",
         "--vary",
@@ -173,7 +151,7 @@ fn pairing_shrinks_the_interval_of_a_small_change() {
 fn leverage_ranks_levers_and_says_plainly_when_an_effect_is_indistinguishable_from_zero() {
     // Without attacks nothing is ever news, so disclosure cannot matter; a regulation floor must.
     let dir = temp("leverage");
-    let o = esplab(&[
+    let o = ok(&[
         "leverage",
         "quiet",
         "--set",

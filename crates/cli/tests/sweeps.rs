@@ -1,33 +1,12 @@
 //! `esplab sweep`, `merge` and `sensitivity` end to end: identical results whatever the threads,
 //! shards or interruptions; corrupted shards named; designs round-tripped; bad plans rejected.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use common::{esplab, ok, read as bytes, temp};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::Duration;
-
-fn esplab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_esplab"))
-        .args(args)
-        .output()
-        .expect("esplab runs")
-}
-
-fn ok(args: &[&str]) -> Output {
-    let o = esplab(args);
-    assert!(
-        o.status.success(),
-        "esplab {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    o
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("esplab-sweeps-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// A small plan in `dir`; `users` and `points` set its cost.
 fn plan(dir: &Path, users: u32, points: u32, extra: &str) -> String {
@@ -43,10 +22,6 @@ fn plan(dir: &Path, users: u32, points: u32, extra: &str) -> String {
     )
     .unwrap();
     path.to_string_lossy().to_string()
-}
-
-fn bytes(dir: &Path, name: &str) -> Vec<u8> {
-    std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{}: {e}", dir.join(name).display()))
 }
 
 fn same_result(a: &Path, b: &Path) {

@@ -4,21 +4,9 @@
 use crate::seeds::run_seed;
 use esplab_model::{DayRecord, Event, Observer, OfferingDay, Parameters, Simulation, Summary};
 
-/// Daily series kept for ensemble bands, in the order of [`RunOutcome::series`].
-pub const BAND_SERIES: [&str; 12] = [
-    "excitement",
-    "adoption",
-    "baseline",
-    "floor",
-    "fear",
-    "attention_threshold",
-    "outcry",
-    "incidents",
-    "news",
-    "security_churn",
-    "harmed",
-    "loss",
-];
+/// Daily series kept for ensemble bands, in the order of [`RunOutcome::series`]: every daily
+/// series of the model.
+pub const BAND_SERIES: [&str; 12] = DayRecord::SERIES;
 
 /// Days at the end of the horizon over which the long-run baseline is averaged.
 pub const LONG_RUN_DAYS: usize = 365;
@@ -49,29 +37,12 @@ struct Collector {
     series: Option<Vec<f32>>,
 }
 
-fn band_values(r: &DayRecord) -> [f64; BAND_SERIES.len()] {
-    [
-        r.excitement,
-        r.adoption,
-        r.baseline,
-        r.floor,
-        r.fear,
-        r.attention_threshold,
-        r.outcry,
-        r.incidents as f64,
-        r.news as f64,
-        r.security_churn,
-        r.harmed,
-        r.loss,
-    ]
-}
-
 impl Observer for Collector {
     fn day(&mut self, record: &DayRecord, offerings: &[OfferingDay]) {
         self.summary.day(record, offerings);
         self.baseline.push(record.baseline);
         if let Some(series) = self.series.as_mut() {
-            series.extend(band_values(record).iter().map(|&v| v as f32));
+            series.extend(record.series().iter().map(|&v| v as f32));
         }
     }
 

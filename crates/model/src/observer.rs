@@ -31,6 +31,42 @@ pub struct DayRecord {
     pub loss: f64,
 }
 
+impl DayRecord {
+    /// Names of the daily series of [`DayRecord::series`], in order.
+    pub const SERIES: [&'static str; 12] = [
+        "excitement",
+        "adoption",
+        "baseline",
+        "floor",
+        "fear",
+        "attention_threshold",
+        "outcry",
+        "incidents",
+        "news",
+        "security_churn",
+        "harmed",
+        "loss",
+    ];
+
+    /// The day's values of [`DayRecord::SERIES`].
+    pub fn series(&self) -> [f64; 12] {
+        [
+            self.excitement,
+            self.adoption,
+            self.baseline,
+            self.floor,
+            self.fear,
+            self.attention_threshold,
+            self.outcry,
+            self.incidents as f64,
+            self.news as f64,
+            self.security_churn,
+            self.harmed,
+            self.loss,
+        ]
+    }
+}
+
 /// A day of one offering.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct OfferingDay {

@@ -13,4 +13,4 @@ pub mod table;
 
 pub use ensemble_folder::EnsembleFolder;
 pub use error::{OutputError, Result};
-pub use run_folder::{RunFolder, TIMESERIES_COLUMNS};
+pub use run_folder::{timeseries_columns, RunFolder};

@@ -13,23 +13,14 @@ use esplab_scenario::Scenario;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Columns of `timeseries.*`, in order.
-pub const TIMESERIES_COLUMNS: [&str; 14] = [
-    "day",
-    "excitement",
-    "adoption",
-    "baseline",
-    "floor",
-    "fear",
-    "attention_threshold",
-    "outcry",
-    "incidents",
-    "news",
-    "security_churn",
-    "harmed",
-    "loss",
-    "regulations",
-];
+/// Columns of `timeseries.*`, in order: the day, every daily series of the model, and the
+/// regulations taking effect that day.
+pub fn timeseries_columns() -> Vec<String> {
+    let mut names = vec!["day".to_string()];
+    names.extend(DayRecord::SERIES.iter().map(|s| s.to_string()));
+    names.push("regulations".to_string());
+    names
+}
 
 /// Writes a run folder while the run goes on.
 pub struct RunFolder {
@@ -81,27 +72,19 @@ impl RunFolder {
 
     /// The daily series as a table.
     pub fn timeseries(&self) -> Table {
-        let d = &self.days;
-        let number = |f: fn(&DayRecord) -> f64| Column::Number(d.iter().map(f).collect());
-        let count = |f: fn(&DayRecord) -> u32| Column::Count(d.iter().map(f).collect());
+        let mut columns = vec![Column::Count(self.days.iter().map(|r| r.day).collect())];
+        for (k, name) in DayRecord::SERIES.iter().enumerate() {
+            let values = self.days.iter().map(|r| r.series()[k]);
+            columns.push(if matches!(*name, "incidents" | "news") {
+                Column::Count(values.map(|v| v as u32).collect())
+            } else {
+                Column::Number(values.collect())
+            });
+        }
+        columns.push(Column::Count(self.regulations_per_day.clone()));
         Table {
-            names: TIMESERIES_COLUMNS.iter().map(|s| s.to_string()).collect(),
-            columns: vec![
-                count(|r| r.day),
-                number(|r| r.excitement),
-                number(|r| r.adoption),
-                number(|r| r.baseline),
-                number(|r| r.floor),
-                number(|r| r.fear),
-                number(|r| r.attention_threshold),
-                number(|r| r.outcry),
-                count(|r| r.incidents),
-                count(|r| r.news),
-                number(|r| r.security_churn),
-                number(|r| r.harmed),
-                number(|r| r.loss),
-                Column::Count(self.regulations_per_day.clone()),
-            ],
+            names: timeseries_columns(),
+            columns,
         }
     }
 
