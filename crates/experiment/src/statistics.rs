@@ -40,6 +40,18 @@ pub struct Interval {
 }
 
 impl Interval {
+    /// The t interval `estimate ± t(confidence, df) × standard_error`.
+    pub fn new(estimate: f64, standard_error: f64, df: f64, confidence: f64) -> Self {
+        let t = t_quantile(confidence, df);
+        Self {
+            estimate,
+            standard_error,
+            low: estimate - t * standard_error,
+            high: estimate + t * standard_error,
+            df,
+        }
+    }
+
     /// Whether the interval contains zero: the effect is indistinguishable from none.
     pub fn contains_zero(&self) -> bool {
         !(self.low > 0.0 || self.high < 0.0)
@@ -54,17 +66,7 @@ impl Interval {
 /// Confidence interval of the mean of `x` (t with `n - 1` degrees of freedom).
 pub fn mean_interval(x: &[f64], confidence: f64) -> Interval {
     let n = x.len() as f64;
-    let estimate = mean(x);
-    let se = (variance(x) / n).sqrt();
-    let df = n - 1.0;
-    let t = t_quantile(confidence, df);
-    Interval {
-        estimate,
-        standard_error: se,
-        low: estimate - t * se,
-        high: estimate + t * se,
-        df,
-    }
+    Interval::new(mean(x), (variance(x) / n).sqrt(), n - 1.0, confidence)
 }
 
 /// Interval of the mean paired difference `variant - base` (runs with common random numbers).
@@ -83,15 +85,7 @@ pub fn unpaired_difference(base: &[f64], variant: &[f64], confidence: f64) -> In
     } else {
         nb + nv - 2.0
     };
-    let estimate = mean(variant) - mean(base);
-    let t = t_quantile(confidence, df);
-    Interval {
-        estimate,
-        standard_error: se,
-        low: estimate - t * se,
-        high: estimate + t * se,
-        df,
-    }
+    Interval::new(mean(variant) - mean(base), se, df, confidence)
 }
 
 /// Quantile `q` of sorted values by linear interpolation between order statistics (type 7, the
