@@ -22,6 +22,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Sweep(args) => crate::sweeps::sweep(args),
         Command::Merge(args) => crate::sweeps::merge(args),
         Command::Sensitivity(args) => crate::sweeps::sensitivity(args),
+        Command::Analyze(args) => crate::analyze::analyze(args),
         Command::Schema => {
             println!("{}", serde_json::to_string_pretty(&reference::json_schema())?);
             Ok(ExitCode::SUCCESS)

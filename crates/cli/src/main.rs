@@ -1,5 +1,6 @@
 //! The `esplab` command: run scenarios and experiments, check scenario files, list presets.
 
+mod analyze;
 mod commands;
 mod experiments;
 mod options;

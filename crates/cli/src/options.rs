@@ -99,8 +99,26 @@ N (d + 2) rows (Saltelli), first-order (Saltelli 2010) and total (Jansen) indice
 95% half-widths, as SALib computes them. Morris: `points` trajectories on `morris_levels` levels;
 mu, mu*, sigma. Each design row is the mean over the plan's replicates.")]
     Sensitivity(SensitivityArgs),
+    /// Find the punctuations of a run: jumps and the events behind them, erosion, statistics.
+    #[command(after_help = "Examples:
+  esplab run iot-botnets --out runs/iot && esplab analyze runs/iot
+
+Change points: PELT on the daily baseline changes (Normal mean-shift cost; the penalty is
+printed). Jumps are short segments that raise the baseline by more than 0.01; each is traced
+back through the event log (incident -> news -> security churn -> vendor raise, or outcry ->
+regulation). Writes analysis.json into the folder.")]
+    Analyze(AnalyzeArgs),
     /// Print the JSON Schema of scenario files.
     Schema,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// A run folder (written by `esplab run`).
+    pub dir: PathBuf,
+    /// Print nothing; only write analysis.json.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// A plan file and the scenario options that apply to its base scenario (after the plan's

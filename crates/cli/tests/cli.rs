@@ -118,6 +118,7 @@ fn run_writes_every_output_with_the_documented_columns() {
             "outcry",
             "regulation",
             "intervention",
+            "incident_outcome",
         ]
         .contains(&k)
     })));

@@ -4,6 +4,7 @@
 //! the [`executor::Executor`] runs them on a fixed thread pool and hands results over in index
 //! order, a bounded batch at a time, so outputs never depend on the number of threads.
 
+pub mod analysis;
 pub mod compare;
 pub mod design;
 pub mod executor;

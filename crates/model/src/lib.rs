@@ -36,6 +36,8 @@ pub mod risk_index;
 pub mod simulation;
 pub mod vendors;
 
-pub use observer::{DayRecord, Event, EventKind, Observer, OfferingDay, Recorder, Summary, JUMP_THRESHOLD};
+pub use observer::{
+    DayRecord, Event, EventKind, Observer, OfferingDay, Recorder, Summary, JUMP_THRESHOLD, OUTCOME_DAYS,
+};
 pub use parameters::*;
 pub use simulation::{run, Simulation, MAX_OFFERINGS};

@@ -87,6 +87,8 @@ pub enum EventKind {
     Outcry,
     Regulation,
     Intervention,
+    /// 90 days after an incident: how many of its victims abandoned the technology meanwhile.
+    IncidentOutcome,
 }
 
 impl EventKind {
@@ -99,9 +101,13 @@ impl EventKind {
             Self::Outcry => "outcry",
             Self::Regulation => "regulation",
             Self::Intervention => "intervention",
+            Self::IncidentOutcome => "incident_outcome",
         }
     }
 }
+
+/// Days after an incident over which abandonment by its victims is counted.
+pub const OUTCOME_DAYS: u32 = 90;
 
 /// Something that happened on a day.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,7 +117,8 @@ pub struct Event {
     /// Index of the offering concerned, if any.
     pub offering: Option<usize>,
     /// Records for incidents, excess over the threshold for news, security change for raises,
-    /// outcry for outcries, floor for regulations, the intervention's size for interventions.
+    /// outcry for outcries, floor for regulations, the intervention's size for interventions,
+    /// and for incident outcomes the share of victims who abandoned within [`OUTCOME_DAYS`].
     pub size: f64,
     pub detail: String,
 }

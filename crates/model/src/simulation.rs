@@ -17,7 +17,7 @@ use crate::calendar::{geometric_wait, Calendar};
 use crate::incidents;
 use crate::market::{self, Terms};
 use crate::network::Network;
-use crate::observer::{DayRecord, Event, EventKind, Observer, OfferingDay};
+use crate::observer::{DayRecord, Event, EventKind, Observer, OfferingDay, OUTCOME_DAYS};
 use crate::parameters::{Intervention, NetworkKind, Parameters};
 use crate::population::{Population, Reliance, NO_OFFERING};
 use crate::random::{generator, Generator, Stream};
@@ -55,6 +55,22 @@ pub struct Simulation<'a> {
     terms: Vec<Terms>,
     scratch: Vec<u32>,
     victims: Vec<u32>,
+    /// Per user: 1 + index of the last incident that harmed it (0: never harmed).
+    victim_of: Vec<u32>,
+    /// Every incident so far, for its outcome report.
+    incident_log: Vec<IncidentRecord>,
+    /// Index of the first incident whose outcome is not yet reported.
+    next_outcome: usize,
+}
+
+/// What is kept of an incident until its outcome is reported.
+#[derive(Debug, Clone, Copy)]
+struct IncidentRecord {
+    day: u32,
+    offering: usize,
+    records: f64,
+    victims: u32,
+    abandoned: u32,
 }
 
 /// Runs the whole horizon of `parameters`, reporting to `observer`.
@@ -121,6 +137,9 @@ impl<'a> Simulation<'a> {
             terms: Vec::with_capacity(offerings),
             scratch: Vec::new(),
             victims: Vec::new(),
+            victim_of: vec![0; n],
+            incident_log: Vec::new(),
+            next_outcome: 0,
         };
         simulation.seed_adoption();
         simulation
@@ -159,6 +178,8 @@ impl<'a> Simulation<'a> {
         let day = self.day;
         let p = self.parameters;
         let n = self.population.len().max(1) as f64;
+
+        self.report_outcomes(observer);
 
         // 1. Interventions.
         let mut shocks = Vec::new();
@@ -292,6 +313,28 @@ impl<'a> Simulation<'a> {
         observer.day(&record, &offerings);
         self.day += 1;
         true
+    }
+
+    /// Reports the outcome of every incident that happened `OUTCOME_DAYS` ago or earlier.
+    fn report_outcomes(&mut self, observer: &mut impl Observer) {
+        while let Some(incident) = self.incident_log.get(self.next_outcome) {
+            if incident.day + OUTCOME_DAYS > self.day {
+                break;
+            }
+            if incident.victims > 0 {
+                observer.event(&Event {
+                    day: self.day,
+                    kind: EventKind::IncidentOutcome,
+                    offering: Some(incident.offering),
+                    size: incident.abandoned as f64 / incident.victims as f64,
+                    detail: format!(
+                        "incident_day={} records={:.6e} victims={} abandoned={}",
+                        incident.day, incident.records, incident.victims, incident.abandoned
+                    ),
+                });
+            }
+            self.next_outcome += 1;
+        }
     }
 
     fn start_intervention(
@@ -437,6 +480,17 @@ impl<'a> Simulation<'a> {
                 .map(|i| members[i]),
         );
         let victims = std::mem::take(&mut self.victims);
+        self.incident_log.push(IncidentRecord {
+            day,
+            offering: target,
+            records,
+            victims: victims.len() as u32,
+            abandoned: 0,
+        });
+        let incident_id = self.incident_log.len() as u32;
+        for &victim in &victims {
+            self.victim_of[victim as usize] = incident_id;
+        }
         let harm = p.users.harm_fear as f32;
         let word_of_mouth = p.users.word_of_mouth_fear as f32;
         for &victim in &victims {
@@ -582,6 +636,15 @@ impl<'a> Simulation<'a> {
     }
 
     fn abandon(&mut self, user: u32, j: usize) {
+        let harmed_by = std::mem::take(&mut self.victim_of[user as usize]);
+        if let Some(incident) = harmed_by
+            .checked_sub(1)
+            .and_then(|i| self.incident_log.get_mut(i as usize))
+        {
+            if self.day < incident.day + OUTCOME_DAYS {
+                incident.abandoned += 1;
+            }
+        }
         self.vendors[j].tenure_sum -= self.population.adopted_day[user as usize] as f64;
         self.population.set_offering(user, NO_OFFERING);
         self.tell_neighbours(user, false);

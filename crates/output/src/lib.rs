@@ -2,6 +2,7 @@
 //! ensemble folders (runs and bands), comparison and leverage files, and manifests with
 //! checksums. Files appear whole or not at all.
 
+pub mod analysis_files;
 pub mod atomic;
 pub mod comparison_files;
 pub mod ensemble_folder;

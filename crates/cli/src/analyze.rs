@@ -1,0 +1,145 @@
+//! `esplab analyze`: the punctuation analysis of a run folder, as a table and `analysis.json`.
+
+use crate::options::AnalyzeArgs;
+use anyhow::{bail, Context, Result};
+use esplab_experiment::analysis::analyze as analyze_run;
+use esplab_output::analysis_files::{read_run, write_analysis};
+use std::process::ExitCode;
+
+fn optional(x: Option<f64>, digits: usize) -> String {
+    x.map(|v| format!("{v:.digits$}")).unwrap_or_else(|| "-".into())
+}
+
+fn days(x: Option<u32>) -> String {
+    x.map(|v| format!("{v} days"))
+        .unwrap_or_else(|| "none within the run".into())
+}
+
+pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
+    let dir = &args.dir;
+    if dir.join("runs.csv").exists() {
+        bail!(
+            "{}: analyze reads run folders; for an ensemble, run one of its seeds with `esplab run SCENARIO --seed S` and analyze that",
+            dir.display()
+        );
+    }
+    let data = read_run(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    if data.baseline.len() < 3 {
+        bail!(
+            "{}: the run has {} days; analysis needs at least 3",
+            dir.display(),
+            data.baseline.len()
+        );
+    }
+    let a = analyze_run(&data);
+    write_analysis(dir, &a).with_context(|| format!("cannot write into {}", dir.display()))?;
+    if args.quiet {
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("esplab analyze: {} ({} days)", dir.display(), a.days);
+    println!(
+        "change points: PELT on daily baseline changes, Normal mean-shift cost, penalty {:.3e} = max(2 sigma^2 ln n, 0.01^2/2)",
+        a.penalty
+    );
+    println!("\njumps of the baseline ({}):", a.jumps.len());
+    for j in &a.jumps {
+        let lag = j.chain.first().map(|l| j.day.saturating_sub(l.day)).unwrap_or(0);
+        println!(
+            "  day {:>5}  {:+.4}  {}  (lag from the first link: {lag} days)",
+            j.day, j.size, j.cause
+        );
+        for l in &j.chain {
+            println!("      day {:>5}  {}", l.day, l.what);
+        }
+    }
+    let equilibria: Vec<_> = a
+        .segments
+        .iter()
+        .filter(|s| !s.is_jump && s.end - s.start >= 30)
+        .collect();
+    println!(
+        "\nequilibria (segments of 30 days or more between change points): {}",
+        equilibria.len()
+    );
+    for s in equilibria.iter().take(12) {
+        println!(
+            "  days {:>5} .. {:>5}  baseline change {:+.4}  ({:+.4} per year)",
+            s.start, s.end, s.change, s.rate_per_year
+        );
+    }
+    if equilibria.len() > 12 {
+        println!("  ... {} more in analysis.json", equilibria.len() - 12);
+    }
+    println!("\nbaseline changes (Normal: kurtosis 3, L-kurtosis 0.1226):");
+    println!(
+        "  kurtosis       daily {:>10.1}   weekly {:>10.1}",
+        a.daily_kurtosis, a.weekly_kurtosis
+    );
+    println!(
+        "  L-kurtosis     daily {:>10.3}   weekly {:>10.3}",
+        a.daily_l_kurtosis, a.weekly_l_kurtosis
+    );
+    println!(
+        "  largest 5% of weekly changes carry {} of the total increase and {} of the total decrease",
+        a.top5_share_of_increase
+            .map(|s| format!("{:.0}%", 100.0 * s))
+            .unwrap_or_else(|| "-".into()),
+        a.top5_share_of_decrease
+            .map(|s| format!("{:.0}%", 100.0 * s))
+            .unwrap_or_else(|| "-".into())
+    );
+    let i = &a.incidents;
+    println!(
+        "\nincidents: {}; log10(records) mean {:.2}, sd {:.2}; tail exponent (Hill, top 10%) {}; monthly count variance/mean {:.2}",
+        i.count,
+        i.log10_mean,
+        i.log10_sd,
+        optional(i.tail_exponent, 2),
+        i.monthly_variance_to_mean
+    );
+    if !i.abandonment_by_decile.is_empty() {
+        println!("  victims who abandoned within 90 days, by incident size decile:");
+        for (k, d) in i.abandonment_by_decile.iter().enumerate() {
+            println!(
+                "    decile {:>2}  {:>10.3e} .. {:>10.3e} records  {:>7.0} victims  {:>5.1}% abandoned",
+                k + 1,
+                d.low,
+                d.high,
+                d.victims,
+                100.0 * d.abandoned_share
+            );
+        }
+    }
+    if !a.news.is_empty() {
+        println!("\nadoption after news ({} items, 30 days apart or more):", a.news.len());
+        for n in a.news.iter().take(10) {
+            println!(
+                "  day {:>5}  drop {:.4}  recovered after {}",
+                n.day,
+                n.drop,
+                n.recovery_days
+                    .map(|d| format!("{d} days"))
+                    .unwrap_or_else(|| "(not within the run)".into())
+            );
+        }
+    }
+    let l = &a.lags;
+    println!("\nresponse lags:");
+    match l.first_news_day {
+        Some(d) => println!(
+            "  first salient incident (news) on day {d}: first vendor raise after {}, first regulation after {}",
+            days(l.news_to_first_vendor_raise),
+            days(l.news_to_first_regulation)
+        ),
+        None => println!("  no incident made the news"),
+    }
+    if let Some(d) = l.losses_start_day {
+        println!(
+            "  losses start on day {d}: first vendor raise after {}, first regulation after {}",
+            days(l.losses_to_first_vendor_raise),
+            days(l.losses_to_first_regulation)
+        );
+    }
+    println!("\nanalysis written to {}/analysis.json", dir.display());
+    Ok(ExitCode::SUCCESS)
+}

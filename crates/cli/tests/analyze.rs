@@ -1,0 +1,84 @@
+//! `esplab analyze` on real runs: the mega-incident of `iot-botnets` is named as the trigger of
+//! the jump that follows it, regulation is traced back to its outcry with the regulator's lag,
+//! and the statistics are written to analysis.json.
+
+mod common;
+
+use common::{esplab, ok, temp};
+
+#[test]
+fn analyze_traces_the_mirai_jump_and_regulation_back_to_their_events() {
+    let dir = temp("analyze");
+    let mut regulations = 0;
+    for seed in 1..=5 {
+        let out = dir.join(format!("iot-{seed}"));
+        let out = out.to_str().unwrap();
+        ok(&[
+            "run",
+            "iot-botnets",
+            "--users",
+            "20000",
+            "--seed",
+            &seed.to_string(),
+            "-q",
+            "--out",
+            out,
+        ]);
+        let o = ok(&["analyze", out]);
+        let table = String::from_utf8_lossy(&o.stdout).to_string();
+        assert!(
+            table.contains("change points: PELT") && table.contains("penalty"),
+            "{table}"
+        );
+        let a: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(format!("{out}/analysis.json")).unwrap()).unwrap();
+        let jumps = a["jumps"].as_array().unwrap();
+        // The Mirai shock (1e8 records on day 659) starts the chain of a jump on that day.
+        let mirai = jumps
+            .iter()
+            .find(|j| j["day"] == 659)
+            .unwrap_or_else(|| panic!("seed {seed}: no jump on day 659: {table}"));
+        let first = &mirai["chain"][0];
+        assert_eq!(first["day"], 659);
+        assert!(
+            first["event"]
+                .as_str()
+                .unwrap()
+                .starts_with("incident of 1.000e8 records"),
+            "{mirai}"
+        );
+        assert_eq!(mirai["cause"], "vendor raise");
+        // Every regulation jump goes back to an outcry exactly the regulator's lag (700 days) earlier.
+        for j in jumps.iter().filter(|j| j["cause"] == "regulation") {
+            let chain = j["chain"].as_array().unwrap();
+            let outcry = chain
+                .iter()
+                .find(|l| l["event"].as_str().unwrap().starts_with("outcry"))
+                .expect("outcry in chain");
+            assert_eq!(j["day"].as_u64().unwrap() - outcry["day"].as_u64().unwrap(), 700, "{j}");
+            regulations += 1;
+        }
+        let changes = &a["baseline_changes"];
+        assert!(changes["daily_kurtosis"].as_f64().unwrap() > 10.0);
+        assert!(changes["daily_l_kurtosis"].as_f64().unwrap() > 0.1226);
+        assert!(a["incidents"]["count"].as_u64().unwrap() > 0);
+        assert_eq!(
+            a["incidents"]["abandonment_within_90_days_by_size_decile"]
+                .as_array()
+                .unwrap()
+                .len(),
+            10
+        );
+    }
+    assert!(regulations >= 3, "most iot runs end in regulation ({regulations} of 5)");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn analyze_refuses_folders_it_cannot_read() {
+    let dir = temp("analyze-bad");
+    let o = esplab(&["analyze", dir.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is not a complete run folder (no manifest.json)"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,0 +1,137 @@
+//! Reading a run folder back for analysis, and writing `analysis.json`.
+
+use crate::error::{OutputError, Result};
+use crate::{atomic, manifest};
+use esplab_experiment::analysis::{Analysis, EventRow, RunData};
+use serde_json::{json, Value};
+use std::path::Path;
+
+fn bad(path: &Path, message: String) -> OutputError {
+    OutputError::io(path, std::io::Error::other(message))
+}
+
+/// Reads `timeseries.csv` and `events.csv` of a complete run folder.
+pub fn read_run(dir: &Path) -> Result<RunData> {
+    if !dir.join("manifest.json").exists() {
+        return Err(bad(dir, "is not a complete run folder (no manifest.json)".into()));
+    }
+    let path = dir.join("timeseries.csv");
+    let mut reader = csv::Reader::from_path(&path).map_err(|e| bad(&path, e.to_string()))?;
+    let headers = reader.headers().map_err(|e| bad(&path, e.to_string()))?.clone();
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| bad(&path, format!("has no column `{name}`")))
+    };
+    let (baseline, adoption, churn, incidents, loss) = (
+        column("baseline")?,
+        column("adoption")?,
+        column("security_churn")?,
+        column("incidents")?,
+        column("loss")?,
+    );
+    let mut data = RunData::default();
+    for (n, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| bad(&path, e.to_string()))?;
+        let get = |i: usize| -> Result<f64> {
+            record.get(i).and_then(|v| v.parse().ok()).ok_or_else(|| {
+                bad(
+                    &path,
+                    format!(
+                        "line {}: column {} is not a number",
+                        n + 2,
+                        headers.get(i).unwrap_or("?")
+                    ),
+                )
+            })
+        };
+        data.baseline.push(get(baseline)?);
+        data.adoption.push(get(adoption)?);
+        data.security_churn.push(get(churn)?);
+        data.incidents.push(get(incidents)?);
+        data.loss.push(get(loss)?);
+    }
+    let path = dir.join("events.csv");
+    let mut reader = csv::Reader::from_path(&path).map_err(|e| bad(&path, e.to_string()))?;
+    for (n, record) in reader.records().enumerate() {
+        let r = record.map_err(|e| bad(&path, e.to_string()))?;
+        let field = |i: usize| r.get(i).unwrap_or_default().to_string();
+        data.events.push(EventRow {
+            day: field(0)
+                .parse()
+                .map_err(|_| bad(&path, format!("line {}: bad day", n + 2)))?,
+            kind: field(1),
+            offering: field(2),
+            size: field(3).parse().unwrap_or(f64::NAN),
+            detail: field(4),
+        });
+    }
+    Ok(data)
+}
+
+fn number(x: f64) -> Value {
+    if x.is_finite() {
+        json!(x)
+    } else {
+        Value::Null
+    }
+}
+
+/// The analysis as JSON.
+pub fn analysis_json(a: &Analysis) -> Value {
+    json!({
+        "days": a.days,
+        "change_points": {
+            "method": "PELT on daily baseline changes, Normal mean-shift cost",
+            "penalty": a.penalty,
+            "penalty_rule": "max(2 sigma^2 ln n, 0.01^2 / 2), sigma = 1.4826 MAD of daily changes",
+            "segments": a.segments.iter().map(|s| json!({
+                "start_day": s.start, "end_day": s.end, "change": s.change,
+                "rate_per_year": s.rate_per_year, "kind": if s.is_jump { "jump" } else { "equilibrium" },
+            })).collect::<Vec<_>>(),
+        },
+        "jumps": a.jumps.iter().map(|j| json!({
+            "day": j.day, "size": j.size, "cause": j.cause,
+            "chain": j.chain.iter().map(|l| json!({"day": l.day, "event": l.what})).collect::<Vec<_>>(),
+            "lag_from_first_link_days": j.chain.first().map(|l| j.day.saturating_sub(l.day)),
+        })).collect::<Vec<_>>(),
+        "baseline_changes": {
+            "daily_kurtosis": number(a.daily_kurtosis),
+            "weekly_kurtosis": number(a.weekly_kurtosis),
+            "daily_l_kurtosis": number(a.daily_l_kurtosis),
+            "weekly_l_kurtosis": number(a.weekly_l_kurtosis),
+            "normal_reference": {"kurtosis": 3.0, "l_kurtosis": 0.1226},
+            "top5_share_of_weekly_increase": a.top5_share_of_increase,
+            "top5_share_of_weekly_decrease": a.top5_share_of_decrease,
+        },
+        "incidents": {
+            "count": a.incidents.count,
+            "log10_records_mean": number(a.incidents.log10_mean),
+            "log10_records_sd": number(a.incidents.log10_sd),
+            "tail_exponent_hill_top10pct": a.incidents.tail_exponent,
+            "monthly_count_variance_to_mean": number(a.incidents.monthly_variance_to_mean),
+            "abandonment_within_90_days_by_size_decile": a.incidents.abandonment_by_decile.iter().map(|d| json!({
+                "records_low": d.low, "records_high": d.high, "incidents": d.incidents,
+                "victims": d.victims, "abandoned_share": d.abandoned_share,
+            })).collect::<Vec<_>>(),
+        },
+        "adoption_after_news": a.news.iter().map(|n| json!({"day": n.day, "drop": n.drop, "recovery_days": n.recovery_days})).collect::<Vec<_>>(),
+        "response_lags_days": {
+            "first_news_day": a.lags.first_news_day,
+            "news_to_first_vendor_raise": a.lags.news_to_first_vendor_raise,
+            "news_to_first_regulation": a.lags.news_to_first_regulation,
+            "losses_start_day": a.lags.losses_start_day,
+            "losses_to_first_vendor_raise": a.lags.losses_to_first_vendor_raise,
+            "losses_to_first_regulation": a.lags.losses_to_first_regulation,
+        },
+    })
+}
+
+/// Writes `analysis.json` into the run folder.
+pub fn write_analysis(dir: &Path, a: &Analysis) -> Result<()> {
+    atomic::write(
+        &dir.join("analysis.json"),
+        manifest::pretty(&analysis_json(a)).as_bytes(),
+    )
+}
