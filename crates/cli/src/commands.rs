@@ -23,6 +23,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Merge(args) => crate::sweeps::merge(args),
         Command::Sensitivity(args) => crate::sweeps::sensitivity(args),
         Command::Analyze(args) => crate::analyze::analyze(args),
+        Command::Validate(args) => crate::validate::validate(args),
         Command::Schema => {
             println!("{}", serde_json::to_string_pretty(&reference::json_schema())?);
             Ok(ExitCode::SUCCESS)

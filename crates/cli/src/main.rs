@@ -5,6 +5,7 @@ mod commands;
 mod experiments;
 mod options;
 mod sweeps;
+mod validate;
 
 use clap::Parser;
 use std::process::ExitCode;

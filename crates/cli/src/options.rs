@@ -108,8 +108,36 @@ printed). Jumps are short segments that raise the baseline by more than 0.01; ea
 back through the event log (incident -> news -> security churn -> vendor raise, or outcry ->
 regulation). Writes analysis.json into the folder.")]
     Analyze(AnalyzeArgs),
+    /// Check every stylized fact of the model over ensembles; exit status 0 only if all pass.
+    #[command(after_help = "Examples:
+  esplab validate
+  esplab validate --runs 48 --users 50000 --out runs/validation
+
+Runs ensembles of the presets and variants of them, and checks each stylized fact: ESP (1)-(3),
+punctuated equilibrium, quiet vs loud, regulation after outcry. Prints and writes
+validation.json and validation.md (docs/validation.md is this table for the defaults).")]
+    Validate(ValidateArgs),
     /// Print the JSON Schema of scenario files.
     Schema,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Runs per ensemble.
+    #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u64).range(20..=100_000))]
+    pub runs: u64,
+    /// Simulated users per run.
+    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1_000..=10_000_000))]
+    pub users: u64,
+    /// Worker threads (0: one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Output folder (default: a new folder runs/validation-N).
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors and the final verdict.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod compare;
 pub mod design;
 pub mod executor;
+pub mod facts;
 pub mod leverage;
 pub mod run;
 pub mod seeds;

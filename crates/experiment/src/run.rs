@@ -76,6 +76,16 @@ pub fn simulate(parameters: &Parameters, master: u64, index: u64, keep_series: b
     }
 }
 
+/// Runs replicate `index` of `parameters` under master seed `master`, keeping every daily
+/// record and event (for checks that need the whole story of a run).
+pub fn record(parameters: &Parameters, master: u64, index: u64) -> esplab_model::Recorder {
+    let mut p = parameters.clone();
+    p.run.seed = run_seed(master, index);
+    let mut recorder = esplab_model::Recorder::default();
+    esplab_model::run(&p, &mut recorder);
+    recorder
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
