@@ -18,10 +18,8 @@ fn days(x: Option<u32>) -> String {
 pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
     let dir = &args.dir;
     if dir.join("runs.csv").exists() {
-        bail!(
-            "{}: analyze reads run folders; for an ensemble, run one of its seeds with `esplab run SCENARIO --seed S` and analyze that",
-            dir.display()
-        );
+        crate::analyze_ensemble::analyze_ensemble(dir, args.threads, args.quiet)?;
+        return Ok(ExitCode::SUCCESS);
     }
     let data = read_run(dir).with_context(|| format!("cannot read {}", dir.display()))?;
     if data.baseline.len() < 3 {

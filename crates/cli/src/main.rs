@@ -1,6 +1,7 @@
 //! The `esplab` command: run scenarios and experiments, check scenario files, list presets.
 
 mod analyze;
+mod analyze_ensemble;
 mod commands;
 mod experiments;
 mod options;

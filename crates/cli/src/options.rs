@@ -102,11 +102,13 @@ mu, mu*, sigma. Each design row is the mean over the plan's replicates.")]
     /// Find the punctuations of a run: jumps and the events behind them, erosion, statistics.
     #[command(after_help = "Examples:
   esplab run iot-botnets --out runs/iot && esplab analyze runs/iot
+  esplab ensemble iot-botnets --runs 100 --out runs/iot-e && esplab analyze runs/iot-e
 
 Change points: PELT on the daily baseline changes (Normal mean-shift cost; the penalty is
 printed). Jumps are short segments that raise the baseline by more than 0.01; each is traced
 back through the event log (incident -> news -> security churn -> vendor raise, or outcry ->
-regulation). Writes analysis.json into the folder.")]
+regulation). For an ensemble, every run is recomputed from scenario.toml and the master seed,
+analysed, and summarised across runs. Writes analysis.json into the folder.")]
     Analyze(AnalyzeArgs),
     /// Check every stylized fact of the model over ensembles; exit status 0 only if all pass.
     #[command(after_help = "Examples:
@@ -142,8 +144,11 @@ pub struct ValidateArgs {
 
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
-    /// A run folder (written by `esplab run`).
+    /// A run folder (`esplab run`) or an ensemble folder (`esplab ensemble`).
     pub dir: PathBuf,
+    /// Worker threads for ensembles (0: one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
     /// Print nothing; only write analysis.json.
     #[arg(long, short)]
     pub quiet: bool,

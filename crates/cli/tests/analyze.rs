@@ -82,3 +82,43 @@ fn analyze_refuses_folders_it_cannot_read() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("is not a complete run folder (no manifest.json)"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn analyze_summarises_an_ensemble_identically_for_any_threads() {
+    let dir = temp("analyze-ensemble");
+    let out = dir.join("iot");
+    let out = out.to_str().unwrap();
+    ok(&[
+        "ensemble",
+        "iot-botnets",
+        "--runs",
+        "8",
+        "--users",
+        "5000",
+        "-q",
+        "--out",
+        out,
+    ]);
+    ok(&["analyze", out, "--threads", "1", "-q"]);
+    let one = std::fs::read(format!("{out}/analysis.json")).unwrap();
+    let o = ok(&["analyze", out, "--threads", "2"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("8 runs recomputed from scenario.toml"));
+    let two = std::fs::read(format!("{out}/analysis.json")).unwrap();
+    assert_eq!(one, two);
+    let a: serde_json::Value = serde_json::from_slice(&one).unwrap();
+    assert_eq!(a["runs"], 8);
+    assert!(
+        a["jump_causes"]["vendor raise"].as_u64().unwrap() >= 8,
+        "the Mirai shock makes every run jump: {a}"
+    );
+    assert!(a["jumps_per_run"]["median"].as_f64().unwrap() >= 1.0);
+    assert!(a["daily_kurtosis"]["low"].as_f64().unwrap() > 3.0);
+    assert_eq!(
+        a["abandonment_within_90_days_by_size_decile_pooled"]
+            .as_array()
+            .unwrap()
+            .len(),
+        10
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -37,6 +37,31 @@ pub struct EventRow {
     pub detail: String,
 }
 
+impl RunData {
+    /// The data of a run kept by a [`esplab_model::Recorder`]; `offerings` names the offerings.
+    pub fn from_recorder(r: &esplab_model::Recorder, offerings: &[String]) -> Self {
+        let series = |f: fn(&esplab_model::DayRecord) -> f64| r.days.iter().map(f).collect::<Vec<f64>>();
+        Self {
+            baseline: series(|d| d.baseline),
+            adoption: series(|d| d.adoption),
+            security_churn: series(|d| d.security_churn),
+            incidents: series(|d| d.incidents as f64),
+            loss: series(|d| d.loss),
+            events: r
+                .events
+                .iter()
+                .map(|e| EventRow {
+                    day: e.day,
+                    kind: e.kind.name().to_string(),
+                    offering: e.offering.and_then(|j| offerings.get(j)).cloned().unwrap_or_default(),
+                    size: e.size,
+                    detail: e.detail.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
 impl EventRow {
     /// The value of `key=value` in the detail, if present.
     pub fn detail_value(&self, key: &str) -> Option<f64> {

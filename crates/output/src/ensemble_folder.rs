@@ -1,5 +1,6 @@
 //! The folder of an ensemble: `runs.{csv,parquet}` (one row per run), `bands.{csv,parquet}`
-//! (quantiles of each daily series across runs) and, last, `manifest.json`.
+//! (quantiles of each daily series across runs), `scenario.toml` (every resolved parameter; with
+//! the master seed it reproduces any run) and, last, `manifest.json`.
 //!
 //! Memory stays bounded whatever the number of runs: each run's daily series is appended to a
 //! temporary file as it arrives, and the bands are computed from that file a block of days at a
@@ -146,7 +147,14 @@ impl EnsembleFolder {
         let bands = self.bands()?;
         bands.write_both(&dir, "bands")?;
         let _ = std::fs::remove_file(&self.trajectories_path);
-        let files = ["runs.parquet", "runs.csv", "bands.parquet", "bands.csv"];
+        atomic::write(&dir.join("scenario.toml"), scenario.resolved_toml().as_bytes())?;
+        let files = [
+            "runs.parquet",
+            "runs.csv",
+            "bands.parquet",
+            "bands.csv",
+            "scenario.toml",
+        ];
         let m = manifest::build("ensemble", &[("scenario", scenario)], settings, &dir, &files)?;
         atomic::write(&dir.join("manifest.json"), manifest::pretty(&m).as_bytes())
     }
