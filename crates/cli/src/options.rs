@@ -13,7 +13,16 @@ const EXAMPLES: &str = "Examples:
   esplab run mcp --users 1000000 --years 5 --seed 7 --out runs/big
   esplab run loud --set attention.threshold=7 --set offerings.0.security=0.5
   esplab check my-scenario.toml                     validate a scenario file
-  esplab scenarios --show mcp > my-scenario.toml    start a scenario from a preset";
+  esplab scenarios --show mcp > my-scenario.toml    start a scenario from a preset
+  esplab analyze runs/mcp-1                         jumps, the events behind them, erosion
+  esplab ensemble mcp --runs 1000                   metrics and daily bands across seeds
+  esplab compare mcp heroic-effort --runs 200       paired differences with 95% intervals
+  esplab leverage mcp --runs 200                    which levers move the baseline
+  esplab sweep plans/mcp-lhs.toml                   a design of parameter points
+  esplab sensitivity plans/mcp-sensitivity.toml     Sobol' indices (or --method morris)
+  esplab validate                                   every stylized fact, checked
+
+Documentation: README.md and docs/ (model, scenarios, experiments, validation, performance).";
 
 #[derive(Debug, Parser)]
 #[command(name = "esplab", version, about = ABOUT, after_help = EXAMPLES)]
@@ -99,7 +108,7 @@ N (d + 2) rows (Saltelli), first-order (Saltelli 2010) and total (Jansen) indice
 95% half-widths, as SALib computes them. Morris: `points` trajectories on `morris_levels` levels;
 mu, mu*, sigma. Each design row is the mean over the plan's replicates.")]
     Sensitivity(SensitivityArgs),
-    /// Find the punctuations of a run: jumps and the events behind them, erosion, statistics.
+    /// Find the punctuations of a run (or of every run of an ensemble): jumps, their causes, erosion.
     #[command(after_help = "Examples:
   esplab run iot-botnets --out runs/iot && esplab analyze runs/iot
   esplab ensemble iot-botnets --runs 100 --out runs/iot-e && esplab analyze runs/iot-e
