@@ -24,6 +24,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Sensitivity(args) => crate::sweeps::sensitivity(args),
         Command::Analyze(args) => crate::analyze::analyze(args),
         Command::Validate(args) => crate::validate::validate(args),
+        Command::Calibrate(args) => crate::calibrate::calibrate_command(args),
         Command::Schema => {
             println!("{}", serde_json::to_string_pretty(&reference::json_schema())?);
             Ok(ExitCode::SUCCESS)

@@ -2,6 +2,7 @@
 
 mod analyze;
 mod analyze_ensemble;
+mod calibrate;
 mod commands;
 mod experiments;
 mod options;

@@ -21,6 +21,7 @@ const EXAMPLES: &str = "Examples:
   esplab sweep plans/mcp-lhs.toml                   a design of parameter points
   esplab sensitivity plans/mcp-sensitivity.toml     Sobol' indices (or --method morris)
   esplab validate                                   every stylized fact, checked
+  esplab calibrate mcp --targets data/targets/mcp.toml   fit parameters to real cases
 
 Documentation: README.md and docs/ (model, scenarios, experiments, validation, performance).";
 
@@ -128,8 +129,78 @@ Runs ensembles of the presets and variants of them, and checks each stylized fac
 punctuated equilibrium, quiet vs loud, regulation after outcry. Prints and writes
 validation.json and validation.md (docs/validation.md is this table for the defaults).")]
     Validate(ValidateArgs),
+    /// Fit parameters to target statistics of real incident history (ABC-SMC).
+    #[command(after_help = "Examples:
+  esplab calibrate mcp --targets data/targets/mcp.toml
+  esplab calibrate iot-botnets --targets data/targets/acute.toml \\
+      --param regulator.lag_days=uniform:30:3000 --param attack.size_log10_sd=uniform:0.2:3
+  esplab calibrate mcp --targets data/targets/mcp.toml --particles 500 --generations 8 --users 20000
+
+Approximate Bayesian computation by sequential Monte Carlo: generation 0 samples the priors;
+each later generation perturbs the previous one and keeps runs whose statistics lie within a
+shrinking tolerance of the targets (the --quantile of the previous distances). Target files
+(data/targets/*.toml) are derived from data/cases.csv by data/derive_targets.py. Without
+--param, the priors are chosen from the targeted statistics (see docs/calibration.md). Runs use
+10,000 users unless --users says otherwise. Writes particles and posterior (CSV and Parquet),
+calibration.json (credible intervals, posterior predictive), targets.toml, scenario.toml and
+manifest.json. The result is byte-identical for any --threads.")]
+    Calibrate(CalibrateArgs),
     /// Print the JSON Schema of scenario files.
     Schema,
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Target file (e.g. data/targets/mcp.toml).
+    #[arg(long, value_name = "FILE")]
+    pub targets: String,
+    /// A calibrated parameter and its prior: KEY=uniform:LOW:HIGH or KEY=log-uniform:LOW:HIGH
+    /// (repeatable; default: chosen from the targets).
+    #[arg(long = "param", value_name = "KEY=PRIOR")]
+    pub param: Vec<String>,
+    /// Particles per generation.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(10..=100_000))]
+    pub particles: u64,
+    /// Generations after the prior one.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(0..=100))]
+    pub generations: u64,
+    /// The next tolerance is this quantile of the current distances.
+    #[arg(long, default_value_t = 0.5, value_parser = unit_open)]
+    pub quantile: f64,
+    /// Stop after a generation that accepted fewer than this share of its runs.
+    #[arg(long, default_value_t = 0.02, value_parser = unit_open)]
+    pub min_acceptance: f64,
+    /// Most simulations in all; a generation that would exceed it is dropped.
+    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(10..))]
+    pub max_simulations: u64,
+    /// Runs per particle; its statistics are their medians (as the targets are medians over
+    /// several real cases).
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=255))]
+    pub replicates: u64,
+    /// Posterior-predictive draws (each with --replicates runs).
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub predictive: u64,
+    /// Worker threads (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Output folder (default: a new folder runs/NAME-calibration-N).
+    #[arg(long, short)]
+    pub out: Option<std::path::PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// A number strictly between 0 and 1.
+fn unit_open(text: &str) -> Result<f64, String> {
+    let x: f64 = text.parse().map_err(|_| format!("`{text}` is not a number"))?;
+    if x > 0.0 && x < 1.0 {
+        Ok(x)
+    } else {
+        Err(format!("{x} is out of range; allowed: (0, 1)"))
+    }
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,6 @@
 //! Defaults that come from the real case table are recomputed from `data/cases.csv`.
 
+mod common;
 use esplab_model::Parameters;
 
 /// Parses CSV text with quoted fields into rows of fields.
@@ -74,4 +75,195 @@ fn the_case_table_has_chronic_and_acute_rows_and_an_unanswered_case() {
     assert!(rows.iter().any(|r| r[acute] == "chronic"));
     assert!(rows.iter().any(|r| r[acute] == "acute"));
     assert!(rows.iter().any(|r| r[kind] == "none"));
+}
+
+mod recovery {
+    use super::common::{ok, temp};
+    use esplab_experiment::calibration::{run_statistics, statistic_index};
+    use esplab_scenario::{Override, Scenario};
+
+    /// Synthetic data from the model itself: the median over 9 seeds of each statistic at the
+    /// true parameters (as a real target is a median over cases). `calibrate`, also with 9
+    /// replicates per particle, must put the truth inside its 95% credible interval, and that
+    /// interval must be much narrower than the prior.
+    #[test]
+    fn calibrate_recovers_known_parameters_from_synthetic_data() {
+        let truth = [
+            ("attack.size_log10_sd", 0.8, 0.2, 2.0),
+            ("regulator.lag_days", 400.0, 60.0, 1200.0),
+        ];
+        let statistics = ["incident_log10_sd", "regulation_lag_months"];
+        let base = [
+            Override::option("--users", "run.users", 3000),
+            Override::option("--years", "run.years", 4),
+        ];
+        let mut overrides = base.to_vec();
+        for (key, value, _, _) in truth {
+            overrides.push(Override::option("--set", key, value));
+        }
+        let p = Scenario::load("iot-botnets", &overrides).unwrap().parameters;
+        let runs: Vec<Vec<f64>> = (0..9).map(|i| run_statistics(&p, 999, i)).collect();
+        let mut text = String::from("schema = 1\nname = \"synthetic\"\n");
+        for s in statistics {
+            let k = statistic_index(s).unwrap();
+            let mut x: Vec<f64> = runs.iter().map(|r| r[k]).collect();
+            assert!(x.iter().all(|v| v.is_finite()), "{s} is defined in every synthetic run");
+            x.sort_by(f64::total_cmp);
+            text += &format!("\n[[targets]]\nstatistic = \"{s}\"\nvalue = {}\n", x[4]);
+        }
+        let dir = temp("calibrate-recovery");
+        let targets = dir.join("targets.toml");
+        std::fs::write(&targets, text).unwrap();
+        let out = dir.join("out");
+        let mut args: Vec<String> = [
+            "calibrate",
+            "iot-botnets",
+            "--targets",
+            targets.to_str().unwrap(),
+            "--users",
+            "3000",
+            "--years",
+            "4",
+            "--particles",
+            "100",
+            "--generations",
+            "4",
+            "--predictive",
+            "20",
+            "--replicates",
+            "9",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for (key, _, low, high) in truth {
+            args.push("--param".into());
+            args.push(format!("{key}=uniform:{low}:{high}"));
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        ok(&args);
+        let summary: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("calibration.json")).unwrap()).unwrap();
+        for (k, (key, value, low, high)) in truth.iter().enumerate() {
+            let post = &summary["posterior"][k];
+            assert_eq!(post["key"], *key);
+            let ci = [
+                post["credible_95"][0].as_f64().unwrap(),
+                post["credible_95"][1].as_f64().unwrap(),
+            ];
+            assert!(
+                ci[0] <= *value && *value <= ci[1],
+                "{key}: truth {value} outside {ci:?}"
+            );
+            assert!(
+                ci[1] - ci[0] < 0.35 * (high - low),
+                "{key}: credible interval {ci:?} is not much narrower than the prior [{low}, {high}]"
+            );
+        }
+        for f in [
+            "particles.parquet",
+            "posterior.parquet",
+            "posterior.csv",
+            "manifest.json",
+        ] {
+            assert!(out.join(f).is_file(), "{f} written");
+        }
+    }
+}
+
+mod calibrate_command {
+    use super::common::{esplab, ok, read, temp};
+
+    fn small(out: &std::path::Path, threads: &str) -> Vec<String> {
+        [
+            "calibrate",
+            "mcp",
+            "--targets",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/targets/mcp.toml"),
+            "--users",
+            "2000",
+            "--years",
+            "2",
+            "--particles",
+            "20",
+            "--generations",
+            "2",
+            "--replicates",
+            "1",
+            "--predictive",
+            "5",
+            "--quiet",
+            "--threads",
+            threads,
+            "--out",
+            out.to_str().unwrap(),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    }
+
+    #[test]
+    fn output_is_byte_identical_whatever_the_threads() {
+        let dir = temp("calibrate-threads");
+        let (a, b) = (dir.join("a"), dir.join("b"));
+        for (out, threads) in [(&a, "1"), (&b, "2")] {
+            let args = small(out, threads);
+            ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        }
+        for f in [
+            "particles.parquet",
+            "posterior.csv",
+            "calibration.json",
+            "manifest.json",
+        ] {
+            assert_eq!(read(&a, f), read(&b, f), "{f}");
+        }
+        let posterior = String::from_utf8(read(&a, "posterior.csv")).unwrap();
+        assert!(posterior.starts_with(
+            "generation,particle,proposal,weight,distance,vendors.tolerance,attention.threshold,vendor_lag_months"
+        ));
+        assert_eq!(posterior.lines().count(), 21, "a header and 20 particles");
+    }
+
+    #[test]
+    fn bad_input_is_named() {
+        let dir = temp("calibrate-errors");
+        let missing = dir.join("nope.toml");
+        let o = esplab(&["calibrate", "mcp", "--targets", missing.to_str().unwrap()]);
+        assert!(!o.status.success());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("nope.toml: cannot read the file"), "{err}");
+
+        let bad = dir.join("bad.toml");
+        std::fs::write(&bad, "schema = 1\n[[targets]]\nstatistic = \"lag\"\nvalue = 1\n").unwrap();
+        let o = esplab(&["calibrate", "mcp", "--targets", bad.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("bad.toml:3:13: targets.0.statistic: value \"lag\" is out of range"),
+            "{err}"
+        );
+
+        let targets = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/targets/mcp.toml");
+        let o = esplab(&[
+            "calibrate",
+            "mcp",
+            "--targets",
+            targets,
+            "--param",
+            "vendors.tolerance=uniform:0:2",
+        ]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("--param vendors.tolerance=uniform:0:2: low 0 is out of range; allowed: (0, 1]"),
+            "{err}"
+        );
+        let o = esplab(&["calibrate", "mcp", "--targets", targets, "--quantile", "1.5"]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("1.5 is out of range; allowed: (0, 1)"), "{err}");
+        assert!(!dir.join("out").exists());
+    }
 }

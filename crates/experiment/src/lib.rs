@@ -5,6 +5,7 @@
 //! order, a bounded batch at a time, so outputs never depend on the number of threads.
 
 pub mod analysis;
+pub mod calibration;
 pub mod compare;
 pub mod design;
 pub mod executor;

@@ -4,6 +4,7 @@
 
 pub mod analysis_files;
 pub mod atomic;
+pub mod calibration_files;
 pub mod comparison_files;
 pub mod ensemble_folder;
 pub mod error;

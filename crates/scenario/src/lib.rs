@@ -17,8 +17,10 @@ pub mod error;
 pub mod fields;
 pub mod plan;
 pub mod presets;
+pub mod priors;
 pub mod reference;
 pub mod scenario;
+pub mod targets;
 pub mod value;
 
 pub use entries::Override;

@@ -1,0 +1,341 @@
+//! `esplab calibrate`: ABC-SMC of named parameters against target statistics of real incident
+//! history, with posterior summaries and posterior-predictive checks.
+
+use crate::commands::{load_with, new_folder};
+use crate::experiments::{progress, stop_flag};
+use crate::options::CalibrateArgs;
+use anyhow::{bail, Context, Result};
+use esplab_experiment::calibration::posterior::{marginal, predictive, resample, Marginal, Predictive};
+use esplab_experiment::calibration::smc::proposal_index;
+use esplab_experiment::calibration::{calibrate, run_statistics, Ending, Settings, STATISTICS};
+use esplab_experiment::design::{Distribution, Factor};
+use esplab_experiment::Executor;
+use esplab_output::calibration_files::{write_calibration, CalibrationFiles};
+use esplab_scenario::priors::parse_prior;
+use esplab_scenario::targets::TargetSet;
+use esplab_scenario::{Override, Scenario};
+use serde_json::{json, Value};
+use std::process::ExitCode;
+
+/// Simulated users per calibration run unless `--users` says otherwise.
+pub const DEFAULT_USERS: u32 = 10_000;
+
+/// Generation index whose proposal seeds the posterior-predictive runs use (no sampler
+/// generation reaches it).
+const PREDICTIVE_GENERATION: usize = 0xFFFF;
+
+/// The priors used when no `--param` is given: for each targeted statistic, the parameters
+/// that drive it, over wide ranges.
+pub fn default_priors(statistics: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |p: &str| {
+        if !out.iter().any(|x| x == p) {
+            out.push(p.to_string());
+        }
+    };
+    for s in statistics {
+        match *s {
+            "vendor_lag_months" | "no_response_share" => add("vendors.tolerance=log-uniform:0.002:0.2"),
+            "standard_lag_months" => {
+                add("vendors.tolerance=log-uniform:0.002:0.2");
+                add("attention.threshold=uniform:2:8");
+            }
+            "regulation_lag_months" | "chronic_regulation_lag_months" => {
+                add("regulator.lag_days=uniform:30:3000");
+                add("regulator.outcry_threshold=log-uniform:0.02:2");
+            }
+            "incident_log10_sd" => add("attack.size_log10_sd=uniform:0.2:3"),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The run index of replicate `r` of the particle with run index `index`.
+fn replicate_index(index: u64, r: u64) -> u64 {
+    index | (r << 56)
+}
+
+/// Median of the defined values (NaN if fewer than half are defined).
+fn median_of_defined(values: &[f64]) -> f64 {
+    let mut x: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    if 2 * x.len() < values.len() || x.is_empty() {
+        return f64::NAN;
+    }
+    x.sort_by(f64::total_cmp);
+    esplab_experiment::statistics::quantile_sorted(&x, 0.5)
+}
+
+fn prior_json(f: &Factor) -> Value {
+    match &f.distribution {
+        Distribution::Uniform { low, high } => {
+            json!({"key": f.key, "distribution": "uniform", "low": low, "high": high})
+        }
+        Distribution::LogUniform { low, high } => {
+            json!({"key": f.key, "distribution": "log-uniform", "low": low, "high": high})
+        }
+        Distribution::Values(v) => json!({"key": f.key, "distribution": "values", "values": v}),
+    }
+}
+
+fn prior_text(f: &Factor) -> String {
+    match &f.distribution {
+        Distribution::Uniform { low, high } => format!("uniform [{low}, {high}]"),
+        Distribution::LogUniform { low, high } => format!("log-uniform [{low}, {high}]"),
+        Distribution::Values(v) => format!("values {v:?}"),
+    }
+}
+
+fn marginal_json(key: &str, m: &Marginal, prior: &Factor) -> Value {
+    json!({
+        "key": key, "mean": m.mean, "sd": m.sd, "median": m.median,
+        "credible_95": [m.low95, m.high95], "credible_50": [m.low50, m.high50],
+        "prior": prior_json(prior),
+    })
+}
+
+fn predictive_json(name: &str, p: &Predictive) -> Value {
+    json!({
+        "statistic": name, "target": p.target, "draws_defined": p.defined, "mean": p.mean,
+        "p05": p.p05, "p50": p.p50, "p95": p.p95, "share_below_target": p.share_below_target,
+        "target_within_90": p.covers_target(),
+    })
+}
+
+fn number(v: f64) -> String {
+    if !v.is_finite() {
+        return "-".into();
+    }
+    if v != 0.0 && (v.abs() >= 1e5 || v.abs() < 1e-3) {
+        format!("{v:.3e}")
+    } else {
+        format!("{v:.4}")
+    }
+}
+
+pub fn calibrate_command(args: CalibrateArgs) -> Result<ExitCode> {
+    let targets = TargetSet::load(&args.targets)?;
+    let mut extra: Vec<Override> = Vec::new();
+    if args.scenario.options.users.is_none() {
+        extra.push(Override::option("calibrate default users", "run.users", DEFAULT_USERS));
+    }
+    let scenario: Scenario = load_with(&args.scenario.scenario, &args.scenario, &extra)?;
+    let statistic_names: Vec<&str> = targets.targets.iter().map(|t| t.statistic.as_str()).collect();
+    let prior_texts = if args.param.is_empty() {
+        default_priors(&statistic_names)
+    } else {
+        args.param.clone()
+    };
+    let mut factors: Vec<Factor> = Vec::new();
+    for text in &prior_texts {
+        let f = parse_prior(text, &scenario)?;
+        if factors.iter().any(|g| g.key == f.key) {
+            bail!("--param {text}: `{}` already has a prior", f.key);
+        }
+        factors.push(f);
+    }
+    let settings = Settings {
+        particles: args.particles as usize,
+        generations: args.generations as usize,
+        quantile: args.quantile,
+        min_acceptance: args.min_acceptance,
+        max_simulations: args.max_simulations,
+        seed: scenario.parameters.run.seed,
+    };
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| new_folder(&format!("{}-calibration", scenario.name)));
+    let target_values: Vec<f64> = targets.targets.iter().map(|t| t.value).collect();
+    let indices: Vec<usize> = targets.targets.iter().map(|t| t.index).collect();
+    let base = scenario.parameters.clone();
+    let master = settings.seed;
+    let parameters_for = |values: &[f64]| {
+        let mut p = base.clone();
+        for (f, v) in factors.iter().zip(values) {
+            esplab_scenario::fields::set_numeric(&mut p, &f.key, *v);
+        }
+        p
+    };
+    let replicates = args.replicates;
+    let simulate = |values: &[f64], index: u64| {
+        let p = parameters_for(values);
+        let runs: Vec<Vec<f64>> = (0..replicates)
+            .map(|r| run_statistics(&p, master, replicate_index(index, r)))
+            .collect();
+        indices
+            .iter()
+            .map(|&i| {
+                let column: Vec<f64> = runs.iter().map(|run| run[i]).collect();
+                median_of_defined(&column)
+            })
+            .collect::<Vec<f64>>()
+    };
+    let executor = Executor::new(args.threads);
+    let stop = stop_flag();
+    if !args.quiet {
+        eprintln!(
+            "esplab calibrate: {} against {} ({} targets), {} parameters, {} particles, up to {} generations, {} users",
+            scenario.name,
+            targets.source,
+            targets.targets.len(),
+            factors.len(),
+            settings.particles,
+            settings.generations,
+            scenario.parameters.run.users
+        );
+    }
+    let bar = progress(settings.max_simulations, "simulations", args.quiet);
+    let calibration = calibrate(&factors, &target_values, &settings, &executor, stop, simulate, |p| {
+        bar.set_position(p.simulations);
+        bar.set_message(format!("generation {} accepted {}", p.generation, p.accepted));
+    });
+    bar.finish_and_clear();
+    if calibration.ending == Ending::Interrupted {
+        bail!("interrupted: no result was written");
+    }
+    let Some(posterior) = calibration.posterior() else {
+        bail!(
+            "no complete generation within --max-simulations {}: the prior generation needs {} particles with every \
+             targeted statistic defined (lags from news need news in the run)",
+            settings.max_simulations,
+            settings.particles
+        );
+    };
+    // Posterior predictive: fresh runs at parameters drawn by weight.
+    let draws = resample(posterior, args.predictive as usize, master);
+    let draw_indices: Vec<u64> = (0..draws.len() as u64).collect();
+    let mut predictive_rows: Vec<Vec<f64>> = Vec::new();
+    let bar = progress(draws.len() as u64, "predictive runs", args.quiet);
+    let outcome = executor.run(
+        &draw_indices,
+        stop,
+        |m| {
+            simulate(
+                &posterior.particles[draws[m as usize]].values,
+                proposal_index(PREDICTIVE_GENERATION, m),
+            )
+        },
+        |_, row| {
+            bar.inc(1);
+            predictive_rows.push(row);
+            Ok::<(), anyhow::Error>(())
+        },
+    )?;
+    bar.finish_and_clear();
+    if outcome.is_some() {
+        bail!("interrupted: no result was written");
+    }
+    let marginals: Vec<Marginal> = (0..factors.len()).map(|k| marginal(posterior, k)).collect();
+    let predictives: Vec<Predictive> = (0..target_values.len())
+        .map(|k| {
+            let column: Vec<f64> = predictive_rows.iter().map(|r| r[k]).collect();
+            predictive(&column, target_values[k])
+        })
+        .collect();
+    let summary = json!({
+        "scenario": scenario.name,
+        "targets": {
+            "source": targets.source, "name": targets.name, "description": targets.description,
+            "targets": targets.targets.iter().zip(&calibration.scales).map(|(t, s)| json!({
+                "statistic": t.statistic, "value": t.value, "rows": t.rows, "derivation": t.derivation,
+                "description": STATISTICS[t.index].description, "distance_scale": s,
+            })).collect::<Vec<_>>(),
+        },
+        "priors": factors.iter().map(prior_json).collect::<Vec<_>>(),
+        "users": scenario.parameters.run.users,
+        "replicates": replicates,
+        "days": scenario.parameters.run.days(),
+        "ending": calibration.ending.describe(),
+        "simulations": calibration.simulations(),
+        "generations": calibration.generations.iter().map(|g| json!({
+            "generation": g.index, "epsilon": if g.epsilon.is_finite() { json!(g.epsilon) } else { Value::Null },
+            "simulations": g.simulations, "acceptance_rate": g.acceptance_rate(),
+            "effective_sample_size": g.effective_sample_size(),
+        })).collect::<Vec<_>>(),
+        "posterior": factors.iter().zip(&marginals).map(|(f, m)| marginal_json(&f.key, m, f)).collect::<Vec<_>>(),
+        "posterior_predictive": {
+            "draws": draws.len(),
+            "statistics": targets.targets.iter().zip(&predictives)
+                .map(|(t, p)| predictive_json(&t.statistic, p)).collect::<Vec<_>>(),
+        },
+    });
+    let manifest_settings = json!({
+        "master_seed": master, "particles": settings.particles, "generations": settings.generations,
+        "quantile": settings.quantile, "min_acceptance": settings.min_acceptance,
+        "max_simulations": settings.max_simulations, "predictive_draws": args.predictive,
+        "replicates": replicates,
+        "priors": prior_texts,
+        "run_seeds": "esplab_experiment::run_seed(master_seed, replicate << 56 | generation << 40 | proposal)",
+    });
+    write_calibration(
+        &dir,
+        &CalibrationFiles {
+            calibration: &calibration,
+            parameters: factors.iter().map(|f| f.key.clone()).collect(),
+            statistics: targets.targets.iter().map(|t| t.statistic.clone()).collect(),
+            summary,
+            targets_text: &targets.text,
+            scenario: &scenario,
+            settings: manifest_settings,
+        },
+    )
+    .with_context(|| format!("cannot write the results into {}", dir.display()))?;
+    if !args.quiet {
+        println!(
+            "esplab calibrate: {} ({} users, {} days) against {} — {} simulations; {}",
+            scenario.name,
+            scenario.parameters.run.users,
+            scenario.parameters.run.days(),
+            targets.source,
+            calibration.simulations(),
+            calibration.ending.describe()
+        );
+        println!(
+            "  {:>10} {:>12} {:>12} {:>11} {:>8}",
+            "generation", "tolerance", "simulations", "acceptance", "ESS"
+        );
+        for g in &calibration.generations {
+            println!(
+                "  {:>10} {:>12} {:>12} {:>10.1}% {:>8.1}",
+                g.index,
+                number(g.epsilon),
+                g.simulations,
+                100.0 * g.acceptance_rate(),
+                g.effective_sample_size()
+            );
+        }
+        println!("posterior (median, 95% credible interval; prior):");
+        for (f, m) in factors.iter().zip(&marginals) {
+            println!(
+                "  {:<30} {:>10} [{}, {}]   prior {}",
+                f.key,
+                number(m.median),
+                number(m.low95),
+                number(m.high95),
+                prior_text(f)
+            );
+        }
+        println!(
+            "posterior predictive ({} runs; the target should lie within p05..p95):",
+            draws.len()
+        );
+        println!(
+            "  {:<30} {:>10} {:>10} {:>10} {:>10}  covered",
+            "statistic", "target", "p05", "p50", "p95"
+        );
+        for (t, p) in targets.targets.iter().zip(&predictives) {
+            println!(
+                "  {:<30} {:>10} {:>10} {:>10} {:>10}  {}",
+                t.statistic,
+                number(t.value),
+                number(p.p05),
+                number(p.p50),
+                number(p.p95),
+                if p.covers_target() { "yes" } else { "no" }
+            );
+        }
+        println!("results written to {}", dir.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,9 @@
+//! Calibration: fitting parameters to statistics of real incident history by approximate
+//! Bayesian computation, and summarising the posterior.
+
+pub mod posterior;
+pub mod smc;
+pub mod statistics;
+
+pub use smc::{calibrate, Calibration, Ending, Generation, Particle, Progress, Settings};
+pub use statistics::{run_statistics, statistic_index, statistic_names, Statistic, STATISTICS};

@@ -1,0 +1,275 @@
+//! The statistics a calibration compares with its targets, computed from one run.
+//!
+//! Each statistic is the model's analogue of a figure that can be read from the real case table
+//! (`data/cases.csv`): how long after a salient incident the vendors, the industry and the
+//! regulator responded, how often nobody did, and how spread incident sizes are. A response that
+//! does not come within the run counts as a lag of the whole horizon ("at least the run"), so a
+//! late first incident cannot look like a fast response.
+
+use crate::seeds::run_seed;
+use esplab_model::{DayRecord, Event, EventKind, Observer, OfferingDay, Parameters, Simulation};
+
+/// Days per month in every lag (a mean Gregorian month).
+pub const DAYS_PER_MONTH: f64 = 30.4375;
+
+/// Days after a news incident within which a vendor raise or an outcry counts as a response.
+pub const RESPONSE_WINDOW_DAYS: u32 = 180;
+
+/// A calibration statistic: its name in target files and outputs, and what it measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Statistic {
+    pub name: &'static str,
+    pub description: &'static str,
+}
+
+/// Every statistic, in the order of [`RunStatistics::values`].
+pub const STATISTICS: [Statistic; 6] = [
+    Statistic {
+        name: "vendor_lag_months",
+        description: "median over news incidents of the months to the next vendor raise",
+    },
+    Statistic {
+        name: "standard_lag_months",
+        description: "months from the first news until every offering has raised its security (or a regulation \
+                      lifted the floor for all)",
+    },
+    Statistic {
+        name: "regulation_lag_months",
+        description: "months from the first news to the first regulation",
+    },
+    Statistic {
+        name: "chronic_regulation_lag_months",
+        description: "months from the first loss to the first regulation",
+    },
+    Statistic {
+        name: "no_response_share",
+        description: "share of news incidents followed by no vendor raise and no outcry within 180 days",
+    },
+    Statistic {
+        name: "incident_log10_sd",
+        description: "standard deviation of log10(records) over all incidents",
+    },
+];
+
+/// Index of statistic `name` in [`STATISTICS`].
+pub fn statistic_index(name: &str) -> Option<usize> {
+    STATISTICS.iter().position(|s| s.name == name)
+}
+
+/// Names of all statistics, in order.
+pub fn statistic_names() -> Vec<&'static str> {
+    STATISTICS.iter().map(|s| s.name).collect()
+}
+
+/// Collects what the statistics need while a run goes (a few events, not the whole log).
+#[derive(Debug, Clone, Default)]
+pub struct RunStatistics {
+    days: u32,
+    offerings: usize,
+    first_loss_day: Option<u32>,
+    news_days: Vec<u32>,
+    raises: Vec<(u32, usize)>,
+    outcry_days: Vec<u32>,
+    regulation_days: Vec<u32>,
+    incidents: u64,
+    log_mean: f64,
+    log_sum_of_squares: f64,
+}
+
+impl Observer for RunStatistics {
+    fn day(&mut self, record: &DayRecord, offerings: &[OfferingDay]) {
+        self.offerings = offerings.len();
+        if self.first_loss_day.is_none() && record.loss > 0.0 {
+            self.first_loss_day = Some(self.days);
+        }
+        self.days += 1;
+    }
+
+    fn event(&mut self, event: &Event) {
+        match event.kind {
+            EventKind::News => self.news_days.push(event.day),
+            EventKind::VendorRaise => self.raises.push((event.day, event.offering.unwrap_or(0))),
+            EventKind::Outcry => self.outcry_days.push(event.day),
+            EventKind::Regulation => self.regulation_days.push(event.day),
+            EventKind::Incident => {
+                let x = event.size.max(1.0).log10();
+                self.incidents += 1;
+                let delta = x - self.log_mean;
+                self.log_mean += delta / self.incidents as f64;
+                self.log_sum_of_squares += delta * (x - self.log_mean);
+            }
+            _ => {}
+        }
+    }
+}
+
+impl RunStatistics {
+    fn horizon_months(&self) -> f64 {
+        self.days as f64 / DAYS_PER_MONTH
+    }
+
+    /// Months from `start` to the first of `days` on or after it, or the horizon if none.
+    fn lag(&self, start: u32, days: impl Iterator<Item = u32>) -> f64 {
+        days.filter(|&d| d >= start)
+            .min()
+            .map(|d| (d - start) as f64 / DAYS_PER_MONTH)
+            .unwrap_or_else(|| self.horizon_months())
+    }
+
+    fn vendor_lag(&self) -> f64 {
+        let mut lags: Vec<f64> = self
+            .news_days
+            .iter()
+            .map(|&n| self.lag(n, self.raises.iter().map(|r| r.0)))
+            .collect();
+        if lags.is_empty() {
+            return f64::NAN;
+        }
+        lags.sort_by(f64::total_cmp);
+        crate::statistics::quantile_sorted(&lags, 0.5)
+    }
+
+    fn standard_lag(&self) -> f64 {
+        let Some(&first) = self.news_days.first() else {
+            return f64::NAN;
+        };
+        let every_offering = (0..self.offerings.max(1))
+            .map(|j| self.raises.iter().find(|r| r.1 == j && r.0 >= first).map(|r| r.0))
+            .try_fold(first, |latest, day| day.map(|d| latest.max(d)));
+        let regulation = self.regulation_days.iter().copied().find(|&d| d >= first);
+        match (every_offering, regulation) {
+            (Some(a), Some(b)) => (a.min(b) - first) as f64 / DAYS_PER_MONTH,
+            (Some(d), None) | (None, Some(d)) => (d - first) as f64 / DAYS_PER_MONTH,
+            (None, None) => self.horizon_months(),
+        }
+    }
+
+    fn no_response_share(&self) -> f64 {
+        let eligible: Vec<u32> = self
+            .news_days
+            .iter()
+            .copied()
+            .filter(|&d| d + RESPONSE_WINDOW_DAYS <= self.days)
+            .collect();
+        if eligible.is_empty() {
+            return f64::NAN;
+        }
+        let responded = |d: u32| {
+            let within = |x: u32| x >= d && x <= d + RESPONSE_WINDOW_DAYS;
+            self.raises.iter().any(|r| within(r.0)) || self.outcry_days.iter().any(|&o| within(o))
+        };
+        eligible.iter().filter(|&&d| !responded(d)).count() as f64 / eligible.len() as f64
+    }
+
+    /// The statistics, in the order of [`STATISTICS`]; NaN where a statistic is undefined (no
+    /// news for the lags from news, no loss, fewer than two incidents).
+    pub fn values(&self) -> Vec<f64> {
+        let first_news = self.news_days.first().copied();
+        vec![
+            self.vendor_lag(),
+            self.standard_lag(),
+            first_news.map_or(f64::NAN, |n| self.lag(n, self.regulation_days.iter().copied())),
+            self.first_loss_day
+                .map_or(f64::NAN, |l| self.lag(l, self.regulation_days.iter().copied())),
+            self.no_response_share(),
+            if self.incidents >= 2 {
+                (self.log_sum_of_squares / (self.incidents - 1) as f64).sqrt()
+            } else {
+                f64::NAN
+            },
+        ]
+    }
+}
+
+/// Runs `parameters` with the seed of run `index` under master seed `master` and returns its
+/// statistics in the order of [`STATISTICS`].
+pub fn run_statistics(parameters: &Parameters, master: u64, index: u64) -> Vec<f64> {
+    let mut p = parameters.clone();
+    p.run.seed = run_seed(master, index);
+    let mut statistics = RunStatistics::default();
+    let mut simulation = Simulation::new(&p);
+    while simulation.step(&mut statistics) {}
+    statistics.values()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(day: u32, kind: EventKind, offering: Option<usize>, size: f64) -> Event {
+        Event {
+            day,
+            kind,
+            offering,
+            size,
+            detail: String::new(),
+        }
+    }
+
+    fn days(s: &mut RunStatistics, n: u32, offerings: usize, loss_from: u32) {
+        let offering_days = vec![OfferingDay::default(); offerings];
+        for d in 0..n {
+            let record = DayRecord {
+                loss: if d >= loss_from { 1.0 } else { 0.0 },
+                ..DayRecord::default()
+            };
+            s.day(&record, &offering_days);
+        }
+    }
+
+    #[test]
+    fn lags_follow_their_definitions() {
+        let mut s = RunStatistics::default();
+        for e in [
+            event(10, EventKind::Incident, Some(0), 100.0),
+            event(100, EventKind::Incident, Some(0), 10_000.0),
+            event(100, EventKind::News, Some(0), 1.0),
+            event(130, EventKind::VendorRaise, Some(0), 0.1),
+            event(400, EventKind::News, Some(1), 1.0),
+            event(700, EventKind::VendorRaise, Some(1), 0.1),
+            event(110, EventKind::Outcry, None, 0.3),
+            event(480, EventKind::Regulation, None, 0.1),
+        ] {
+            s.event(&e);
+        }
+        days(&mut s, 1000, 2, 10);
+        let v = s.values();
+        // News on days 100 and 400: next raises after 30 and 300 days; median 165 days.
+        assert!((v[0] - 165.0 / DAYS_PER_MONTH).abs() < 1e-12);
+        // Both offerings raised by day 700, but the regulation on day 480 came first.
+        assert!((v[1] - 380.0 / DAYS_PER_MONTH).abs() < 1e-12);
+        assert!((v[2] - 380.0 / DAYS_PER_MONTH).abs() < 1e-12);
+        assert!((v[3] - 470.0 / DAYS_PER_MONTH).abs() < 1e-12);
+        // Day 100: raise within 180 days; day 400: nothing until day 580.
+        assert_eq!(v[4], 0.5);
+        // log10 sizes 2 and 4: sd sqrt(2).
+        assert!((v[5] - 2f64.sqrt()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn missing_responses_count_as_the_whole_horizon_and_undefined_statistics_are_nan() {
+        let mut s = RunStatistics::default();
+        s.event(&event(900, EventKind::News, Some(0), 1.0));
+        days(&mut s, 1000, 1, 2000);
+        let v = s.values();
+        let horizon = 1000.0 / DAYS_PER_MONTH;
+        assert_eq!(v[0], horizon);
+        assert_eq!(v[1], horizon);
+        assert_eq!(v[2], horizon);
+        assert!(v[3].is_nan(), "no loss");
+        assert!(v[4].is_nan(), "the only news is too late to judge");
+        assert!(v[5].is_nan(), "no incidents");
+    }
+
+    #[test]
+    fn a_run_gives_one_value_per_statistic_and_is_reproducible() {
+        let mut p = Parameters::default();
+        p.run.users = 2_000;
+        p.run.years = 2.0;
+        let a = run_statistics(&p, 5, 0);
+        assert_eq!(a.len(), STATISTICS.len());
+        let b = run_statistics(&p, 5, 0);
+        assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        assert!(a[5].is_finite() && a[5] > 0.0);
+    }
+}

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Derive the calibration targets of `esplab calibrate` from data/cases.csv.
+
+Writes data/targets/acute.toml, chronic.toml and mcp.toml. Each target is a statistic that
+esplab computes for a simulated run (see docs/calibration.md), with the value read from the
+case table by the rule stated in its `derivation` and the rows it used. A target needs at least
+two rows. With --check, compares instead of writing and exits 1 if a file is stale.
+
+Rules (the statistics measured from a salient incident use the group's acute rows only; the
+chronic one uses its chronic rows):
+- vendor_lag_months: median lag_months of the group's vendor_practice rows;
+- standard_lag_months: median lag_months of its industry_standard rows;
+- regulation_lag_months: median lag_months of its (acute) regulation rows;
+- chronic_regulation_lag_months: median lag_months of its chronic regulation rows;
+- no_response_share: share of the group's rows whose response_type is none;
+- incident_log10_sd: sample standard deviation of log10 of the harmed count of each row whose
+  incident_magnitude states one: a number (with an optional k or M) followed, within two words,
+  by a unit of harmed entities (records, cards, profiles, customers, devices, adults, orgs);
+  counts joined by '+' are summed. Exposure counts (servers, downloads, stars) do not count.
+"""
+import csv
+import math
+import re
+import statistics
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+UNITS = "records|cards|profiles|customers|devices|adults|orgs"
+NUMBER = r"~?>?(\d[\d,]*(?:\.\d+)?)\s*([kM])?"
+HARMED = re.compile(
+    rf"((?:{NUMBER}\s+\w+\s*\+\s*)*{NUMBER}\s+(?:\w+\s+){{0,2}}?(?:{UNITS})\b)"
+)
+TERM = re.compile(NUMBER)
+SCALE = {None: 1.0, "k": 1e3, "M": 1e6}
+
+GROUPS = {
+    "acute": ("acute rows of every technology in data/cases.csv", lambda r: r["chronic_or_acute"] == "acute"),
+    "chronic": ("chronic rows of every technology in data/cases.csv", lambda r: r["chronic_or_acute"] == "chronic"),
+    "mcp": (
+        "the AI-agent tool protocol (MCP) rows C28-C37 of data/cases.csv",
+        lambda r: 28 <= int(r["case_id"][1:]) <= 37,
+    ),
+}
+
+
+def harmed_count(magnitude):
+    """The harmed count stated in an incident_magnitude, or None."""
+    match = HARMED.search(magnitude)
+    if not match:
+        return None
+    total = 0.0
+    for number, scale in TERM.findall(match.group(1)):
+        total += float(number.replace(",", "")) * SCALE[scale or None]
+    return total
+
+
+def lag(row):
+    return float(row["lag_months"])
+
+
+def median_target(rows, statistic, selector, derivation):
+    chosen = [r for r in rows if selector(r) and r["lag_months"].strip()]
+    if len(chosen) < 2:
+        return None
+    return statistic, statistics.median(lag(r) for r in chosen), chosen, derivation
+
+
+def targets(rows):
+    chronic = [r for r in rows if r["chronic_or_acute"] == "chronic"]
+    rows = [r for r in rows if r["chronic_or_acute"] == "acute"]
+    out = [
+        median_target(
+            rows,
+            "vendor_lag_months",
+            lambda r: r["response_type"] == "vendor_practice",
+            "median lag_months of the vendor_practice rows",
+        ),
+        median_target(
+            rows,
+            "standard_lag_months",
+            lambda r: r["response_type"] == "industry_standard",
+            "median lag_months of the industry_standard rows",
+        ),
+        median_target(
+            rows,
+            "regulation_lag_months",
+            lambda r: r["response_type"] == "regulation",
+            "median lag_months of the acute regulation rows",
+        ),
+        median_target(
+            chronic,
+            "chronic_regulation_lag_months",
+            lambda r: r["response_type"] == "regulation",
+            "median lag_months of the chronic regulation rows",
+        ),
+    ]
+    if len(rows) >= 2:
+        none = [r for r in rows if r["response_type"] == "none"]
+        out.append(
+            (
+                "no_response_share",
+                len(none) / len(rows),
+                rows,
+                f"share of rows with response_type none ({len(none)} of {len(rows)})",
+            )
+        )
+    sized = [(r, harmed_count(r["incident_magnitude"])) for r in rows]
+    sized = [(r, n) for r, n in sized if n]
+    if len(sized) >= 3:
+        logs = [math.log10(n) for _, n in sized]
+        counts = ", ".join(f"{r['case_id']} {n:.4g}" for r, n in sized)
+        out.append(
+            (
+                "incident_log10_sd",
+                statistics.stdev(logs),
+                [r for r, _ in sized],
+                f"sample sd of log10 harmed counts ({counts})",
+            )
+        )
+    return [t for t in out if t]
+
+
+def render(name, description, rows):
+    lines = [
+        "# Calibration targets for `esplab calibrate --targets`, derived from data/cases.csv by",
+        "# data/derive_targets.py (run it to regenerate; do not edit by hand).",
+        "schema = 1",
+        f'name = "{name}"',
+        f'description = "{description}"',
+    ]
+    for statistic, value, used, derivation in targets(rows):
+        ids = ", ".join(f'"{r["case_id"]}"' for r in used)
+        lines += [
+            "",
+            "[[targets]]",
+            f'statistic = "{statistic}"',
+            f"value = {round(value, 4)}",
+            f"rows = [{ids}]",
+            f'derivation = "{derivation}"',
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    check = "--check" in sys.argv[1:]
+    with open(HERE / "cases.csv", newline="", encoding="utf-8") as f:
+        cases = list(csv.DictReader(f))
+    stale = []
+    for name, (description, member) in GROUPS.items():
+        text = render(name, description, [r for r in cases if member(r)])
+        path = HERE / "targets" / f"{name}.toml"
+        if check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(str(path))
+        else:
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path}")
+    if stale:
+        print("stale (run python3 data/derive_targets.py): " + ", ".join(stale), file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
