@@ -114,7 +114,20 @@ fn number(v: f64) -> String {
 }
 
 pub fn calibrate_command(args: CalibrateArgs) -> Result<ExitCode> {
-    let targets = TargetSet::load(&args.targets)?;
+    let mut targets = TargetSet::load(&args.targets)?;
+    for name in &args.only {
+        if !targets.targets.iter().any(|t| &t.statistic == name) {
+            let present: Vec<&str> = targets.targets.iter().map(|t| t.statistic.as_str()).collect();
+            bail!(
+                "--only {name}: {} has no such target; it has: {}",
+                targets.source,
+                present.join(", ")
+            );
+        }
+    }
+    if !args.only.is_empty() {
+        targets.targets.retain(|t| args.only.contains(&t.statistic));
+    }
     let mut extra: Vec<Override> = Vec::new();
     if args.scenario.options.users.is_none() {
         extra.push(Override::option("calibrate default users", "run.users", DEFAULT_USERS));

@@ -156,6 +156,9 @@ pub struct CalibrateArgs {
     /// Target file (e.g. data/targets/mcp.toml).
     #[arg(long, value_name = "FILE")]
     pub targets: String,
+    /// Fit only this statistic of the target file (repeatable; default: every target).
+    #[arg(long = "only", value_name = "STATISTIC")]
+    pub only: Vec<String>,
     /// A calibrated parameter and its prior: KEY=uniform:LOW:HIGH or KEY=log-uniform:LOW:HIGH
     /// (repeatable; default: chosen from the targets).
     #[arg(long = "param", value_name = "KEY=PRIOR")]

@@ -264,6 +264,20 @@ mod calibrate_command {
         let o = esplab(&["calibrate", "mcp", "--targets", targets, "--quantile", "1.5"]);
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(err.contains("1.5 is out of range; allowed: (0, 1)"), "{err}");
+        let o = esplab(&[
+            "calibrate",
+            "mcp",
+            "--targets",
+            targets,
+            "--only",
+            "regulation_lag_months",
+        ]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("--only regulation_lag_months:"), "{err}");
+        assert!(
+            err.contains("it has: vendor_lag_months, standard_lag_months, no_response_share"),
+            "{err}"
+        );
         assert!(!dir.join("out").exists());
     }
 }
