@@ -25,6 +25,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Analyze(args) => crate::analyze::analyze(args),
         Command::Validate(args) => crate::validate::validate(args),
         Command::Calibrate(args) => crate::calibrate::calibrate_command(args),
+        Command::Report(args) => crate::report::report(args),
         Command::Schema => {
             println!("{}", serde_json::to_string_pretty(&reference::json_schema())?);
             Ok(ExitCode::SUCCESS)

@@ -6,6 +6,7 @@ mod calibrate;
 mod commands;
 mod experiments;
 mod options;
+mod report;
 mod sweeps;
 mod validate;
 

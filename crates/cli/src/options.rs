@@ -22,6 +22,7 @@ const EXAMPLES: &str = "Examples:
   esplab sensitivity plans/mcp-sensitivity.toml     Sobol' indices (or --method morris)
   esplab validate                                   every stylized fact, checked
   esplab calibrate mcp --targets data/targets/mcp.toml   fit parameters to real cases
+  esplab report runs/mcp-1                          an HTML page of charts of any output folder
 
 Documentation: README.md and docs/ (model, scenarios, experiments, validation, performance).";
 
@@ -129,6 +130,16 @@ Runs ensembles of the presets and variants of them, and checks each stylized fac
 punctuated equilibrium, quiet vs loud, regulation after outcry. Prints and writes
 validation.json and validation.md (docs/validation.md is this table for the defaults).")]
     Validate(ValidateArgs),
+    /// Make a self-contained HTML report with charts of an output folder.
+    #[command(after_help = "Examples:
+  esplab run iot-botnets --out runs/iot && esplab analyze runs/iot && esplab report runs/iot
+  esplab report runs/mcp-leverage -o leverage.html
+  esplab report runs/mcp-sensitivity --format svg      # also each chart as an SVG file
+
+Works on the folders of run (with analyze's analysis.json when present), ensemble, compare,
+leverage, sweep, sensitivity and calibrate. The HTML has no script and loads nothing: it opens
+offline and pastes into a slide deck. Default output: DIR/report.html.")]
+    Report(ReportArgs),
     /// Fit parameters to target statistics of real incident history (ABC-SMC).
     #[command(after_help = "Examples:
   esplab calibrate mcp --targets data/targets/mcp.toml
@@ -147,6 +158,22 @@ manifest.json. The result is byte-identical for any --threads.")]
     Calibrate(CalibrateArgs),
     /// Print the JSON Schema of scenario files.
     Schema,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// An esplab output folder.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The HTML file to write (default: DIR/report.html).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Also write every chart as its own file, into a `figures` folder beside the HTML.
+    #[arg(long, value_parser = ["svg"])]
+    pub format: Option<String>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,0 +1,194 @@
+//! `esplab report` on every kind of output folder: one self-contained HTML file whose charts
+//! carry the numbers of the folder's files.
+
+mod common;
+
+use common::{esplab, ok, temp};
+use std::path::Path;
+
+fn html(dir: &Path) -> String {
+    ok(&["report", dir.to_str().unwrap(), "--quiet"]);
+    std::fs::read_to_string(dir.join("report.html")).unwrap()
+}
+
+/// Self-contained: no script, no external resource, no undefined numbers.
+fn assert_self_contained(page: &str) {
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(!page.contains("<script"), "no script");
+    let without_namespace = page.replace("http://www.w3.org/2000/svg", "");
+    assert!(!without_namespace.contains("http://") && !without_namespace.contains("https://"));
+    assert!(
+        !page.contains("NaN") && !page.contains("inf\""),
+        "no undefined coordinates"
+    );
+}
+
+#[test]
+fn reports_of_every_kind_of_folder() {
+    let dir = temp("report-kinds");
+    let path = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    let small = ["--users", "2000", "--years", "2", "--quiet"];
+    let with = |mut args: Vec<String>| {
+        args.extend(small.iter().map(|s| s.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        ok(&args);
+    };
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<String>>();
+    with(s(&["run", "iot-botnets", "--out", &path("run")]));
+    ok(&["analyze", &path("run"), "--quiet"]);
+    with(s(&["ensemble", "mcp", "--runs", "6", "--out", &path("ensemble")]));
+    with(s(&[
+        "compare",
+        "mcp",
+        "heroic-effort",
+        "--runs",
+        "6",
+        "--out",
+        &path("compare"),
+    ]));
+    with(s(&["leverage", "mcp", "--runs", "4", "--out", &path("leverage")]));
+    ok(&[
+        "calibrate",
+        "mcp",
+        "--targets",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/targets/mcp.toml"),
+        "--users",
+        "2000",
+        "--years",
+        "2",
+        "--particles",
+        "20",
+        "--generations",
+        "1",
+        "--replicates",
+        "1",
+        "--predictive",
+        "5",
+        "--quiet",
+        "--out",
+        &path("calibrate"),
+    ]);
+    let plans = concat!(env!("CARGO_MANIFEST_DIR"), "/../../plans");
+    ok(&[
+        "sweep",
+        &format!("{plans}/mcp-lhs.toml"),
+        "--set",
+        "run.users=2000",
+        "--set",
+        "run.years=1",
+        "--quiet",
+        "--out",
+        &path("sweep"),
+    ]);
+    ok(&[
+        "sensitivity",
+        &format!("{plans}/mcp-sensitivity.toml"),
+        "--set",
+        "run.years=1",
+        "--quiet",
+        "--out",
+        &path("sensitivity"),
+    ]);
+
+    let run = html(&dir.join("run"));
+    assert_self_contained(&run);
+    for title in [
+        "Security baseline",
+        "Adoption",
+        "Public fear and outcry",
+        "attention threshold",
+        "Jumps and what triggered them",
+    ] {
+        assert!(run.contains(title), "run report has {title}");
+    }
+    // The Mirai shock (day 659, 10^8 records) is the first link of a listed jump.
+    assert!(
+        run.contains("day 659: incident of 1.000e8 records"),
+        "the jump's chain names the shock"
+    );
+
+    let ensemble = html(&dir.join("ensemble"));
+    assert_self_contained(&ensemble);
+    assert!(ensemble.contains("p05–p95") && ensemble.contains("median"));
+
+    let compare = html(&dir.join("compare"));
+    assert_self_contained(&compare);
+    assert!(compare.contains("Paired difference"));
+
+    let leverage = html(&dir.join("leverage"));
+    assert_self_contained(&leverage);
+    for lever in ["regulation", "advocacy", "disclosure", "shock"] {
+        assert!(leverage.contains(lever), "{lever}");
+    }
+
+    let sweep = html(&dir.join("sweep"));
+    assert_self_contained(&sweep);
+    assert!(sweep.contains("long_run_baseline against vendors.tolerance"));
+
+    let sensitivity = html(&dir.join("sensitivity"));
+    assert_self_contained(&sensitivity);
+    assert!(sensitivity.contains("Sobol&#x27; indices") || sensitivity.contains("Sobol' indices"));
+
+    let calibration = html(&dir.join("calibrate"));
+    assert_self_contained(&calibration);
+    assert!(calibration.contains("Posterior of vendors.tolerance"));
+    assert!(calibration.contains("predictive vs target"));
+
+    // --format svg writes each chart as a standalone SVG file.
+    ok(&[
+        "report",
+        &path("leverage"),
+        "-o",
+        &path("slides/leverage.html"),
+        "--format",
+        "svg",
+        "--quiet",
+    ]);
+    let svg = std::fs::read_to_string(dir.join("slides/figures/levers.svg")).unwrap();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(dir.join("slides/leverage.html").is_file());
+}
+
+#[test]
+fn the_baseline_chart_holds_the_numbers_of_the_run() {
+    let dir = temp("report-numbers");
+    let out = dir.join("run");
+    ok(&[
+        "run",
+        "mcp",
+        "--users",
+        "2000",
+        "--years",
+        "1",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let page = html(&out);
+    // The chart maps day d to x = 70 + d / 364 * 630 and baseline b to y = 40 + 270 (1 - b).
+    let series = std::fs::read_to_string(out.join("timeseries.csv")).unwrap();
+    let header: Vec<&str> = series.lines().next().unwrap().split(',').collect();
+    let b = header.iter().position(|h| *h == "baseline").unwrap();
+    let last: Vec<f64> = series
+        .lines()
+        .last()
+        .unwrap()
+        .split(',')
+        .map(|c| c.parse().unwrap())
+        .collect();
+    let y = 40.0 + 270.0 * (1.0 - last[b]);
+    assert!(
+        page.contains(&format!("L700.0,{y:.1}")),
+        "the last baseline point ({y:.1}) is drawn"
+    );
+}
+
+#[test]
+fn folders_without_a_report_are_named() {
+    let dir = temp("report-errors");
+    let o = esplab(&["report", dir.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("it has no manifest.json"), "{err}");
+    assert!(!dir.join("report.html").exists());
+}

@@ -1,0 +1,146 @@
+//! The report of a calibration folder: posterior marginals and posterior-predictive checks.
+
+use crate::error::Result;
+use crate::page::{cell, Figure, Report, Section, Table};
+use crate::read::{json, number, text, CsvTable};
+use crate::svg::{histogram, IntervalChart, IntervalRow, Marker, PALETTE};
+use serde_json::Value;
+use std::path::Path;
+
+/// The report of calibration folder `dir`.
+pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
+    let doc = json(dir, "calibration.json")?;
+    let posterior = CsvTable::read(dir, "posterior.csv")?;
+    let weights = posterior.numbers("weight")?;
+    let mut marginals = Vec::new();
+    let mut table = Table {
+        header: ["parameter", "median", "95% credible interval", "prior"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        rows: vec![],
+    };
+    for (k, p) in doc["posterior"].as_array().into_iter().flatten().enumerate() {
+        let key = text(p, "/key");
+        let values = posterior.numbers(&key)?;
+        let mut chart = histogram(
+            &format!("Posterior of {key}"),
+            &key,
+            &values,
+            &weights,
+            20,
+            PALETTE[k % PALETTE.len()],
+        );
+        for (x, label) in [
+            (number(p, "/credible_95/0"), "2.5%"),
+            (number(p, "/median"), "median"),
+            (number(p, "/credible_95/1"), "97.5%"),
+        ] {
+            chart.markers.push(Marker {
+                x,
+                label: label.into(),
+                color: PALETTE[7],
+            });
+        }
+        marginals.push(Figure {
+            name: format!("posterior-{key}"),
+            caption: format!(
+                "Weighted posterior of {key}, with its median and 95% credible interval; prior {} [{}, {}].",
+                text(p, "/prior/distribution"),
+                number(p, "/prior/low"),
+                number(p, "/prior/high")
+            ),
+            svg: chart.svg(),
+        });
+        table.rows.push(vec![
+            key,
+            cell(number(p, "/median")),
+            format!(
+                "[{}, {}]",
+                cell(number(p, "/credible_95/0")),
+                cell(number(p, "/credible_95/1"))
+            ),
+            format!(
+                "{} [{}, {}]",
+                text(p, "/prior/distribution"),
+                number(p, "/prior/low"),
+                number(p, "/prior/high")
+            ),
+        ]);
+    }
+    let mut checks = Vec::new();
+    let mut predictive_table = Table {
+        header: ["statistic", "target", "p05", "p50", "p95", "target within p05–p95"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        rows: vec![],
+    };
+    for s in doc["posterior_predictive"]["statistics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let name = text(s, "/statistic");
+        let covered = s["target_within_90"].as_bool().unwrap_or(false);
+        checks.push(Figure {
+            name: format!("predictive-{name}"),
+            caption: format!(
+                "Posterior predictive of {name}: median and 90% range of fresh runs, against the target from the cases."
+            ),
+            svg: IntervalChart {
+                title: format!("{name}: predictive vs target"),
+                x_label: name.clone(),
+                rows: vec![
+                    IntervalRow {
+                        label: "posterior predictive".into(),
+                        estimate: number(s, "/p50"),
+                        low: number(s, "/p05"),
+                        high: number(s, "/p95"),
+                        color: if covered { PALETTE[0] } else { PALETTE[1] },
+                    },
+                    IntervalRow {
+                        label: "target (cases)".into(),
+                        estimate: number(s, "/target"),
+                        low: f64::NAN,
+                        high: f64::NAN,
+                        color: PALETTE[7],
+                    },
+                ],
+            }
+            .svg(),
+        });
+        predictive_table.rows.push(vec![
+            name,
+            cell(number(s, "/target")),
+            cell(number(s, "/p05")),
+            cell(number(s, "/p50")),
+            cell(number(s, "/p95")),
+            if covered { "yes" } else { "no" }.into(),
+        ]);
+    }
+    Ok(Report {
+        title: format!("esplab calibrate: {}", text(manifest, "/scenario/name")),
+        subtitle: format!(
+            "{}: against {}; {} simulations; {}",
+            dir.display(),
+            text(&doc, "/targets/source"),
+            number(&doc, "/simulations"),
+            text(&doc, "/ending")
+        ),
+        sections: vec![
+            Section {
+                heading: "Posterior".into(),
+                paragraphs: vec![],
+                figures: marginals,
+                tables: vec![table],
+            },
+            Section {
+                heading: "Posterior predictive checks".into(),
+                paragraphs: vec!["Red: the target lies outside the central 90% of the predictive draws.".into()],
+                figures: checks,
+                tables: vec![predictive_table],
+            },
+        ],
+    })
+}

@@ -1,0 +1,178 @@
+//! Reports of `compare` (paired differences per metric) and `leverage` (levers ranked).
+
+use crate::error::Result;
+use crate::page::{cell, Figure, Report, Section, Table};
+use crate::read::{json, number, text};
+use crate::svg::{IntervalChart, IntervalRow, PALETTE};
+use serde_json::Value;
+use std::path::Path;
+
+/// Metrics on the 0–1 scale of security and adoption, charted together.
+const UNIT_METRICS: [&str; 6] = [
+    "long_run_baseline",
+    "mean_baseline",
+    "final_baseline",
+    "final_floor",
+    "final_adoption",
+    "peak_adoption",
+];
+
+/// The report of a compare folder.
+pub fn compare(dir: &Path, manifest: &Value) -> Result<Report> {
+    let rows = json(dir, "compare.json")?;
+    let rows = rows.as_array().cloned().unwrap_or_default();
+    let chart = IntervalChart {
+        title: "Paired difference, variant − base (95% intervals)".into(),
+        x_label: "difference (security or share of the population)".into(),
+        rows: rows
+            .iter()
+            .filter(|r| UNIT_METRICS.contains(&text(r, "/metric").as_str()))
+            .map(|r| {
+                let distinct = r["distinguishable_from_zero"].as_bool().unwrap_or(false);
+                IntervalRow {
+                    label: text(r, "/metric"),
+                    estimate: number(r, "/paired_difference/estimate"),
+                    low: number(r, "/paired_difference/low"),
+                    high: number(r, "/paired_difference/high"),
+                    color: if distinct { PALETTE[0] } else { PALETTE[7] },
+                }
+            })
+            .collect(),
+    };
+    let table = Table {
+        header: [
+            "metric",
+            "base",
+            "variant",
+            "paired difference",
+            "95% interval",
+            "distinct from 0",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    text(r, "/metric"),
+                    cell(number(r, "/base_mean")),
+                    cell(number(r, "/variant_mean")),
+                    cell(number(r, "/paired_difference/estimate")),
+                    format!(
+                        "[{}, {}]",
+                        cell(number(r, "/paired_difference/low")),
+                        cell(number(r, "/paired_difference/high"))
+                    ),
+                    if r["distinguishable_from_zero"].as_bool().unwrap_or(false) {
+                        "yes"
+                    } else {
+                        "no"
+                    }
+                    .into(),
+                ]
+            })
+            .collect(),
+    };
+    Ok(Report {
+        title: format!(
+            "esplab compare: {} vs {}",
+            text(manifest, "/base/name"),
+            text(manifest, "/variant/name")
+        ),
+        subtitle: format!(
+            "{}: {} paired runs with common random numbers",
+            dir.display(),
+            number(manifest, "/settings/runs")
+        ),
+        sections: vec![Section {
+            heading: "Effect of the variant".into(),
+            paragraphs: vec![
+                "Each run of the variant shares its seed with a run of the base; the interval is the paired t interval. \
+                 Grey: indistinguishable from zero."
+                    .into(),
+            ],
+            figures: vec![Figure {
+                name: "paired-differences".into(),
+                caption: "Paired differences of the metrics on the 0–1 scale.".into(),
+                svg: chart.svg(),
+            }],
+            tables: vec![table],
+        }],
+    })
+}
+
+/// The report of a leverage folder.
+pub fn leverage(dir: &Path, manifest: &Value) -> Result<Report> {
+    let doc = json(dir, "leverage.json")?;
+    let levers = doc["levers"].as_array().cloned().unwrap_or_default();
+    let interval = |l: &Value, key: &str| {
+        (
+            number(l, &format!("/{key}/estimate")),
+            number(l, &format!("/{key}/low")),
+            number(l, &format!("/{key}/high")),
+        )
+    };
+    let chart = IntervalChart {
+        title: "Effect of each lever on the long-run baseline (95% intervals)".into(),
+        x_label: "change in the long-run baseline (security, 0–1)".into(),
+        rows: levers
+            .iter()
+            .map(|l| {
+                let (e, lo, hi) = interval(l, "effect_on_long_run_baseline");
+                IntervalRow {
+                    label: text(l, "/lever"),
+                    estimate: e,
+                    low: lo,
+                    high: hi,
+                    color: if lo <= 0.0 && hi >= 0.0 { PALETTE[7] } else { PALETTE[0] },
+                }
+            })
+            .collect(),
+    };
+    let table = Table {
+        header: ["rank", "lever", "what", "effect", "95% interval", "verdict"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        rows: levers
+            .iter()
+            .map(|l| {
+                let (e, lo, hi) = interval(l, "effect_on_long_run_baseline");
+                vec![
+                    format!("{}", number(l, "/rank")),
+                    text(l, "/lever"),
+                    text(l, "/meaning"),
+                    cell(e),
+                    format!("[{}, {}]", cell(lo), cell(hi)),
+                    text(l, "/verdict"),
+                ]
+            })
+            .collect(),
+    };
+    Ok(Report {
+        title: format!("esplab leverage: {}", text(manifest, "/scenario/name")),
+        subtitle: format!(
+            "{}: {} runs per lever, levers from day {}",
+            dir.display(),
+            number(&doc, "/runs_per_lever"),
+            number(&doc, "/start_day")
+        ),
+        sections: vec![Section {
+            heading: "Which levers move the baseline".into(),
+            paragraphs: vec![format!(
+                "The long-run baseline is the {}. Without levers it is {} [{}, {}]. Grey: the interval contains zero.",
+                text(&doc, "/metric_meaning"),
+                cell(number(&doc, "/base_long_run_baseline/estimate")),
+                cell(number(&doc, "/base_long_run_baseline/low")),
+                cell(number(&doc, "/base_long_run_baseline/high"))
+            )],
+            figures: vec![Figure {
+                name: "levers".into(),
+                caption: "Levers ranked by their paired effect on the long-run baseline.".into(),
+                svg: chart.svg(),
+            }],
+            tables: vec![table],
+        }],
+    })
+}

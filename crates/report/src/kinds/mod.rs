@@ -1,0 +1,7 @@
+//! One report builder per kind of output folder.
+
+pub mod calibration;
+pub mod comparison;
+pub mod design;
+pub mod ensemble;
+pub mod run;

@@ -1,0 +1,57 @@
+//! esplab reports: one self-contained HTML page per output folder, with SVG charts that fit the
+//! folder's kind (run, ensemble, compare, leverage, sweep, sensitivity, calibrate; a run's
+//! `analysis.json` is included when present).
+//!
+//! The kind is read from the folder's `manifest.json`; every figure is also available as a
+//! standalone SVG document.
+
+pub mod error;
+pub mod kinds;
+pub mod page;
+pub mod read;
+pub mod svg;
+
+pub use error::{ReportError, Result};
+pub use page::{Figure, Report};
+use std::path::Path;
+
+/// The kinds of folder a report can be made of (the `command` of their manifest).
+pub const KINDS: [&str; 8] = [
+    "run",
+    "ensemble",
+    "compare",
+    "leverage",
+    "sweep",
+    "sensitivity",
+    "calibrate",
+    "merge",
+];
+
+/// The report of output folder `dir`.
+pub fn report(dir: &Path) -> Result<Report> {
+    let manifest_path = dir.join("manifest.json");
+    if !manifest_path.is_file() {
+        return Err(ReportError::Invalid {
+            path: dir.display().to_string(),
+            reason: "not an esplab output folder, or an incomplete one: it has no manifest.json".into(),
+        });
+    }
+    let manifest = read::json(dir, "manifest.json")?;
+    let command = read::text(&manifest, "/command");
+    match command.as_str() {
+        "run" => kinds::run::report(dir, &manifest),
+        "ensemble" => kinds::ensemble::report(dir, &manifest),
+        "compare" => kinds::comparison::compare(dir, &manifest),
+        "leverage" => kinds::comparison::leverage(dir, &manifest),
+        "sweep" | "merge" => kinds::design::sweep(dir, &manifest),
+        "sensitivity" => kinds::design::sensitivity(dir, &manifest),
+        "calibrate" => kinds::calibration::report(dir, &manifest),
+        other => Err(ReportError::Invalid {
+            path: manifest_path.display().to_string(),
+            reason: format!(
+                "command {other:?} has no report; reports exist for: {}",
+                KINDS.join(", ")
+            ),
+        }),
+    }
+}
