@@ -7,6 +7,7 @@ mod commands;
 mod experiments;
 mod options;
 mod report;
+mod serve;
 mod sweeps;
 mod validate;
 

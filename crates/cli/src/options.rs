@@ -23,6 +23,7 @@ const EXAMPLES: &str = "Examples:
   esplab validate                                   every stylized fact, checked
   esplab calibrate mcp --targets data/targets/mcp.toml   fit parameters to real cases
   esplab report runs/mcp-1                          an HTML page of charts of any output folder
+  esplab serve                                      the live explorer on http://127.0.0.1:8080
 
 Documentation: README.md and docs/ (model, scenarios, experiments, validation, performance).";
 
@@ -140,6 +141,17 @@ Works on the folders of run (with analyze's analysis.json when present), ensembl
 leverage, sweep, sensitivity and calibrate. The HTML has no script and loads nothing: it opens
 offline and pastes into a slide deck. Default output: DIR/report.html.")]
     Report(ReportArgs),
+    /// A local web explorer: pick a preset, move sliders, watch the simulation stream in.
+    #[command(after_help = "Examples:
+  esplab serve                        then open http://127.0.0.1:8080
+  esplab serve --port 9000 --max-users 1000000
+  esplab serve --host 0.0.0.0 --allow-remote     # reachable from other machines: a warning is printed
+
+The page and its script are embedded in the binary; the API is under /api (POST /api/run takes
+JSON settings and answers with server-sent events). Requests may name presets only and never
+touch the file system. Limits: --max-users, --max-years, --max-runs per request and
+--max-concurrent simulations (429 beyond), request bodies up to 16 KiB (413 beyond).")]
+    Serve(ServeArgs),
     /// Fit parameters to target statistics of real incident history (ABC-SMC).
     #[command(after_help = "Examples:
   esplab calibrate mcp --targets data/targets/mcp.toml
@@ -158,6 +170,31 @@ manifest.json. The result is byte-identical for any --threads.")]
     Calibrate(CalibrateArgs),
     /// Print the JSON Schema of scenario files.
     Schema,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port to listen on (0: any free port).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Address to listen on; anything but loopback needs --allow-remote.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: std::net::IpAddr,
+    /// Allow listening on a non-loopback address.
+    #[arg(long)]
+    pub allow_remote: bool,
+    /// Most simulated users per request.
+    #[arg(long, default_value_t = 200_000, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub max_users: u32,
+    /// Most simulated years per request.
+    #[arg(long, default_value_t = 20.0)]
+    pub max_years: f64,
+    /// Most runs (ensemble) or pairs (A/B) per request.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_runs: u32,
+    /// Most simulations running at once.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub max_concurrent: u32,
 }
 
 #[derive(Debug, Args)]

@@ -501,7 +501,11 @@ mod tests {
             vec![0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]
         );
         let t = nice_ticks(0.0, 1825.0, 8);
-        assert_eq!(t, vec![0.0, 500.0, 1000.0, 1500.0], "steps of 1, 2 or 5 times a power of ten");
+        assert_eq!(
+            t,
+            vec![0.0, 500.0, 1000.0, 1500.0],
+            "steps of 1, 2 or 5 times a power of ten"
+        );
         assert_eq!(tick_label(0.25), "0.25");
         assert_eq!(tick_label(2e7), "2e7");
         assert_eq!(tick_label(1825.0), "1825");

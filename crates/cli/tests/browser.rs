@@ -1,0 +1,311 @@
+//! End-to-end tests in a real browser (Debian's headless Chromium through ChromeDriver):
+//! the explorer streams a run into its charts with the same numbers as `esplab run`, fills in an
+//! ensemble with the runs of `esplab ensemble`, and a report renders every chart.
+//!
+//! Needs `/usr/bin/chromium` and `/usr/bin/chromedriver` (packages chromium and chromium-driver;
+//! `.ci/run` installs them). Without them the tests say so and pass, unless
+//! `ESPLAB_REQUIRE_BROWSER=1` (set by `.ci/run`) makes them fail.
+
+mod common;
+
+use common::{ok, temp};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Whether the browser is here; panics if it must be and is not.
+fn browser_available() -> bool {
+    let here = Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists();
+    if !here {
+        assert!(
+            std::env::var("ESPLAB_REQUIRE_BROWSER").as_deref() != Ok("1"),
+            "{CHROMIUM} and {CHROMEDRIVER} are needed: apt-get install chromium chromium-driver"
+        );
+        eprintln!("skipped: {CHROMIUM} or {CHROMEDRIVER} is missing (apt-get install chromium chromium-driver)");
+    }
+    here
+}
+
+/// A child process killed when dropped.
+struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `esplab serve` on a free port and returns it with its address.
+fn start_server() -> (Process, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_esplab"))
+        .args(["serve", "--port", "0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("esplab serve starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    (Process(child), url)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn browser(profile: &Path) -> (Process, Client) {
+    let port = free_port();
+    let driver = Process(
+        Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts"),
+    );
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": CHROMIUM,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--window-size=1200,1000", format!("--user-data-dir={}", profile.display())],
+        }),
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(client) => return (driver, client),
+            Err(e) if Instant::now() > deadline => panic!("cannot connect to chromedriver: {e}"),
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+}
+
+/// Evaluates `expression` in the page until it is true (or fails after `seconds`).
+async fn wait_for(client: &Client, expression: &str, seconds: u64) {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    loop {
+        let v = client
+            .execute(&format!("return Boolean({expression});"), vec![])
+            .await
+            .unwrap();
+        if v == Value::Bool(true) {
+            return;
+        }
+        let errors = client
+            .execute("return window.esplab ? window.esplab.errors : [];", vec![])
+            .await
+            .unwrap();
+        assert_eq!(errors, json!([]), "the page raised JavaScript errors");
+        assert!(Instant::now() < deadline, "timed out waiting for {expression}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn csv_column(path: &Path, name: &str) -> Vec<f64> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let k = header.iter().position(|h| *h == name).unwrap();
+    lines.map(|l| l.split(',').nth(k).unwrap().parse().unwrap()).collect()
+}
+
+fn artifacts() -> std::path::PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_explorer_streams_the_numbers_of_the_cli() {
+    if !browser_available() {
+        return;
+    }
+    let dir = temp("browser-explorer");
+    let (_server, url) = start_server();
+    let (_driver, client) = browser(&dir.join("profile")).await;
+    client
+        .goto(&format!("{url}?scenario=mcp&users=3000&years=1&seed=5"))
+        .await
+        .unwrap();
+    wait_for(&client, "window.esplab && window.esplab.status === 'ready'", 20).await;
+
+    // Move the excitement slider, as a user would with the keyboard.
+    let slider = client.find(Locator::Id("slider-excitement.base")).await.unwrap();
+    for _ in 0..5 {
+        slider.send_keys("\u{E014}").await.unwrap(); // arrow right: +0.1 each
+    }
+    let value = client
+        .execute(
+            "return document.getElementById('slider-excitement.base').value;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(value, json!("1.5"), "five steps of 0.1 from the preset's 1.0");
+    assert!(
+        client
+            .current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .contains("excitement.base=1.5"),
+        "the address holds the settings"
+    );
+
+    client.find(Locator::Id("run")).await.unwrap().click().await.unwrap();
+    wait_for(&client, "window.esplab.status === 'done'", 60).await;
+    let shown = client
+        .execute("return window.esplab.data.baseline;", vec![])
+        .await
+        .unwrap();
+    let shown: Vec<f64> = serde_json::from_value(shown).unwrap();
+
+    let out = dir.join("cli");
+    ok(&[
+        "run",
+        "mcp",
+        "--users",
+        "3000",
+        "--years",
+        "1",
+        "--seed",
+        "5",
+        "--set",
+        "excitement.base=1.5",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let expected = csv_column(&out.join("timeseries.csv"), "baseline");
+    assert_eq!(shown.len(), expected.len());
+    for (day, (a, b)) in shown.iter().zip(&expected).enumerate() {
+        assert!((a - b).abs() <= 1e-12, "day {day}: chart {a}, cli {b}");
+    }
+    // The chart draws every day of the stream.
+    let points = client
+        .execute(
+            "return document.querySelector('#chart-baseline path[data-name=baseline]').getAttribute('d').split('L').length;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(points, json!(expected.len()));
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("explorer-run.png"), &png).unwrap();
+
+    // Ensemble mode: the bands fill in with the runs of `esplab ensemble`.
+    client
+        .execute(
+            "document.getElementById('mode').value = 'ensemble'; document.getElementById('runs').value = '4';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    client.find(Locator::Id("run")).await.unwrap().click().await.unwrap();
+    wait_for(
+        &client,
+        "window.esplab.status === 'done' && window.esplab.runs.length === 4",
+        60,
+    )
+    .await;
+    let finals = client
+        .execute(
+            "return window.esplab.runs.map(r => r.baseline[r.baseline.length - 1]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let finals: Vec<f64> = serde_json::from_value(finals).unwrap();
+    let ensemble = dir.join("ensemble");
+    ok(&[
+        "ensemble",
+        "mcp",
+        "--runs",
+        "4",
+        "--users",
+        "3000",
+        "--years",
+        "1",
+        "--seed",
+        "5",
+        "--set",
+        "excitement.base=1.5",
+        "--quiet",
+        "--out",
+        ensemble.to_str().unwrap(),
+    ]);
+    let expected = csv_column(&ensemble.join("runs.csv"), "final_baseline");
+    for (a, b) in finals.iter().zip(&expected) {
+        assert!((a - b).abs() < 1e-6, "ensemble run: chart {a}, cli {b}");
+    }
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("explorer-ensemble.png"), &png).unwrap();
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_renders_every_chart_in_the_browser() {
+    if !browser_available() {
+        return;
+    }
+    let dir = temp("browser-report");
+    let out = dir.join("run");
+    ok(&[
+        "run",
+        "iot-botnets",
+        "--users",
+        "2000",
+        "--years",
+        "3",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    ok(&["analyze", out.to_str().unwrap(), "--quiet"]);
+    ok(&["report", out.to_str().unwrap(), "--quiet"]);
+    let (_driver, client) = browser(&dir.join("profile")).await;
+    client
+        .goto(&format!("file://{}", out.join("report.html").display()))
+        .await
+        .unwrap();
+    let figures = client
+        .execute("return document.querySelectorAll('figure svg').length;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(figures, json!(5));
+    // Every chart is laid out with a size (it rendered), and the page raised no error.
+    let sized = client
+        .execute(
+            "return [...document.querySelectorAll('figure svg')].every(s => s.getBoundingClientRect().width > 300);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(sized, json!(true));
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("report-run.png"), &png).unwrap();
+    client.close().await.unwrap();
+}

@@ -1,0 +1,150 @@
+//! `esplab serve` over plain HTTP on loopback: the API's answers, its limits, and the
+//! cancellation of simulations whose client went away.
+
+mod common;
+
+use common::esplab;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Server(Child, String);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start(extra: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_esplab"))
+        .args(["serve", "--port", "0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let address = line
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("http://"))
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
+    Server(child, address)
+}
+
+/// Sends one request and returns the connection after the request is written.
+fn send(address: &str, method: &str, path: &str, body: &[u8]) -> TcpStream {
+    let mut s = TcpStream::connect(address).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    s.write_all(body).unwrap();
+    s
+}
+
+/// Status code and whole body of a request.
+fn request(address: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    let mut s = send(address, method, path, body.as_bytes());
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    let status = text.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let body = text.split_once("\r\n\r\n").map(|x| x.1.to_string()).unwrap_or_default();
+    (status, body)
+}
+
+#[test]
+fn the_api_answers_and_its_limits_hold() {
+    let server = start(&["--max-concurrent", "1", "--max-users", "2000000"]);
+    let a = server.1.as_str();
+    let (status, body) = request(a, "GET", "/", "");
+    assert_eq!(status, 200);
+    assert!(body.contains("esplab explorer") && body.contains("/app.js"));
+    let (status, body) = request(a, "GET", "/api/presets", "");
+    assert_eq!(status, 200);
+    assert!(body.contains("\"iot-botnets\"") && body.contains("excitement.base"));
+
+    // A short run streams start, days and done.
+    let (status, body) = request(a, "POST", "/api/run", r#"{"scenario":"mcp","users":1000,"years":0.25}"#);
+    assert_eq!(status, 200);
+    assert!(body.contains("event: start") && body.contains("event: days") && body.contains("event: done"));
+
+    // A/B: pairs with common random numbers and the paired interval of the long-run baseline.
+    let (status, body) = request(
+        a,
+        "POST",
+        "/api/run",
+        r#"{"scenario":"mcp","mode":"ab","lever":"regulation","lever_day":100,"runs":3,"users":1000,"years":1}"#,
+    );
+    assert_eq!(status, 200);
+    assert_eq!(body.matches("event: pair").count(), 3);
+    let last = body.lines().rfind(|l| l.starts_with("data: {\"index\":2")).unwrap();
+    let pair: serde_json::Value = serde_json::from_str(&last[6..]).unwrap();
+    let d = &pair["difference"];
+    assert!(d["low"].as_f64().unwrap() <= d["estimate"].as_f64().unwrap());
+    assert!(
+        d["estimate"].as_f64().unwrap() > 0.0,
+        "a regulation floor of 0.5 raises the long-run baseline"
+    );
+
+    // Bad settings: 400 naming the field; no file can be named.
+    let (status, body) = request(a, "POST", "/api/run", r#"{"scenario":"/etc/passwd"}"#);
+    assert_eq!(status, 400);
+    assert!(body.contains(r#""field":"scenario""#), "{body}");
+    let (status, body) = request(
+        a,
+        "POST",
+        "/api/run",
+        r#"{"scenario":"mcp","set":{"attention.threshold":-3}}"#,
+    );
+    assert_eq!(status, 400);
+    assert!(body.contains(r#""field":"set.attention.threshold""#), "{body}");
+    let (status, body) = request(a, "POST", "/api/run", r#"{"scenario":"mcp","users":5000000}"#);
+    assert_eq!(status, 400);
+    assert!(body.contains(r#""field":"users""#), "{body}");
+
+    // Too large a body: 413.
+    let big = format!(r#"{{"scenario":"mcp","pad":"{}"}}"#, "x".repeat(20_000));
+    let (status, body) = request(a, "POST", "/api/run", &big);
+    assert_eq!(status, 413, "{body}");
+
+    // One simulation at a time: a second one gets 429 while the first streams.
+    // About a minute of simulation per run on a laptop core.
+    let long = r#"{"scenario":"mcp","mode":"ensemble","runs":200,"users":2000000,"years":20}"#;
+    let mut first = send(a, "POST", "/api/run", long.as_bytes());
+    let mut head = [0u8; 64];
+    first.read_exact(&mut head).unwrap();
+    assert!(String::from_utf8_lossy(&head).starts_with("HTTP/1.1 200"));
+    let (status, body) = request(a, "POST", "/api/run", r#"{"scenario":"mcp","users":1000,"years":0.1}"#);
+    assert_eq!(status, 429, "{body}");
+
+    // The client goes away: its simulation is cancelled mid-run and the slot frees up within
+    // seconds (the run itself would take far longer).
+    drop(first);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let (status, _) = request(a, "POST", "/api/run", r#"{"scenario":"mcp","users":1000,"years":0.1}"#);
+        if status == 200 {
+            break;
+        }
+        assert_eq!(status, 429);
+        assert!(Instant::now() < deadline, "the abandoned simulation was not cancelled");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn listening_beyond_loopback_needs_a_flag() {
+    let o = esplab(&["serve", "--host", "0.0.0.0", "--port", "0"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("needs --allow-remote"));
+}
