@@ -136,6 +136,7 @@ validation.json and validation.md (docs/validation.md is this table for the defa
   esplab run iot-botnets --out runs/iot && esplab analyze runs/iot && esplab report runs/iot
   esplab report runs/mcp-leverage -o leverage.html
   esplab report runs/mcp-sensitivity --format svg      # also each chart as an SVG file
+  esplab report runs/mcp-leverage --format png         # or as a PNG file
 
 Works on the folders of run (with analyze's analysis.json when present), ensemble, compare,
 leverage, sweep, sensitivity and calibrate. The HTML has no script and loads nothing: it opens
@@ -205,8 +206,9 @@ pub struct ReportArgs {
     /// The HTML file to write (default: DIR/report.html).
     #[arg(long, short)]
     pub output: Option<PathBuf>,
-    /// Also write every chart as its own file, into a `figures` folder beside the HTML.
-    #[arg(long, value_parser = ["svg"])]
+    /// Also write every chart as its own file (SVG, or PNG at twice the size), into a
+    /// `figures` folder beside the HTML.
+    #[arg(long, value_parser = ["svg", "png"])]
     pub format: Option<String>,
     /// Print nothing but errors.
     #[arg(long, short)]

@@ -13,14 +13,23 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
     }
     atomic::write(&output, report.html().as_bytes()).with_context(|| format!("cannot write {}", output.display()))?;
     let mut written = vec![output.display().to_string()];
-    if args.format.as_deref() == Some("svg") {
+    if let Some(format) = args.format.as_deref() {
         let folder = output.parent().unwrap_or(std::path::Path::new(".")).join("figures");
         std::fs::create_dir_all(&folder).with_context(|| format!("cannot create {}", folder.display()))?;
         for figure in report.figures() {
-            let path = folder.join(format!("{}.svg", figure.name));
-            atomic::write(&path, figure.svg.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+            let path = folder.join(format!("{}.{format}", figure.name));
+            let bytes = if format == "png" {
+                esplab_report::png::png(&figure.svg, 2.0, &path.display().to_string())?
+            } else {
+                figure.svg.clone().into_bytes()
+            };
+            atomic::write(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
         }
-        written.push(format!("{} charts in {}", report.figures().count(), folder.display()));
+        written.push(format!(
+            "{} {format} charts in {}",
+            report.figures().count(),
+            folder.display()
+        ));
     }
     if !args.quiet {
         println!(

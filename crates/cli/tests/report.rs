@@ -147,6 +147,9 @@ fn reports_of_every_kind_of_folder() {
     let svg = std::fs::read_to_string(dir.join("slides/figures/levers.svg")).unwrap();
     assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
     assert!(dir.join("slides/leverage.html").is_file());
+    ok(&["report", &path("leverage"), "--format", "png", "--quiet"]);
+    let png = std::fs::read(dir.join("leverage/figures/levers.png")).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
 }
 
 #[test]

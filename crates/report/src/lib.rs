@@ -8,6 +8,7 @@
 pub mod error;
 pub mod kinds;
 pub mod page;
+pub mod png;
 pub mod read;
 pub mod svg;
 

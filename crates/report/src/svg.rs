@@ -9,6 +9,9 @@ pub const PALETTE: [&str; 8] = [
     "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000",
 ];
 
+/// Grey, for what is indistinguishable from zero.
+pub const GREY: &str = "#999999";
+
 /// Escapes text for SVG and HTML.
 pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")

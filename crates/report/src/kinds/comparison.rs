@@ -3,7 +3,7 @@
 use crate::error::Result;
 use crate::page::{cell, Figure, Report, Section, Table};
 use crate::read::{json, number, text};
-use crate::svg::{IntervalChart, IntervalRow, PALETTE};
+use crate::svg::{IntervalChart, IntervalRow, GREY, PALETTE};
 use serde_json::Value;
 use std::path::Path;
 
@@ -34,7 +34,7 @@ pub fn compare(dir: &Path, manifest: &Value) -> Result<Report> {
                     estimate: number(r, "/paired_difference/estimate"),
                     low: number(r, "/paired_difference/low"),
                     high: number(r, "/paired_difference/high"),
-                    color: if distinct { PALETTE[0] } else { PALETTE[7] },
+                    color: if distinct { PALETTE[0] } else { GREY },
                 }
             })
             .collect(),
@@ -125,7 +125,7 @@ pub fn leverage(dir: &Path, manifest: &Value) -> Result<Report> {
                     estimate: e,
                     low: lo,
                     high: hi,
-                    color: if lo <= 0.0 && hi >= 0.0 { PALETTE[7] } else { PALETTE[0] },
+                    color: if lo <= 0.0 && hi >= 0.0 { GREY } else { PALETTE[0] },
                 }
             })
             .collect(),
