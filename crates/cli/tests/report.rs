@@ -107,9 +107,11 @@ fn reports_of_every_kind_of_folder() {
         "the jump's chain names the shock"
     );
 
+    ok(&["analyze", &path("ensemble"), "--quiet"]);
     let ensemble = html(&dir.join("ensemble"));
     assert_self_contained(&ensemble);
     assert!(ensemble.contains("p05–p95") && ensemble.contains("median"));
+    assert!(ensemble.contains("Punctuations (esplab analyze)") && ensemble.contains("daily kurtosis"));
 
     let compare = html(&dir.join("compare"));
     assert_self_contained(&compare);

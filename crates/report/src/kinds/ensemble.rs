@@ -2,7 +2,7 @@
 
 use crate::error::Result;
 use crate::page::{cell, Figure, Report, Section, Table};
-use crate::read::{number, text, CsvTable};
+use crate::read::{json, number, text, CsvTable};
 use crate::svg::{Band, Chart, Line, PALETTE};
 use serde_json::Value;
 use std::path::Path;
@@ -100,6 +100,23 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
             cell(q(0.95)),
         ]);
     }
+    let mut sections = vec![
+        Section {
+            heading: "Bands across runs".into(),
+            paragraphs: vec![],
+            figures,
+            tables: vec![],
+        },
+        Section {
+            heading: "Per-run metrics".into(),
+            paragraphs: vec!["Distribution across runs (p05 and p95 are the nearest order statistics).".into()],
+            figures: vec![],
+            tables: vec![table],
+        },
+    ];
+    if let Ok(analysis) = json(dir, "analysis.json") {
+        sections.push(analysis_section(&analysis));
+    }
     Ok(Report {
         title: format!("esplab ensemble: {}", text(manifest, "/scenario/name")),
         subtitle: format!(
@@ -108,19 +125,48 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
             runs.rows.len(),
             number(manifest, "/settings/master_seed")
         ),
-        sections: vec![
-            Section {
-                heading: "Bands across runs".into(),
-                paragraphs: vec![],
-                figures,
-                tables: vec![],
-            },
-            Section {
-                heading: "Per-run metrics".into(),
-                paragraphs: vec!["Distribution across runs (p05 and p95 are the nearest order statistics).".into()],
-                figures: vec![],
-                tables: vec![table],
-            },
-        ],
+        sections,
     })
+}
+
+/// The punctuation statistics of `esplab analyze` on an ensemble: medians across runs with
+/// their 95% intervals.
+fn analysis_section(a: &Value) -> Section {
+    let mut table = Table {
+        header: ["statistic", "median across runs", "95% interval of the median", "n"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        rows: vec![],
+    };
+    if let Some(fields) = a.as_object() {
+        for (key, v) in fields {
+            if v.get("median").is_some() {
+                table.rows.push(vec![
+                    key.replace('_', " "),
+                    cell(number(v, "/median")),
+                    format!("[{}, {}]", cell(number(v, "/low")), cell(number(v, "/high"))),
+                    format!("{}", number(v, "/n")),
+                ]);
+            }
+        }
+    }
+    let causes: Vec<String> = a["jump_causes"]
+        .as_object()
+        .map(|m| m.iter().map(|(k, v)| format!("{k}: {v}")).collect())
+        .unwrap_or_default();
+    Section {
+        heading: "Punctuations (esplab analyze)".into(),
+        paragraphs: vec![format!(
+            "{}. Jumps by cause: {}.",
+            text(a, "/method"),
+            if causes.is_empty() {
+                "none".into()
+            } else {
+                causes.join(", ")
+            }
+        )],
+        figures: vec![],
+        tables: vec![table],
+    }
 }
