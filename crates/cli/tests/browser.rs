@@ -16,6 +16,20 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// The settings of the explorer test, as CLI options (the page gets them from its address and
+/// the slider).
+const SETTINGS: [&str; 9] = [
+    "--users",
+    "3000",
+    "--years",
+    "1",
+    "--seed",
+    "5",
+    "--set",
+    "excitement.base=1.5",
+    "--quiet",
+];
+
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -184,21 +198,7 @@ async fn the_explorer_streams_the_numbers_of_the_cli() {
     let shown: Vec<f64> = serde_json::from_value(shown).unwrap();
 
     let out = dir.join("cli");
-    ok(&[
-        "run",
-        "mcp",
-        "--users",
-        "3000",
-        "--years",
-        "1",
-        "--seed",
-        "5",
-        "--set",
-        "excitement.base=1.5",
-        "--quiet",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    ok(&[&["run", "mcp"], &SETTINGS[..], &["--out", out.to_str().unwrap()]].concat());
     let expected = csv_column(&out.join("timeseries.csv"), "baseline");
     assert_eq!(shown.len(), expected.len());
     for (day, (a, b)) in shown.iter().zip(&expected).enumerate() {
@@ -241,22 +241,11 @@ async fn the_explorer_streams_the_numbers_of_the_cli() {
     let finals: Vec<f64> = serde_json::from_value(finals).unwrap();
     let ensemble = dir.join("ensemble");
     ok(&[
-        "ensemble",
-        "mcp",
-        "--runs",
-        "4",
-        "--users",
-        "3000",
-        "--years",
-        "1",
-        "--seed",
-        "5",
-        "--set",
-        "excitement.base=1.5",
-        "--quiet",
-        "--out",
-        ensemble.to_str().unwrap(),
-    ]);
+        &["ensemble", "mcp", "--runs", "4"],
+        &SETTINGS[..],
+        &["--out", ensemble.to_str().unwrap()],
+    ]
+    .concat());
     let expected = csv_column(&ensemble.join("runs.csv"), "final_baseline");
     for (a, b) in finals.iter().zip(&expected) {
         assert!((a - b).abs() < 1e-6, "ensemble run: chart {a}, cli {b}");

@@ -193,6 +193,25 @@ pub fn apply(entries: &mut Vec<Entry>, overrides: &[Override]) {
     }
 }
 
+/// Rejects the first key of `table` not in `allowed`, suggesting the closest allowed one.
+pub fn check_keys(text: &str, source: &str, table: &Table, allowed: &[&str], prefix: &str) -> Result<()> {
+    for (key, _) in table.iter() {
+        if !allowed.contains(&key) {
+            let span = table.get_key_value(key).and_then(|(k, _)| k.span());
+            let best = allowed
+                .iter()
+                .min_by_key(|a| strsim::damerau_levenshtein(key, a))
+                .filter(|b| strsim::damerau_levenshtein(key, b) <= 3);
+            return Err(ScenarioError::UnknownKey {
+                origin: locate(text, source, span.map_or(0, |s| s.start)),
+                path: format!("{prefix}{key}"),
+                suggestion: best.map(|b| format!("{prefix}{b}")),
+            });
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,7 +19,7 @@
 //! high = 0.05
 //! ```
 
-use crate::entries::{locate, Override};
+use crate::entries::{check_keys, locate, Override};
 use crate::error::{Result, ScenarioError};
 use crate::fields::{numeric_kind, quoted, set_numeric, Kind};
 use crate::scenario::{sha256_hex, Scenario};
@@ -84,23 +84,7 @@ impl Reader<'_> {
     }
 
     fn check_keys(&self, table: &Table, allowed: &[&str], prefix: &str) -> Result<()> {
-        for (key, _) in table.iter() {
-            if !allowed.contains(&key) {
-                let span = table.get_key_value(key).and_then(|(k, _)| k.span());
-                let best = allowed
-                    .iter()
-                    .min_by_key(|a| strsim::damerau_levenshtein(key, a))
-                    .copied();
-                return Err(ScenarioError::UnknownKey {
-                    origin: self.origin(None, span),
-                    path: format!("{prefix}{key}"),
-                    suggestion: best
-                        .filter(|b| strsim::damerau_levenshtein(key, b) <= 3)
-                        .map(|b| format!("{prefix}{b}")),
-                });
-            }
-        }
-        Ok(())
+        check_keys(self.text, self.source, table, allowed, prefix)
     }
 
     fn wrong(&self, item: &Item, path: &str, expected: &str) -> ScenarioError {

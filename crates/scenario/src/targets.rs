@@ -13,7 +13,7 @@
 //! derivation = "median lag_months"  # optional: how the value was read from them
 //! ```
 
-use crate::entries::locate;
+use crate::entries::{check_keys, locate};
 use crate::error::{Result, ScenarioError};
 use crate::fields::quoted;
 use crate::value::Origin;
@@ -51,24 +51,6 @@ fn origin(text: &str, source: &str, item: Option<&Item>, fallback: Option<std::o
         source,
         item.and_then(Item::span).or(fallback).map_or(0, |s| s.start),
     )
-}
-
-fn check_keys(text: &str, source: &str, table: &Table, allowed: &[&str], prefix: &str) -> Result<()> {
-    for (key, _) in table.iter() {
-        if !allowed.contains(&key) {
-            let span = table.get_key_value(key).and_then(|(k, _)| k.span());
-            let best = allowed
-                .iter()
-                .min_by_key(|a| strsim::damerau_levenshtein(key, a))
-                .filter(|b| strsim::damerau_levenshtein(key, b) <= 3);
-            return Err(ScenarioError::UnknownKey {
-                origin: locate(text, source, span.map_or(0, |s| s.start)),
-                path: format!("{prefix}{key}"),
-                suggestion: best.map(|b| format!("{prefix}{b}")),
-            });
-        }
-    }
-    Ok(())
 }
 
 /// The text of a value as written.
