@@ -22,6 +22,24 @@ pub fn timeseries_columns() -> Vec<String> {
     names
 }
 
+/// The table of `timeseries.*` from a run's days and the regulations taking effect each day.
+pub fn timeseries_table(days: &[DayRecord], regulations_per_day: &[u32]) -> Table {
+    let mut columns = vec![Column::Count(days.iter().map(|r| r.day).collect())];
+    for (k, name) in DayRecord::SERIES.iter().enumerate() {
+        let values = days.iter().map(|r| r.series()[k]);
+        columns.push(if matches!(*name, "incidents" | "news") {
+            Column::Count(values.map(|v| v as u32).collect())
+        } else {
+            Column::Number(values.collect())
+        });
+    }
+    columns.push(Column::Count(regulations_per_day.to_vec()));
+    Table {
+        names: timeseries_columns(),
+        columns,
+    }
+}
+
 /// Writes a run folder while the run goes on.
 pub struct RunFolder {
     dir: PathBuf,
@@ -72,20 +90,7 @@ impl RunFolder {
 
     /// The daily series as a table.
     pub fn timeseries(&self) -> Table {
-        let mut columns = vec![Column::Count(self.days.iter().map(|r| r.day).collect())];
-        for (k, name) in DayRecord::SERIES.iter().enumerate() {
-            let values = self.days.iter().map(|r| r.series()[k]);
-            columns.push(if matches!(*name, "incidents" | "news") {
-                Column::Count(values.map(|v| v as u32).collect())
-            } else {
-                Column::Number(values.collect())
-            });
-        }
-        columns.push(Column::Count(self.regulations_per_day.clone()));
-        Table {
-            names: timeseries_columns(),
-            columns,
-        }
+        timeseries_table(&self.days, &self.regulations_per_day)
     }
 
     /// Writes the remaining files and, last, the manifest. Returns the run's summary.

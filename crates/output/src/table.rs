@@ -80,8 +80,9 @@ impl Table {
         atomic::write(path, self.to_csv().as_bytes())
     }
 
-    /// Writes the table as Parquet (Snappy) to `path`, atomically.
-    pub fn write_parquet(&self, path: &Path) -> Result<()> {
+    /// The table as one Arrow record batch (counts UInt32, indices UInt64, numbers Float64,
+    /// text Utf8; no nulls).
+    pub fn record_batch(&self) -> std::result::Result<RecordBatch, arrow_schema::ArrowError> {
         let fields: Vec<Field> = self
             .names
             .iter()
@@ -96,7 +97,6 @@ impl Table {
                 Field::new(name.as_str(), t, false)
             })
             .collect();
-        let schema = Arc::new(Schema::new(fields));
         let arrays: Vec<ArrayRef> = self
             .columns
             .iter()
@@ -107,11 +107,17 @@ impl Table {
                 Column::Text(v) => Arc::new(StringArray::from(v.clone())) as ArrayRef,
             })
             .collect();
+        RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
+    }
+
+    /// Writes the table as Parquet (Snappy) to `path`, atomically.
+    pub fn write_parquet(&self, path: &Path) -> Result<()> {
         let parquet_error = |e: &dyn std::fmt::Display| OutputError::Parquet {
             path: path.to_path_buf(),
             message: e.to_string(),
         };
-        let batch = RecordBatch::try_new(schema.clone(), arrays).map_err(|e| parquet_error(&e))?;
+        let batch = self.record_batch().map_err(|e| parquet_error(&e))?;
+        let schema = batch.schema();
         let properties = WriterProperties::builder().set_compression(Compression::SNAPPY).build();
         let mut buffer = Vec::new();
         let mut writer = ArrowWriter::try_new(&mut buffer, schema, Some(properties)).map_err(|e| parquet_error(&e))?;

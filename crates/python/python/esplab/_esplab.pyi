@@ -1,0 +1,59 @@
+from typing import Any, Optional, Union
+
+import pyarrow as pa
+
+Scenario = Union[str, dict[str, Any]]
+
+class ScenarioError(ValueError): ...
+
+def scenarios() -> list[tuple[str, str]]: ...
+def run(
+    scenario: Scenario,
+    *,
+    users: Optional[int] = None,
+    years: Optional[float] = None,
+    seed: Optional[int] = None,
+    set: Optional[dict[str, Any]] = None,
+) -> pa.Table: ...
+def ensemble(
+    scenario: Scenario,
+    *,
+    runs: int = 100,
+    start: int = 0,
+    threads: int = 0,
+    users: Optional[int] = None,
+    years: Optional[float] = None,
+    seed: Optional[int] = None,
+    set: Optional[dict[str, Any]] = None,
+) -> pa.Table: ...
+def compare(
+    base: Scenario,
+    variant: Optional[Scenario] = None,
+    *,
+    vary: Optional[dict[str, Any]] = None,
+    runs: int = 100,
+    threads: int = 0,
+    users: Optional[int] = None,
+    years: Optional[float] = None,
+    seed: Optional[int] = None,
+    set: Optional[dict[str, Any]] = None,
+) -> pa.Table: ...
+def sweep(
+    plan: str,
+    *,
+    shard: Optional[tuple[int, int]] = None,
+    threads: int = 0,
+    set: Optional[dict[str, Any]] = None,
+) -> pa.Table: ...
+def sweep_rows(plan: str, *, set: Optional[dict[str, Any]] = None) -> int: ...
+def leverage(
+    scenario: Scenario,
+    *,
+    runs: int = 100,
+    start_day: Optional[int] = None,
+    threads: int = 0,
+    users: Optional[int] = None,
+    years: Optional[float] = None,
+    seed: Optional[int] = None,
+    set: Optional[dict[str, Any]] = None,
+) -> pa.Table: ...

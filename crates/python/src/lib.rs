@@ -1,0 +1,475 @@
+//! esplab for Python (`import esplab`): the simulations and experiments of the command line,
+//! returning `pyarrow.Table`s through the Arrow C data interface. The GIL is released while
+//! simulating; errors are `esplab.ScenarioError` (bad settings) with the CLI's messages.
+
+use arrow::pyarrow::ToPyArrow;
+use esplab_experiment::compare::{compare as compare_metrics, CONFIDENCE};
+use esplab_experiment::leverage::{standard_levers, verdict};
+use esplab_experiment::statistics::{paired_difference, Interval};
+use esplab_experiment::{metric_names, simulate, Executor};
+use esplab_model::{EventKind, Recorder};
+use esplab_output::comparison_files::comparison_table;
+use esplab_output::run_folder::timeseries_table;
+use esplab_output::sweep_folder::INDEX_COLUMNS;
+use esplab_output::table::{Column, Table};
+use esplab_scenario::plan::Plan;
+use esplab_scenario::{presets, Override, Scenario};
+use pyo3::create_exception;
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
+use std::sync::atomic::AtomicBool;
+
+create_exception!(
+    _esplab,
+    ScenarioError,
+    PyValueError,
+    "A scenario, plan or setting esplab cannot use."
+);
+
+fn scenario_error(e: impl std::fmt::Display) -> PyErr {
+    ScenarioError::new_err(e.to_string())
+}
+
+/// A Python value as the TOML text of an override.
+fn toml_value(key: &str, value: &Bound<PyAny>) -> PyResult<String> {
+    if value.is_instance_of::<PyBool>() {
+        Ok(value.extract::<bool>()?.to_string())
+    } else if value.is_instance_of::<PyInt>() {
+        Ok(value.extract::<i64>()?.to_string())
+    } else if value.is_instance_of::<PyFloat>() {
+        let v: f64 = value.extract()?;
+        Ok(format!("{v:?}"))
+    } else if value.is_instance_of::<PyString>() {
+        Ok(format!("{:?}", value.extract::<String>()?))
+    } else {
+        Err(ScenarioError::new_err(format!(
+            "set {key}: expected a number, boolean or string, found {}",
+            value.get_type().name()?
+        )))
+    }
+}
+
+/// Overrides from a dict of `key: value`, labelled `label key` in errors.
+fn overrides_from(dict: Option<&Bound<PyDict>>, label: &str) -> PyResult<Vec<Override>> {
+    let mut out = Vec::new();
+    if let Some(dict) = dict {
+        for (key, value) in dict.iter() {
+            let key: String = key.extract()?;
+            let text = toml_value(&key, &value)?;
+            out.push(Override {
+                label: format!("{label} {key}={text}"),
+                path: key,
+                value: text,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The common keyword settings of every function.
+struct Settings<'py> {
+    users: Option<u64>,
+    years: Option<f64>,
+    seed: Option<u64>,
+    set: Option<Bound<'py, PyDict>>,
+}
+
+impl Settings<'_> {
+    fn overrides(&self) -> PyResult<Vec<Override>> {
+        let mut o = overrides_from(self.set.as_ref(), "set")?;
+        if let Some(u) = self.users {
+            o.push(Override {
+                label: format!("users={u}"),
+                path: "run.users".into(),
+                value: u.to_string(),
+            });
+        }
+        if let Some(y) = self.years {
+            o.push(Override {
+                label: format!("years={y}"),
+                path: "run.years".into(),
+                value: y.to_string(),
+            });
+        }
+        if let Some(s) = self.seed {
+            o.push(Override {
+                label: format!("seed={s}"),
+                path: "run.seed".into(),
+                value: s.to_string(),
+            });
+        }
+        Ok(o)
+    }
+}
+
+/// Reads a scenario given as a preset name, a TOML path, TOML text, or a dict of overrides of
+/// the defaults.
+fn load(scenario: &Bound<PyAny>, settings: &Settings, extra: &[Override]) -> PyResult<Scenario> {
+    let mut overrides = Vec::new();
+    let text: Option<String> = if let Ok(dict) = scenario.downcast::<PyDict>() {
+        overrides.extend(overrides_from(Some(dict), "scenario")?);
+        Some("schema = 1\n".into())
+    } else {
+        let s: String = scenario.extract().map_err(|_| {
+            ScenarioError::new_err("scenario: expected a preset name, a TOML path, TOML text or a dict")
+        })?;
+        (s.contains('\n') || (s.contains('=') && !std::path::Path::new(&s).is_file())).then_some(s)
+    };
+    overrides.extend(settings.overrides()?);
+    overrides.extend_from_slice(extra);
+    let result = match &text {
+        Some(t) => Scenario::from_text(t, "<scenario>", &overrides),
+        None => Scenario::load(&scenario.extract::<String>()?, &overrides),
+    };
+    result.map_err(scenario_error)
+}
+
+fn to_pyarrow(py: Python<'_>, table: &Table) -> PyResult<Py<PyAny>> {
+    let batch = table
+        .record_batch()
+        .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+    let batch = batch.to_pyarrow(py)?;
+    let pyarrow = py.import("pyarrow")?;
+    Ok(pyarrow
+        .getattr("Table")?
+        .call_method1("from_batches", (vec![batch],))?
+        .unbind())
+}
+
+fn interrupted() -> PyErr {
+    PyRuntimeError::new_err("interrupted")
+}
+
+/// The shipped presets: (name, description) pairs.
+#[pyfunction]
+fn scenarios() -> Vec<(String, String)> {
+    presets::list().into_iter().map(|(n, d)| (n.to_string(), d)).collect()
+}
+
+/// One run: a table of one row per day (day and every daily series), as `esplab run` writes
+/// to timeseries.csv.
+#[pyfunction]
+#[pyo3(signature = (scenario, *, users=None, years=None, seed=None, set=None))]
+fn run<'py>(
+    py: Python<'py>,
+    scenario: &Bound<'py, PyAny>,
+    users: Option<u64>,
+    years: Option<f64>,
+    seed: Option<u64>,
+    set: Option<Bound<'py, PyDict>>,
+) -> PyResult<Py<PyAny>> {
+    let s = load(
+        scenario,
+        &Settings {
+            users,
+            years,
+            seed,
+            set,
+        },
+        &[],
+    )?;
+    let p = s.parameters;
+    let recorder = py.detach(|| {
+        let mut r = Recorder::default();
+        esplab_model::run(&p, &mut r);
+        r
+    });
+    let mut regulations = vec![0u32; recorder.days.len()];
+    for e in recorder.events.iter().filter(|e| e.kind == EventKind::Regulation) {
+        if let Some(r) = regulations.get_mut(e.day as usize) {
+            *r += 1;
+        }
+    }
+    to_pyarrow(py, &timeseries_table(&recorder.days, &regulations))
+}
+
+fn metrics_of(
+    p: &esplab_model::Parameters,
+    start: u64,
+    runs: u64,
+    threads: usize,
+) -> PyResult<Vec<esplab_experiment::RunOutcome>> {
+    let stop = AtomicBool::new(false);
+    let indices: Vec<u64> = (start..start + runs).collect();
+    let mut out = Vec::with_capacity(runs as usize);
+    let master = p.run.seed;
+    let outcome = Executor::new(threads).run(
+        &indices,
+        &stop,
+        |i| simulate(p, master, i, false),
+        |_, r| {
+            out.push(r);
+            Ok::<(), ()>(())
+        },
+    );
+    match outcome {
+        Ok(None) => Ok(out),
+        _ => Err(interrupted()),
+    }
+}
+
+/// Replicates across seeds: one row per run (run, seed, every metric), as `esplab ensemble`
+/// writes to runs.csv. `start` is the index of the first run (runs `start..start + runs`), so
+/// an ensemble can be split across workers.
+#[pyfunction]
+#[pyo3(signature = (scenario, *, runs=100, start=0, threads=0, users=None, years=None, seed=None, set=None))]
+#[allow(clippy::too_many_arguments)]
+fn ensemble<'py>(
+    py: Python<'py>,
+    scenario: &Bound<'py, PyAny>,
+    runs: u64,
+    start: u64,
+    threads: usize,
+    users: Option<u64>,
+    years: Option<f64>,
+    seed: Option<u64>,
+    set: Option<Bound<'py, PyDict>>,
+) -> PyResult<Py<PyAny>> {
+    let s = load(
+        scenario,
+        &Settings {
+            users,
+            years,
+            seed,
+            set,
+        },
+        &[],
+    )?;
+    let p = s.parameters;
+    let outcomes = py.detach(|| metrics_of(&p, start, runs, threads))?;
+    let mut names = vec!["run".to_string(), "seed".to_string()];
+    names.extend(metric_names().iter().map(|s| s.to_string()));
+    let mut columns = vec![
+        Column::Index(outcomes.iter().map(|o| o.index).collect()),
+        Column::Index(outcomes.iter().map(|o| o.seed).collect()),
+    ];
+    for k in 0..metric_names().len() {
+        columns.push(Column::Number(outcomes.iter().map(|o| o.metrics[k]).collect()));
+    }
+    to_pyarrow(py, &Table { names, columns })
+}
+
+/// Two arms on common random numbers: per metric, the paired and unpaired differences with
+/// 95% intervals, as `esplab compare` writes to compare.csv. The variant is `variant`, or the
+/// base with the `vary` overrides.
+#[pyfunction]
+#[pyo3(signature = (base, variant=None, *, vary=None, runs=100, threads=0, users=None, years=None, seed=None, set=None))]
+#[allow(clippy::too_many_arguments)]
+fn compare<'py>(
+    py: Python<'py>,
+    base: &Bound<'py, PyAny>,
+    variant: Option<&Bound<'py, PyAny>>,
+    vary: Option<Bound<'py, PyDict>>,
+    runs: u64,
+    threads: usize,
+    users: Option<u64>,
+    years: Option<f64>,
+    seed: Option<u64>,
+    set: Option<Bound<'py, PyDict>>,
+) -> PyResult<Py<PyAny>> {
+    let settings = Settings {
+        users,
+        years,
+        seed,
+        set,
+    };
+    let a = load(base, &settings, &[])?;
+    let varied = overrides_from(vary.as_ref(), "vary")?;
+    let mut b = match variant {
+        Some(v) => load(v, &settings, &varied)?,
+        None => load(base, &settings, &varied)?,
+    };
+    // Both arms run on the base's seeds (common random numbers).
+    b.parameters.run.seed = a.parameters.run.seed;
+    let (pa, pb) = (a.parameters, b.parameters);
+    let (ra, rb) =
+        py.detach(|| -> PyResult<_> { Ok((metrics_of(&pa, 0, runs, threads)?, metrics_of(&pb, 0, runs, threads)?)) })?;
+    let names = metric_names();
+    let rows = compare_metrics(
+        &names,
+        &ra.into_iter().map(|r| r.metrics).collect::<Vec<_>>(),
+        &rb.into_iter().map(|r| r.metrics).collect::<Vec<_>>(),
+    );
+    to_pyarrow(py, &comparison_table(&rows))
+}
+
+/// The standard levers ranked by their paired effect on the long-run baseline (95% intervals),
+/// as `esplab leverage` reports them: rank, lever, meaning, size, unit, effect, low, high,
+/// verdict.
+#[pyfunction]
+#[pyo3(signature = (scenario, *, runs=100, start_day=None, threads=0, users=None, years=None, seed=None, set=None))]
+#[allow(clippy::too_many_arguments)]
+fn leverage<'py>(
+    py: Python<'py>,
+    scenario: &Bound<'py, PyAny>,
+    runs: u64,
+    start_day: Option<u32>,
+    threads: usize,
+    users: Option<u64>,
+    years: Option<f64>,
+    seed: Option<u64>,
+    set: Option<Bound<'py, PyDict>>,
+) -> PyResult<Py<PyAny>> {
+    let s = load(
+        scenario,
+        &Settings {
+            users,
+            years,
+            seed,
+            set,
+        },
+        &[],
+    )?;
+    let p = s.parameters;
+    let days = p.run.days();
+    let start = start_day.unwrap_or(days / 5);
+    if start >= days {
+        return Err(ScenarioError::new_err(format!(
+            "start_day {start}: must be before the end of the horizon ({days} days)"
+        )));
+    }
+    let heroic = p.offerings.first().map(|o| o.name.clone()).unwrap_or_default();
+    let levers = standard_levers(start, &heroic);
+    let long_run = metric_names()
+        .iter()
+        .position(|n| *n == "long_run_baseline")
+        .unwrap_or(0);
+    let effects = py.detach(|| -> PyResult<Vec<Interval>> {
+        let base: Vec<f64> = metrics_of(&p, 0, runs, threads)?
+            .iter()
+            .map(|r| r.metrics[long_run])
+            .collect();
+        levers
+            .iter()
+            .map(|l| {
+                let arm: Vec<f64> = metrics_of(&l.apply(&p, start, 0), 0, runs, threads)?
+                    .iter()
+                    .map(|r| r.metrics[long_run])
+                    .collect();
+                Ok(paired_difference(&base, &arm, CONFIDENCE))
+            })
+            .collect()
+    })?;
+    let mut order: Vec<usize> = (0..levers.len()).collect();
+    order.sort_by(|&a, &b| effects[b].estimate.total_cmp(&effects[a].estimate).then(a.cmp(&b)));
+    let text = |f: &dyn Fn(usize) -> String| Column::Text(order.iter().map(|&i| f(i)).collect());
+    let number = |f: &dyn Fn(usize) -> f64| Column::Number(order.iter().map(|&i| f(i)).collect());
+    let table = Table {
+        names: [
+            "rank", "lever", "meaning", "size", "unit", "effect", "low", "high", "verdict",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        columns: vec![
+            Column::Count((1..=order.len() as u32).collect()),
+            text(&|i| levers[i].name.to_string()),
+            text(&|i| levers[i].meaning.clone()),
+            number(&|i| levers[i].size),
+            text(&|i| levers[i].unit.to_string()),
+            number(&|i| effects[i].estimate),
+            number(&|i| effects[i].low),
+            number(&|i| effects[i].high),
+            text(&|i| verdict(&effects[i]).to_string()),
+        ],
+    };
+    to_pyarrow(py, &table)
+}
+
+/// Rows of a sweep plan (or of shard `shard = (i, n)` of it), as `esplab sweep` writes to
+/// sweep.csv: row, point, replicate, seed, the factors, the plan's metrics.
+#[pyfunction]
+#[pyo3(signature = (plan, *, shard=None, threads=0, set=None))]
+fn sweep<'py>(
+    py: Python<'py>,
+    plan: &str,
+    shard: Option<(u64, u64)>,
+    threads: usize,
+    set: Option<Bound<'py, PyDict>>,
+) -> PyResult<Py<PyAny>> {
+    let overrides = overrides_from(set.as_ref(), "set")?;
+    let plan = Plan::load(plan, &overrides).map_err(scenario_error)?;
+    let points = plan.design_points();
+    let replicates = plan.replicates as u64;
+    let total = points.len() as u64 * replicates;
+    let rows = match shard {
+        None => 0..total,
+        Some((i, n)) if n >= 1 && i < n => i * total / n..(i + 1) * total / n,
+        Some((i, n)) => {
+            return Err(ScenarioError::new_err(format!(
+                "shard ({i}, {n}): out of range; allowed: (i, n) with 0 <= i < n"
+            )))
+        }
+    };
+    let all = metric_names();
+    let kept: Vec<usize> = plan
+        .metrics
+        .iter()
+        .map(|m| all.iter().position(|n| n == m).unwrap_or(0))
+        .collect();
+    let indices: Vec<u64> = rows.collect();
+    let results = py.detach(|| {
+        let stop = AtomicBool::new(false);
+        let mut out = Vec::with_capacity(indices.len());
+        let outcome = Executor::new(threads).run(
+            &indices,
+            &stop,
+            |row| {
+                let (point, replicate) = ((row / replicates) as usize, row % replicates);
+                (
+                    row,
+                    point,
+                    replicate,
+                    simulate(&plan.parameters_for(&points[point]), plan.seed, replicate, false),
+                )
+            },
+            |_, r| {
+                out.push(r);
+                Ok::<(), ()>(())
+            },
+        );
+        match outcome {
+            Ok(None) => Ok(out),
+            _ => Err(interrupted()),
+        }
+    })?;
+    let mut names: Vec<String> = INDEX_COLUMNS.iter().map(|s| s.to_string()).collect();
+    names.extend(plan.factors.iter().map(|f| f.key.clone()));
+    names.extend(plan.metrics.iter().cloned());
+    let mut columns = vec![
+        Column::Index(results.iter().map(|r| r.0).collect()),
+        Column::Index(results.iter().map(|r| r.1 as u64).collect()),
+        Column::Index(results.iter().map(|r| r.2).collect()),
+        Column::Index(results.iter().map(|r| r.3.seed).collect()),
+    ];
+    for (k, _) in plan.factors.iter().enumerate() {
+        columns.push(Column::Number(results.iter().map(|r| points[r.1][k]).collect()));
+    }
+    for &m in &kept {
+        columns.push(Column::Number(results.iter().map(|r| r.3.metrics[m]).collect()));
+    }
+    to_pyarrow(py, &Table { names, columns })
+}
+
+/// Rows in a plan's design (points × replicates), for splitting a sweep into shards.
+#[pyfunction]
+#[pyo3(signature = (plan, *, set=None))]
+fn sweep_rows(plan: &str, set: Option<Bound<'_, PyDict>>) -> PyResult<u64> {
+    let overrides = overrides_from(set.as_ref(), "set")?;
+    let plan = Plan::load(plan, &overrides).map_err(scenario_error)?;
+    Ok(plan.design_points().len() as u64 * plan.replicates as u64)
+}
+
+#[pymodule]
+fn _esplab(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("ScenarioError", m.py().get_type::<ScenarioError>())?;
+    m.add_function(wrap_pyfunction!(scenarios, m)?)?;
+    m.add_function(wrap_pyfunction!(run, m)?)?;
+    m.add_function(wrap_pyfunction!(ensemble, m)?)?;
+    m.add_function(wrap_pyfunction!(compare, m)?)?;
+    m.add_function(wrap_pyfunction!(leverage, m)?)?;
+    m.add_function(wrap_pyfunction!(sweep, m)?)?;
+    m.add_function(wrap_pyfunction!(sweep_rows, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,145 @@
+"""The Python package against the command line: same numbers, same errors, Arrow types,
+determinism, executors and Ray."""
+
+import concurrent.futures
+import csv
+import os
+import subprocess
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+import esplab
+
+ROOT = Path(__file__).resolve().parents[3]
+CLI = os.environ.get("ESPLAB_BIN", str(ROOT / "target" / "release" / "esplab"))
+PLAN = str(ROOT / "plans" / "mcp-lhs.toml")
+SMALL = dict(users=3000, years=1, seed=5)
+SMALL_CLI = ["--users", "3000", "--years", "1", "--seed", "5", "--quiet"]
+
+
+def cli(*args):
+    return subprocess.run([CLI, *args], capture_output=True, text=True)
+
+
+def csv_rows(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def assert_same_numbers(table, rows, columns):
+    assert table.num_rows == len(rows)
+    data = table.to_pydict()
+    for name in columns:
+        for i, row in enumerate(rows):
+            assert float(data[name][i]) == float(row[name]), f"{name} row {i}"
+
+
+def test_scenarios_lists_the_presets():
+    names = [n for n, _ in esplab.scenarios()]
+    assert names[:3] == ["mcp", "online-banking", "iot-botnets"]
+
+
+def test_run_gives_the_timeseries_of_the_cli(tmp_path):
+    table = esplab.run("mcp", **SMALL)
+    assert cli("run", "mcp", *SMALL_CLI, "--out", str(tmp_path)).returncode == 0
+    rows = csv_rows(tmp_path / "timeseries.csv")
+    assert table.column_names == list(rows[0].keys())
+    assert table.schema.field("day").type == pa.uint32()
+    assert table.schema.field("baseline").type == pa.float64()
+    assert_same_numbers(table, rows, table.column_names)
+
+
+def test_ensemble_gives_the_runs_of_the_cli(tmp_path):
+    table = esplab.ensemble("mcp", runs=10, **SMALL)
+    assert cli("ensemble", "mcp", "--runs", "10", *SMALL_CLI, "--out", str(tmp_path)).returncode == 0
+    rows = csv_rows(tmp_path / "runs.csv")
+    assert table.column_names == list(rows[0].keys())
+    assert table.schema.field("seed").type == pa.uint64()
+    assert_same_numbers(table, rows, table.column_names)
+    frame = table.to_pandas()
+    assert frame["long_run_baseline"].between(0, 1).all()
+
+
+def test_compare_gives_the_intervals_of_the_cli(tmp_path):
+    table = esplab.compare("mcp", "heroic-effort", runs=8, **SMALL)
+    assert cli("compare", "mcp", "heroic-effort", "--runs", "8", *SMALL_CLI, "--out", str(tmp_path)).returncode == 0
+    rows = csv_rows(tmp_path / "compare.csv")
+    numeric = [c for c in table.column_names if c not in ("metric", "distinguishable_from_zero")]
+    assert_same_numbers(table, rows, numeric)
+    varied = esplab.compare("mcp", vary={"vendors.tolerance": 0.05}, runs=4, **SMALL)
+    assert varied.num_rows == table.num_rows
+
+
+def test_leverage_ranks_the_levers_as_the_cli(tmp_path):
+    table = esplab.leverage("mcp", runs=6, **SMALL)
+    assert cli("leverage", "mcp", "--runs", "6", *SMALL_CLI, "--out", str(tmp_path)).returncode == 0
+    rows = csv_rows(tmp_path / "leverage.csv")
+    assert table.column("lever").to_pylist() == [r["lever"] for r in rows]
+    assert table.column("verdict").to_pylist() == [r["verdict"] for r in rows]
+    assert_same_numbers(table, rows, ["rank", "size", "effect", "low", "high"])
+
+
+def test_sweep_matches_the_cli_and_any_executor(tmp_path):
+    settings = {"run.users": 2000, "run.years": 1}
+    whole = esplab.sweep(PLAN, set=settings)
+    args = ["sweep", PLAN, "--set", "run.users=2000", "--set", "run.years=1", "--quiet", "--out", str(tmp_path)]
+    assert cli(*args).returncode == 0
+    rows = csv_rows(tmp_path / "sweep.csv")
+    assert whole.column_names == list(rows[0].keys())
+    assert_same_numbers(whole, rows, whole.column_names)
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        threaded = esplab.sweep(PLAN, executor=pool, shards=3, set=settings)
+    with concurrent.futures.ProcessPoolExecutor(2) as pool:
+        processes = esplab.sweep(PLAN, executor=pool, shards=5, set=settings)
+    assert threaded.equals(whole) and processes.equals(whole)
+
+
+def test_results_do_not_depend_on_the_threads():
+    one = esplab.ensemble("loud", runs=6, threads=1, **SMALL)
+    two = esplab.ensemble("loud", runs=6, threads=2, **SMALL)
+    assert one.equals(two)
+    split = pa.concat_tables(
+        [esplab.ensemble("loud", runs=3, start=0, **SMALL), esplab.ensemble("loud", runs=3, start=3, **SMALL)]
+    )
+    assert split.equals(one)
+
+
+def test_scenarios_as_paths_text_and_dicts(tmp_path):
+    text = cli("scenarios", "--show", "quiet").stdout
+    path = tmp_path / "quiet.toml"
+    path.write_text(text)
+    by_name = esplab.run("quiet", **SMALL)
+    assert esplab.run(str(path), **SMALL).equals(by_name)
+    assert esplab.run(text, **SMALL).equals(by_name)
+    defaults = esplab.run({"run.users": 2000, "run.years": 1})
+    assert defaults.num_rows == 365
+
+
+def test_errors_carry_the_messages_of_the_cli():
+    with pytest.raises(esplab.ScenarioError) as python:
+        esplab.run("mcp", set={"vendors.tolerance": 7})
+    shell = cli("run", "mcp", "--set", "vendors.tolerance=7")
+    assert shell.returncode != 0
+    expected = "vendors.tolerance: value 7 is out of range; allowed: (0, 1]"
+    assert expected in str(python.value) and expected in shell.stderr
+    with pytest.raises(esplab.ScenarioError, match="neither a scenario file nor a preset"):
+        esplab.run("no-such-preset")
+    with pytest.raises(esplab.ScenarioError, match="expected a number, boolean or string"):
+        esplab.run("mcp", set={"vendors.tolerance": [1]})
+    with pytest.raises(esplab.ScenarioError, match="shard"):
+        esplab._esplab.sweep(PLAN, shard=(3, 2))
+
+
+def test_ray_runs_the_same_sweep_and_ensemble():
+    ray = pytest.importorskip("ray") if os.environ.get("ESPLAB_REQUIRE_RAY") != "1" else __import__("ray")
+    import esplab.ray as esplab_ray
+
+    ray.init(num_cpus=2, include_dashboard=False, ignore_reinit_error=True, log_to_driver=False)
+    try:
+        settings = {"run.users": 2000, "run.years": 1}
+        assert esplab_ray.sweep(PLAN, shards=4, set=settings).equals(esplab.sweep(PLAN, set=settings))
+        assert esplab_ray.ensemble("mcp", runs=10, tasks=3, **SMALL).equals(esplab.ensemble("mcp", runs=10, **SMALL))
+    finally:
+        ray.shutdown()
