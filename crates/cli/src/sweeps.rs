@@ -5,10 +5,11 @@ use crate::commands::{new_folder, overrides, warn};
 use crate::experiments::{progress, stop_flag};
 use crate::options::{MergeArgs, PlanArgs, SensitivityArgs, SweepArgs};
 use anyhow::{bail, Context, Result};
-use esplab_experiment::sensitivity::{morris_design, morris_indices, saltelli_design, sobol_indices};
+use esplab_experiment::sensitivity::{indices as sensitivity_indices, Method};
 use esplab_experiment::{metric_names, simulate, Executor};
+use esplab_output::sensitivity_files::{sensitivity_results, sensitivity_table};
 use esplab_output::sweep_folder::{merge as merge_shards, Opened, SweepJournal, INDEX_COLUMNS};
-use esplab_output::table::{Column, Table};
+use esplab_output::table::Column;
 use esplab_output::{atomic, manifest};
 use esplab_scenario::plan::{design_csv, DesignSource, Plan};
 use serde_json::json;
@@ -193,16 +194,11 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<ExitCode> {
     }
     let d = plan.factors.len();
     let n = plan.points;
-    let unit = if args.method == "sobol" {
-        if !n.is_power_of_two() {
-            eprintln!(
-                "warning: points = {n} is not a power of two; Sobol' estimates converge best with 2^k base samples"
-            );
-        }
-        saltelli_design(d, n)
-    } else {
-        morris_design(d, n, plan.morris_levels, plan.seed)
-    };
+    let method = Method::from_name(&args.method).unwrap_or(Method::Sobol);
+    if method == Method::Sobol && !n.is_power_of_two() {
+        eprintln!("warning: points = {n} is not a power of two; Sobol' estimates converge best with 2^k base samples");
+    }
+    let unit = method.design(d, n, plan.morris_levels, plan.seed);
     let values: Vec<Vec<f64>> = unit
         .iter()
         .map(|u| plan.factors.iter().zip(u).map(|(f, &x)| f.value(x)).collect())
@@ -239,48 +235,10 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(INTERRUPTED));
     }
     let keys: Vec<String> = plan.factors.iter().map(|f| f.key.clone()).collect();
-    let mut results = Vec::new();
-    let (mut metric_col, mut factor_col) = (Vec::new(), Vec::new());
-    let mut stats: Vec<Vec<f64>> = vec![Vec::new(); 4];
-    for (m, metric) in plan.metrics.iter().enumerate() {
-        let y: Vec<f64> = outputs.iter().map(|o| o[m]).collect();
-        let (names, columns): ([&str; 4], [Vec<f64>; 4]) = if args.method == "sobol" {
-            let s = sobol_indices(&y, d, n, args.resamples, 0.95, plan.seed);
-            (
-                ["S1", "S1_conf", "ST", "ST_conf"],
-                [s.first, s.first_confidence, s.total, s.total_confidence],
-            )
-        } else {
-            let s = morris_indices(&unit, &y, d, args.resamples, 0.95, plan.seed);
-            (
-                ["mu", "mu_star", "sigma", "mu_star_conf"],
-                [s.mu, s.mu_star, s.sigma, s.mu_star_confidence],
-            )
-        };
-        let mut per_factor = Vec::new();
-        for (j, key) in keys.iter().enumerate() {
-            metric_col.push(metric.clone());
-            factor_col.push(key.clone());
-            let mut entry = serde_json::Map::new();
-            entry.insert("factor".into(), key.clone().into());
-            for (k, name) in names.iter().enumerate() {
-                stats[k].push(columns[k][j]);
-                entry.insert(name.to_string(), json!(columns[k][j]));
-            }
-            per_factor.push(serde_json::Value::Object(entry));
-        }
-        results.push(json!({"metric": metric, "factors": per_factor, "columns": names}));
-    }
-    let stat_names: [&str; 4] = if args.method == "sobol" {
-        ["S1", "S1_conf", "ST", "ST_conf"]
-    } else {
-        ["mu", "mu_star", "sigma", "mu_star_conf"]
-    };
-    let mut names = vec!["metric".to_string(), "factor".to_string()];
-    names.extend(stat_names.iter().map(|s| s.to_string()));
-    let mut columns = vec![Column::Text(metric_col), Column::Text(factor_col)];
-    columns.extend(stats.into_iter().map(Column::Number));
-    let table = Table { names, columns };
+    let stat_names = method.statistics();
+    let indices = sensitivity_indices(method, &unit, &outputs, (d, n), args.resamples, plan.seed);
+    let results = sensitivity_results(method, &plan.metrics, &keys, &indices);
+    let table = sensitivity_table(method, &plan.metrics, &keys, &indices);
     let dir = args
         .out
         .clone()

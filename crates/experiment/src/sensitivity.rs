@@ -205,6 +205,79 @@ pub fn morris_indices(
     out
 }
 
+/// The methods of a sensitivity analysis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Sobol' first-order and total indices on a Saltelli design.
+    Sobol,
+    /// Morris elementary effects on trajectories.
+    Morris,
+}
+
+impl Method {
+    /// Names on the command line and in files.
+    pub const NAMES: [&'static str; 2] = ["sobol", "morris"];
+
+    /// The method called `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "sobol" => Some(Self::Sobol),
+            "morris" => Some(Self::Morris),
+            _ => None,
+        }
+    }
+
+    /// Its name.
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    /// The four statistics it reports per factor, in the order of [`indices`].
+    pub fn statistics(self) -> [&'static str; 4] {
+        match self {
+            Self::Sobol => ["S1", "S1_conf", "ST", "ST_conf"],
+            Self::Morris => ["mu", "mu_star", "sigma", "mu_star_conf"],
+        }
+    }
+
+    /// Its design in the unit cube: `d` factors, `n` base samples (Sobol') or trajectories
+    /// (Morris, on `levels` levels).
+    pub fn design(self, d: usize, n: usize, levels: usize, seed: u64) -> Vec<Vec<f64>> {
+        match self {
+            Self::Sobol => saltelli_design(d, n),
+            Self::Morris => morris_design(d, n, levels, seed),
+        }
+    }
+}
+
+/// The statistics of `method` for each metric: `outputs[row][metric]` over the design `unit`
+/// gives, per metric, four columns (see [`Method::statistics`]) of one value per factor.
+pub fn indices(
+    method: Method,
+    unit: &[Vec<f64>],
+    outputs: &[Vec<f64>],
+    (d, n): (usize, usize),
+    resamples: usize,
+    seed: u64,
+) -> Vec<[Vec<f64>; 4]> {
+    let metrics = outputs.first().map_or(0, Vec::len);
+    (0..metrics)
+        .map(|m| {
+            let y: Vec<f64> = outputs.iter().map(|o| o[m]).collect();
+            match method {
+                Method::Sobol => {
+                    let s = sobol_indices(&y, d, n, resamples, 0.95, seed);
+                    [s.first, s.first_confidence, s.total, s.total_confidence]
+                }
+                Method::Morris => {
+                    let s = morris_indices(unit, &y, d, resamples, 0.95, seed);
+                    [s.mu, s.mu_star, s.sigma, s.mu_star_confidence]
+                }
+            }
+        })
+        .collect()
+}
+
 /// The Ishigami function with `a = 7`, `b = 0.1` on `[-pi, pi]^3`, the usual test of sensitivity
 /// methods, from unit coordinates.
 pub fn ishigami(unit: &[f64]) -> f64 {

@@ -10,6 +10,7 @@ pub mod ensemble_folder;
 pub mod error;
 pub mod manifest;
 pub mod run_folder;
+pub mod sensitivity_files;
 pub mod sweep_folder;
 pub mod table;
 

@@ -3,13 +3,17 @@
 //! simulating; errors are `esplab.ScenarioError` (bad settings) with the CLI's messages.
 
 use arrow::pyarrow::ToPyArrow;
+use esplab_experiment::analysis::{analyze as analyze_run, RunData};
 use esplab_experiment::compare::{compare as compare_metrics, CONFIDENCE};
 use esplab_experiment::leverage::{standard_levers, verdict};
+use esplab_experiment::sensitivity::{indices as sensitivity_indices, Method};
 use esplab_experiment::statistics::{paired_difference, Interval};
 use esplab_experiment::{metric_names, simulate, Executor};
 use esplab_model::{EventKind, Recorder};
+use esplab_output::analysis_files::{analysis_json, read_run};
 use esplab_output::comparison_files::comparison_table;
 use esplab_output::run_folder::timeseries_table;
+use esplab_output::sensitivity_files::sensitivity_table;
 use esplab_output::sweep_folder::INDEX_COLUMNS;
 use esplab_output::table::{Column, Table};
 use esplab_scenario::plan::Plan;
@@ -452,6 +456,169 @@ fn sweep<'py>(
     to_pyarrow(py, &Table { names, columns })
 }
 
+/// Global sensitivity of a plan's metrics to its factors, as `esplab sensitivity` writes to
+/// sensitivity.csv: metric, factor, and S1, S1_conf, ST, ST_conf (`method="sobol"`) or mu,
+/// mu_star, sigma, mu_star_conf (`method="morris"`).
+#[pyfunction]
+#[pyo3(signature = (plan, *, method="sobol", resamples=100, threads=0, set=None))]
+fn sensitivity<'py>(
+    py: Python<'py>,
+    plan: &str,
+    method: &str,
+    resamples: usize,
+    threads: usize,
+    set: Option<Bound<'py, PyDict>>,
+) -> PyResult<Py<PyAny>> {
+    let Some(method) = Method::from_name(method) else {
+        return Err(ScenarioError::new_err(format!(
+            "method {method:?}: allowed: {}",
+            Method::NAMES.join(", ")
+        )));
+    };
+    let overrides = overrides_from(set.as_ref(), "set")?;
+    let plan = Plan::load(plan, &overrides).map_err(scenario_error)?;
+    let (d, n) = (plan.factors.len(), plan.points);
+    let unit = method.design(d, n, plan.morris_levels, plan.seed);
+    let all = metric_names();
+    let kept: Vec<usize> = plan
+        .metrics
+        .iter()
+        .map(|m| all.iter().position(|x| x == m).unwrap_or(0))
+        .collect();
+    let outputs = py.detach(|| {
+        let stop = AtomicBool::new(false);
+        let rows: Vec<u64> = (0..unit.len() as u64).collect();
+        let mut out: Vec<Vec<f64>> = Vec::with_capacity(unit.len());
+        let outcome = Executor::new(threads).run(
+            &rows,
+            &stop,
+            |row| {
+                let values: Vec<f64> = plan
+                    .factors
+                    .iter()
+                    .zip(&unit[row as usize])
+                    .map(|(f, &u)| f.value(u))
+                    .collect();
+                let p = plan.parameters_for(&values);
+                let mut sums = vec![0.0; kept.len()];
+                for r in 0..plan.replicates as u64 {
+                    let metrics = simulate(&p, plan.seed, r, false).metrics;
+                    for (s, &m) in sums.iter_mut().zip(&kept) {
+                        *s += metrics[m];
+                    }
+                }
+                sums.iter().map(|s| s / plan.replicates as f64).collect::<Vec<f64>>()
+            },
+            |_, y| {
+                out.push(y);
+                Ok::<(), ()>(())
+            },
+        );
+        match outcome {
+            Ok(None) => Ok(out),
+            _ => Err(interrupted()),
+        }
+    })?;
+    let keys: Vec<String> = plan.factors.iter().map(|f| f.key.clone()).collect();
+    let indices = sensitivity_indices(method, &unit, &outputs, (d, n), resamples, plan.seed);
+    to_pyarrow(py, &sensitivity_table(method, &plan.metrics, &keys, &indices))
+}
+
+/// Punctuation analysis of a run (as `esplab analyze`): `source` is a run folder, or a
+/// scenario to run first. Returns a dict: `jumps` (a table: day, size, cause, lag from the first
+/// link in days, chain of events), `segments` (a table of the equilibria between change points)
+/// and `analysis` (everything `analysis.json` holds).
+#[pyfunction]
+#[pyo3(signature = (source, *, users=None, years=None, seed=None, set=None))]
+fn analyze<'py>(
+    py: Python<'py>,
+    source: &Bound<'py, PyAny>,
+    users: Option<u64>,
+    years: Option<f64>,
+    seed: Option<u64>,
+    set: Option<Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let folder = source
+        .extract::<String>()
+        .ok()
+        .map(std::path::PathBuf::from)
+        .filter(|p| p.is_dir());
+    let data = match folder {
+        Some(dir) => read_run(&dir).map_err(scenario_error)?,
+        None => {
+            let s = load(
+                source,
+                &Settings {
+                    users,
+                    years,
+                    seed,
+                    set,
+                },
+                &[],
+            )?;
+            let p = s.parameters;
+            let names: Vec<String> = p.offerings.iter().map(|o| o.name.clone()).collect();
+            py.detach(|| {
+                let mut r = Recorder::default();
+                esplab_model::run(&p, &mut r);
+                RunData::from_recorder(&r, &names)
+            })
+        }
+    };
+    let a = py.detach(|| analyze_run(&data));
+    let jumps = Table {
+        names: ["day", "size", "cause", "lag_from_first_link_days", "chain"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        columns: vec![
+            Column::Count(a.jumps.iter().map(|j| j.day).collect()),
+            Column::Number(a.jumps.iter().map(|j| j.size).collect()),
+            Column::Text(a.jumps.iter().map(|j| j.cause.clone()).collect()),
+            Column::Count(
+                a.jumps
+                    .iter()
+                    .map(|j| j.day - j.chain.first().map_or(j.day, |l| l.day))
+                    .collect(),
+            ),
+            Column::Text(
+                a.jumps
+                    .iter()
+                    .map(|j| {
+                        j.chain
+                            .iter()
+                            .map(|l| format!("day {}: {}", l.day, l.what))
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    })
+                    .collect(),
+            ),
+        ],
+    };
+    let segments = Table {
+        names: ["start", "end", "change", "rate_per_year", "is_jump"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        columns: vec![
+            Column::Index(a.segments.iter().map(|x| x.start as u64).collect()),
+            Column::Index(a.segments.iter().map(|x| x.end as u64).collect()),
+            Column::Number(a.segments.iter().map(|x| x.change).collect()),
+            Column::Number(a.segments.iter().map(|x| x.rate_per_year).collect()),
+            Column::Text(a.segments.iter().map(|x| x.is_jump.to_string()).collect()),
+        ],
+    };
+    let out = PyDict::new(py);
+    out.set_item("jumps", to_pyarrow(py, &jumps)?)?;
+    out.set_item("segments", to_pyarrow(py, &segments)?)?;
+    let json = py.import("json")?;
+    out.set_item(
+        "analysis",
+        json.call_method1("loads", (analysis_json(&a).to_string(),))?,
+    )?;
+    Ok(out)
+}
+
 /// Rows in a plan's design (points × replicates), for splitting a sweep into shards.
 #[pyfunction]
 #[pyo3(signature = (plan, *, set=None))]
@@ -470,6 +637,8 @@ fn _esplab(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(compare, m)?)?;
     m.add_function(wrap_pyfunction!(leverage, m)?)?;
     m.add_function(wrap_pyfunction!(sweep, m)?)?;
+    m.add_function(wrap_pyfunction!(sensitivity, m)?)?;
+    m.add_function(wrap_pyfunction!(analyze, m)?)?;
     m.add_function(wrap_pyfunction!(sweep_rows, m)?)?;
     Ok(())
 }

@@ -96,6 +96,58 @@ def test_sweep_matches_the_cli_and_any_executor(tmp_path):
     assert threaded.equals(whole) and processes.equals(whole)
 
 
+@pytest.mark.parametrize("method", ["sobol", "morris"])
+def test_sensitivity_gives_the_indices_of_the_cli(tmp_path, method):
+    plan = str(ROOT / "plans" / "mcp-sensitivity.toml")
+    settings = {"run.users": 2000, "run.years": 1}
+    table = esplab.sensitivity(plan, method=method, set=settings)
+    args = ["sensitivity", plan, "--method", method, "--set", "run.users=2000", "--set", "run.years=1"]
+    assert cli(*args, "--quiet", "--out", str(tmp_path)).returncode == 0
+    rows = csv_rows(tmp_path / "sensitivity.csv")
+    assert table.column_names == list(rows[0].keys())
+    assert table.column("factor").to_pylist() == [r["factor"] for r in rows]
+    assert_same_numbers(table, rows, table.column_names[2:])
+
+
+def test_analyze_names_the_mirai_jump_as_the_cli_does(tmp_path):
+    settings = dict(users=5000, years=3, seed=3)
+    result = esplab.analyze("iot-botnets", **settings)
+    assert cli("run", "iot-botnets", "--users", "5000", "--years", "3", "--seed", "3", "--quiet", "--out", str(tmp_path)).returncode == 0
+    assert cli("analyze", str(tmp_path), "--quiet").returncode == 0
+    import json
+
+    expected = json.loads((tmp_path / "analysis.json").read_text())
+    assert result["analysis"] == expected
+    from_folder = esplab.analyze(str(tmp_path))
+    assert from_folder["jumps"].equals(result["jumps"])
+    jumps = result["jumps"].to_pylist()
+    assert any(j["day"] == 659 and "1.000e8 records" in j["chain"] for j in jumps), jumps
+    assert result["segments"].num_rows == len(expected["change_points"]["segments"])
+
+
+def test_the_gil_is_released_while_simulating():
+    import threading
+    import time
+
+    done = threading.Event()
+
+    def work():
+        esplab.ensemble("mcp", runs=8, users=20000, years=2, threads=1)
+        done.set()
+
+    worker = threading.Thread(target=work)
+    started = time.perf_counter()
+    worker.start()
+    ticks = 0
+    while not done.is_set():
+        ticks += 1
+        time.sleep(0.001)
+    worker.join()
+    elapsed = time.perf_counter() - started
+    # With the GIL held for the whole call the loop could not run until it returned.
+    assert ticks > 0.2 * elapsed / 0.001, f"{ticks} ticks in {elapsed:.2f} s"
+
+
 def test_results_do_not_depend_on_the_threads():
     one = esplab.ensemble("loud", runs=6, threads=1, **SMALL)
     two = esplab.ensemble("loud", runs=6, threads=2, **SMALL)

@@ -17,16 +17,18 @@ from typing import Any, Iterable, Optional
 
 import pyarrow as pa
 
-from ._esplab import ScenarioError, compare, ensemble, leverage, run, scenarios, sweep_rows  # noqa: F401
+from ._esplab import ScenarioError, analyze, compare, ensemble, leverage, run, scenarios, sensitivity, sweep_rows  # noqa: F401
 from ._esplab import sweep as _sweep_shard
 
 __all__ = [
     "ScenarioError",
+    "analyze",
     "compare",
     "ensemble",
     "leverage",
     "run",
     "scenarios",
+    "sensitivity",
     "sweep",
     "shards",
 ]

@@ -57,3 +57,19 @@ def leverage(
     seed: Optional[int] = None,
     set: Optional[dict[str, Any]] = None,
 ) -> pa.Table: ...
+def sensitivity(
+    plan: str,
+    *,
+    method: str = "sobol",
+    resamples: int = 100,
+    threads: int = 0,
+    set: Optional[dict[str, Any]] = None,
+) -> pa.Table: ...
+def analyze(
+    source: Scenario,
+    *,
+    users: Optional[int] = None,
+    years: Optional[float] = None,
+    seed: Optional[int] = None,
+    set: Optional[dict[str, Any]] = None,
+) -> dict[str, Any]: ...
