@@ -188,29 +188,28 @@ fn run<'py>(
     to_pyarrow(py, &timeseries_table(&recorder.days, &regulations))
 }
 
+/// Runs `job` for every index on `threads` workers (0: one per core), results in index order.
+fn run_all<T: Send>(indices: &[u64], threads: usize, job: impl Fn(u64) -> T + Sync) -> PyResult<Vec<T>> {
+    let stop = AtomicBool::new(false);
+    let mut out = Vec::with_capacity(indices.len());
+    let outcome = Executor::new(threads).run(indices, &stop, job, |_, r| {
+        out.push(r);
+        Ok::<(), ()>(())
+    });
+    match outcome {
+        Ok(None) => Ok(out),
+        _ => Err(interrupted()),
+    }
+}
+
 fn metrics_of(
     p: &esplab_model::Parameters,
     start: u64,
     runs: u64,
     threads: usize,
 ) -> PyResult<Vec<esplab_experiment::RunOutcome>> {
-    let stop = AtomicBool::new(false);
     let indices: Vec<u64> = (start..start + runs).collect();
-    let mut out = Vec::with_capacity(runs as usize);
-    let master = p.run.seed;
-    let outcome = Executor::new(threads).run(
-        &indices,
-        &stop,
-        |i| simulate(p, master, i, false),
-        |_, r| {
-            out.push(r);
-            Ok::<(), ()>(())
-        },
-    );
-    match outcome {
-        Ok(None) => Ok(out),
-        _ => Err(interrupted()),
-    }
+    run_all(&indices, threads, |i| simulate(p, p.run.seed, i, false))
 }
 
 /// Replicates across seeds: one row per run (run, seed, every metric), as `esplab ensemble`
@@ -414,29 +413,11 @@ fn sweep<'py>(
         .collect();
     let indices: Vec<u64> = rows.collect();
     let results = py.detach(|| {
-        let stop = AtomicBool::new(false);
-        let mut out = Vec::with_capacity(indices.len());
-        let outcome = Executor::new(threads).run(
-            &indices,
-            &stop,
-            |row| {
-                let (point, replicate) = ((row / replicates) as usize, row % replicates);
-                (
-                    row,
-                    point,
-                    replicate,
-                    simulate(&plan.parameters_for(&points[point]), plan.seed, replicate, false),
-                )
-            },
-            |_, r| {
-                out.push(r);
-                Ok::<(), ()>(())
-            },
-        );
-        match outcome {
-            Ok(None) => Ok(out),
-            _ => Err(interrupted()),
-        }
+        run_all(&indices, threads, |row| {
+            let (point, replicate) = ((row / replicates) as usize, row % replicates);
+            let outcome = simulate(&plan.parameters_for(&points[point]), plan.seed, replicate, false);
+            (row, point, replicate, outcome)
+        })
     })?;
     let mut names: Vec<String> = INDEX_COLUMNS.iter().map(|s| s.to_string()).collect();
     names.extend(plan.factors.iter().map(|f| f.key.clone()));
@@ -485,39 +466,25 @@ fn sensitivity<'py>(
         .iter()
         .map(|m| all.iter().position(|x| x == m).unwrap_or(0))
         .collect();
+    let rows: Vec<u64> = (0..unit.len() as u64).collect();
     let outputs = py.detach(|| {
-        let stop = AtomicBool::new(false);
-        let rows: Vec<u64> = (0..unit.len() as u64).collect();
-        let mut out: Vec<Vec<f64>> = Vec::with_capacity(unit.len());
-        let outcome = Executor::new(threads).run(
-            &rows,
-            &stop,
-            |row| {
-                let values: Vec<f64> = plan
-                    .factors
-                    .iter()
-                    .zip(&unit[row as usize])
-                    .map(|(f, &u)| f.value(u))
-                    .collect();
-                let p = plan.parameters_for(&values);
-                let mut sums = vec![0.0; kept.len()];
-                for r in 0..plan.replicates as u64 {
-                    let metrics = simulate(&p, plan.seed, r, false).metrics;
-                    for (s, &m) in sums.iter_mut().zip(&kept) {
-                        *s += metrics[m];
-                    }
+        run_all(&rows, threads, |row| {
+            let values: Vec<f64> = plan
+                .factors
+                .iter()
+                .zip(&unit[row as usize])
+                .map(|(f, &u)| f.value(u))
+                .collect();
+            let p = plan.parameters_for(&values);
+            let mut sums = vec![0.0; kept.len()];
+            for r in 0..plan.replicates as u64 {
+                let metrics = simulate(&p, plan.seed, r, false).metrics;
+                for (s, &m) in sums.iter_mut().zip(&kept) {
+                    *s += metrics[m];
                 }
-                sums.iter().map(|s| s / plan.replicates as f64).collect::<Vec<f64>>()
-            },
-            |_, y| {
-                out.push(y);
-                Ok::<(), ()>(())
-            },
-        );
-        match outcome {
-            Ok(None) => Ok(out),
-            _ => Err(interrupted()),
-        }
+            }
+            sums.iter().map(|s| s / plan.replicates as f64).collect::<Vec<f64>>()
+        })
     })?;
     let keys: Vec<String> = plan.factors.iter().map(|f| f.key.clone()).collect();
     let indices = sensitivity_indices(method, &unit, &outputs, (d, n), resamples, plan.seed);
