@@ -27,6 +27,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Calibrate(args) => crate::calibrate::calibrate_command(args),
         Command::Report(args) => crate::report::report(args),
         Command::Serve(args) => crate::serve::serve(args),
+        Command::Verify(args) => crate::verify::verify(args),
         Command::Schema => {
             println!("{}", serde_json::to_string_pretty(&reference::json_schema())?);
             Ok(ExitCode::SUCCESS)

@@ -10,6 +10,7 @@ mod report;
 mod serve;
 mod sweeps;
 mod validate;
+mod verify;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -24,6 +24,7 @@ const EXAMPLES: &str = "Examples:
   esplab calibrate mcp --targets data/targets/mcp.toml   fit parameters to real cases
   esplab report runs/mcp-1                          an HTML page of charts of any output folder
   esplab serve                                      the live explorer on http://127.0.0.1:8080
+  esplab verify runs/mcp-1                          checksums, and a re-run compared byte for byte
 
 Documentation: README.md and docs/ (model, scenarios, experiments, validation, performance).";
 
@@ -153,6 +154,15 @@ JSON settings and answers with server-sent events). Requests may name presets on
 touch the file system. Limits: --max-users, --max-years, --max-runs per request and
 --max-concurrent simulations (429 beyond), request bodies up to 16 KiB (413 beyond).")]
     Serve(ServeArgs),
+    /// Check an output folder: every file against the manifest's checksums; runs and samples of
+    /// ensembles re-run and compared byte for byte.
+    #[command(after_help = "Examples:
+  esplab verify runs/mcp-1
+  esplab verify runs/mcp-ensemble --sample 10
+
+Exit status 0 when everything matches; otherwise each problem is named (a missing or changed
+file, or a re-run that gives other bytes).")]
+    Verify(VerifyArgs),
     /// Fit parameters to target statistics of real incident history (ABC-SMC).
     #[command(after_help = "Examples:
   esplab calibrate mcp --targets data/targets/mcp.toml
@@ -171,6 +181,19 @@ manifest.json. The result is byte-identical for any --threads.")]
     Calibrate(CalibrateArgs),
     /// Print the JSON Schema of scenario files.
     Schema,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// An esplab output folder.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Runs of an ensemble to re-run (spread evenly over its runs).
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub sample: u64,
+    /// Worker threads (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
 }
 
 #[derive(Debug, Args)]
