@@ -5,8 +5,8 @@ use crate::commands::{load, load_with, new_folder};
 use crate::options::{CompareArgs, EnsembleArgs, ExperimentArgs, LeverageArgs};
 use anyhow::{bail, Context, Result};
 use esplab_experiment::compare::{compare, MetricComparison, CONFIDENCE};
-use esplab_experiment::leverage::{standard_levers, verdict, NEGLIGIBLE_EFFECT};
-use esplab_experiment::statistics::{mean_interval, paired_difference, Interval};
+use esplab_experiment::leverage::{rank, standard_levers, verdict, LeverEffect, NEGLIGIBLE_EFFECT};
+use esplab_experiment::statistics::{mean_interval, Interval};
 use esplab_experiment::{metric_names, simulate, Executor, RunOutcome};
 use esplab_output::comparison_files::{write_comparison, write_leverage};
 use esplab_output::table::{Column, Table};
@@ -285,34 +285,7 @@ pub fn leverage(args: LeverageArgs) -> Result<ExitCode> {
     let long_run = column("long_run_baseline");
     let values = |arm: usize, m: usize| results[arm].iter().map(|r| r[m]).collect::<Vec<f64>>();
     let base_long_run = mean_interval(&values(0, long_run), CONFIDENCE);
-    struct Row {
-        lever: usize,
-        effect: Interval,
-        adoption: Interval,
-        loss: Interval,
-    }
-    let mut rows: Vec<Row> = (0..levers.len())
-        .map(|l| Row {
-            lever: l,
-            effect: paired_difference(&values(0, long_run), &values(l + 1, long_run), CONFIDENCE),
-            adoption: paired_difference(
-                &values(0, column("final_adoption")),
-                &values(l + 1, column("final_adoption")),
-                CONFIDENCE,
-            ),
-            loss: paired_difference(
-                &values(0, column("total_loss")),
-                &values(l + 1, column("total_loss")),
-                CONFIDENCE,
-            ),
-        })
-        .collect();
-    rows.sort_by(|a, b| {
-        b.effect
-            .estimate
-            .total_cmp(&a.effect.estimate)
-            .then(a.lever.cmp(&b.lever))
-    });
+    let rows = rank(&results);
     let json_rows: Vec<serde_json::Value> = rows
         .iter()
         .enumerate()
@@ -342,8 +315,8 @@ pub fn leverage(args: LeverageArgs) -> Result<ExitCode> {
         "base_long_run_baseline": {"estimate": base_long_run.estimate, "low": base_long_run.low, "high": base_long_run.high},
         "levers": json_rows,
     });
-    let text = |f: &dyn Fn(&Row) -> String| Column::Text(rows.iter().map(f).collect());
-    let number = |f: &dyn Fn(&Row) -> f64| Column::Number(rows.iter().map(f).collect());
+    let text = |f: &dyn Fn(&LeverEffect) -> String| Column::Text(rows.iter().map(f).collect());
+    let number = |f: &dyn Fn(&LeverEffect) -> f64| Column::Number(rows.iter().map(f).collect());
     let table = Table {
         names: [
             "rank",

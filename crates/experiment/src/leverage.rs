@@ -1,7 +1,9 @@
 //! Levers: the interventions of the model, each added to a base scenario at a standard size, so
 //! that their paired effects on the long-run baseline can be ranked.
 
-use crate::statistics::Interval;
+use crate::compare::CONFIDENCE;
+use crate::run::metric_names;
+use crate::statistics::{paired_difference, Interval};
 use esplab_model::{Intervention, Parameters};
 
 /// Effects on the baseline smaller than this (half a percentage point of security) are called
@@ -19,6 +21,44 @@ pub fn verdict(effect: &Interval) -> &'static str {
     } else {
         "lowers it"
     }
+}
+
+/// The paired effects of one lever (95% intervals).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeverEffect {
+    /// Index of the lever in [`standard_levers`].
+    pub lever: usize,
+    /// On the long-run baseline.
+    pub effect: Interval,
+    pub adoption: Interval,
+    pub loss: Interval,
+}
+
+/// Ranks the levers by their paired effect on the long-run baseline (largest first, ties in
+/// lever order). `arms[0]` holds the base's run metrics, `arms[l + 1]` those of lever `l`, each
+/// a list of runs of [`metric_names`] values on the same seeds.
+pub fn rank(arms: &[Vec<Vec<f64>>]) -> Vec<LeverEffect> {
+    let names = metric_names();
+    let column = |metric: &str| names.iter().position(|n| *n == metric).expect("known metric");
+    let values = |arm: usize, m: usize| arms[arm].iter().map(|r| r[m]).collect::<Vec<f64>>();
+    let paired = |metric: &str, l: usize| {
+        paired_difference(&values(0, column(metric)), &values(l + 1, column(metric)), CONFIDENCE)
+    };
+    let mut rows: Vec<LeverEffect> = (0..arms.len().saturating_sub(1))
+        .map(|l| LeverEffect {
+            lever: l,
+            effect: paired("long_run_baseline", l),
+            adoption: paired("final_adoption", l),
+            loss: paired("total_loss", l),
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.effect
+            .estimate
+            .total_cmp(&a.effect.estimate)
+            .then(a.lever.cmp(&b.lever))
+    });
+    rows
 }
 
 /// A lever and the size it is pulled with.

@@ -4,10 +4,9 @@
 
 use arrow::pyarrow::ToPyArrow;
 use esplab_experiment::analysis::{analyze as analyze_run, RunData};
-use esplab_experiment::compare::{compare as compare_metrics, CONFIDENCE};
-use esplab_experiment::leverage::{standard_levers, verdict};
+use esplab_experiment::compare::compare as compare_metrics;
+use esplab_experiment::leverage::{rank, standard_levers, verdict, LeverEffect};
 use esplab_experiment::sensitivity::{indices as sensitivity_indices, Method};
-use esplab_experiment::statistics::{paired_difference, Interval};
 use esplab_experiment::{metric_names, simulate, Executor};
 use esplab_model::{EventKind, Recorder};
 use esplab_output::analysis_files::{analysis_json, read_run};
@@ -334,30 +333,20 @@ fn leverage<'py>(
     }
     let heroic = p.offerings.first().map(|o| o.name.clone()).unwrap_or_default();
     let levers = standard_levers(start, &heroic);
-    let long_run = metric_names()
-        .iter()
-        .position(|n| *n == "long_run_baseline")
-        .unwrap_or(0);
-    let effects = py.detach(|| -> PyResult<Vec<Interval>> {
-        let base: Vec<f64> = metrics_of(&p, 0, runs, threads)?
-            .iter()
-            .map(|r| r.metrics[long_run])
-            .collect();
-        levers
-            .iter()
-            .map(|l| {
-                let arm: Vec<f64> = metrics_of(&l.apply(&p, start, 0), 0, runs, threads)?
-                    .iter()
-                    .map(|r| r.metrics[long_run])
-                    .collect();
-                Ok(paired_difference(&base, &arm, CONFIDENCE))
+    let arms = py.detach(|| -> PyResult<Vec<Vec<Vec<f64>>>> {
+        std::iter::once(p.clone())
+            .chain(levers.iter().map(|l| l.apply(&p, start, 0)))
+            .map(|arm| {
+                Ok(metrics_of(&arm, 0, runs, threads)?
+                    .into_iter()
+                    .map(|r| r.metrics)
+                    .collect())
             })
             .collect()
     })?;
-    let mut order: Vec<usize> = (0..levers.len()).collect();
-    order.sort_by(|&a, &b| effects[b].estimate.total_cmp(&effects[a].estimate).then(a.cmp(&b)));
-    let text = |f: &dyn Fn(usize) -> String| Column::Text(order.iter().map(|&i| f(i)).collect());
-    let number = |f: &dyn Fn(usize) -> f64| Column::Number(order.iter().map(|&i| f(i)).collect());
+    let ranked = rank(&arms);
+    let text = |f: &dyn Fn(&LeverEffect) -> String| Column::Text(ranked.iter().map(f).collect());
+    let number = |f: &dyn Fn(&LeverEffect) -> f64| Column::Number(ranked.iter().map(f).collect());
     let table = Table {
         names: [
             "rank", "lever", "meaning", "size", "unit", "effect", "low", "high", "verdict",
@@ -366,15 +355,15 @@ fn leverage<'py>(
         .map(|s| s.to_string())
         .collect(),
         columns: vec![
-            Column::Count((1..=order.len() as u32).collect()),
-            text(&|i| levers[i].name.to_string()),
-            text(&|i| levers[i].meaning.clone()),
-            number(&|i| levers[i].size),
-            text(&|i| levers[i].unit.to_string()),
-            number(&|i| effects[i].estimate),
-            number(&|i| effects[i].low),
-            number(&|i| effects[i].high),
-            text(&|i| verdict(&effects[i]).to_string()),
+            Column::Count((1..=ranked.len() as u32).collect()),
+            text(&|r| levers[r.lever].name.to_string()),
+            text(&|r| levers[r.lever].meaning.clone()),
+            number(&|r| levers[r.lever].size),
+            text(&|r| levers[r.lever].unit.to_string()),
+            number(&|r| r.effect.estimate),
+            number(&|r| r.effect.low),
+            number(&|r| r.effect.high),
+            text(&|r| verdict(&r.effect).to_string()),
         ],
     };
     to_pyarrow(py, &table)
