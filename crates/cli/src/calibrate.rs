@@ -185,6 +185,14 @@ pub fn calibrate_command(args: CalibrateArgs) -> Result<ExitCode> {
             .collect::<Vec<f64>>()
     };
     let executor = Executor::new(args.threads);
+    // Footprints grow with users, degree and horizon, so the top of every prior is the largest.
+    let largest = parameters_for(&factors.iter().map(|f| f.value(1.0)).collect::<Vec<_>>());
+    crate::commands::ensure_memory(
+        &format!("scenario `{}`", scenario.name),
+        [&largest],
+        executor.threads(),
+        settings.particles as u64,
+    )?;
     let stop = stop_flag();
     if !args.quiet {
         eprintln!(

@@ -68,6 +68,18 @@ pub fn load_with(name: &str, args: &ScenarioArgs, extra: &[Override]) -> Result<
     Ok(scenario)
 }
 
+/// Refuses, before anything is allocated, work whose simulations would not fit in memory:
+/// `runs` runs of the largest of `parameters`, `threads` of them at once.
+pub fn ensure_memory<'a>(
+    what: &str,
+    parameters: impl IntoIterator<Item = &'a esplab_model::Parameters>,
+    threads: usize,
+    runs: u64,
+) -> Result<()> {
+    let at_once = (threads as u64).min(runs).max(1) as usize;
+    esplab_experiment::memory::check(what, parameters, at_once).map_err(anyhow::Error::msg)
+}
+
 /// Prints scenario warnings on stderr.
 pub fn warn(warnings: &[String]) {
     for w in warnings {
@@ -98,6 +110,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     let scenario = load(&args.scenario)?;
     let dir = args.out.clone().unwrap_or_else(|| new_folder(&scenario.name));
     let p = &scenario.parameters;
+    ensure_memory(&format!("scenario `{}`", scenario.name), [p], 1, 1)?;
     let names = p.offerings.iter().map(|o| o.name.clone()).collect();
     let mut folder = RunFolder::create(&dir, names).with_context(|| format!("cannot write into {}", dir.display()))?;
     let started = Instant::now();

@@ -1,7 +1,7 @@
 //! `esplab ensemble`, `compare` and `leverage`: thin adapters over the experiment and output
 //! crates, with progress on stderr and a clean stop on Ctrl-C.
 
-use crate::commands::{load, load_with, new_folder};
+use crate::commands::{ensure_memory, load, load_with, new_folder};
 use crate::options::{CompareArgs, EnsembleArgs, ExperimentArgs, LeverageArgs};
 use anyhow::{bail, Context, Result};
 use esplab_experiment::compare::{compare, MetricComparison, CONFIDENCE};
@@ -82,9 +82,15 @@ pub fn ensemble(args: EnsembleArgs) -> Result<ExitCode> {
     let p = &scenario.parameters;
     let master = p.run.seed;
     let names = metric_names();
+    let executor = Executor::new(e.threads);
+    ensure_memory(
+        &format!("scenario `{}`", scenario.name),
+        [p],
+        executor.threads(),
+        e.runs,
+    )?;
     let mut folder = EnsembleFolder::create(&dir, &names, p.run.days() as usize)
         .with_context(|| format!("cannot write into {}", dir.display()))?;
-    let executor = Executor::new(e.threads);
     let indices: Vec<u64> = (0..e.runs).collect();
     let bar = progress(e.runs, "runs", e.quiet);
     let stop = stop_flag();
@@ -159,6 +165,7 @@ fn paired_runs(
     what: &str,
 ) -> Result<Vec<Vec<Vec<f64>>>> {
     let executor = Executor::new(e.threads);
+    ensure_memory(what, arms.iter().copied(), executor.threads(), e.runs)?;
     let indices: Vec<u64> = (0..e.runs).collect();
     let bar = progress(e.runs, what, e.quiet);
     let mut results: Vec<Vec<Vec<f64>>> = vec![Vec::with_capacity(e.runs as usize); arms.len()];

@@ -1,12 +1,13 @@
 //! `esplab sweep`, `merge` and `sensitivity`: designs of parameter points run as pure functions
 //! of (plan, row), journaled for resumption, sliceable into shards.
 
-use crate::commands::{new_folder, overrides, warn};
+use crate::commands::{ensure_memory, new_folder, overrides, warn};
 use crate::experiments::{progress, stop_flag};
 use crate::options::{MergeArgs, PlanArgs, SensitivityArgs, SweepArgs};
 use anyhow::{bail, Context, Result};
 use esplab_experiment::sensitivity::{indices as sensitivity_indices, Method};
 use esplab_experiment::{metric_names, simulate, Executor};
+use esplab_model::footprint::peak_bytes;
 use esplab_output::sensitivity_files::{sensitivity_results, sensitivity_table};
 use esplab_output::sweep_folder::{merge as merge_shards, Opened, SweepJournal, INDEX_COLUMNS};
 use esplab_output::table::Column;
@@ -75,6 +76,14 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
             (Some((i, n)), i * total / n..(i + 1) * total / n)
         }
     };
+    let executor = Executor::new(args.plan.threads);
+    let largest = points.iter().map(|x| plan.parameters_for(x)).max_by_key(peak_bytes);
+    ensure_memory(
+        &format!("plan {}", plan.source),
+        largest.iter(),
+        executor.threads(),
+        rows.end - rows.start,
+    )?;
     let dir = args
         .out
         .clone()
@@ -94,7 +103,6 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
     let mut header: Vec<String> = INDEX_COLUMNS.iter().map(|s| s.to_string()).collect();
     header.extend(plan.factors.iter().map(|f| f.key.clone()));
     header.extend(plan.metrics.iter().cloned());
-    let executor = Executor::new(args.plan.threads);
     let remaining: Vec<u64> = (journal.next_row()..rows.end).collect();
     let bar = progress(rows.end - rows.start, "rows", args.plan.quiet);
     bar.set_position(journal.next_row() - rows.start);
@@ -204,6 +212,13 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<ExitCode> {
         .map(|u| plan.factors.iter().zip(u).map(|(f, &x)| f.value(x)).collect())
         .collect();
     let executor = Executor::new(args.plan.threads);
+    let largest = values.iter().map(|x| plan.parameters_for(x)).max_by_key(peak_bytes);
+    ensure_memory(
+        &format!("plan {}", plan.source),
+        largest.iter(),
+        executor.threads(),
+        values.len() as u64,
+    )?;
     let rows: Vec<u64> = (0..values.len() as u64).collect();
     let bar = progress(values.len() as u64, "design rows", args.plan.quiet);
     let mut outputs: Vec<Vec<f64>> = Vec::with_capacity(values.len());

@@ -187,8 +187,27 @@ fn same_scenario_and_seed_give_byte_identical_folders_and_other_seeds_differ() {
 #[test]
 fn extreme_but_valid_scenarios_run_and_give_sane_outputs() {
     let dir = temp("extreme");
-    let cases: [&[&str]; 6] = [
+    let all_harmed: &[&str] = &[
+        "--users",
+        "400",
+        "--set",
+        "attack.rate=1000",
+        "--set",
+        "attack.size_log10_mean=12",
+        "--set",
+        "attack.size_log10_sd=0",
+    ];
+    let cases: [&[&str]; 8] = [
         &["--users", "0"],
+        all_harmed,
+        &[
+            "--users",
+            "50",
+            "--set",
+            "network.degree=0",
+            "--set",
+            "users.reliance_max=0",
+        ],
         &["--users", "1"],
         &["--users", "2", "--set", "network.kind=barabasi-albert"],
         &["--users", "500", "--set", "network.kind=none"],
@@ -203,10 +222,14 @@ fn extreme_but_valid_scenarios_run_and_give_sane_outputs() {
         assert!(o.status.success(), "{extra:?}: {}", stderr(&o));
         let series = std::fs::read_to_string(out.join("timeseries.csv")).unwrap();
         assert!(series.lines().count() >= 2, "{extra:?}");
+        let header: Vec<&str> = series.lines().next().unwrap().split(',').collect();
         for line in series.lines().skip(1) {
-            for cell in line.split(',') {
+            for (name, cell) in header.iter().zip(line.split(',')) {
                 let x: f64 = cell.parse().unwrap();
-                assert!(x.is_finite(), "{extra:?}: {line}");
+                assert!(x.is_finite() && x >= 0.0, "{extra:?}: {name} = {x} in {line}");
+                if matches!(*name, "adoption" | "baseline" | "floor") {
+                    assert!(x <= 1.0, "{extra:?}: {name} = {x} in {line}");
+                }
             }
         }
     }

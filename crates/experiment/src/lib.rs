@@ -11,6 +11,7 @@ pub mod design;
 pub mod executor;
 pub mod facts;
 pub mod leverage;
+pub mod memory;
 pub mod run;
 pub mod seeds;
 pub mod sensitivity;

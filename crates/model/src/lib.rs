@@ -24,6 +24,7 @@
 
 pub mod attention;
 pub mod calendar;
+pub mod footprint;
 pub mod incidents;
 pub mod market;
 pub mod network;

@@ -6,9 +6,10 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-/// A file being written; it takes its final name only on [`AtomicFile::commit`].
+/// A file being written; it takes its final name only on [`AtomicFile::commit`]. Dropped
+/// without a commit (an error on the way, a panic), its partial file is removed.
 pub struct AtomicFile {
-    writer: BufWriter<File>,
+    writer: Option<BufWriter<File>>,
     partial: PathBuf,
     path: PathBuf,
 }
@@ -23,7 +24,7 @@ impl AtomicFile {
         let partial = path.with_file_name(format!(".{name}.partial"));
         let file = File::create(&partial).map_err(|e| OutputError::io(&partial, e))?;
         Ok(Self {
-            writer: BufWriter::with_capacity(1 << 16, file),
+            writer: Some(BufWriter::with_capacity(1 << 16, file)),
             partial,
             path: path.to_path_buf(),
         })
@@ -31,25 +32,38 @@ impl AtomicFile {
 
     /// The writer.
     pub fn writer(&mut self) -> &mut BufWriter<File> {
-        &mut self.writer
+        self.writer.as_mut().expect("an uncommitted file has its writer")
     }
 
-    /// Flushes, syncs and renames into place.
-    pub fn commit(self) -> Result<()> {
-        let Self { writer, partial, path } = self;
-        let file = writer
-            .into_inner()
-            .map_err(|e| OutputError::io(&partial, e.into_error()))?;
-        file.sync_all().map_err(|e| OutputError::io(&partial, e))?;
-        drop(file);
-        std::fs::rename(&partial, &path).map_err(|e| OutputError::io(&path, e))
+    /// Flushes, syncs and renames into place. On failure (a full disk shows up here, when the
+    /// last buffer is flushed) the partial file is removed.
+    pub fn commit(mut self) -> Result<()> {
+        let writer = self.writer.take().expect("an uncommitted file has its writer");
+        let outcome = match writer.into_inner() {
+            Ok(file) => file
+                .sync_all()
+                .map_err(|e| OutputError::io(&self.partial, e))
+                .and_then(|()| std::fs::rename(&self.partial, &self.path).map_err(|e| OutputError::io(&self.path, e))),
+            Err(e) => Err(OutputError::io(&self.partial, e.into_error())),
+        };
+        if outcome.is_err() {
+            let _ = std::fs::remove_file(&self.partial);
+        }
+        outcome
     }
 
     /// Gives up: the partial file is removed.
     pub fn abandon(self) {
-        let partial = self.partial.clone();
         drop(self);
-        let _ = std::fs::remove_file(partial);
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if let Some(writer) = self.writer.take() {
+            drop(writer);
+            let _ = std::fs::remove_file(&self.partial);
+        }
     }
 }
 

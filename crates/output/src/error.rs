@@ -6,18 +6,19 @@ use thiserror::Error;
 /// Why an output could not be written.
 #[derive(Debug, Error)]
 pub enum OutputError {
-    #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    /// The I/O error is part of the message (not a separate cause, so it is printed once).
+    #[error("{}: {error}", path.display())]
+    Io { path: PathBuf, error: std::io::Error },
     #[error("{}: {message}", path.display())]
     Parquet { path: PathBuf, message: String },
 }
 
 impl OutputError {
     /// An I/O error on `path`.
-    pub fn io(path: &Path, source: std::io::Error) -> Self {
+    pub fn io(path: &Path, error: std::io::Error) -> Self {
         Self::Io {
             path: path.to_path_buf(),
-            source,
+            error,
         }
     }
 }

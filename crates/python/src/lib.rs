@@ -8,6 +8,7 @@ use esplab_experiment::compare::compare as compare_metrics;
 use esplab_experiment::leverage::{rank, standard_levers, verdict, LeverEffect};
 use esplab_experiment::sensitivity::{indices as sensitivity_indices, Method};
 use esplab_experiment::{metric_names, simulate, Executor};
+use esplab_model::footprint::peak_bytes;
 use esplab_model::{EventKind, Recorder};
 use esplab_output::analysis_files::{analysis_json, read_run};
 use esplab_output::comparison_files::comparison_table;
@@ -18,7 +19,7 @@ use esplab_output::table::{Column, Table};
 use esplab_scenario::plan::Plan;
 use esplab_scenario::{presets, Override, Scenario};
 use pyo3::create_exception;
-use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::exceptions::{PyMemoryError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
 use std::sync::atomic::AtomicBool;
@@ -140,6 +141,23 @@ fn to_pyarrow(py: Python<'_>, table: &Table) -> PyResult<Py<PyAny>> {
         .unbind())
 }
 
+/// Refuses, before anything is allocated, `runs` runs of the largest of `parameters` that
+/// would not fit in memory `threads` at a time (`MemoryError` with the estimate).
+fn ensure_memory<'a>(
+    parameters: impl IntoIterator<Item = &'a esplab_model::Parameters>,
+    threads: usize,
+    runs: u64,
+) -> PyResult<()> {
+    let threads = if threads == 0 { rayon_threads() } else { threads };
+    let at_once = (threads as u64).min(runs).max(1) as usize;
+    esplab_experiment::memory::check("these settings", parameters, at_once).map_err(PyMemoryError::new_err)
+}
+
+/// Worker threads of an executor with `threads = 0`.
+fn rayon_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 fn interrupted() -> PyErr {
     PyRuntimeError::new_err("interrupted")
 }
@@ -173,6 +191,7 @@ fn run<'py>(
         &[],
     )?;
     let p = s.parameters;
+    ensure_memory([&p], 1, 1)?;
     let recorder = py.detach(|| {
         let mut r = Recorder::default();
         esplab_model::run(&p, &mut r);
@@ -207,6 +226,7 @@ fn metrics_of(
     runs: u64,
     threads: usize,
 ) -> PyResult<Vec<esplab_experiment::RunOutcome>> {
+    ensure_memory([p], threads, runs)?;
     let indices: Vec<u64> = (start..start + runs).collect();
     run_all(&indices, threads, |i| simulate(p, p.run.seed, i, false))
 }
@@ -400,6 +420,8 @@ fn sweep<'py>(
         .iter()
         .map(|m| all.iter().position(|n| n == m).unwrap_or(0))
         .collect();
+    let largest = points.iter().map(|x| plan.parameters_for(x)).max_by_key(peak_bytes);
+    ensure_memory(largest.iter(), threads, rows.end - rows.start)?;
     let indices: Vec<u64> = rows.collect();
     let results = py.detach(|| {
         run_all(&indices, threads, |row| {

@@ -1,0 +1,49 @@
+//! An upper bound on the memory one simulation allocates, known before it starts.
+//!
+//! Per user the state is a few `u32`/`f32` arrays (population, risk index, calendar, victims)
+//! and the graph's compressed rows; while the graph is built its link list exists beside the
+//! rows. The bound below covers the largest of these moments with room for growth of the
+//! membership lists, and is checked against measured peak memory by the `memory` tests of the
+//! command line (`crates/cli/tests/hardening.rs`).
+
+use crate::parameters::{NetworkKind, Parameters};
+
+/// Bytes per user that do not depend on the graph (state, index, calendar, growth room).
+pub const BYTES_PER_USER: u64 = 64;
+/// Bytes per user and unit of mean degree (link list while building, plus the rows).
+pub const BYTES_PER_LINK_END: u64 = 8;
+/// Bytes per simulated day (calendar lists, per-day records of an ensemble run).
+pub const BYTES_PER_DAY: u64 = 512;
+/// Bytes of a simulation that does not grow with users or days.
+pub const FIXED_BYTES: u64 = 16 << 20;
+
+/// An upper bound on the peak bytes a simulation of `parameters` allocates.
+pub fn peak_bytes(parameters: &Parameters) -> u64 {
+    let users = u64::from(parameters.run.users);
+    let degree = match parameters.network.kind {
+        NetworkKind::None => 0,
+        _ => u64::from(parameters.network.degree),
+    };
+    let days = u64::from(parameters.run.days());
+    FIXED_BYTES + users * (BYTES_PER_USER + BYTES_PER_LINK_END * degree) + days * BYTES_PER_DAY
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bound_grows_with_users_degree_and_days() {
+        let mut p = Parameters::default();
+        p.run.users = 1_000_000;
+        let base = peak_bytes(&p);
+        p.network.degree *= 2;
+        assert!(peak_bytes(&p) > base);
+        p.network.kind = NetworkKind::None;
+        assert!(peak_bytes(&p) < base);
+        p.run.users = 2_000_000;
+        let none = peak_bytes(&p);
+        p.run.years *= 2.0;
+        assert!(peak_bytes(&p) > none);
+    }
+}
