@@ -26,7 +26,12 @@ const EXAMPLES: &str = "Examples:
   esplab serve                                      the live explorer on http://127.0.0.1:8080
   esplab verify runs/mcp-1                          checksums, and a re-run compared byte for byte
 
-Documentation: README.md and docs/ (model, scenarios, experiments, validation, performance).";
+Environment:
+  ESPLAB_MEMORY_LIMIT=8G   memory esplab may use (default: what the machine has available);
+                           work that needs more is refused up front with an estimate
+
+Documentation: README.md and docs/ (model, scenarios, experiments, validation, performance,
+reliability).";
 
 #[derive(Debug, Parser)]
 #[command(name = "esplab", version, about = ABOUT, after_help = EXAMPLES)]

@@ -12,7 +12,7 @@ use esplab_output::sensitivity_files::{sensitivity_results, sensitivity_table};
 use esplab_output::sweep_folder::{merge as merge_shards, Opened, SweepJournal, INDEX_COLUMNS};
 use esplab_output::table::Column;
 use esplab_output::{atomic, manifest};
-use esplab_scenario::plan::{design_csv, DesignSource, Plan};
+use esplab_scenario::plan::{design_csv, DesignSource, Plan, MAX_ROWS};
 use serde_json::json;
 use std::path::Path;
 use std::process::ExitCode;
@@ -205,6 +205,15 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<ExitCode> {
     let method = Method::from_name(&args.method).unwrap_or(Method::Sobol);
     if method == Method::Sobol && !n.is_power_of_two() {
         eprintln!("warning: points = {n} is not a power of two; Sobol' estimates converge best with 2^k base samples");
+    }
+    let simulations = method.rows(d, n).saturating_mul(plan.replicates as u64);
+    if simulations > MAX_ROWS {
+        bail!(
+            "{}: points = {n} gives {} design rows x {} replicates = {simulations} simulations; at most {MAX_ROWS} per plan: lower `points`",
+            plan.source,
+            method.rows(d, n),
+            plan.replicates
+        );
     }
     let unit = method.design(d, n, plan.morris_levels, plan.seed);
     let values: Vec<Vec<f64>> = unit

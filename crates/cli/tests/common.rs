@@ -3,8 +3,11 @@
 
 use esplab_model::{run, Recorder};
 use esplab_scenario::{Override, Scenario};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
 
 /// Runs the `esplab` binary.
 pub fn esplab(args: &[&str]) -> Output {
@@ -74,4 +77,59 @@ pub fn ensemble(base: &Scenario) -> Vec<Recorder> {
             .collect();
         handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
     })
+}
+
+/// An `esplab serve` process on a free loopback port, killed when dropped; `.1` is its address.
+pub struct Server(pub Child, pub String);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `esplab serve --port 0` with `extra` options.
+pub fn start(extra: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_esplab"))
+        .args(["serve", "--port", "0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let address = line
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("http://"))
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
+    Server(child, address)
+}
+
+/// Sends one request and returns the connection after the request is written.
+pub fn send(address: &str, method: &str, path: &str, body: &[u8]) -> TcpStream {
+    let mut s = TcpStream::connect(address).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    s.write_all(body).unwrap();
+    s
+}
+
+/// Status code and whole body of a request.
+pub fn request(address: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    let mut s = send(address, method, path, body.as_bytes());
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    let status = text.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let body = text.split_once("\r\n\r\n").map(|x| x.1.to_string()).unwrap_or_default();
+    (status, body)
 }

@@ -242,6 +242,15 @@ impl Method {
 
     /// Its design in the unit cube: `d` factors, `n` base samples (Sobol') or trajectories
     /// (Morris, on `levels` levels).
+    /// Rows of the design of `d` factors and `n` base samples (trajectories), saturating.
+    pub fn rows(self, d: usize, n: usize) -> u64 {
+        let per_sample = match self {
+            Self::Sobol => d as u64 + 2,
+            Self::Morris => d as u64 + 1,
+        };
+        (n as u64).saturating_mul(per_sample)
+    }
+
     pub fn design(self, d: usize, n: usize, levels: usize, seed: u64) -> Vec<Vec<f64>> {
         match self {
             Self::Sobol => saltelli_design(d, n),

@@ -150,7 +150,8 @@ fn ensure_memory<'a>(
 ) -> PyResult<()> {
     let threads = if threads == 0 { rayon_threads() } else { threads };
     let at_once = (threads as u64).min(runs).max(1) as usize;
-    esplab_experiment::memory::check("these settings", parameters, at_once).map_err(PyMemoryError::new_err)
+    esplab_experiment::memory::check("these settings", parameters, at_once)
+        .map_err(|e| PyMemoryError::new_err(e.replace("(--users)", "(users=)").replace("(--threads)", "(threads=)")))
 }
 
 /// Worker threads of an executor with `threads = 0`.
@@ -470,6 +471,14 @@ fn sensitivity<'py>(
     let overrides = overrides_from(set.as_ref(), "set")?;
     let plan = Plan::load(plan, &overrides).map_err(scenario_error)?;
     let (d, n) = (plan.factors.len(), plan.points);
+    let simulations = method.rows(d, n).saturating_mul(plan.replicates as u64);
+    if simulations > esplab_scenario::plan::MAX_ROWS {
+        return Err(ScenarioError::new_err(format!(
+            "{}: points = {n} gives {simulations} simulations; at most {} per plan: lower `points`",
+            plan.source,
+            esplab_scenario::plan::MAX_ROWS
+        )));
+    }
     let unit = method.design(d, n, plan.morris_levels, plan.seed);
     let all = metric_names();
     let kept: Vec<usize> = plan

@@ -184,6 +184,15 @@ def test_errors_carry_the_messages_of_the_cli():
         esplab._esplab.sweep(PLAN, shard=(3, 2))
 
 
+def test_work_beyond_the_memory_is_refused_up_front(monkeypatch):
+    monkeypatch.setenv("ESPLAB_MEMORY_LIMIT", "400M")
+    with pytest.raises(MemoryError, match=r"10000000 users need about .*\(ESPLAB_MEMORY_LIMIT=400M\)\. Use fewer users \(users=\)"):
+        esplab.run("mcp", users=10_000_000)
+    with pytest.raises(MemoryError, match=r"x 2 runs at once.*fewer threads \(threads=\)"):
+        esplab.ensemble("mcp", runs=2, threads=2, users=2_000_000, years=0.01)
+    assert esplab.ensemble("mcp", runs=2, threads=1, users=2_000_000, years=0.01).num_rows == 2
+
+
 def test_ray_runs_the_same_sweep_and_ensemble():
     ray = pytest.importorskip("ray") if os.environ.get("ESPLAB_REQUIRE_RAY") != "1" else __import__("ray")
     import esplab.ray as esplab_ray

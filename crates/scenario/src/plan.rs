@@ -29,6 +29,9 @@ use esplab_model::Parameters;
 use std::path::Path;
 use toml_edit::{Item, Table};
 
+/// Most simulations (design points × replicates) one plan may ask for.
+pub const MAX_ROWS: u64 = 100_000_000;
+
 /// Where a plan's design points come from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DesignSource {
@@ -225,7 +228,15 @@ impl Plan {
             }
         }
         all.extend_from_slice(overrides);
-        let scenario = Scenario::load(&scenario_spec, &all)?;
+        let scenario = Scenario::load(&scenario_spec, &all).map_err(|e| match e {
+            ScenarioError::UnknownScenario { name, available } => ScenarioError::OutOfRange {
+                origin: r.origin(top.get("scenario"), None),
+                path: "scenario".into(),
+                value: format!("{name:?}"),
+                allowed: format!("a preset ({available}) or a scenario file beside the plan"),
+            },
+            other => other,
+        })?;
         let sampler = r
             .choice(top, "sampler", "sampler", &Sampler::NAMES)?
             .unwrap_or_else(|| "latin-hypercube".into());
@@ -285,6 +296,27 @@ impl Plan {
                 DesignSource::Imported { path, points }
             }
         };
+        let design_points = match &design {
+            DesignSource::Sampler(Sampler::Grid) => factors
+                .iter()
+                .try_fold(1u64, |n, f| n.checked_mul(f.grid_levels() as u64))
+                .unwrap_or(u64::MAX),
+            DesignSource::Sampler(_) => points as u64,
+            DesignSource::Imported { points, .. } => points.len() as u64,
+        };
+        let rows = design_points.saturating_mul(replicates as u64);
+        if rows > MAX_ROWS {
+            let (path, what) = match &design {
+                DesignSource::Sampler(Sampler::Grid) => ("factors.levels", "grid points (the product of the levels)"),
+                _ => ("points", "design points"),
+            };
+            return Err(ScenarioError::OutOfRange {
+                origin: r.origin(None, None),
+                path: path.into(),
+                value: format!("{design_points} {what} x {replicates} replicates = {rows} rows"),
+                allowed: format!("at most {MAX_ROWS} rows (simulations) per plan; split the study into several plans"),
+            });
+        }
         Ok(Self {
             source: source.into(),
             text: text.into(),
