@@ -29,12 +29,20 @@ fn resident_bytes(pid: u32) -> u64 {
     kib * 1024
 }
 
-/// Regular files process `pid` has open (its sockets, pipes and the like are not files).
+/// Regular files process `pid` has open beyond the standard streams it inherited (its sockets,
+/// pipes and the like are not files).
 fn open_files(pid: u32) -> Vec<String> {
     std::fs::read_dir(format!("/proc/{pid}/fd"))
         .map(|entries| {
             entries
-                .filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
+                .filter_map(|e| e.ok())
+                .filter(|e| {
+                    e.file_name()
+                        .to_str()
+                        .and_then(|n| n.parse::<u32>().ok())
+                        .is_some_and(|fd| fd > 2)
+                })
+                .filter_map(|e| std::fs::read_link(e.path()).ok())
                 .map(|p| p.to_string_lossy().to_string())
                 .filter(|p| p.starts_with('/') && !p.starts_with("/dev/"))
                 .collect()
