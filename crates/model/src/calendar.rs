@@ -34,6 +34,12 @@ impl Calendar {
         }
     }
 
+    /// Prefetches the scheduled day of `user`.
+    #[inline]
+    pub fn prefetch(&self, user: u32) {
+        crate::prefetch::prefetch_at(&self.next, user as usize);
+    }
+
     /// Cancels any consideration of `user`.
     pub fn cancel(&mut self, user: u32) {
         self.next[user as usize] = NEVER;

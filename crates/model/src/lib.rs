@@ -31,6 +31,7 @@ pub mod network;
 pub mod observer;
 pub mod parameters;
 pub mod population;
+pub mod prefetch;
 pub mod random;
 pub mod regulator;
 pub mod risk_index;

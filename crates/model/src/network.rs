@@ -59,6 +59,17 @@ impl Network {
         &self.neighbours[self.offsets[u] as usize..self.offsets[u + 1] as usize]
     }
 
+    /// Prefetches the row bounds of `user` (`deep = false`) or its neighbour list (`deep`).
+    #[inline]
+    pub fn prefetch(&self, user: u32, deep: bool) {
+        let u = user as usize;
+        if !deep {
+            crate::prefetch::prefetch_at(&self.offsets, u);
+        } else if let Some(&start) = self.offsets.get(u) {
+            crate::prefetch::prefetch_at(&self.neighbours, start as usize);
+        }
+    }
+
     /// The degree of `user`.
     pub fn degree(&self, user: u32) -> u32 {
         let u = user as usize;

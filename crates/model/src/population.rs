@@ -4,6 +4,8 @@
 //! uniform draw among an offering's users (incident victims) or among non-adopters (innovators)
 //! and O(1) moves between them.
 
+use crate::prefetch::prefetch_at;
+
 /// Marker of a non-adopter in [`Population::offering`].
 pub const NO_OFFERING: u8 = u8::MAX;
 
@@ -52,6 +54,45 @@ impl Population {
     /// Whether there are no users.
     pub fn is_empty(&self) -> bool {
         self.ratio.is_empty()
+    }
+
+    /// Prefetches the state of `user` that fear and ratio updates read.
+    #[inline]
+    pub fn prefetch(&self, user: u32) {
+        let u = user as usize;
+        prefetch_at(&self.ratio, u);
+        prefetch_at(&self.fear, u);
+        prefetch_at(&self.fear_day, u);
+        prefetch_at(&self.offering, u);
+        prefetch_at(&self.adopted_day, u);
+    }
+
+    /// Prefetches the membership of `user`: its position (`deep = false`), or its slot in its
+    /// offering's member list (`deep`, from the possibly stale position).
+    #[inline]
+    pub fn prefetch_membership(&self, user: u32, deep: bool) {
+        let u = user as usize;
+        if !deep {
+            prefetch_at(&self.member_position, u);
+            return;
+        }
+        if let (Some(&o), Some(&p)) = (self.offering.get(u), self.member_position.get(u)) {
+            let list = if o == NO_OFFERING {
+                self.members.len() - 1
+            } else {
+                o as usize
+            };
+            if let Some(members) = self.members.get(list) {
+                prefetch_at(members, p as usize);
+            }
+        }
+    }
+
+    /// Prefetches what a neighbour's flip touches of `user`: its count and offering.
+    #[inline]
+    pub fn prefetch_counts(&self, user: u32) {
+        prefetch_at(&self.adopting_neighbours, user as usize);
+        prefetch_at(&self.offering, user as usize);
     }
 
     /// Members of offering `j`.

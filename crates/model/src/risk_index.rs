@@ -6,6 +6,8 @@
 //! or above `T_j` are visited; a visited user is re-evaluated exactly and re-filed. Most users are
 //! never touched on most days.
 
+use crate::prefetch::prefetch_at;
+
 /// Lowest and highest `ln x` with a bucket of its own; values outside share the end buckets.
 const LN_LOW: f32 = -12.0;
 const LN_HIGH: f32 = 12.0;
@@ -48,6 +50,25 @@ impl RiskIndex {
         self.bucket[user as usize] = b as u16;
         self.position[user as usize] = list.len() as u32;
         list.push(user);
+    }
+
+    /// Prefetches what [`RiskIndex::remove`] of `user` will touch: its bucket and position, and,
+    /// when `deep`, its slot in its bucket list (read from the possibly stale bucket and position).
+    #[inline]
+    pub fn prefetch(&self, offering: usize, user: u32, deep: bool) {
+        let u = user as usize;
+        if !deep {
+            prefetch_at(&self.bucket, u);
+            prefetch_at(&self.position, u);
+            return;
+        }
+        let list = self
+            .bucket
+            .get(u)
+            .and_then(|&b| self.buckets.get(offering)?.get(b as usize));
+        if let (Some(list), Some(&p)) = (list, self.position.get(u)) {
+            prefetch_at(list, p as usize);
+        }
     }
 
     /// Removes `user` of offering `offering`.

@@ -20,6 +20,7 @@ use crate::network::Network;
 use crate::observer::{DayRecord, Event, EventKind, Observer, OfferingDay, OUTCOME_DAYS};
 use crate::parameters::{Intervention, NetworkKind, Parameters};
 use crate::population::{Population, Reliance, NO_OFFERING};
+use crate::prefetch::prefetch_at;
 use crate::random::{generator, Generator, Stream};
 use crate::regulator::{Action, Regulator};
 use crate::risk_index::RiskIndex;
@@ -62,6 +63,12 @@ pub struct Simulation<'a> {
     /// Index of the first incident whose outcome is not yet reported.
     next_outcome: usize,
 }
+
+/// How many victims ahead each prefetch stage of an incident looks (see `prefetch_victim`).
+const PREFETCH_FAR: usize = 24;
+const PREFETCH_MID: usize = 12;
+const PREFETCH_NEAR: usize = 6;
+const PREFETCH_NEAREST: usize = 2;
 
 /// What is kept of an incident until its outcome is reported.
 #[derive(Debug, Clone, Copy)]
@@ -488,12 +495,16 @@ impl<'a> Simulation<'a> {
             abandoned: 0,
         });
         let incident_id = self.incident_log.len() as u32;
-        for &victim in &victims {
+        for (k, &victim) in victims.iter().enumerate() {
+            if let Some(&ahead) = victims.get(k + PREFETCH_FAR) {
+                prefetch_at(&self.victim_of, ahead as usize);
+            }
             self.victim_of[victim as usize] = incident_id;
         }
         let harm = p.users.harm_fear as f32;
         let word_of_mouth = p.users.word_of_mouth_fear as f32;
-        for &victim in &victims {
+        for (k, &victim) in victims.iter().enumerate() {
+            self.prefetch_victim(&victims, k, target, word_of_mouth > 0.0);
             self.frighten(victim, harm);
             if word_of_mouth > 0.0 {
                 for k in 0..self.network.neighbours(victim).len() {
@@ -529,6 +540,61 @@ impl<'a> Simulation<'a> {
         harmed
     }
 
+    /// Prefetches, in stages, what frightening the victims ahead of victim `k` will touch: the
+    /// victims' state and rows first, then their bucket slots and neighbour lists, then their
+    /// neighbours' state, then the neighbours' bucket slots. Changes no result.
+    #[inline]
+    fn prefetch_victim(&self, victims: &[u32], k: usize, target: usize, neighbours: bool) {
+        if let Some(&v) = victims.get(k + PREFETCH_FAR) {
+            self.population.prefetch(v);
+            self.index.prefetch(target, v, false);
+            self.network.prefetch(v, false);
+        }
+        if let Some(&v) = victims.get(k + PREFETCH_MID) {
+            self.index.prefetch(target, v, true);
+            self.network.prefetch(v, true);
+        }
+        if !neighbours {
+            return;
+        }
+        if let Some(&v) = victims.get(k + PREFETCH_NEAR) {
+            for &n in self.network.neighbours(v) {
+                self.population.prefetch(n);
+                self.index.prefetch(target, n, false);
+            }
+        }
+        if let Some(&v) = victims.get(k + PREFETCH_NEAREST) {
+            for &n in self.network.neighbours(v) {
+                let o = self.population.offering[n as usize];
+                if o != NO_OFFERING {
+                    self.index.prefetch(o as usize, n, true);
+                }
+            }
+        }
+    }
+
+    /// Prefetches, in stages, what a possible flip (adoption, switch, abandonment) of the users
+    /// ahead of user `k` will touch: their state, membership and rows first, then their list
+    /// slots and neighbour lists, then their neighbours' counts. Changes no result.
+    #[inline]
+    fn prefetch_flip(&self, users: &[u32], k: usize) {
+        if let Some(&v) = users.get(k + PREFETCH_FAR) {
+            self.population.prefetch(v);
+            self.population.prefetch_membership(v, false);
+            self.network.prefetch(v, false);
+        }
+        if let Some(&v) = users.get(k + PREFETCH_MID) {
+            self.population.prefetch_membership(v, true);
+            self.network.prefetch(v, true);
+        }
+        if let Some(&v) = users.get(k + PREFETCH_NEAR) {
+            for &n in self.network.neighbours(v) {
+                self.population.prefetch_counts(n);
+                self.calendar.prefetch(n);
+            }
+        }
+    }
+
     /// Raises `user`'s fear, re-filing an adopter under its new ratio.
     fn frighten(&mut self, user: u32, jump: f32) {
         self.population.frighten(user, self.day, self.log_fear_decay, jump);
@@ -546,7 +612,8 @@ impl<'a> Simulation<'a> {
         let mut due = std::mem::take(&mut self.scratch);
         self.index.drain_at_or_above(j, threshold, &mut due);
         let mut churned = 0;
-        for &user in &due {
+        for (k, &user) in due.iter().enumerate() {
+            self.prefetch_flip(&due, k);
             let x = self.ratio(user);
             if x <= threshold {
                 self.index.insert(j, user, x);
@@ -593,7 +660,8 @@ impl<'a> Simulation<'a> {
                 .into_iter()
                 .map(|i| pool[i]),
         );
-        for &user in &chosen {
+        for (k, &user) in chosen.iter().enumerate() {
+            self.prefetch_flip(&chosen, k);
             self.consider(user);
         }
         self.scratch = chosen;
@@ -602,7 +670,8 @@ impl<'a> Simulation<'a> {
     fn imitate(&mut self) {
         let mut due = std::mem::take(&mut self.scratch);
         self.calendar.take_due(self.day, &mut due);
-        for &user in &due {
+        for (k, &user) in due.iter().enumerate() {
+            self.prefetch_flip(&due, k);
             if self.population.offering[user as usize] == NO_OFFERING && !self.consider(user) {
                 self.reschedule(user);
             }
