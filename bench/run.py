@@ -74,7 +74,8 @@ def esplab_run(binary, users, years, repeat, tmp):
     days = int(years * 365)
     command = [binary, "run", "mcp", "-q", "--users", str(users), "--years", str(years), "--out",
                os.path.join(tmp, f"run-{users}")]
-    print(f"  esplab run mcp --users {users} --years {years}  ({repeat} repeats after a warm-up)", flush=True)
+    how = "once, no warm-up" if users >= 10**8 else f"{repeat} repeats after a warm-up"
+    print(f"  esplab run mcp --users {users} --years {years}  ({how})", flush=True)
     if users >= 10**8:
         times, peak = timed_once(command)
     else:

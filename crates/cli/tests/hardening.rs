@@ -184,16 +184,20 @@ fn commands() -> Vec<(&'static str, Vec<String>)> {
     ]
 }
 
+/// Runs `args` without any fault into `DIR/WHAT-complete`, the reference of a fault test.
+fn complete_result(dir: &Path, what: &str, args: &[String]) -> PathBuf {
+    let complete = dir.join(format!("{what}-complete"));
+    let mut all: Vec<&str> = args.iter().map(String::as_str).collect();
+    all.extend(["--out", complete.to_str().unwrap()]);
+    ok(&all);
+    complete
+}
+
 #[test]
 fn a_size_limited_file_gives_a_clear_error_and_nothing_that_looks_complete() {
     let dir = temp("file-size");
     for (what, args) in commands() {
-        let complete = dir.join(format!("{what}-complete"));
-        ok(&[
-            args.iter().map(String::as_str).collect::<Vec<_>>(),
-            vec!["--out", complete.to_str().unwrap()],
-        ]
-        .concat());
+        let complete = complete_result(&dir, what, &args);
         for limit in [4096u64, 8192, 65536] {
             let failed = dir.join(format!("{what}-{limit}"));
             let mut command = esplab();
@@ -262,12 +266,7 @@ fn a_full_tmpfs_gives_a_clear_error_and_nothing_that_looks_complete() {
     let dir = temp("tmpfs");
     let bin = env!("CARGO_BIN_EXE_esplab");
     for (what, args) in commands() {
-        let complete = dir.join(format!("{what}-complete"));
-        ok(&[
-            args.iter().map(String::as_str).collect::<Vec<_>>(),
-            vec!["--out", complete.to_str().unwrap()],
-        ]
-        .concat());
+        let complete = complete_result(&dir, what, &args);
         let mount: PathBuf = dir.join(format!("{what}-mount"));
         let copy = dir.join(format!("{what}-copy"));
         std::fs::create_dir_all(&mount).unwrap();
