@@ -407,8 +407,9 @@ fn random_api_requests_are_rejected_with_a_field_or_fit_the_limits() {
     });
 }
 
-/// Found by the plan fuzzer: a grid of three factors with 10,000 levels each asked for 72 TB of
-/// design points and aborted; it is now refused as a plan error.
+/// Found while writing the plan fuzzer (which sizes can a plan ask for?): a grid of three
+/// factors with 10,000 levels each asked for 72 TB of design points and aborted; it is now
+/// refused as a plan error. The fuzzer's tokens include `"grid"` and `10000` to reach it.
 #[test]
 fn huge_designs_are_refused_before_anything_is_allocated() {
     let text = PLANS[0]
