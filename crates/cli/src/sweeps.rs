@@ -29,6 +29,12 @@ fn load_plan(args: &PlanArgs) -> Result<Plan> {
     Ok(plan)
 }
 
+/// Refuses a plan whose largest design point would not fit in memory, `threads` runs at once.
+fn ensure_plan_memory(plan: &Plan, points: &[Vec<f64>], threads: usize, runs: u64) -> Result<()> {
+    let largest = points.iter().map(|x| plan.parameters_for(x)).max_by_key(peak_bytes);
+    ensure_memory(&format!("plan {}", plan.source), largest.iter(), threads, runs)
+}
+
 fn stem(path: &str) -> String {
     Path::new(path)
         .file_stem()
@@ -77,13 +83,7 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
         }
     };
     let executor = Executor::new(args.plan.threads);
-    let largest = points.iter().map(|x| plan.parameters_for(x)).max_by_key(peak_bytes);
-    ensure_memory(
-        &format!("plan {}", plan.source),
-        largest.iter(),
-        executor.threads(),
-        rows.end - rows.start,
-    )?;
+    ensure_plan_memory(&plan, &points, executor.threads(), rows.end - rows.start)?;
     let dir = args
         .out
         .clone()
@@ -221,13 +221,7 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<ExitCode> {
         .map(|u| plan.factors.iter().zip(u).map(|(f, &x)| f.value(x)).collect())
         .collect();
     let executor = Executor::new(args.plan.threads);
-    let largest = values.iter().map(|x| plan.parameters_for(x)).max_by_key(peak_bytes);
-    ensure_memory(
-        &format!("plan {}", plan.source),
-        largest.iter(),
-        executor.threads(),
-        values.len() as u64,
-    )?;
+    ensure_plan_memory(&plan, &values, executor.threads(), values.len() as u64)?;
     let rows: Vec<u64> = (0..values.len() as u64).collect();
     let bar = progress(values.len() as u64, "design rows", args.plan.quiet);
     let mut outputs: Vec<Vec<f64>> = Vec::with_capacity(values.len());

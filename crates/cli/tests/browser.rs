@@ -8,10 +8,9 @@
 
 mod common;
 
-use common::{ok, temp};
+use common::{ok, start, temp, Server};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -56,23 +55,11 @@ impl Drop for Process {
     }
 }
 
-/// Starts `esplab serve` on a free port and returns it with its address.
-fn start_server() -> (Process, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_esplab"))
-        .args(["serve", "--port", "0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("esplab serve starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
-    (Process(child), url)
+/// `esplab serve` on a free port, and its URL.
+fn served() -> (Server, String) {
+    let server = start(&[]);
+    let url = format!("http://{}/", server.1);
+    (server, url)
 }
 
 fn free_port() -> u16 {
@@ -158,7 +145,7 @@ async fn the_explorer_streams_the_numbers_of_the_cli() {
         return;
     }
     let dir = temp("browser-explorer");
-    let (_server, url) = start_server();
+    let (_server, url) = served();
     let (_driver, client) = browser(&dir.join("profile")).await;
     client
         .goto(&format!("{url}?scenario=mcp&users=3000&years=1&seed=5"))
