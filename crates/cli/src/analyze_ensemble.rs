@@ -7,6 +7,7 @@ use esplab_experiment::analysis::{analyze, Analysis, RunData};
 use esplab_experiment::facts::median_interval;
 use esplab_experiment::run::record;
 use esplab_experiment::Executor;
+use esplab_model::EventKind;
 use esplab_output::{atomic, manifest};
 use esplab_scenario::Scenario;
 use serde_json::{json, Value};
@@ -72,7 +73,7 @@ pub fn analyze_ensemble(dir: &Path, threads: usize, quiet: bool) -> Result<()> {
             let outcomes = data
                 .events
                 .iter()
-                .filter(|e| e.kind == "incident_outcome" || e.kind == "incident")
+                .filter(|e| matches!(e.kind, EventKind::IncidentOutcome | EventKind::Incident))
                 .cloned()
                 .collect::<Vec<_>>();
             (analyze(&data), outcomes)

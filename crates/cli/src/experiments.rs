@@ -300,7 +300,7 @@ pub fn leverage(args: LeverageArgs) -> Result<ExitCode> {
             let l = &levers[r.lever];
             json!({
                 "rank": rank + 1,
-                "lever": l.name,
+                "lever": l.name(),
                 "meaning": l.meaning,
                 "size": l.size,
                 "unit": l.unit,
@@ -343,7 +343,7 @@ pub fn leverage(args: LeverageArgs) -> Result<ExitCode> {
         .collect(),
         columns: vec![
             Column::Count((1..=rows.len() as u32).collect()),
-            text(&|r| levers[r.lever].name.to_string()),
+            text(&|r| levers[r.lever].name().to_string()),
             number(&|r| levers[r.lever].size),
             text(&|r| levers[r.lever].unit.to_string()),
             number(&|r| r.effect.estimate),
@@ -380,7 +380,7 @@ pub fn leverage(args: LeverageArgs) -> Result<ExitCode> {
             println!(
                 "  {:<4} {:<17} {:<24} {:<32} {:>10}  {}",
                 rank + 1,
-                l.name,
+                l.name(),
                 format!("{} {}", l.size, l.unit),
                 format_interval(&r.effect),
                 signed(r.effect.estimate / l.size),
@@ -391,7 +391,7 @@ pub fn leverage(args: LeverageArgs) -> Result<ExitCode> {
             "\n95% intervals of paired differences over common random numbers; effects below {NEGLIGIBLE_EFFECT} are negligible.\nlevers:"
         );
         for l in &levers {
-            println!("  {:<17} {}", l.name, l.meaning);
+            println!("  {:<17} {}", l.name(), l.meaning);
         }
         println!(
             "results in {}/ (leverage.json, leverage.csv, manifest.json)",

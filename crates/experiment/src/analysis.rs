@@ -9,7 +9,7 @@
 //! segment of at most [`JUMP_DAYS`] days whose total change exceeds [`JUMP_THRESHOLD`] is a jump;
 //! the segments between jumps are equilibria, described by their erosion rate.
 
-use esplab_model::JUMP_THRESHOLD;
+use esplab_model::{Detail, EventKind, JUMP_THRESHOLD};
 
 /// Longest segment counted as a jump rather than an equilibrium (days).
 pub const JUMP_DAYS: usize = 7;
@@ -27,14 +27,15 @@ pub struct RunData {
     pub events: Vec<EventRow>,
 }
 
-/// One row of `events.csv`.
+/// One row of `events.csv`: an event with its offering's name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventRow {
     pub day: u32,
-    pub kind: String,
+    pub kind: EventKind,
+    /// The offering's name, or empty.
     pub offering: String,
     pub size: f64,
-    pub detail: String,
+    pub detail: Detail,
 }
 
 impl RunData {
@@ -52,23 +53,15 @@ impl RunData {
                 .iter()
                 .map(|e| EventRow {
                     day: e.day,
-                    kind: e.kind.name().to_string(),
+                    kind: e.kind(),
                     offering: e.offering.and_then(|j| offerings.get(j)).cloned().unwrap_or_default(),
                     size: e.size,
-                    detail: e.detail.clone(),
+                    // As written to events.csv, so that a run analysed in memory and read back
+                    // from its folder give the same analysis.
+                    detail: Detail::parse(e.kind(), &e.detail.to_string()).unwrap_or(e.detail),
                 })
                 .collect(),
         }
-    }
-}
-
-impl EventRow {
-    /// The value of `key=value` in the detail, if present.
-    pub fn detail_value(&self, key: &str) -> Option<f64> {
-        self.detail
-            .split_whitespace()
-            .find_map(|t| t.strip_prefix(key).and_then(|r| r.strip_prefix('=')))
-            .and_then(|v| v.parse().ok())
     }
 }
 
@@ -201,14 +194,14 @@ pub fn segments(baseline: &[f64]) -> (Vec<Segment>, f64) {
     (segments, beta)
 }
 
-fn latest<'e>(events: &'e [EventRow], kinds: &[&str], from: u32, to: u32) -> Option<&'e EventRow> {
+fn latest(events: &[EventRow], kind: EventKind, from: u32, to: u32) -> Option<&EventRow> {
     events
         .iter()
         .rev()
-        .find(|e| kinds.contains(&e.kind.as_str()) && e.day >= from && e.day <= to)
+        .find(|e| e.kind == kind && e.day >= from && e.day <= to)
 }
 
-fn largest<'e>(events: &'e [EventRow], kind: &str, from: u32, to: u32) -> Option<&'e EventRow> {
+fn largest(events: &[EventRow], kind: EventKind, from: u32, to: u32) -> Option<&EventRow> {
     events
         .iter()
         .filter(|e| e.kind == kind && e.day >= from && e.day <= to)
@@ -219,7 +212,7 @@ fn largest<'e>(events: &'e [EventRow], kind: &str, from: u32, to: u32) -> Option
 fn incident_of<'e>(events: &'e [EventRow], news: &EventRow) -> Option<&'e EventRow> {
     events
         .iter()
-        .filter(|e| e.kind == "incident" && e.day == news.day && e.offering == news.offering)
+        .filter(|e| e.kind == EventKind::Incident && e.day == news.day && e.offering == news.offering)
         .max_by(|a, b| a.size.total_cmp(&b.size))
 }
 
@@ -244,9 +237,9 @@ pub fn jumps(data: &RunData, segments: &[Segment]) -> Vec<Jump> {
     for s in segments.iter().filter(|s| s.is_jump) {
         let (first, last) = (s.start as u32, (s.end - 1) as u32);
         let mut chain = Vec::new();
-        let cause = if let Some(raise) = latest(events, &["vendor_raise"], first, last) {
+        let cause = if let Some(raise) = latest(events, EventKind::VendorRaise, first, last) {
             let from = raise.day.saturating_sub(LOOKBACK_DAYS);
-            if let Some(news) = largest(events, "news", from, raise.day) {
+            if let Some(news) = largest(events, EventKind::News, from, raise.day) {
                 if let Some(incident) = incident_of(events, news) {
                     chain.push(incident_link(incident));
                 }
@@ -269,7 +262,7 @@ pub fn jumps(data: &RunData, segments: &[Segment]) -> Vec<Jump> {
                 }
             } else {
                 if let Some(incident) =
-                    largest(events, "incident", from, raise.day).filter(|i| i.offering == raise.offering)
+                    largest(events, EventKind::Incident, from, raise.day).filter(|i| i.offering == raise.offering)
                 {
                     chain.push(incident_link(incident));
                 }
@@ -283,9 +276,14 @@ pub fn jumps(data: &RunData, segments: &[Segment]) -> Vec<Jump> {
                 what: format!("vendor raise by {} ({})", raise.offering, raise.detail),
             });
             "vendor raise"
-        } else if let Some(regulation) = latest(events, &["regulation"], first, last) {
-            if let Some(outcry) = latest(events, &["outcry"], 0, regulation.day) {
-                if let Some(news) = largest(events, "news", outcry.day.saturating_sub(LOOKBACK_DAYS), outcry.day) {
+        } else if let Some(regulation) = latest(events, EventKind::Regulation, first, last) {
+            if let Some(outcry) = latest(events, EventKind::Outcry, 0, regulation.day) {
+                if let Some(news) = largest(
+                    events,
+                    EventKind::News,
+                    outcry.day.saturating_sub(LOOKBACK_DAYS),
+                    outcry.day,
+                ) {
                     if let Some(incident) = incident_of(events, news) {
                         chain.push(incident_link(incident));
                     }
@@ -301,10 +299,10 @@ pub fn jumps(data: &RunData, segments: &[Segment]) -> Vec<Jump> {
                 what: format!("regulation ({})", regulation.detail),
             });
             "regulation"
-        } else if let Some(intervention) = latest(events, &["intervention"], first, last) {
+        } else if let Some(intervention) = latest(events, EventKind::Intervention, first, last) {
             chain.push(Link {
                 day: intervention.day,
-                what: intervention.detail.clone(),
+                what: intervention.detail.to_string(),
             });
             "intervention"
         } else {
@@ -382,75 +380,6 @@ pub fn hill_tail_exponent(sizes: &[f64], k: usize) -> Option<f64> {
     (mean_log > 0.0).then(|| 1.0 / mean_log)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn segmentation_finds_jumps_in_an_eroding_series() {
-        // Erosion by 0.0005 a day with jumps of +0.1 on days 300 and 700.
-        let mut b = vec![0.5];
-        for d in 1..1000 {
-            let jump = if d == 300 || d == 700 { 0.1 } else { 0.0 };
-            b.push(b[d - 1] - 0.0005 + jump);
-        }
-        let (segments, beta) = segments(&b);
-        assert!(beta > 0.0);
-        let jumps: Vec<&Segment> = segments.iter().filter(|s| s.is_jump).collect();
-        assert_eq!(jumps.len(), 2, "{segments:?}");
-        assert_eq!(jumps[0].start, 300);
-        assert!((jumps[1].change - 0.0995).abs() < 1e-9);
-        let erosion: Vec<&Segment> = segments.iter().filter(|s| !s.is_jump).collect();
-        assert!(erosion.iter().all(|s| (s.rate_per_year + 0.0005 * 365.0).abs() < 1e-6));
-    }
-
-    #[test]
-    fn l_kurtosis_of_a_normal_sample_is_near_0_1226_and_of_spikes_higher() {
-        // Normal quantiles as a sample.
-        let normal: Vec<f64> = (1..2000)
-            .map(|i| {
-                let p = i as f64 / 2000.0;
-                statrs::distribution::ContinuousCDF::inverse_cdf(
-                    &statrs::distribution::Normal::new(0.0, 1.0).unwrap(),
-                    p,
-                )
-            })
-            .collect();
-        assert!((l_kurtosis(&normal) - 0.1226).abs() < 0.005);
-        assert!((kurtosis(&normal) - 3.0).abs() < 0.1);
-        let mut spiky = vec![0.0; 1000];
-        spiky[10] = 1.0;
-        spiky[500] = 2.0;
-        assert!(l_kurtosis(&spiky) > 0.5);
-        assert_eq!(top_share(&spiky, true), Some(1.0));
-        assert_eq!(top_share(&spiky, false), None);
-    }
-
-    #[test]
-    fn hill_recovers_a_pareto_tail() {
-        // Pareto(alpha = 1.5) quantiles.
-        let sizes: Vec<f64> = (1..10_000)
-            .map(|i| (1.0 - i as f64 / 10_000.0).powf(-1.0 / 1.5))
-            .collect();
-        let alpha = hill_tail_exponent(&sizes, 1000).unwrap();
-        assert!((alpha - 1.5).abs() < 0.05, "{alpha}");
-    }
-
-    #[test]
-    fn details_are_read_as_key_values() {
-        let e = EventRow {
-            day: 1,
-            kind: "incident_outcome".into(),
-            offering: "a".into(),
-            size: 0.5,
-            detail: "incident_day=3 records=1.5e6 victims=10 abandoned=5".into(),
-        };
-        assert_eq!(e.detail_value("records"), Some(1.5e6));
-        assert_eq!(e.detail_value("victims"), Some(10.0));
-        assert_eq!(e.detail_value("nope"), None);
-    }
-}
-
 /// Abandonment by the victims of incidents of one size decile.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decile {
@@ -523,7 +452,7 @@ fn incident_statistics(data: &RunData) -> IncidentStatistics {
     let sizes: Vec<f64> = data
         .events
         .iter()
-        .filter(|e| e.kind == "incident" && e.size > 0.0)
+        .filter(|e| e.kind == EventKind::Incident && e.size > 0.0)
         .map(|e| e.size)
         .collect();
     let logs: Vec<f64> = sizes.iter().map(|s| s.log10()).collect();
@@ -541,13 +470,14 @@ fn incident_statistics(data: &RunData) -> IncidentStatistics {
     let mut outcomes: Vec<(f64, f64, f64)> = data
         .events
         .iter()
-        .filter(|e| e.kind == "incident_outcome")
-        .filter_map(|e| {
-            Some((
-                e.detail_value("records")?,
-                e.detail_value("victims")?,
-                e.detail_value("abandoned")?,
-            ))
+        .filter_map(|e| match e.detail {
+            Detail::IncidentOutcome {
+                records,
+                victims,
+                abandoned,
+                ..
+            } => Some((records, victims as f64, abandoned as f64)),
+            _ => None,
         })
         .collect();
     outcomes.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -581,7 +511,7 @@ fn incident_statistics(data: &RunData) -> IncidentStatistics {
 fn news_responses(data: &RunData) -> Vec<NewsResponse> {
     let a = &data.adoption;
     let mut out: Vec<NewsResponse> = Vec::new();
-    for e in data.events.iter().filter(|e| e.kind == "news") {
+    for e in data.events.iter().filter(|e| e.kind == EventKind::News) {
         let d = e.day as usize;
         if d == 0 || d >= a.len() || out.last().is_some_and(|n| e.day < n.day + 30) {
             continue;
@@ -600,7 +530,7 @@ fn news_responses(data: &RunData) -> Vec<NewsResponse> {
     out
 }
 
-fn first_after(data: &RunData, kind: &str, day: Option<u32>) -> Option<u32> {
+fn first_after(data: &RunData, kind: EventKind, day: Option<u32>) -> Option<u32> {
     let start = day?;
     data.events
         .iter()
@@ -614,7 +544,7 @@ pub fn analyze(data: &RunData) -> Analysis {
     let jumps = jumps(data, &segments);
     let daily = changes(&data.baseline, 1);
     let weekly = changes(&data.baseline, 7);
-    let first_news_day = data.events.iter().find(|e| e.kind == "news").map(|e| e.day);
+    let first_news_day = data.events.iter().find(|e| e.kind == EventKind::News).map(|e| e.day);
     let losses_start_day = data.loss.iter().position(|l| *l > 0.0).map(|d| d as u32);
     Analysis {
         days: data.baseline.len(),
@@ -630,12 +560,67 @@ pub fn analyze(data: &RunData) -> Analysis {
         news: news_responses(data),
         lags: ResponseLags {
             first_news_day,
-            news_to_first_vendor_raise: first_after(data, "vendor_raise", first_news_day),
-            news_to_first_regulation: first_after(data, "regulation", first_news_day),
+            news_to_first_vendor_raise: first_after(data, EventKind::VendorRaise, first_news_day),
+            news_to_first_regulation: first_after(data, EventKind::Regulation, first_news_day),
             losses_start_day,
-            losses_to_first_vendor_raise: first_after(data, "vendor_raise", losses_start_day),
-            losses_to_first_regulation: first_after(data, "regulation", losses_start_day),
+            losses_to_first_vendor_raise: first_after(data, EventKind::VendorRaise, losses_start_day),
+            losses_to_first_regulation: first_after(data, EventKind::Regulation, losses_start_day),
         },
         segments,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segmentation_finds_jumps_in_an_eroding_series() {
+        // Erosion by 0.0005 a day with jumps of +0.1 on days 300 and 700.
+        let mut b = vec![0.5];
+        for d in 1..1000 {
+            let jump = if d == 300 || d == 700 { 0.1 } else { 0.0 };
+            b.push(b[d - 1] - 0.0005 + jump);
+        }
+        let (segments, beta) = segments(&b);
+        assert!(beta > 0.0);
+        let jumps: Vec<&Segment> = segments.iter().filter(|s| s.is_jump).collect();
+        assert_eq!(jumps.len(), 2, "{segments:?}");
+        assert_eq!(jumps[0].start, 300);
+        assert!((jumps[1].change - 0.0995).abs() < 1e-9);
+        let erosion: Vec<&Segment> = segments.iter().filter(|s| !s.is_jump).collect();
+        assert!(erosion.iter().all(|s| (s.rate_per_year + 0.0005 * 365.0).abs() < 1e-6));
+    }
+
+    #[test]
+    fn l_kurtosis_of_a_normal_sample_is_near_0_1226_and_of_spikes_higher() {
+        // Normal quantiles as a sample.
+        let normal: Vec<f64> = (1..2000)
+            .map(|i| {
+                let p = i as f64 / 2000.0;
+                statrs::distribution::ContinuousCDF::inverse_cdf(
+                    &statrs::distribution::Normal::new(0.0, 1.0).unwrap(),
+                    p,
+                )
+            })
+            .collect();
+        assert!((l_kurtosis(&normal) - 0.1226).abs() < 0.005);
+        assert!((kurtosis(&normal) - 3.0).abs() < 0.1);
+        let mut spiky = vec![0.0; 1000];
+        spiky[10] = 1.0;
+        spiky[500] = 2.0;
+        assert!(l_kurtosis(&spiky) > 0.5);
+        assert_eq!(top_share(&spiky, true), Some(1.0));
+        assert_eq!(top_share(&spiky, false), None);
+    }
+
+    #[test]
+    fn hill_recovers_a_pareto_tail() {
+        // Pareto(alpha = 1.5) quantiles.
+        let sizes: Vec<f64> = (1..10_000)
+            .map(|i| (1.0 - i as f64 / 10_000.0).powf(-1.0 / 1.5))
+            .collect();
+        let alpha = hill_tail_exponent(&sizes, 1000).unwrap();
+        assert!((alpha - 1.5).abs() < 0.05, "{alpha}");
     }
 }

@@ -115,7 +115,7 @@ pub fn vendor_rule(groups: &[(f64, usize, &[Recorder])]) -> Check {
                 let raise_days: Vec<usize> = r
                     .events
                     .iter()
-                    .filter(|e| e.kind == EventKind::VendorRaise && e.offering == Some(j))
+                    .filter(|e| e.kind() == EventKind::VendorRaise && e.offering == Some(j))
                     .map(|e| e.day as usize)
                     .collect();
                 let mut last = None;
@@ -262,16 +262,16 @@ pub fn regulation_follows_outcry(groups: &[(&str, u32, &[Recorder])]) -> Check {
     let (mut regulations, mut traced) = (0usize, 0usize);
     for (_, lag, runs) in groups {
         for r in runs.iter() {
-            for e in r.events.iter().filter(|e| e.kind == EventKind::Regulation) {
+            for e in r.events.iter().filter(|e| e.kind() == EventKind::Regulation) {
                 regulations += 1;
                 let outcry = r
                     .events
                     .iter()
-                    .find(|o| o.kind == EventKind::Outcry && o.day + lag == e.day);
+                    .find(|o| o.kind() == EventKind::Outcry && o.day + lag == e.day);
                 let news = outcry.is_some_and(|o| {
                     r.events
                         .iter()
-                        .any(|n| n.kind == EventKind::News && n.day <= o.day && n.day + 120 >= o.day)
+                        .any(|n| n.kind() == EventKind::News && n.day <= o.day && n.day + 120 >= o.day)
                 });
                 traced += usize::from(news);
             }

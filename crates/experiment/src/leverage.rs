@@ -4,7 +4,7 @@
 use crate::compare::CONFIDENCE;
 use crate::run::metric_names;
 use crate::statistics::{paired_difference, Interval};
-use esplab_model::{Intervention, Parameters};
+use esplab_model::{Intervention, InterventionKind, Parameters};
 
 /// Effects on the baseline smaller than this (half a percentage point of security) are called
 /// negligible even when the interval excludes zero.
@@ -64,8 +64,8 @@ pub fn rank(arms: &[Vec<Vec<f64>>]) -> Vec<LeverEffect> {
 /// A lever and the size it is pulled with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lever {
-    /// The intervention kind, as in scenario files.
-    pub name: &'static str,
+    /// The intervention it adds.
+    pub kind: InterventionKind,
     /// What one unit of effort is, for effect per unit.
     pub unit: &'static str,
     /// Size in `unit`.
@@ -78,37 +78,37 @@ pub struct Lever {
 pub fn standard_levers(start: u32, heroic: &str) -> Vec<Lever> {
     vec![
         Lever {
-            name: "advocacy",
+            kind: InterventionKind::Advocacy,
             unit: "x perceived risk",
             size: 0.5,
             meaning: format!("rooftop advocacy from day {start}: everyone's perceived risk +50%"),
         },
         Lever {
-            name: "heroic-vendor",
+            kind: InterventionKind::HeroicVendor,
             unit: "security held",
             size: 0.6,
             meaning: format!("{heroic} holds security at 0.6 or above from day {start}"),
         },
         Lever {
-            name: "cheaper-security",
+            kind: InterventionKind::CheaperSecurity,
             unit: "share of tax removed",
             size: 0.5,
             meaning: format!("open tooling and standards halve the security tax from day {start}"),
         },
         Lever {
-            name: "disclosure",
+            kind: InterventionKind::Disclosure,
             unit: "log10 records",
             size: 1.0,
             meaning: format!("disclosure rules: incidents 10x smaller make the news from day {start}"),
         },
         Lever {
-            name: "shock",
+            kind: InterventionKind::Shock,
             unit: "1e8 records",
             size: 1.0,
             meaning: format!("one incident of 1e8 records on day {start}"),
         },
         Lever {
-            name: "regulation",
+            kind: InterventionKind::Regulation,
             unit: "security floor",
             size: 0.5,
             meaning: format!("exogenous regulation: security floor 0.5 from day {start}"),
@@ -117,35 +117,40 @@ pub fn standard_levers(start: u32, heroic: &str) -> Vec<Lever> {
 }
 
 impl Lever {
+    /// The lever's name: its intervention kind as spelled in scenario files.
+    pub fn name(&self) -> &'static str {
+        self.kind.name()
+    }
+
     /// The base parameters with this lever pulled from `start`; `heroic` is the offering index.
     pub fn apply(&self, base: &Parameters, start: u32, heroic: usize) -> Parameters {
         let mut p = base.clone();
         let end = p.run.days().max(start + 1);
-        let intervention = match self.name {
-            "advocacy" => Intervention::Advocacy {
+        let intervention = match self.kind {
+            InterventionKind::Advocacy => Intervention::Advocacy {
                 start,
                 end,
                 strength: self.size,
             },
-            "heroic-vendor" => Intervention::HeroicVendor {
+            InterventionKind::HeroicVendor => Intervention::HeroicVendor {
                 start,
                 offering: heroic,
                 security: self.size,
             },
-            "cheaper-security" => Intervention::CheaperSecurity {
+            InterventionKind::CheaperSecurity => Intervention::CheaperSecurity {
                 day: start,
                 tax_factor: 1.0 - self.size,
             },
-            "disclosure" => Intervention::Disclosure {
+            InterventionKind::Disclosure => Intervention::Disclosure {
                 day: start,
                 threshold_drop: self.size,
             },
-            "shock" => Intervention::Shock {
+            InterventionKind::Shock => Intervention::Shock {
                 day: start,
                 size: self.size * 1e8,
                 offering: None,
             },
-            _ => Intervention::Regulation {
+            InterventionKind::Regulation => Intervention::Regulation {
                 day: start,
                 floor: self.size,
             },
@@ -180,16 +185,16 @@ mod tests {
     #[test]
     fn every_intervention_kind_is_a_lever() {
         let levers = standard_levers(365, "a");
-        let mut names: Vec<&str> = levers.iter().map(|l| l.name).collect();
-        names.sort();
-        let mut kinds = Intervention::KINDS.to_vec();
+        let mut kinds: Vec<&str> = levers.iter().map(|l| l.name()).collect();
         kinds.sort();
-        assert_eq!(names, kinds);
+        let mut all = InterventionKind::NAMES.to_vec();
+        all.sort();
+        assert_eq!(kinds, all);
         let base = Parameters::default();
         for lever in &levers {
             let p = lever.apply(&base, 365, 0);
             assert_eq!(p.interventions.len(), 1);
-            assert_eq!(p.interventions[0].kind(), lever.name);
+            assert_eq!(p.interventions[0].kind(), lever.kind);
             assert_eq!(p.interventions[0].start(), 365);
         }
     }

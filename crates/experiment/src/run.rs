@@ -51,19 +51,42 @@ impl Observer for Collector {
     }
 }
 
+/// Runs replicate `index` of `parameters` under master seed `master` (seed
+/// `run_seed(master, index)`) to the end of its horizon, reporting to `observer`.
+pub fn replicate(parameters: &Parameters, master: u64, index: u64, observer: &mut impl Observer) {
+    replicate_while(parameters, master, index, observer, |_| true);
+}
+
+/// As [`replicate`], asking `go_on(day)` after each day; returns false if it said no (the run
+/// was abandoned before its end).
+pub fn replicate_while(
+    parameters: &Parameters,
+    master: u64,
+    index: u64,
+    observer: &mut impl Observer,
+    mut go_on: impl FnMut(u32) -> bool,
+) -> bool {
+    let mut p = parameters.clone();
+    p.run.seed = run_seed(master, index);
+    let mut simulation = Simulation::new(&p);
+    while simulation.step(observer) {
+        if !go_on(simulation.day()) {
+            return false;
+        }
+    }
+    true
+}
+
 /// Runs replicate `index` of `parameters` under master seed `master`.
 pub fn simulate(parameters: &Parameters, master: u64, index: u64, keep_series: bool) -> RunOutcome {
     let seed = run_seed(master, index);
-    let mut p = parameters.clone();
-    p.run.seed = seed;
-    let days = p.run.days() as usize;
+    let days = parameters.run.days() as usize;
     let mut collector = Collector {
         summary: Summary::default(),
         baseline: Vec::with_capacity(days),
         series: keep_series.then(|| Vec::with_capacity(days * BAND_SERIES.len())),
     };
-    let mut simulation = Simulation::new(&p);
-    while simulation.step(&mut collector) {}
+    replicate(parameters, master, index, &mut collector);
     let tail = &collector.baseline[collector.baseline.len().saturating_sub(LONG_RUN_DAYS)..];
     let long_run = tail.iter().sum::<f64>() / tail.len().max(1) as f64;
     let mut metrics: Vec<f64> = collector.summary.metrics().into_iter().map(|(_, v)| v).collect();
@@ -79,10 +102,8 @@ pub fn simulate(parameters: &Parameters, master: u64, index: u64, keep_series: b
 /// Runs replicate `index` of `parameters` under master seed `master`, keeping every daily
 /// record and event (for checks that need the whole story of a run).
 pub fn record(parameters: &Parameters, master: u64, index: u64) -> esplab_model::Recorder {
-    let mut p = parameters.clone();
-    p.run.seed = run_seed(master, index);
     let mut recorder = esplab_model::Recorder::default();
-    esplab_model::run(&p, &mut recorder);
+    replicate(parameters, master, index, &mut recorder);
     recorder
 }
 

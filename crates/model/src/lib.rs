@@ -24,6 +24,7 @@
 
 pub mod attention;
 pub mod calendar;
+pub mod events;
 pub mod footprint;
 pub mod incidents;
 pub mod market;
@@ -38,8 +39,7 @@ pub mod risk_index;
 pub mod simulation;
 pub mod vendors;
 
-pub use observer::{
-    DayRecord, Event, EventKind, Observer, OfferingDay, Recorder, Summary, JUMP_THRESHOLD, OUTCOME_DAYS,
-};
+pub use events::{Detail, Event, EventKind, Started};
+pub use observer::{DayRecord, Observer, OfferingDay, Recorder, Summary, JUMP_THRESHOLD, OUTCOME_DAYS};
 pub use parameters::*;
 pub use simulation::{run, Simulation, MAX_OFFERINGS};

@@ -1,5 +1,7 @@
-//! What a run reports: daily records, per-offering records and events, through [`Observer`],
-//! and the run's [`Summary`].
+//! What a run reports: daily records, per-offering records and events (typed in
+//! [`crate::events`]), through [`Observer`], and the run's [`Summary`].
+
+use crate::events::{Event, EventKind};
 
 /// A day of the market.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -78,50 +80,8 @@ pub struct OfferingDay {
     pub security_churn: f64,
 }
 
-/// Kinds of events.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EventKind {
-    Incident,
-    News,
-    VendorRaise,
-    Outcry,
-    Regulation,
-    Intervention,
-    /// 90 days after an incident: how many of its victims abandoned the technology meanwhile.
-    IncidentOutcome,
-}
-
-impl EventKind {
-    /// The name written in event logs.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Incident => "incident",
-            Self::News => "news",
-            Self::VendorRaise => "vendor_raise",
-            Self::Outcry => "outcry",
-            Self::Regulation => "regulation",
-            Self::Intervention => "intervention",
-            Self::IncidentOutcome => "incident_outcome",
-        }
-    }
-}
-
 /// Days after an incident over which abandonment by its victims is counted.
 pub const OUTCOME_DAYS: u32 = 90;
-
-/// Something that happened on a day.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Event {
-    pub day: u32,
-    pub kind: EventKind,
-    /// Index of the offering concerned, if any.
-    pub offering: Option<usize>,
-    /// Records for incidents, excess over the threshold for news, security change for raises,
-    /// outcry for outcries, floor for regulations, the intervention's size for interventions,
-    /// and for incident outcomes the share of victims who abandoned within [`OUTCOME_DAYS`].
-    pub size: f64,
-    pub detail: String,
-}
 
 /// Receives what a run reports, in day order.
 pub trait Observer {
@@ -209,11 +169,11 @@ impl Observer for Summary {
     }
 
     fn event(&mut self, e: &Event) {
-        match e.kind {
+        match e.kind() {
             EventKind::VendorRaise => self.vendor_raises += 1,
             EventKind::Outcry => self.outcries += 1,
             EventKind::Regulation => self.regulations += 1,
-            _ => {}
+            EventKind::Incident | EventKind::News | EventKind::Intervention | EventKind::IncidentOutcome => {}
         }
     }
 }

@@ -249,26 +249,67 @@ pub enum Intervention {
     Disclosure { day: u32, threshold_drop: f64 },
 }
 
-impl Intervention {
-    /// The scenario-file spelling of each kind.
-    pub const KINDS: [&'static str; 6] = [
-        "shock",
-        "regulation",
-        "advocacy",
-        "heroic-vendor",
-        "cheaper-security",
-        "disclosure",
+/// Kinds of interventions, declared once: their spelling in scenario files follows from here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InterventionKind {
+    Shock,
+    Regulation,
+    Advocacy,
+    HeroicVendor,
+    CheaperSecurity,
+    Disclosure,
+}
+
+impl InterventionKind {
+    /// Every kind, in the order of their declaration.
+    pub const ALL: [InterventionKind; 6] = [
+        Self::Shock,
+        Self::Regulation,
+        Self::Advocacy,
+        Self::HeroicVendor,
+        Self::CheaperSecurity,
+        Self::Disclosure,
     ];
 
-    /// The scenario-file spelling of this intervention's kind.
-    pub fn kind(&self) -> &'static str {
+    /// Every spelling, in the order of [`Self::ALL`].
+    pub const NAMES: [&'static str; 6] = {
+        let mut names = [""; 6];
+        let mut i = 0;
+        while i < names.len() {
+            names[i] = Self::ALL[i].name();
+            i += 1;
+        }
+        names
+    };
+
+    /// The scenario-file spelling.
+    pub const fn name(self) -> &'static str {
         match self {
-            Self::Shock { .. } => Self::KINDS[0],
-            Self::Regulation { .. } => Self::KINDS[1],
-            Self::Advocacy { .. } => Self::KINDS[2],
-            Self::HeroicVendor { .. } => Self::KINDS[3],
-            Self::CheaperSecurity { .. } => Self::KINDS[4],
-            Self::Disclosure { .. } => Self::KINDS[5],
+            Self::Shock => "shock",
+            Self::Regulation => "regulation",
+            Self::Advocacy => "advocacy",
+            Self::HeroicVendor => "heroic-vendor",
+            Self::CheaperSecurity => "cheaper-security",
+            Self::Disclosure => "disclosure",
+        }
+    }
+
+    /// The kind spelled `name` in scenario files.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+impl Intervention {
+    /// This intervention's kind.
+    pub fn kind(&self) -> InterventionKind {
+        match self {
+            Self::Shock { .. } => InterventionKind::Shock,
+            Self::Regulation { .. } => InterventionKind::Regulation,
+            Self::Advocacy { .. } => InterventionKind::Advocacy,
+            Self::HeroicVendor { .. } => InterventionKind::HeroicVendor,
+            Self::CheaperSecurity { .. } => InterventionKind::CheaperSecurity,
+            Self::Disclosure { .. } => InterventionKind::Disclosure,
         }
     }
 

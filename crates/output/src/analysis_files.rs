@@ -3,6 +3,7 @@
 use crate::error::{OutputError, Result};
 use crate::{atomic, manifest};
 use esplab_experiment::analysis::{Analysis, EventRow, RunData};
+use esplab_model::{Detail, EventKind};
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -57,14 +58,35 @@ pub fn read_run(dir: &Path) -> Result<RunData> {
     for (n, record) in reader.records().enumerate() {
         let r = record.map_err(|e| bad(&path, e.to_string()))?;
         let field = |i: usize| r.get(i).unwrap_or_default().to_string();
+        let line = n + 2;
+        let kind = EventKind::from_name(&field(1)).ok_or_else(|| {
+            bad(
+                &path,
+                format!(
+                    "line {line}: column kind: {:?} is not an event kind; allowed: {}",
+                    field(1),
+                    EventKind::ALL.map(EventKind::name).join(", ")
+                ),
+            )
+        })?;
+        let detail = Detail::parse(kind, &field(4)).ok_or_else(|| {
+            bad(
+                &path,
+                format!(
+                    "line {line}: column detail: {:?} is not the detail of a {} event",
+                    field(4),
+                    kind.name()
+                ),
+            )
+        })?;
         data.events.push(EventRow {
             day: field(0)
                 .parse()
-                .map_err(|_| bad(&path, format!("line {}: bad day", n + 2)))?,
-            kind: field(1),
+                .map_err(|_| bad(&path, format!("line {line}: bad day")))?,
+            kind,
             offering: field(2),
             size: field(3).parse().unwrap_or(f64::NAN),
-            detail: field(4),
+            detail,
         });
     }
     Ok(data)

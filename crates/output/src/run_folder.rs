@@ -163,7 +163,7 @@ impl Observer for RunFolder {
 
     fn event(&mut self, event: &Event) {
         self.summary.event(event);
-        if event.kind == esplab_model::EventKind::Regulation {
+        if event.kind() == esplab_model::EventKind::Regulation {
             self.regulations_today += 1;
         }
         let offering = event
@@ -174,10 +174,10 @@ impl Observer for RunFolder {
         let line = format!(
             "{},{},{},{},{}\n",
             event.day,
-            event.kind.name(),
+            event.kind().name(),
             offering,
             event.size,
-            csv_field(&event.detail)
+            csv_field(&event.detail.to_string())
         );
         if let Some(f) = self.events.as_mut() {
             let result = f.writer().write_all(line.as_bytes());

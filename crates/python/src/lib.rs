@@ -199,7 +199,7 @@ fn run<'py>(
         r
     });
     let mut regulations = vec![0u32; recorder.days.len()];
-    for e in recorder.events.iter().filter(|e| e.kind == EventKind::Regulation) {
+    for e in recorder.events.iter().filter(|e| e.kind() == EventKind::Regulation) {
         if let Some(r) = regulations.get_mut(e.day as usize) {
             *r += 1;
         }
@@ -377,7 +377,7 @@ fn leverage<'py>(
         .collect(),
         columns: vec![
             Column::Count((1..=ranked.len() as u32).collect()),
-            text(&|r| levers[r.lever].name.to_string()),
+            text(&|r| levers[r.lever].name().to_string()),
             text(&|r| levers[r.lever].meaning.clone()),
             number(&|r| levers[r.lever].size),
             text(&|r| levers[r.lever].unit.to_string()),

@@ -6,7 +6,7 @@
 //! of the docs.
 
 use crate::value::{Range, Value};
-use esplab_model::{NetworkKind, OfferingParameters, Parameters};
+use esplab_model::{InterventionKind, NetworkKind, OfferingParameters, Parameters};
 
 /// The type of a field and its allowed values.
 #[derive(Debug, Clone, Copy)]
@@ -544,98 +544,108 @@ const fn required(key: &'static str, kind: Kind, unit: &'static str, doc: &'stat
     }
 }
 
-/// Each intervention kind with its one-line meaning and fields (besides `kind`).
-pub fn intervention_kinds() -> &'static [(&'static str, &'static str, &'static [InterventionField])] {
-    &INTERVENTION_KINDS
+/// Each intervention kind (spelled as in [`InterventionKind::name`]) with its one-line meaning
+/// and fields (besides `kind`), in the order of [`InterventionKind::ALL`].
+pub fn intervention_kinds() -> Vec<(&'static str, &'static str, &'static [InterventionField])> {
+    InterventionKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let (doc, fields) = intervention_fields(kind);
+            (kind.name(), doc, fields)
+        })
+        .collect()
 }
 
-static INTERVENTION_KINDS: [(&str, &str, &[InterventionField]); 6] = [
-    (
-        "shock",
-        "An incident of a given size on a given day.",
-        &[
-            required("day", DAY, "day", "Day of the incident."),
-            required(
-                "size",
-                Kind::Float(Range::closed(1.0, 1e13)),
-                "records",
-                "Size of the incident.",
-            ),
-            InterventionField {
-                key: "offering",
-                kind: Kind::Text,
-                required: false,
-                unit: "",
-                doc: "Offering hit (default: the one with most users that day).",
-            },
-        ],
+/// The meaning and fields of an intervention kind.
+pub fn intervention_fields(kind: InterventionKind) -> (&'static str, &'static [InterventionField]) {
+    match kind {
+        InterventionKind::Shock => ("An incident of a given size on a given day.", SHOCK_FIELDS),
+        InterventionKind::Regulation => ("Exogenous regulation raising the security floor.", REGULATION_FIELDS),
+        InterventionKind::Advocacy => (
+            "Rooftop advocacy: everyone's perceived risk is multiplied by 1 + strength.",
+            ADVOCACY_FIELDS,
+        ),
+        InterventionKind::HeroicVendor => (
+            "A vendor holding its security at a level or above.",
+            HEROIC_VENDOR_FIELDS,
+        ),
+        InterventionKind::CheaperSecurity => (
+            "Open tooling and standards: the security tax is multiplied by a factor.",
+            CHEAPER_SECURITY_FIELDS,
+        ),
+        InterventionKind::Disclosure => (
+            "Disclosure rules: the attention threshold is lowered, so incidents become visible.",
+            DISCLOSURE_FIELDS,
+        ),
+    }
+}
+
+const SHOCK_FIELDS: &[InterventionField] = &[
+    required("day", DAY, "day", "Day of the incident."),
+    required(
+        "size",
+        Kind::Float(Range::closed(1.0, 1e13)),
+        "records",
+        "Size of the incident.",
     ),
-    (
-        "regulation",
-        "Exogenous regulation raising the security floor.",
-        &[
-            required("day", DAY, "day", "Day it takes effect."),
-            required(
-                "floor",
-                Kind::Float(Range::closed(0.0, 0.999)),
-                "security",
-                "New floor (the floor never falls).",
-            ),
-        ],
+    InterventionField {
+        key: "offering",
+        kind: Kind::Text,
+        required: false,
+        unit: "",
+        doc: "Offering hit (default: the one with most users that day).",
+    },
+];
+
+const REGULATION_FIELDS: &[InterventionField] = &[
+    required("day", DAY, "day", "Day it takes effect."),
+    required(
+        "floor",
+        Kind::Float(Range::closed(0.0, 0.999)),
+        "security",
+        "New floor (the floor never falls).",
     ),
-    (
-        "advocacy",
-        "Rooftop advocacy: everyone's perceived risk is multiplied by 1 + strength.",
-        &[
-            required("start", DAY, "day", "First day."),
-            required("end", DAY, "day", "Day it stops (exclusive)."),
-            required(
-                "strength",
-                Kind::Float(Range::closed(0.0, 1000.0)),
-                "risk multiple",
-                "Added share of perceived risk.",
-            ),
-        ],
+];
+
+const ADVOCACY_FIELDS: &[InterventionField] = &[
+    required("start", DAY, "day", "First day."),
+    required("end", DAY, "day", "Day it stops (exclusive)."),
+    required(
+        "strength",
+        Kind::Float(Range::closed(0.0, 1000.0)),
+        "risk multiple",
+        "Added share of perceived risk.",
     ),
-    (
-        "heroic-vendor",
-        "A vendor holding its security at a level or above.",
-        &[
-            required("start", DAY, "day", "First day."),
-            required("offering", Kind::Text, "", "Name of the heroic offering."),
-            required(
-                "security",
-                Kind::Float(Range::closed(0.0, 0.999)),
-                "security",
-                "Level held.",
-            ),
-        ],
+];
+
+const HEROIC_VENDOR_FIELDS: &[InterventionField] = &[
+    required("start", DAY, "day", "First day."),
+    required("offering", Kind::Text, "", "Name of the heroic offering."),
+    required(
+        "security",
+        Kind::Float(Range::closed(0.0, 0.999)),
+        "security",
+        "Level held.",
     ),
-    (
-        "cheaper-security",
-        "Open tooling and standards: the security tax is multiplied by a factor.",
-        &[
-            required("day", DAY, "day", "Day it takes effect."),
-            required(
-                "tax_factor",
-                Kind::Float(Range::closed(0.0, 10.0)),
-                "multiplier",
-                "Factor on the security tax.",
-            ),
-        ],
+];
+
+const CHEAPER_SECURITY_FIELDS: &[InterventionField] = &[
+    required("day", DAY, "day", "Day it takes effect."),
+    required(
+        "tax_factor",
+        Kind::Float(Range::closed(0.0, 10.0)),
+        "multiplier",
+        "Factor on the security tax.",
     ),
-    (
-        "disclosure",
-        "Disclosure rules: the attention threshold is lowered, so incidents become visible.",
-        &[
-            required("day", DAY, "day", "Day it takes effect."),
-            required(
-                "threshold_drop",
-                Kind::Float(Range::closed(0.0, 15.0)),
-                "log10 records",
-                "Drop of the attention threshold.",
-            ),
-        ],
+];
+
+const DISCLOSURE_FIELDS: &[InterventionField] = &[
+    required("day", DAY, "day", "Day it takes effect."),
+    required(
+        "threshold_drop",
+        Kind::Float(Range::closed(0.0, 15.0)),
+        "log10 records",
+        "Drop of the attention threshold.",
     ),
 ];
 

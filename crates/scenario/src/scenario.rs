@@ -2,10 +2,12 @@
 
 use crate::entries::{self, Entry, Override};
 use crate::error::{Result, ScenarioError};
-use crate::fields::{intervention_kinds, known_paths, offering_fields, parameter_fields, quoted, Field, Kind};
+use crate::fields::{
+    intervention_fields, intervention_kinds, known_paths, offering_fields, parameter_fields, quoted, Field, Kind,
+};
 use crate::presets;
 use crate::value::{Origin, Value};
-use esplab_model::{Intervention, NetworkKind, OfferingParameters, Parameters, MAX_OFFERINGS};
+use esplab_model::{Intervention, InterventionKind, NetworkKind, OfferingParameters, Parameters, MAX_OFFERINGS};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
@@ -167,7 +169,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub fn intervention_values(i: &Intervention, offerings: &[OfferingParameters]) -> Vec<(&'static str, Value)> {
     let name = |j: usize| Value::Text(offerings.get(j).map(|o| o.name.clone()).unwrap_or_default());
     let day = |d: u32| Value::Integer(d as i64);
-    let mut values = vec![("kind", Value::Text(i.kind().to_string()))];
+    let mut values = vec![("kind", Value::Text(i.kind().name().to_string()))];
     match *i {
         Intervention::Shock { day: d, size, offering } => {
             values.extend([("day", day(d)), ("size", Value::Float(size))]);
@@ -443,14 +445,19 @@ impl Builder {
                         hint: format!("every intervention names its kind: {}", quoted(&kinds)),
                     })?;
             let kind = text(&check(
-                &Kind::Choice(&Intervention::KINDS),
+                &Kind::Choice(&InterventionKind::NAMES),
                 &kind_entry.path,
                 kind_entry,
             )?);
-            let (_, _, fields) = intervention_kinds()
-                .iter()
-                .find(|(k, _, _)| *k == kind)
-                .expect("checked kind");
+            let Some(kind_of) = InterventionKind::from_name(&kind) else {
+                return Err(ScenarioError::OutOfRange {
+                    origin: kind_entry.origin.clone(),
+                    path: kind_entry.path.clone(),
+                    value: format!("{kind:?}"),
+                    allowed: quoted(&kinds),
+                });
+            };
+            let (_, fields) = intervention_fields(kind_of);
             let mut values: BTreeMap<&str, (Value, &Entry)> = BTreeMap::new();
             for e in entries.iter().filter(|e| !e.path.ends_with(".kind")) {
                 let key = e.path[prefix.len() + 1..].to_string();
@@ -502,17 +509,17 @@ impl Builder {
                         allowed: format!("an offering name: {}", quoted(&names)),
                     })
             };
-            let intervention = match kind.as_str() {
-                "shock" => Intervention::Shock {
+            let intervention = match kind_of {
+                InterventionKind::Shock => Intervention::Shock {
                     day: day("day"),
                     size: float("size"),
                     offering: offering("offering")?,
                 },
-                "regulation" => Intervention::Regulation {
+                InterventionKind::Regulation => Intervention::Regulation {
                     day: day("day"),
                     floor: float("floor"),
                 },
-                "advocacy" => {
+                InterventionKind::Advocacy => {
                     if day("end") <= day("start") {
                         let (v, e) = &values["end"];
                         return Err(ScenarioError::OutOfRange {
@@ -528,16 +535,16 @@ impl Builder {
                         strength: float("strength"),
                     }
                 }
-                "heroic-vendor" => Intervention::HeroicVendor {
+                InterventionKind::HeroicVendor => Intervention::HeroicVendor {
                     start: day("start"),
                     offering: offering("offering")?.unwrap_or(0),
                     security: float("security"),
                 },
-                "cheaper-security" => Intervention::CheaperSecurity {
+                InterventionKind::CheaperSecurity => Intervention::CheaperSecurity {
                     day: day("day"),
                     tax_factor: float("tax_factor"),
                 },
-                _ => Intervention::Disclosure {
+                InterventionKind::Disclosure => Intervention::Disclosure {
                     day: day("day"),
                     threshold_drop: float("threshold_drop"),
                 },

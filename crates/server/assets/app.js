@@ -84,7 +84,7 @@ function render() {
   pending = false;
   const days = state.days;
   const d = state.data;
-  const markers = state.events.filter((e) => e.kind === "regulation" || e.kind === "vendor_raise")
+  const markers = state.events.filter((e) => e.response)
     .map((e) => ({ day: e.day, label: e.kind + ": " + e.detail, color: e.kind === "regulation" ? COLORS[1] : COLORS[3] }));
   if (state.mode === "run") {
     draw($("chart-baseline"), { title: "Security baseline", yLabel: "security (0-1)", days, yRange: [0, 1], markers,

@@ -111,7 +111,7 @@ async fn presets_list() -> impl IntoResponse {
         .collect();
     let levers: Vec<&str> = esplab_experiment::leverage::standard_levers(0, "")
         .iter()
-        .map(|l| l.name)
+        .map(|l| l.name())
         .collect();
     Json(json!({"presets": list, "sliders": sliders, "levers": levers}))
 }

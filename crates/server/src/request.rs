@@ -202,8 +202,8 @@ pub fn parse(body: &[u8], limits: &Limits) -> Result<Job, Rejection> {
     let levers = standard_levers(start, &heroic);
     let lever = match &request.lever {
         None => None,
-        Some(name) => Some(levers.iter().find(|l| l.name == name).ok_or_else(|| {
-            let names: Vec<&str> = levers.iter().map(|l| l.name).collect();
+        Some(name) => Some(levers.iter().find(|l| l.name() == name).ok_or_else(|| {
+            let names: Vec<&str> = levers.iter().map(|l| l.name()).collect();
             Rejection::new(
                 "lever",
                 format!("{name:?} is not a lever; allowed: {}", names.join(", ")),

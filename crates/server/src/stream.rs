@@ -3,10 +3,10 @@
 //! interval so far. The simulation stops as soon as the client goes away.
 
 use crate::request::{Job, Mode};
-use esplab_experiment::run::LONG_RUN_DAYS;
+use esplab_experiment::run::{replicate_while, LONG_RUN_DAYS};
 use esplab_experiment::run_seed;
 use esplab_experiment::statistics::paired_difference;
-use esplab_model::{DayRecord, Event, EventKind, Observer, OfferingDay, Parameters, Simulation};
+use esplab_model::{DayRecord, Event, Observer, OfferingDay, Parameters, Simulation};
 use serde_json::{json, Value};
 use tokio::sync::mpsc::Sender;
 
@@ -61,16 +61,15 @@ impl Observer for Streamer<'_> {
     }
 
     fn event(&mut self, e: &Event) {
-        if matches!(
-            e.kind,
-            EventKind::News
-                | EventKind::VendorRaise
-                | EventKind::Outcry
-                | EventKind::Regulation
-                | EventKind::Intervention
-        ) {
-            self.events
-                .push(json!({"day": e.day, "kind": e.kind.name(), "size": e.size, "detail": e.detail}));
+        let kind = e.kind();
+        if kind.is_headline() {
+            self.events.push(json!({
+                "day": e.day,
+                "kind": kind.name(),
+                "size": e.size,
+                "detail": e.detail.to_string(),
+                "response": kind.is_response(),
+            }));
         }
     }
 }
@@ -97,16 +96,9 @@ impl Observer for Trajectory {
 /// Run `index` of an experiment with master seed `master` (the run of `esplab ensemble` with
 /// that index), or `None` if the client went away meanwhile.
 fn trajectory(p: &Parameters, master: u64, index: u64, tx: &Sender<Message>) -> Option<Trajectory> {
-    let mut p = p.clone();
-    p.run.seed = run_seed(master, index);
     let mut t = Trajectory::default();
-    let mut simulation = Simulation::new(&p);
-    while simulation.step(&mut t) {
-        if simulation.day() % CHECK_DAYS == 0 && tx.is_closed() {
-            return None;
-        }
-    }
-    Some(t)
+    let finished = replicate_while(p, master, index, &mut t, |day| day % CHECK_DAYS != 0 || !tx.is_closed());
+    finished.then_some(t)
 }
 
 fn long_run(baseline: &[f32]) -> f64 {

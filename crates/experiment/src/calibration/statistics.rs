@@ -6,8 +6,8 @@
 //! does not come within the run counts as a lag of the whole horizon ("at least the run"), so a
 //! late first incident cannot look like a fast response.
 
-use crate::seeds::run_seed;
-use esplab_model::{DayRecord, Event, EventKind, Observer, OfferingDay, Parameters, Simulation};
+use crate::run::replicate;
+use esplab_model::{DayRecord, Event, EventKind, Observer, OfferingDay, Parameters};
 
 /// Days per month in every lag (a mean Gregorian month).
 pub const DAYS_PER_MONTH: f64 = 30.4375;
@@ -86,7 +86,7 @@ impl Observer for RunStatistics {
     }
 
     fn event(&mut self, event: &Event) {
-        match event.kind {
+        match event.kind() {
             EventKind::News => self.news_days.push(event.day),
             EventKind::VendorRaise => self.raises.push((event.day, event.offering.unwrap_or(0))),
             EventKind::Outcry => self.outcry_days.push(event.day),
@@ -98,7 +98,7 @@ impl Observer for RunStatistics {
                 self.log_mean += delta / self.incidents as f64;
                 self.log_sum_of_squares += delta * (x - self.log_mean);
             }
-            _ => {}
+            EventKind::Intervention | EventKind::IncidentOutcome => {}
         }
     }
 }
@@ -184,11 +184,8 @@ impl RunStatistics {
 /// Runs `parameters` with the seed of run `index` under master seed `master` and returns its
 /// statistics in the order of [`STATISTICS`].
 pub fn run_statistics(parameters: &Parameters, master: u64, index: u64) -> Vec<f64> {
-    let mut p = parameters.clone();
-    p.run.seed = run_seed(master, index);
     let mut statistics = RunStatistics::default();
-    let mut simulation = Simulation::new(&p);
-    while simulation.step(&mut statistics) {}
+    replicate(parameters, master, index, &mut statistics);
     statistics.values()
 }
 
@@ -196,13 +193,35 @@ pub fn run_statistics(parameters: &Parameters, master: u64, index: u64) -> Vec<f
 mod tests {
     use super::*;
 
+    use esplab_model::{Detail, Started};
+
     fn event(day: u32, kind: EventKind, offering: Option<usize>, size: f64) -> Event {
+        let detail = match kind {
+            EventKind::Incident => Detail::Incident { harmed: 1, loss: size },
+            EventKind::News => Detail::News {
+                records: 1e6,
+                fear: 0.1,
+            },
+            EventKind::VendorRaise => Detail::VendorRaise {
+                from: 0.1,
+                to: 0.1 + size,
+                churn: 0.01,
+            },
+            EventKind::Outcry => Detail::Outcry { due: day + 1 },
+            EventKind::Regulation => Detail::Regulation { from: 0.0, to: size },
+            EventKind::Intervention => Detail::Intervention(Started::Shock { records: size }),
+            EventKind::IncidentOutcome => Detail::IncidentOutcome {
+                incident_day: day,
+                records: size,
+                victims: 1,
+                abandoned: 0,
+            },
+        };
         Event {
             day,
-            kind,
             offering,
             size,
-            detail: String::new(),
+            detail,
         }
     }
 

@@ -4,6 +4,7 @@ use crate::error::Result;
 use crate::page::{cell, Figure, Report, Section, Table};
 use crate::read::{json, number, text, CsvTable};
 use crate::svg::{Chart, Dots, Line, Marker, PALETTE};
+use esplab_model::EventKind;
 use serde_json::Value;
 use std::path::Path;
 
@@ -48,11 +49,11 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
     let kinds = events.texts("kind")?;
     let event_days = events.numbers("day")?;
     let sizes = events.numbers("size")?;
-    let at = |kind: &str| -> Vec<(f64, f64)> {
+    let at = |kind: EventKind| -> Vec<(f64, f64)> {
         kinds
             .iter()
             .zip(event_days.iter().zip(&sizes))
-            .filter(|(k, _)| k.as_str() == kind)
+            .filter(|(k, _)| k.as_str() == kind.name())
             .map(|(_, (d, s))| (*d, *s))
             .collect()
     };
@@ -78,10 +79,10 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
         });
     }
     if jump_list.is_empty() {
-        for (day, _) in at("regulation") {
+        for (day, _) in at(EventKind::Regulation) {
             baseline.markers.push(Marker {
                 x: day,
-                label: "regulation".into(),
+                label: EventKind::Regulation.name().into(),
                 color: PALETTE[1],
             });
         }
@@ -92,10 +93,10 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
     adoption
         .lines
         .push(line("adoption", &days, &series.numbers("adoption")?, PALETTE[2], false));
-    for (day, _) in at("news") {
+    for (day, _) in at(EventKind::News) {
         adoption.markers.push(Marker {
             x: day,
-            label: "news".into(),
+            label: EventKind::News.name().into(),
             color: PALETTE[4],
         });
     }
@@ -117,8 +118,11 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
     }
 
     let mut incidents = Chart::new("Incidents against the attention threshold", "day", "log10(records)");
-    let news_days: Vec<f64> = at("news").iter().map(|n| n.0).collect();
-    let all: Vec<(f64, f64)> = at("incident").iter().map(|(d, s)| (*d, s.max(1.0).log10())).collect();
+    let news_days: Vec<f64> = at(EventKind::News).iter().map(|n| n.0).collect();
+    let all: Vec<(f64, f64)> = at(EventKind::Incident)
+        .iter()
+        .map(|(d, s)| (*d, s.max(1.0).log10()))
+        .collect();
     // On a news day, the largest incident of the day is the one that made the news.
     let mut largest: std::collections::BTreeMap<i64, (usize, f64)> = std::collections::BTreeMap::new();
     for (i, p) in all.iter().enumerate() {
@@ -206,10 +210,10 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
             days.len(),
             users,
             seed,
-            at("incident").len(),
+            at(EventKind::Incident).len(),
             news_days.len(),
-            at("vendor_raise").len(),
-            at("regulation").len()
+            at(EventKind::VendorRaise).len(),
+            at(EventKind::Regulation).len()
         )],
         figures: vec![
             figure(

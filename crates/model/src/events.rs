@@ -1,0 +1,425 @@
+//! Events: what happened on a day, as typed payloads.
+//!
+//! Every kind of event is declared once, here: [`EventKind`] (its name in event logs and
+//! whether charts mark it) and [`Detail`] (its typed payload). The model emits [`Event`]s with
+//! typed details and formats nothing; the text of an event log's `detail` column is
+//! [`Detail`]'s `Display`, and [`Detail::parse`] reads it back, so a run read from its folder is
+//! the run that was simulated. Matches over kinds are exhaustive everywhere: a new kind is
+//! reported by the compiler at every place that must handle it.
+
+use crate::parameters::InterventionKind;
+use std::fmt;
+
+/// Kinds of events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    Incident,
+    News,
+    VendorRaise,
+    Outcry,
+    Regulation,
+    Intervention,
+    /// 90 days after an incident: how many of its victims abandoned the technology meanwhile.
+    IncidentOutcome,
+}
+
+impl EventKind {
+    /// Every kind, in the order of their declaration.
+    pub const ALL: [EventKind; 7] = [
+        Self::Incident,
+        Self::News,
+        Self::VendorRaise,
+        Self::Outcry,
+        Self::Regulation,
+        Self::Intervention,
+        Self::IncidentOutcome,
+    ];
+
+    /// The name written in event logs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Incident => "incident",
+            Self::News => "news",
+            Self::VendorRaise => "vendor_raise",
+            Self::Outcry => "outcry",
+            Self::Regulation => "regulation",
+            Self::Intervention => "intervention",
+            Self::IncidentOutcome => "incident_outcome",
+        }
+    }
+
+    /// The kind written as `name` in event logs.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// Whether it is one of the few events a reader follows a run by (news, responses,
+    /// interventions): shown in the explorer's stream, unlike the many incidents and outcomes.
+    pub fn is_headline(self) -> bool {
+        match self {
+            Self::News | Self::VendorRaise | Self::Outcry | Self::Regulation | Self::Intervention => true,
+            Self::Incident | Self::IncidentOutcome => false,
+        }
+    }
+
+    /// Whether charts of the baseline mark it as a response (a vertical line on its day).
+    pub fn is_response(self) -> bool {
+        match self {
+            Self::VendorRaise | Self::Regulation => true,
+            Self::Incident | Self::News | Self::Outcry | Self::Intervention | Self::IncidentOutcome => false,
+        }
+    }
+}
+
+/// What an event says, by kind.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Detail {
+    /// An incident harmed `harmed` simulated users and caused `loss` (currency units).
+    Incident { harmed: u64, loss: f64 },
+    /// An incident of `records` made the news, raising public fear to `fear`.
+    News { records: f64, fear: f64 },
+    /// A vendor raised security after security churn `churn`.
+    VendorRaise { from: f64, to: f64, churn: f64 },
+    /// Outcry held long enough: a regulation is due on day `due`.
+    Outcry { due: u32 },
+    /// A regulation raised the floor.
+    Regulation { from: f64, to: f64 },
+    /// An intervention started.
+    Intervention(Started),
+    /// [`crate::OUTCOME_DAYS`] after the incident of `incident_day`, `abandoned` of its
+    /// `victims` had abandoned the technology.
+    IncidentOutcome {
+        incident_day: u32,
+        records: f64,
+        victims: u32,
+        abandoned: u32,
+    },
+}
+
+/// What an intervention did when it started, by kind.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Started {
+    Shock { records: f64 },
+    Regulation { from: f64, to: f64 },
+    Advocacy { end: u32, risk_factor: f64 },
+    HeroicVendor { security: f64 },
+    CheaperSecurity { tax_factor: f64 },
+    Disclosure { threshold_drop: f64 },
+}
+
+impl Started {
+    /// The intervention's kind.
+    pub fn kind(&self) -> InterventionKind {
+        match self {
+            Self::Shock { .. } => InterventionKind::Shock,
+            Self::Regulation { .. } => InterventionKind::Regulation,
+            Self::Advocacy { .. } => InterventionKind::Advocacy,
+            Self::HeroicVendor { .. } => InterventionKind::HeroicVendor,
+            Self::CheaperSecurity { .. } => InterventionKind::CheaperSecurity,
+            Self::Disclosure { .. } => InterventionKind::Disclosure,
+        }
+    }
+}
+
+impl Detail {
+    /// The kind of event this detail belongs to.
+    pub fn kind(&self) -> EventKind {
+        match self {
+            Self::Incident { .. } => EventKind::Incident,
+            Self::News { .. } => EventKind::News,
+            Self::VendorRaise { .. } => EventKind::VendorRaise,
+            Self::Outcry { .. } => EventKind::Outcry,
+            Self::Regulation { .. } => EventKind::Regulation,
+            Self::Intervention(_) => EventKind::Intervention,
+            Self::IncidentOutcome { .. } => EventKind::IncidentOutcome,
+        }
+    }
+
+    /// Reads back the text that `Display` wrote for an event of `kind`; `None` if it is not
+    /// such a text. Numbers come back as they were written (rounded as in the text).
+    pub fn parse(kind: EventKind, text: &str) -> Option<Self> {
+        Some(match kind {
+            EventKind::Incident => {
+                let f = fields(text, &["", " users harmed; loss ", ""])?;
+                Self::Incident {
+                    harmed: f[0].parse().ok()?,
+                    loss: f[1].parse().ok()?,
+                }
+            }
+            EventKind::News => {
+                let f = fields(text, &["incident of ", " records is news; public fear ", ""])?;
+                Self::News {
+                    records: f[0].parse().ok()?,
+                    fear: f[1].parse().ok()?,
+                }
+            }
+            EventKind::VendorRaise => {
+                let f = fields(text, &["security ", " -> ", " after security churn ", ""])?;
+                Self::VendorRaise {
+                    from: f[0].parse().ok()?,
+                    to: f[1].parse().ok()?,
+                    churn: f[2].parse().ok()?,
+                }
+            }
+            EventKind::Outcry => {
+                let f = fields(text, &["sustained outcry; regulation due on day ", ""])?;
+                Self::Outcry {
+                    due: f[0].parse().ok()?,
+                }
+            }
+            EventKind::Regulation => {
+                let f = fields(text, &["security floor ", " -> ", " after outcry"])?;
+                Self::Regulation {
+                    from: f[0].parse().ok()?,
+                    to: f[1].parse().ok()?,
+                }
+            }
+            EventKind::Intervention => {
+                let (name, rest) = text.split_once(": ")?;
+                Self::Intervention(Started::parse(InterventionKind::from_name(name)?, rest)?)
+            }
+            EventKind::IncidentOutcome => {
+                let f = fields(text, &["incident_day=", " records=", " victims=", " abandoned=", ""])?;
+                Self::IncidentOutcome {
+                    incident_day: f[0].parse().ok()?,
+                    records: f[1].parse().ok()?,
+                    victims: f[2].parse().ok()?,
+                    abandoned: f[3].parse().ok()?,
+                }
+            }
+        })
+    }
+}
+
+impl Started {
+    fn parse(kind: InterventionKind, text: &str) -> Option<Self> {
+        Some(match kind {
+            InterventionKind::Shock => {
+                let f = fields(text, &["shock incident of ", " records"])?;
+                Self::Shock {
+                    records: f[0].parse().ok()?,
+                }
+            }
+            InterventionKind::Regulation => {
+                let f = fields(text, &["exogenous regulation: floor ", " -> ", ""])?;
+                Self::Regulation {
+                    from: f[0].parse().ok()?,
+                    to: f[1].parse().ok()?,
+                }
+            }
+            InterventionKind::Advocacy => {
+                let f = fields(text, &["advocacy until day ", ": perceived risk x ", ""])?;
+                Self::Advocacy {
+                    end: f[0].parse().ok()?,
+                    risk_factor: f[1].parse().ok()?,
+                }
+            }
+            InterventionKind::HeroicVendor => {
+                let f = fields(text, &["heroic vendor holds security >= ", ""])?;
+                Self::HeroicVendor {
+                    security: f[0].parse().ok()?,
+                }
+            }
+            InterventionKind::CheaperSecurity => {
+                let f = fields(text, &["cheaper security: tax x ", ""])?;
+                Self::CheaperSecurity {
+                    tax_factor: f[0].parse().ok()?,
+                }
+            }
+            InterventionKind::Disclosure => {
+                let f = fields(text, &["disclosure: attention threshold -", ""])?;
+                Self::Disclosure {
+                    threshold_drop: f[0].parse().ok()?,
+                }
+            }
+        })
+    }
+}
+
+/// The fields between the literal `pieces` of `text` (`pieces.len() - 1` of them), or `None`
+/// when `text` does not have that shape.
+fn fields<'a>(text: &'a str, pieces: &[&str]) -> Option<Vec<&'a str>> {
+    let (first, rest) = pieces.split_first()?;
+    let (last, middle) = rest.split_last()?;
+    let mut text = text.strip_prefix(first)?.strip_suffix(last)?;
+    let mut out = Vec::with_capacity(rest.len());
+    for piece in middle {
+        let (field, after) = text.split_once(piece)?;
+        out.push(field);
+        text = after;
+    }
+    out.push(text);
+    Some(out)
+}
+
+impl fmt::Display for Detail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::Incident { harmed, loss } => write!(f, "{harmed} users harmed; loss {loss:.4e}"),
+            Self::News { records, fear } => {
+                write!(f, "incident of {records:.4e} records is news; public fear {fear:.4}")
+            }
+            Self::VendorRaise { from, to, churn } => {
+                write!(f, "security {from:.4} -> {to:.4} after security churn {churn:.4}")
+            }
+            Self::Outcry { due } => write!(f, "sustained outcry; regulation due on day {due}"),
+            Self::Regulation { from, to } => write!(f, "security floor {from:.4} -> {to:.4} after outcry"),
+            Self::Intervention(started) => write!(f, "{}: {started}", started.kind().name()),
+            Self::IncidentOutcome {
+                incident_day,
+                records,
+                victims,
+                abandoned,
+            } => write!(
+                f,
+                "incident_day={incident_day} records={records:.6e} victims={victims} abandoned={abandoned}"
+            ),
+        }
+    }
+}
+
+impl fmt::Display for Started {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::Shock { records } => write!(f, "shock incident of {records:.4e} records"),
+            Self::Regulation { from, to } => write!(f, "exogenous regulation: floor {from:.4} -> {to:.4}"),
+            Self::Advocacy { end, risk_factor } => {
+                write!(f, "advocacy until day {end}: perceived risk x {risk_factor:.4}")
+            }
+            Self::HeroicVendor { security } => write!(f, "heroic vendor holds security >= {security:.4}"),
+            Self::CheaperSecurity { tax_factor } => write!(f, "cheaper security: tax x {tax_factor:.4}"),
+            Self::Disclosure { threshold_drop } => {
+                write!(f, "disclosure: attention threshold -{threshold_drop:.4}")
+            }
+        }
+    }
+}
+
+/// Something that happened on a day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub day: u32,
+    /// Index of the offering concerned, if any.
+    pub offering: Option<usize>,
+    /// Records for incidents, excess over the threshold for news, security change for raises,
+    /// outcry for outcries, floor for regulations, the intervention's size for interventions,
+    /// and for incident outcomes the share of victims who abandoned within
+    /// [`crate::OUTCOME_DAYS`].
+    pub size: f64,
+    pub detail: Detail,
+}
+
+impl Event {
+    /// The event's kind.
+    pub fn kind(&self) -> EventKind {
+        self.detail.kind()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One detail of every kind (and every intervention kind), with unrounded numbers.
+    fn one_of_each() -> Vec<Detail> {
+        let started = InterventionKind::ALL.map(|k| match k {
+            InterventionKind::Shock => Started::Shock { records: 123_456_789.0 },
+            InterventionKind::Regulation => Started::Regulation {
+                from: 0.123_456,
+                to: 0.5,
+            },
+            InterventionKind::Advocacy => Started::Advocacy {
+                end: 900,
+                risk_factor: 1.555_55,
+            },
+            InterventionKind::HeroicVendor => Started::HeroicVendor { security: 0.612_345 },
+            InterventionKind::CheaperSecurity => Started::CheaperSecurity { tax_factor: 0.499_99 },
+            InterventionKind::Disclosure => Started::Disclosure {
+                threshold_drop: 1.000_04,
+            },
+        });
+        let mut all: Vec<Detail> = EventKind::ALL
+            .into_iter()
+            .map(|k| match k {
+                EventKind::Incident => Detail::Incident {
+                    harmed: 17,
+                    loss: 1.234_567e7,
+                },
+                EventKind::News => Detail::News {
+                    records: 9.876_543e8,
+                    fear: 0.314_159,
+                },
+                EventKind::VendorRaise => Detail::VendorRaise {
+                    from: 0.1,
+                    to: 0.333_33,
+                    churn: 0.012_345,
+                },
+                EventKind::Outcry => Detail::Outcry { due: 455 },
+                EventKind::Regulation => Detail::Regulation {
+                    from: 0.0,
+                    to: 0.456_789,
+                },
+                EventKind::Intervention => Detail::Intervention(started[0]),
+                EventKind::IncidentOutcome => Detail::IncidentOutcome {
+                    incident_day: 12,
+                    records: 1_234_567.89,
+                    victims: 40,
+                    abandoned: 3,
+                },
+            })
+            .collect();
+        all.extend(started.into_iter().skip(1).map(Detail::Intervention));
+        all
+    }
+
+    #[test]
+    fn names_are_distinct_and_read_back() {
+        for kind in EventKind::ALL {
+            assert_eq!(EventKind::from_name(kind.name()), Some(kind));
+        }
+        assert_eq!(EventKind::from_name("nope"), None);
+    }
+
+    #[test]
+    fn every_detail_reads_back_as_written() {
+        for detail in one_of_each() {
+            let text = detail.to_string();
+            let back = Detail::parse(detail.kind(), &text).unwrap_or_else(|| panic!("cannot read back {text:?}"));
+            assert_eq!(back.kind(), detail.kind());
+            assert_eq!(back.to_string(), text, "a detail read back is written the same");
+        }
+    }
+
+    #[test]
+    fn text_of_another_kind_is_refused() {
+        let news = Detail::News {
+            records: 1e6,
+            fear: 0.1,
+        }
+        .to_string();
+        for kind in EventKind::ALL.into_iter().filter(|&k| k != EventKind::News) {
+            assert_eq!(Detail::parse(kind, &news), None, "{kind:?}");
+        }
+        assert_eq!(Detail::parse(EventKind::Intervention, "bogus: x"), None);
+    }
+
+    #[test]
+    fn the_written_texts_are_the_event_log_format() {
+        assert_eq!(
+            Detail::Incident {
+                harmed: 3,
+                loss: 12345.0
+            }
+            .to_string(),
+            "3 users harmed; loss 1.2345e4"
+        );
+        assert_eq!(
+            Detail::Intervention(Started::Advocacy {
+                end: 10,
+                risk_factor: 1.5
+            })
+            .to_string(),
+            "advocacy: advocacy until day 10: perceived risk x 1.5000"
+        );
+    }
+}

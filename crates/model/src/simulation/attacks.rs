@@ -1,0 +1,199 @@
+//! Phase 3: incidents. Scheduled shocks first, then the Poisson attacks of each offering in
+//! offering order. Each incident harms users, spreads fear by word of mouth, causes its loss and
+//! is tested for news.
+
+use super::{IncidentRecord, Simulation, PREFETCH_FAR};
+use crate::events::{Detail, Event};
+use crate::incidents;
+use crate::observer::{DayRecord, Observer};
+use crate::population::NO_OFFERING;
+use crate::prefetch::prefetch_at;
+use rand::seq::index;
+use rand_distr::{Distribution, Poisson};
+
+impl Simulation<'_> {
+    /// Strikes today's shocks, then each offering's Poisson attacks in offering order; returns
+    /// the simulated users harmed.
+    pub(super) fn attacks(
+        &mut self,
+        shocks: Vec<super::interventions::Shock>,
+        record: &mut DayRecord,
+        observer: &mut impl Observer,
+    ) -> usize {
+        let p = self.parameters;
+        let n = self.population.len().max(1) as f64;
+        let mut harmed = 0usize;
+        for (records, target) in shocks {
+            let target = target.unwrap_or_else(|| self.largest_offering());
+            harmed += self.incident(records, target, record, observer);
+        }
+        for j in 0..self.vendors.len() {
+            let share = self.population.members(j).len() as f64 / n;
+            let rate = incidents::daily_rate(&p.attack, share, self.vendors[j].security());
+            if rate <= 0.0 || !rate.is_finite() {
+                continue;
+            }
+            let count = Poisson::new(rate)
+                .map(|d| d.sample(&mut self.incident_rng))
+                .unwrap_or(0.0) as u64;
+            for _ in 0..count {
+                let records = incidents::draw_size(&p.attack, &mut self.incident_rng);
+                harmed += self.incident(records, j, record, observer);
+            }
+        }
+        harmed
+    }
+
+    /// An incident of `records` on offering `target`; returns the simulated users harmed.
+    pub(super) fn incident(
+        &mut self,
+        records: f64,
+        target: usize,
+        record: &mut DayRecord,
+        observer: &mut impl Observer,
+    ) -> usize {
+        let p = self.parameters;
+        let day = self.day;
+        let target = target.min(self.vendors.len() - 1);
+        let scale = self.population.len() as f64 / p.run.population;
+        let members = self.population.members(target).len();
+        let harmed = incidents::harmed_users(records, scale, members, &mut self.harm_rng);
+        self.victims.clear();
+        let members = self.population.members(target);
+        self.victims.extend(
+            index::sample(&mut self.harm_rng, members.len(), harmed)
+                .into_iter()
+                .map(|i| members[i]),
+        );
+        let victims = std::mem::take(&mut self.victims);
+        self.incident_log.push(IncidentRecord {
+            day,
+            offering: target,
+            records,
+            victims: victims.len() as u32,
+            abandoned: 0,
+        });
+        let incident_id = self.incident_log.len() as u32;
+        for (k, &victim) in victims.iter().enumerate() {
+            if let Some(&ahead) = victims.get(k + PREFETCH_FAR) {
+                prefetch_at(&self.victim_of, ahead as usize);
+            }
+            self.victim_of[victim as usize] = incident_id;
+        }
+        let harm = p.users.harm_fear as f32;
+        let word_of_mouth = p.users.word_of_mouth_fear as f32;
+        for (k, &victim) in victims.iter().enumerate() {
+            self.prefetch_victim(&victims, k, target, word_of_mouth > 0.0);
+            self.frighten(victim, harm);
+            if word_of_mouth > 0.0 {
+                for k in 0..self.network.neighbours(victim).len() {
+                    let neighbour = self.network.neighbours(victim)[k];
+                    self.frighten(neighbour, word_of_mouth);
+                }
+            }
+        }
+        self.victims = victims;
+        let loss = records * p.attack.loss_per_record;
+        record.incidents += 1;
+        record.loss += loss;
+        observer.event(&Event {
+            day,
+            offering: Some(target),
+            size: records,
+            detail: Detail::Incident {
+                harmed: harmed as u64,
+                loss,
+            },
+        });
+        if let Some(excess) = self.attention.notice(&p.attention, records) {
+            record.news += 1;
+            observer.event(&Event {
+                day,
+                offering: Some(target),
+                size: excess,
+                detail: Detail::News {
+                    records,
+                    fear: self.attention.fear,
+                },
+            });
+        }
+        harmed
+    }
+
+    /// Raises `user`'s fear, re-filing an adopter under its new ratio.
+    pub(super) fn frighten(&mut self, user: u32, jump: f32) {
+        self.population.frighten(user, self.day, self.log_fear_decay, jump);
+        let o = self.population.offering[user as usize];
+        if o != NO_OFFERING {
+            let x = self.ratio(user);
+            self.index.remove(o as usize, user);
+            self.index.insert(o as usize, user, x);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::small;
+    use super::*;
+    use crate::events::EventKind;
+    use crate::Recorder;
+
+    #[test]
+    fn an_incident_harms_members_frightens_them_and_makes_the_news_when_salient() {
+        let p = small(20_000);
+        let mut s = Simulation::new(&p);
+        let mut recorder = Recorder::default();
+        let mut record = DayRecord::default();
+        let target = s.largest_offering();
+        let members = s.population.members(target).len();
+        assert!(members > 100);
+        // As many records as the real population: every simulated member is harmed.
+        let harmed = s.incident(p.run.population, target, &mut record, &mut recorder);
+        assert_eq!(
+            harmed, members,
+            "an incident as large as the population harms every member"
+        );
+        assert_eq!(record.incidents, 1);
+        assert!((record.loss - p.run.population * p.attack.loss_per_record).abs() < 1e-6);
+        let kinds: Vec<EventKind> = recorder.events.iter().map(|e| e.kind()).collect();
+        assert_eq!(kinds, vec![EventKind::Incident, EventKind::News]);
+        assert_eq!(record.news, 1);
+        assert!(s.attention.fear > 0.0, "news raises public fear");
+        for &m in s.population.members(target) {
+            assert_eq!(s.victim_of[m as usize], 1, "every member is a victim of incident 1");
+            assert!(s.population.fear(m, 0, s.log_fear_decay) > 0.0);
+        }
+    }
+
+    #[test]
+    fn small_incidents_stay_below_the_news() {
+        let p = small(20_000);
+        let mut s = Simulation::new(&p);
+        let mut recorder = Recorder::default();
+        let mut record = DayRecord::default();
+        s.incident(10.0, 0, &mut record, &mut recorder);
+        assert_eq!(record.news, 0);
+        assert_eq!(recorder.events.len(), 1);
+        assert_eq!(s.attention.fear, 0.0);
+    }
+
+    #[test]
+    fn shocks_strike_the_largest_offering_unless_one_is_named() {
+        let mut p = small(20_000);
+        p.attack.rate = 0.0;
+        let mut s = Simulation::new(&p);
+        let mut recorder = Recorder::default();
+        let mut record = DayRecord::default();
+        let largest = s.largest_offering();
+        let other = (largest + 1) % s.vendors.len();
+        s.attacks(vec![(1e6, None), (1e6, Some(other))], &mut record, &mut recorder);
+        let targets: Vec<Option<usize>> = recorder
+            .events
+            .iter()
+            .filter(|e| e.kind() == EventKind::Incident)
+            .map(|e| e.offering)
+            .collect();
+        assert_eq!(targets, vec![Some(largest), Some(other)]);
+    }
+}

@@ -1,0 +1,311 @@
+//! One run of the model: state, and the phases of a day in their fixed order.
+//!
+//! Phases of day `t` (docs/model.md §10), one module each:
+//! 1. [`interventions`]: interventions starting today take effect;
+//! 2. public fear and habituation decay; excitement and capabilities are computed (here);
+//! 3. [`attacks`]: incidents (scheduled shocks, then Poisson attacks per offering) harm users,
+//!    spread fear by word of mouth, cause losses, and make the news when salient;
+//! 4. [`reevaluation`]: adopters whose risk-to-value ratio exceeds their offering's tolerable
+//!    ratio leave it, switching to another offering or abandoning the technology (security churn);
+//! 5. [`adoption`]: non-adopters consider adopting: innovators drawn in aggregate, imitators from
+//!    the calendar;
+//! 6. [`vendor_decisions`]: vendors apply the ESP rule (raise above tolerance, erode below it),
+//!    held at the floor;
+//! 7. [`regulation`]: the regulator tracks outcry and enacts due regulations;
+//! 8. [`report`]: the day is reported.
+
+mod adoption;
+mod attacks;
+mod interventions;
+mod prefetching;
+mod reevaluation;
+mod regulation;
+mod report;
+#[cfg(test)]
+mod testing;
+mod vendor_decisions;
+
+use crate::attention::Attention;
+use crate::calendar::Calendar;
+use crate::market::{self, Terms};
+use crate::network::Network;
+use crate::observer::{DayRecord, Observer};
+use crate::parameters::Parameters;
+use crate::population::{Population, Reliance, NO_OFFERING};
+use crate::random::{generator, Generator, Stream};
+use crate::regulator::Regulator;
+use crate::risk_index::RiskIndex;
+use crate::vendors::Vendor;
+use rand::seq::index;
+use rand_distr::{Distribution, StandardNormal};
+
+/// Most offerings a scenario may have.
+pub const MAX_OFFERINGS: usize = 64;
+
+/// The state of one run.
+pub struct Simulation<'a> {
+    parameters: &'a Parameters,
+    day: u32,
+    days: u32,
+    network: Network,
+    population: Population,
+    index: RiskIndex,
+    calendar: Calendar,
+    reliance: Reliance,
+    log_fear_decay: f32,
+    vendors: Vec<Vendor>,
+    attention: Attention,
+    regulator: Regulator,
+    incident_rng: Generator,
+    harm_rng: Generator,
+    adoption_rng: Generator,
+    imitation_per_day: f64,
+    innovation_per_day: f64,
+    tax_factor: f64,
+    adoption_history: Vec<f64>,
+    terms: Vec<Terms>,
+    scratch: Vec<u32>,
+    victims: Vec<u32>,
+    /// Per user: 1 + index of the last incident that harmed it (0: never harmed).
+    victim_of: Vec<u32>,
+    /// Every incident so far, for its outcome report.
+    incident_log: Vec<IncidentRecord>,
+    /// Index of the first incident whose outcome is not yet reported.
+    next_outcome: usize,
+}
+
+/// How many victims ahead each prefetch stage of an incident looks (see `prefetch_victim`).
+const PREFETCH_FAR: usize = 24;
+const PREFETCH_MID: usize = 12;
+const PREFETCH_NEAR: usize = 6;
+const PREFETCH_NEAREST: usize = 2;
+
+/// What is kept of an incident until its outcome is reported.
+#[derive(Debug, Clone, Copy)]
+struct IncidentRecord {
+    day: u32,
+    offering: usize,
+    records: f64,
+    victims: u32,
+    abandoned: u32,
+}
+
+/// Runs the whole horizon of `parameters`, reporting to `observer`.
+pub fn run(parameters: &Parameters, observer: &mut impl Observer) {
+    let mut simulation = Simulation::new(parameters);
+    while simulation.step(observer) {}
+}
+
+impl<'a> Simulation<'a> {
+    /// Builds the population, graph and vendors, and seeds initial adoption on day 0.
+    ///
+    /// `parameters` must be valid (the scenario crate checks them): in particular one to
+    /// [`MAX_OFFERINGS`] offerings.
+    ///
+    /// # Panics
+    ///
+    /// If there is no offering.
+    pub fn new(parameters: &'a Parameters) -> Self {
+        let p = parameters;
+        assert!(!p.offerings.is_empty(), "a simulation needs at least one offering");
+        let seed = p.run.seed;
+        let users = p.run.users;
+        let n = users as usize;
+        let offerings = p.offerings.len().clamp(1, MAX_OFFERINGS);
+        let network = Network::build(users, &p.network, &mut generator(seed, Stream::Network));
+        let mut traits = generator(seed, Stream::Traits);
+        let ln_ratio_median = (p.users.risk_sensitivity_median / p.users.value_median).ln();
+        let ratio: Vec<f32> = (0..n)
+            .map(|_| {
+                let zv: f64 = StandardNormal.sample(&mut traits);
+                let zk: f64 = StandardNormal.sample(&mut traits);
+                (ln_ratio_median + p.users.risk_sensitivity_spread * zk - p.users.value_spread * zv).exp() as f32
+            })
+            .collect();
+        let days = p.run.days();
+        let mut simulation = Self {
+            parameters,
+            day: 0,
+            days,
+            network,
+            population: Population::new(ratio, offerings),
+            index: RiskIndex::new(n, offerings),
+            calendar: Calendar::new(n, days),
+            reliance: Reliance {
+                max: p.users.reliance_max as f32,
+                inverse_days: (1.0 / p.users.reliance_days) as f32,
+            },
+            log_fear_decay: (-std::f64::consts::LN_2 / p.users.fear_half_life_days) as f32,
+            vendors: p
+                .offerings
+                .iter()
+                .take(offerings)
+                .map(|o| Vendor::new(o.security, &p.vendors))
+                .collect(),
+            attention: Attention::default(),
+            regulator: Regulator::default(),
+            incident_rng: generator(seed, Stream::Incidents),
+            harm_rng: generator(seed, Stream::Harm),
+            adoption_rng: generator(seed, Stream::Adoption),
+            imitation_per_day: p.adoption.imitation / 365.0,
+            innovation_per_day: p.adoption.innovation / 365.0,
+            tax_factor: 1.0,
+            adoption_history: Vec::with_capacity(days as usize),
+            terms: Vec::with_capacity(offerings),
+            scratch: Vec::new(),
+            victims: Vec::new(),
+            victim_of: vec![0; n],
+            incident_log: Vec::new(),
+            next_outcome: 0,
+        };
+        simulation.seed_adoption();
+        simulation
+    }
+
+    /// The day the next [`step`](Self::step) simulates.
+    pub fn day(&self) -> u32 {
+        self.day
+    }
+
+    /// Number of days in the horizon.
+    pub fn days(&self) -> u32 {
+        self.days
+    }
+
+    fn seed_adoption(&mut self) {
+        let n = self.population.len();
+        let wanted = ((self.parameters.users.initial_adoption * n as f64).round() as usize).min(n);
+        self.update_terms(self.excitement(0));
+        let mut rng = generator(self.parameters.run.seed, Stream::InitialAdoption);
+        let mut chosen: Vec<u32> = index::sample(&mut rng, n, wanted)
+            .into_iter()
+            .map(|u| u as u32)
+            .collect();
+        chosen.sort_unstable();
+        for user in chosen {
+            self.consider(user);
+        }
+    }
+
+    /// Simulates one day; returns false once the horizon is done.
+    pub fn step(&mut self, observer: &mut impl Observer) -> bool {
+        if self.day >= self.days {
+            return false;
+        }
+        let day = self.day;
+        self.report_outcomes(observer);
+
+        // 1. Interventions.
+        let shocks = self.start_interventions(observer);
+        let advocacy = self.advocacy();
+
+        // 2. Decay and excitement.
+        self.attention.decay(&self.parameters.attention);
+        let excitement = self.excitement(day);
+
+        // 3. Incidents.
+        let mut record = DayRecord {
+            day,
+            excitement,
+            ..DayRecord::default()
+        };
+        let harmed = self.attacks(shocks, &mut record, observer);
+
+        // 4. Adopters re-evaluate.
+        let churned = self.reevaluate_all(excitement, advocacy);
+
+        // 5. Adoption.
+        self.innovate();
+        self.imitate();
+
+        // 6. Vendors.
+        self.vendor_decisions(excitement, &churned, observer);
+
+        // 7. Regulator.
+        let (adoption, outcry) = self.regulate(observer);
+
+        // 8. Report.
+        self.report_day(record, adoption, outcry, harmed, &churned, observer);
+        self.day += 1;
+        true
+    }
+
+    fn hold_floor(&mut self) {
+        let floor = self.regulator.floor;
+        for v in &mut self.vendors {
+            v.hold(floor);
+        }
+    }
+
+    fn largest_offering(&self) -> usize {
+        (0..self.vendors.len())
+            .max_by_key(|&j| (self.population.members(j).len(), std::cmp::Reverse(j)))
+            .unwrap_or(0)
+    }
+
+    /// Excitement on `day` with momentum from the adoption history.
+    fn excitement(&self, day: u32) -> f64 {
+        let e = &self.parameters.excitement;
+        let window = e.momentum_window_days.max(1) as usize;
+        let h = &self.adoption_history;
+        let growth = match h.len() {
+            0 => 0.0,
+            len => {
+                let back = len.saturating_sub(1 + window);
+                (h[len - 1] - h[back]) * 365.0 / window as f64
+            }
+        };
+        market::excitement(e, day, growth)
+    }
+
+    fn update_terms(&mut self, excitement: f64) {
+        let awareness = self.parameters.security.risk_awareness + self.attention.fear;
+        self.update_terms_with(excitement, awareness, 1.0);
+    }
+
+    fn update_terms_with(&mut self, excitement: f64, awareness: f64, advocacy: f64) {
+        let p = self.parameters;
+        let tax = p.security.tax * self.tax_factor;
+        self.terms.clear();
+        for (o, v) in p.offerings.iter().zip(&self.vendors) {
+            let c = market::capability(o.capability, o.capability_growth, self.day);
+            self.terms
+                .push(Terms::new(v.security(), c, excitement, tax, awareness, advocacy));
+        }
+    }
+
+    fn baseline(&self) -> f64 {
+        let mut weighted = 0.0;
+        let mut users = 0usize;
+        for (j, v) in self.vendors.iter().enumerate() {
+            let m = self.population.members(j).len();
+            weighted += m as f64 * v.security();
+            users += m;
+        }
+        let b = if users > 0 {
+            weighted / users as f64
+        } else {
+            self.vendors.iter().map(Vendor::security).sum::<f64>() / self.vendors.len().max(1) as f64
+        };
+        b.max(self.regulator.floor)
+    }
+
+    /// Current risk-to-value ratio of `user` (reliance counts only for adopters).
+    fn ratio(&self, user: u32) -> f32 {
+        let u = user as usize;
+        let fear = self.population.fear(user, self.day, self.log_fear_decay);
+        let base = self.population.ratio[u] * (1.0 + fear);
+        if self.population.offering[u] == NO_OFFERING {
+            base
+        } else {
+            let tenure = (self.day - self.population.adopted_day[u]) as f32;
+            base / (1.0 + self.reliance.at(tenure))
+        }
+    }
+
+    /// Share of users adopting.
+    fn adoption_share(&self) -> f64 {
+        let adopters: usize = (0..self.vendors.len()).map(|j| self.population.members(j).len()).sum();
+        adopters as f64 / self.population.len().max(1) as f64
+    }
+}

@@ -1,0 +1,106 @@
+//! Phase 4: adopters re-evaluate. With today's terms, every adopter of an offering whose
+//! risk-to-value ratio exceeds the offering's tolerable ratio switches or abandons (security
+//! churn). Only users filed at or above the threshold are looked at (ARCHITECTURE.md,
+//! invariant 5).
+
+use super::Simulation;
+use crate::market;
+
+impl Simulation<'_> {
+    /// Computes today's terms (fear, excitement, advocacy) and re-evaluates every offering in
+    /// offering order; returns each offering's security churn (users who left it over risk).
+    pub(super) fn reevaluate_all(&mut self, excitement: f64, advocacy: f64) -> Vec<usize> {
+        let awareness = self.parameters.security.risk_awareness + self.attention.fear;
+        self.update_terms_with(excitement, awareness, advocacy);
+        (0..self.vendors.len()).map(|j| self.reevaluate(j)).collect()
+    }
+
+    /// Adopters of `j` above its tolerable ratio leave; returns how many (security churn).
+    fn reevaluate(&mut self, j: usize) -> usize {
+        let threshold = self.terms[j].tolerable_ratio();
+        let mut due = std::mem::take(&mut self.scratch);
+        self.index.drain_at_or_above(j, threshold, &mut due);
+        let mut churned = 0;
+        for (k, &user) in due.iter().enumerate() {
+            self.prefetch_flip(&due, k);
+            let x = self.ratio(user);
+            if x <= threshold {
+                self.index.insert(j, user, x);
+                continue;
+            }
+            churned += 1;
+            match market::best_offering(&self.terms, x, Some(j)) {
+                Some(k) => {
+                    let adopted = self.population.adopted_day[user as usize] as f64;
+                    self.vendors[j].tenure_sum -= adopted;
+                    self.vendors[k].tenure_sum += adopted;
+                    self.population.set_offering(user, k as u8);
+                    self.index.insert(k, user, x);
+                }
+                None => self.abandon(user, j),
+            }
+        }
+        self.scratch = due;
+        churned
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{recount_adopting_neighbours, small};
+    use super::*;
+    use crate::population::NO_OFFERING;
+
+    #[test]
+    fn calm_adopters_stay() {
+        let p = small(5_000);
+        let mut s = Simulation::new(&p);
+        let before: Vec<u8> = s.population.offering.clone();
+        let churned = s.reevaluate_all(s.excitement(0), 1.0);
+        assert_eq!(
+            churned.iter().sum::<usize>(),
+            0,
+            "on day 0 every adopter chose its offering"
+        );
+        assert_eq!(s.population.offering, before);
+    }
+
+    #[test]
+    fn frightened_adopters_leave_and_are_counted_as_churn() {
+        let p = small(5_000);
+        let mut s = Simulation::new(&p);
+        let adopters: Vec<u32> = (0..s.vendors.len())
+            .flat_map(|j| s.population.members(j).to_vec())
+            .collect();
+        assert!(!adopters.is_empty());
+        for &u in &adopters {
+            s.frighten(u, 1e6);
+        }
+        let churned = s.reevaluate_all(1.0, 1.0);
+        assert_eq!(
+            churned.iter().sum::<usize>(),
+            adopters.len(),
+            "every terrified adopter leaves"
+        );
+        for &u in &adopters {
+            assert_eq!(
+                s.population.offering[u as usize], NO_OFFERING,
+                "no offering is worth that risk"
+            );
+        }
+        assert_eq!(s.population.adopting_neighbours, recount_adopting_neighbours(&s));
+    }
+
+    #[test]
+    fn advocacy_drives_out_only_the_marginal() {
+        let p = small(5_000);
+        let mut calm = Simulation::new(&p);
+        let mut loud = Simulation::new(&p);
+        let excitement = calm.excitement(0);
+        let quiet: usize = calm.reevaluate_all(excitement, 1.0).iter().sum();
+        let churn: usize = loud.reevaluate_all(excitement, 3.0).iter().sum();
+        let adopters: usize = (0..loud.vendors.len()).map(|j| calm.population.members(j).len()).sum();
+        assert!(churn > quiet, "tripled perceived risk drives some adopters out");
+        assert!(churn < adopters, "but not those who value the technology most");
+    }
+}
