@@ -285,6 +285,9 @@ pub struct CalibrateArgs {
     /// Output folder (default: a new folder runs/NAME-calibration-N).
     #[arg(long, short)]
     pub out: Option<std::path::PathBuf>,
+    /// Write into an existing, non-empty --out folder, replacing what it holds.
+    #[arg(long, requires = "out")]
+    pub force: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -314,6 +317,9 @@ pub struct ValidateArgs {
     /// Output folder (default: a new folder runs/validation-N).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
+    /// Write into an existing, non-empty --out folder, replacing what it holds.
+    #[arg(long, requires = "out")]
+    pub force: bool,
     /// Print nothing but errors and the final verdict.
     #[arg(long, short)]
     pub quiet: bool,
@@ -354,11 +360,14 @@ pub struct SweepArgs {
     /// Output folder (default: a new folder runs/PLAN-sweep-N).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
+    /// Write into an existing, non-empty --out folder, replacing what it holds.
+    #[arg(long, requires = "out")]
+    pub force: bool,
     /// Run only slice I of N (0 <= I < N), e.g. 0/4; join the slices with `esplab merge`.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
     /// Finish an interrupted sweep in --out.
-    #[arg(long, requires = "out")]
+    #[arg(long, requires = "out", conflicts_with = "force")]
     pub resume: bool,
     /// Write the design (one row per point) as CSV to FILE and stop.
     #[arg(long, value_name = "FILE")]
@@ -388,6 +397,9 @@ pub struct SensitivityArgs {
     /// Output folder (default: a new folder runs/PLAN-sensitivity-N).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
+    /// Write into an existing, non-empty --out folder, replacing what it holds.
+    #[arg(long, requires = "out")]
+    pub force: bool,
 }
 
 /// Options of commands that run many replicates.
@@ -402,6 +414,12 @@ pub struct ExperimentArgs {
     /// Output folder (default: a new folder runs/NAME-COMMAND-N).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
+    /// Write into an existing, non-empty --out folder, replacing what it holds.
+    #[arg(long, requires = "out")]
+    pub force: bool,
+    /// Finish an interrupted experiment in --out: runs already journaled there are kept.
+    #[arg(long, requires = "out", conflicts_with = "force")]
+    pub resume: bool,
     /// Print nothing but errors (no progress bar, no table).
     #[arg(long, short)]
     pub quiet: bool,
@@ -477,6 +495,9 @@ pub struct RunArgs {
     /// Output folder (default: a new folder runs/NAME-N).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
+    /// Write into an existing, non-empty --out folder, replacing what it holds.
+    #[arg(long, requires = "out")]
+    pub force: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,

@@ -14,6 +14,16 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
 }
 
+fn ok(args: &[&str]) -> Output {
+    let o = esplab(args);
+    assert!(o.status.success(), "esplab {args:?} failed: {}", stderr(&o));
+    o
+}
+
+fn read(dir: &Path, name: &str) -> Vec<u8> {
+    std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{}: {e}", dir.join(name).display()))
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).to_string()
 }
@@ -197,8 +207,7 @@ fn extreme_but_valid_scenarios_run_and_give_sane_outputs() {
         "--set",
         "attack.size_log10_sd=0",
     ];
-    let cases: [&[&str]; 8] = [
-        &["--users", "0"],
+    let cases: [&[&str]; 7] = [
         all_harmed,
         &[
             "--users",
@@ -410,4 +419,109 @@ fn unknown_scenarios_and_unwritable_outputs_fail_cleanly() {
     assert!(stderr(&o).contains("cannot write into"), "{}", stderr(&o));
     assert!(!stderr(&o).contains("panicked"));
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn impossible_settings_are_refused_and_exit_statuses_say_why() {
+    let dir = temp("edges");
+    let out = dir.join("run");
+    let out_text = out.to_str().unwrap();
+    // Settings that cannot be simulated: status 1, naming the option, the field and the range.
+    let o = esplab(&["run", "mcp", "--users", "0", "--out", out_text]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("--users 0: run.users: value 0 is out of range; allowed: [1, "),
+        "{}",
+        stderr(&o)
+    );
+    let o = esplab(&["check", "mcp", "--seed", "18446744073709551615"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("--seed 18446744073709551615: run.seed:") && stderr(&o).contains("9223372036854775807"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists(), "a refused run creates nothing");
+    // A wrong command line: status 2, from clap or from esplab's own checks.
+    assert_eq!(esplab(&["run"]).status.code(), Some(2));
+    assert_eq!(esplab(&["run", "mcp", "--bogus"]).status.code(), Some(2));
+    let o = esplab(&["compare", "mcp", "--runs", "2"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let plan = concat!(env!("CARGO_MANIFEST_DIR"), "/../../plans/mcp-lhs.toml");
+    let o = esplab(&["sweep", plan, "--shard", "4/4"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--shard 4/4"), "{}", stderr(&o));
+    // --out onto a folder that holds files needs --force; an empty one does not.
+    std::fs::create_dir_all(&out).unwrap();
+    ok(&[
+        "run", "loud", "-q", "--users", "300", "--years", "0.2", "--out", out_text,
+    ]);
+    let first = read(&out, "timeseries.csv");
+    let o = esplab(&[
+        "run", "loud", "-q", "--users", "400", "--years", "0.2", "--out", out_text,
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
+    assert_eq!(
+        read(&out, "timeseries.csv"),
+        first,
+        "a refused run leaves the folder alone"
+    );
+    ok(&[
+        "run", "loud", "-q", "--users", "400", "--years", "0.2", "--out", out_text, "--force",
+    ]);
+    assert_ne!(read(&out, "timeseries.csv"), first);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn automatic_folders_are_new_each_time() {
+    let dir = temp("numbered");
+    let run = |dir: &Path| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_esplab"))
+            .args(["run", "loud", "--users", "300", "--years", "0.1"])
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        String::from_utf8_lossy(&o.stdout).to_string()
+    };
+    std::fs::create_dir_all(dir.join("runs/loud-1")).unwrap();
+    std::fs::write(dir.join("runs/loud-1/keep.txt"), "mine").unwrap();
+    let first = run(&dir);
+    let second = run(&dir);
+    assert!(first.contains("runs/loud-2/"), "{first}");
+    assert!(second.contains("runs/loud-3/"), "{second}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("runs/loud-1/keep.txt")).unwrap(),
+        "mine"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_closed_standard_output_is_not_an_error() {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    use std::os::unix::process::ExitStatusExt;
+    // A pipe whose reading end is closed before esplab starts: its first write fails.
+    let mut fds = [0; 2];
+    // SAFETY: `fds` has room for the two descriptors pipe(2) writes.
+    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+    // SAFETY: the reading end is ours and closed once; the writing end is owned below.
+    let writer = unsafe {
+        libc::close(fds[0]);
+        OwnedFd::from_raw_fd(fds[1])
+    };
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_esplab"))
+        .args(["scenarios"])
+        .stdout(std::process::Stdio::from(writer))
+        .output()
+        .unwrap();
+    assert!(stderr(&o).is_empty(), "nothing is said on stderr: {}", stderr(&o));
+    assert_eq!(
+        o.status.signal(),
+        Some(libc::SIGPIPE),
+        "ends as any filter does: {:?}",
+        o.status
+    );
 }

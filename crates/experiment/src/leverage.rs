@@ -3,7 +3,7 @@
 
 use crate::compare::CONFIDENCE;
 use crate::run::metric_names;
-use crate::statistics::{paired_difference, Interval};
+use crate::statistics::{mean_interval, paired_difference, Interval};
 use esplab_model::{Intervention, InterventionKind, Parameters};
 
 /// Effects on the baseline smaller than this (half a percentage point of security) are called
@@ -59,6 +59,21 @@ pub fn rank(arms: &[Vec<Vec<f64>>]) -> Vec<LeverEffect> {
             .then(a.lever.cmp(&b.lever))
     });
     rows
+}
+
+/// The base arm's long-run baseline: its mean over runs with a 95% interval. `arms[0]` holds
+/// the base's run metrics, as in [`rank`].
+pub fn base_long_run(arms: &[Vec<Vec<f64>>]) -> Interval {
+    let names = metric_names();
+    let column = names
+        .iter()
+        .position(|n| *n == "long_run_baseline")
+        .expect("a run metric");
+    let values: Vec<f64> = arms
+        .first()
+        .map(|runs| runs.iter().map(|r| r[column]).collect())
+        .unwrap_or_default();
+    mean_interval(&values, CONFIDENCE)
 }
 
 /// A lever and the size it is pulled with.

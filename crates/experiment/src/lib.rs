@@ -10,6 +10,7 @@ pub mod compare;
 pub mod design;
 pub mod executor;
 pub mod facts;
+pub mod jobs;
 pub mod leverage;
 pub mod memory;
 pub mod run;

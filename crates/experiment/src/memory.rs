@@ -1,5 +1,9 @@
 //! Refusing, before any allocation, work that needs more memory than the machine has.
 //!
+//! This module is the experiment crate's one exception to "no I/O": to learn what the machine
+//! has, it reads the environment, `/proc/meminfo` and the cgroup's files (nothing else, and it
+//! writes nothing).
+//!
 //! The need is [`esplab_model::footprint::peak_bytes`] per run times the runs held at once.
 //! What the machine has is the smallest of `MemAvailable` in `/proc/meminfo` and the room left
 //! under a cgroup (v2 or v1) limit; `ESPLAB_MEMORY_LIMIT` (bytes, or with a K/M/G/T suffix)
@@ -11,11 +15,31 @@ use esplab_model::Parameters;
 /// The environment variable that sets the memory esplab may use.
 pub const LIMIT_VARIABLE: &str = "ESPLAB_MEMORY_LIMIT";
 
+/// How a front end spells the settings a refusal suggests changing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spelling {
+    pub users: &'static str,
+    pub threads: &'static str,
+}
+
+impl Spelling {
+    /// The command line's options.
+    pub const CLI: Spelling = Spelling {
+        users: "--users",
+        threads: "--threads",
+    };
+    /// Python's keyword arguments.
+    pub const PYTHON: Spelling = Spelling {
+        users: "users=",
+        threads: "threads=",
+    };
+}
+
 /// Work that would not fit.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "{what}: {users} users need about {per_run} of memory per run{times}, but {available} is available \
-     ({source_of_limit}). Use fewer users (--users){fewer_threads}, or set {LIMIT_VARIABLE} to override."
+     ({source_of_limit}). Use fewer users ({users_option}){fewer_threads}, or set {LIMIT_VARIABLE} to override."
 )]
 pub struct TooLarge {
     pub what: String,
@@ -24,7 +48,19 @@ pub struct TooLarge {
     pub times: String,
     pub available: Bytes,
     pub source_of_limit: String,
-    pub fewer_threads: &'static str,
+    pub users_option: &'static str,
+    pub fewer_threads: String,
+}
+
+/// Why work is refused before it starts.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MemoryError {
+    /// It would not fit.
+    #[error(transparent)]
+    TooLarge(#[from] Box<TooLarge>),
+    /// `ESPLAB_MEMORY_LIMIT` is not a size.
+    #[error("{0}")]
+    Limit(String),
 }
 
 /// A byte count printed with a binary unit.
@@ -107,17 +143,25 @@ fn cgroup_room() -> Option<u64> {
 }
 
 /// Checks that `runs_at_once` simulations of the largest of `parameters` fit in memory.
-/// `what` names the work in the message (e.g. "scenario `mcp`").
+/// `what` names the work in the message (e.g. "scenario `mcp`"); `spelling` the settings.
 pub fn check<'a>(
     what: &str,
     parameters: impl IntoIterator<Item = &'a Parameters>,
     runs_at_once: usize,
-) -> Result<(), String> {
+    spelling: Spelling,
+) -> Result<(), MemoryError> {
     let Some(largest) = parameters.into_iter().max_by_key(|p| peak_bytes(p)) else {
         return Ok(());
     };
-    let (available, source_of_limit) = available()?;
-    check_against(what, largest, runs_at_once, available, source_of_limit).map_err(|e| e.to_string())
+    let (available, source_of_limit) = available().map_err(MemoryError::Limit)?;
+    Ok(check_against(
+        what,
+        largest,
+        runs_at_once,
+        available,
+        source_of_limit,
+        spelling,
+    )?)
 }
 
 /// [`check`] against a given amount of memory.
@@ -127,7 +171,8 @@ pub fn check_against(
     runs_at_once: usize,
     available: u64,
     source_of_limit: String,
-) -> Result<(), TooLarge> {
+    spelling: Spelling,
+) -> Result<(), Box<TooLarge>> {
     let runs = runs_at_once.max(1) as u64;
     let per_run = peak_bytes(parameters);
     if per_run.saturating_mul(runs) <= available {
@@ -138,15 +183,20 @@ pub fn check_against(
     } else {
         String::new()
     };
-    Err(TooLarge {
+    Err(Box::new(TooLarge {
         what: what.to_string(),
         users: parameters.run.users,
         per_run: Bytes(per_run),
         times,
         available: Bytes(available),
         source_of_limit,
-        fewer_threads: if runs > 1 { ", fewer threads (--threads)" } else { "" },
-    })
+        users_option: spelling.users,
+        fewer_threads: if runs > 1 {
+            format!(", fewer threads ({})", spelling.threads)
+        } else {
+            String::new()
+        },
+    }))
 }
 
 #[cfg(test)]
@@ -170,8 +220,8 @@ mod tests {
         let mut p = Parameters::default();
         p.run.users = 100_000_000;
         let need = peak_bytes(&p);
-        assert!(check_against("scenario `x`", &p, 1, need, "test".into()).is_ok());
-        let e = check_against("scenario `x`", &p, 2, need, "test".into()).unwrap_err();
+        assert!(check_against("scenario `x`", &p, 1, need, "test".into(), Spelling::CLI).is_ok());
+        let e = check_against("scenario `x`", &p, 2, need, "test".into(), Spelling::CLI).unwrap_err();
         let text = e.to_string();
         assert!(
             text.contains("100000000 users") && text.contains("x 2 runs at once"),
@@ -179,5 +229,8 @@ mod tests {
         );
         assert!(text.contains("--threads") && text.contains(LIMIT_VARIABLE), "{text}");
         assert_eq!(Bytes(3 << 30).to_string(), "3.0 GiB");
+        let python = check_against("these settings", &p, 2, need, "test".into(), Spelling::PYTHON).unwrap_err();
+        let text = python.to_string();
+        assert!(text.contains("(users=)") && text.contains("(threads=)"), "{text}");
     }
 }

@@ -5,7 +5,9 @@ use crate::atomic;
 use crate::error::Result;
 use crate::manifest;
 use crate::table::{Column, Table};
-use esplab_experiment::compare::MetricComparison;
+use esplab_experiment::compare::{MetricComparison, CONFIDENCE};
+use esplab_experiment::jobs::LeverSetup;
+use esplab_experiment::leverage::{verdict, Lever, LeverEffect, NEGLIGIBLE_EFFECT};
 use esplab_experiment::statistics::Interval;
 use esplab_scenario::Scenario;
 use serde_json::{json, Value};
@@ -92,6 +94,78 @@ pub fn write_comparison(
         &["compare.json", "compare.csv"],
     )?;
     atomic::write(&dir.join("manifest.json"), manifest::pretty(&m).as_bytes())
+}
+
+/// The leverage document (`leverage.json`): the base's long-run baseline and each lever's
+/// paired effects, ranked.
+pub fn leverage_document(setup: &LeverSetup, ranked: &[LeverEffect], base_long_run: &Interval, runs: u64) -> Value {
+    let levers = &setup.levers;
+    let json_rows: Vec<Value> = ranked
+        .iter()
+        .enumerate()
+        .map(|(rank, r)| {
+            let l = &levers[r.lever];
+            json!({
+                "rank": rank + 1,
+                "lever": l.name(),
+                "meaning": l.meaning,
+                "size": l.size,
+                "unit": l.unit,
+                "effect_on_long_run_baseline": {"estimate": r.effect.estimate, "low": r.effect.low, "high": r.effect.high, "standard_error": r.effect.standard_error},
+                "effect_per_unit": r.effect.estimate / l.size,
+                "effect_on_final_adoption": {"estimate": r.adoption.estimate, "low": r.adoption.low, "high": r.adoption.high},
+                "effect_on_total_loss": {"estimate": r.loss.estimate, "low": r.loss.low, "high": r.loss.high},
+                "verdict": verdict(&r.effect),
+            })
+        })
+        .collect();
+    json!({
+        "metric": "long_run_baseline",
+        "metric_meaning": "mean baseline over the last 365 days of the horizon",
+        "confidence": CONFIDENCE,
+        "negligible_effect": NEGLIGIBLE_EFFECT,
+        "runs_per_lever": runs,
+        "start_day": setup.start,
+        "base_long_run_baseline": {"estimate": base_long_run.estimate, "low": base_long_run.low, "high": base_long_run.high},
+        "levers": json_rows,
+    })
+}
+
+/// The leverage table (`leverage.csv`, and Python's `leverage`): one row per lever, ranked.
+pub fn leverage_table(levers: &[Lever], ranked: &[LeverEffect]) -> Table {
+    let text = |f: &dyn Fn(&LeverEffect) -> String| Column::Text(ranked.iter().map(f).collect());
+    let number = |f: &dyn Fn(&LeverEffect) -> f64| Column::Number(ranked.iter().map(f).collect());
+    Table {
+        names: [
+            "rank",
+            "lever",
+            "size",
+            "unit",
+            "effect",
+            "low",
+            "high",
+            "effect_per_unit",
+            "adoption_effect",
+            "loss_effect",
+            "verdict",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        columns: vec![
+            Column::Count((1..=ranked.len() as u32).collect()),
+            text(&|r| levers[r.lever].name().to_string()),
+            number(&|r| levers[r.lever].size),
+            text(&|r| levers[r.lever].unit.to_string()),
+            number(&|r| r.effect.estimate),
+            number(&|r| r.effect.low),
+            number(&|r| r.effect.high),
+            number(&|r| r.effect.estimate / levers[r.lever].size),
+            number(&|r| r.adoption.estimate),
+            number(&|r| r.loss.estimate),
+            text(&|r| verdict(&r.effect).to_string()),
+        ],
+    }
 }
 
 /// Writes `leverage.json`, `leverage.csv` (from `table`) and the manifest into `dir`.

@@ -3,17 +3,21 @@
 //! the master seed it reproduces any run) and, last, `manifest.json`.
 //!
 //! Memory stays bounded whatever the number of runs: each run's daily series is appended to a
-//! temporary file as it arrives, and the bands are computed from that file a block of days at a
-//! time, with exact quantiles.
+//! side file of the journal as it arrives, and the bands are computed from that file a block of
+//! days at a time, with exact quantiles.
+//!
+//! Runs are journaled ([`crate::journal`]) as batches finish, so an interrupted ensemble keeps
+//! every finished run and `--resume` completes it with the bytes of an uninterrupted one.
 
 use crate::atomic;
 use crate::error::{OutputError, Result};
+use crate::journal::{self, Journal, Kind};
 use crate::manifest;
 use crate::table::{Column, Table};
 use esplab_experiment::statistics::quantile_sorted;
 use esplab_experiment::{RunOutcome, BAND_SERIES};
 use esplab_scenario::Scenario;
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
@@ -29,32 +33,102 @@ pub struct EnsembleFolder {
     metric_names: Vec<String>,
     days: usize,
     runs: Vec<(u64, u64, Vec<f64>)>,
+    journal: Journal,
+    /// Journal lines of the runs pushed since the last commit.
+    pending: Vec<String>,
     trajectories: BufWriter<File>,
     trajectories_path: PathBuf,
 }
 
+/// The side file of the journal: each journaled run's daily series, in run order.
+const TRAJECTORIES: &str = ".ensemble.trajectories";
+
 impl EnsembleFolder {
-    /// Creates `dir` for runs of `days` days with the given metrics.
-    pub fn create(dir: &Path, metric_names: &[&str], days: usize) -> Result<Self> {
-        std::fs::create_dir_all(dir).map_err(|e| OutputError::io(dir, e))?;
-        let manifest = dir.join("manifest.json");
-        if manifest.exists() {
-            std::fs::remove_file(&manifest).map_err(|e| OutputError::io(&manifest, e))?;
-        }
-        let trajectories_path = dir.join(".trajectories.partial");
-        let file = File::create(&trajectories_path).map_err(|e| OutputError::io(&trajectories_path, e))?;
-        Ok(Self {
+    /// Opens `dir` for runs `0..runs` of `days` days with the given metrics, of the ensemble
+    /// identified by `identity` (what determines its runs). With `resume`, the runs an earlier
+    /// interrupted ensemble journaled there are kept and the next run follows them. `None`
+    /// when resuming finds the ensemble complete.
+    pub fn open(
+        dir: &Path,
+        metric_names: &[&str],
+        days: usize,
+        identity: &str,
+        runs: u64,
+        resume: bool,
+    ) -> Result<Option<Self>> {
+        let journal = match Journal::open(dir, Kind::Ensemble, identity, 0..runs, resume)? {
+            journal::Opened::Journal(j) => j,
+            journal::Opened::Complete => return Ok(None),
+        };
+        let trajectories_path = dir.join(TRAJECTORIES);
+        let run_bytes = (days * BAND_SERIES.len() * 4) as u64;
+        let done = journal.next_row();
+        let mut restored = Vec::with_capacity(done as usize);
+        let file = if done > 0 {
+            let journal_path = dir.join(format!(".{}.journal", Kind::Ensemble.name()));
+            let text = std::fs::read_to_string(&journal_path).map_err(|e| OutputError::io(&journal_path, e))?;
+            let damaged =
+                |what: &str| OutputError::io(&journal_path, std::io::Error::other(format!("is damaged: {what}")));
+            for line in text.lines().take(done as usize) {
+                let mut cells = line.splitn(3, ',');
+                let mut whole = || cells.next().and_then(|c| c.parse::<u64>().ok());
+                let (Some(index), Some(seed)) = (whole(), whole()) else {
+                    return Err(damaged("a run has no index or seed"));
+                };
+                let metrics = journal::numbers(line, 2, &journal_path)?;
+                if metrics.len() != metric_names.len() {
+                    return Err(damaged("a run has the wrong number of metrics"));
+                }
+                restored.push((index, seed, metrics));
+            }
+            let mut file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open(&trajectories_path)
+                .map_err(|e| OutputError::io(&trajectories_path, e))?;
+            let length = file
+                .metadata()
+                .map_err(|e| OutputError::io(&trajectories_path, e))?
+                .len();
+            if length < done * run_bytes {
+                return Err(OutputError::io(
+                    &trajectories_path,
+                    std::io::Error::other(format!("is damaged: it holds fewer than the {done} journaled runs")),
+                ));
+            }
+            file.set_len(done * run_bytes)
+                .map_err(|e| OutputError::io(&trajectories_path, e))?;
+            file.seek(SeekFrom::End(0))
+                .map_err(|e| OutputError::io(&trajectories_path, e))?;
+            file
+        } else {
+            File::create(&trajectories_path).map_err(|e| OutputError::io(&trajectories_path, e))?
+        };
+        Ok(Some(Self {
             dir: dir.to_path_buf(),
             metric_names: metric_names.iter().map(|s| s.to_string()).collect(),
             days,
-            runs: Vec::new(),
+            runs: restored,
+            journal,
+            pending: Vec::new(),
             trajectories: BufWriter::with_capacity(1 << 20, file),
             trajectories_path,
-        })
+        }))
     }
 
-    /// Adds a run (in index order).
+    /// The first run not yet in the folder.
+    pub fn next_run(&self) -> u64 {
+        self.journal.next_row()
+    }
+
+    /// Adds a run (in index order); it is kept for good at the next [`commit`](Self::commit).
     pub fn push(&mut self, run: &RunOutcome) -> Result<()> {
+        let mut line = format!("{},{}", run.index, run.seed);
+        for m in &run.metrics {
+            line.push(',');
+            line.push_str(&m.to_string());
+        }
+        self.pending.push(line);
         self.runs.push((run.index, run.seed, run.metrics.clone()));
         let expected = self.days * BAND_SERIES.len();
         let mut bytes = Vec::with_capacity(expected * 4);
@@ -64,6 +138,19 @@ impl EnsembleFolder {
         self.trajectories
             .write_all(&bytes)
             .map_err(|e| OutputError::io(&self.trajectories_path, e))
+    }
+
+    /// Flushes the runs pushed so far to disk: their series first, then their journal lines,
+    /// so that a journaled run always has its series.
+    pub fn commit(&mut self) -> Result<()> {
+        let path = &self.trajectories_path;
+        self.trajectories.flush().map_err(|e| OutputError::io(path, e))?;
+        self.trajectories
+            .get_ref()
+            .sync_data()
+            .map_err(|e| OutputError::io(path, e))?;
+        let pending = std::mem::take(&mut self.pending);
+        self.journal.append(&pending)
     }
 
     /// Number of runs pushed.
@@ -140,8 +227,10 @@ impl EnsembleFolder {
         Ok(Table { names, columns })
     }
 
-    /// Writes runs, bands and, last, the manifest; removes the temporary trajectory file.
+    /// Writes runs, bands and, last, the manifest, once every run is in; removes the journal.
     pub fn finish(mut self, scenario: &Scenario, settings: serde_json::Value) -> Result<()> {
+        self.commit()?;
+        self.journal.complete_lines()?;
         let dir = self.dir.clone();
         self.runs_table().write_both(&dir, "runs")?;
         let bands = self.bands()?;
@@ -156,13 +245,8 @@ impl EnsembleFolder {
             "scenario.toml",
         ];
         let m = manifest::build("ensemble", &[("scenario", scenario)], settings, &dir, &files)?;
-        atomic::write(&dir.join("manifest.json"), manifest::pretty(&m).as_bytes())
-    }
-
-    /// Stops, removing the temporary trajectory file.
-    pub fn abandon(self) {
-        let path = self.trajectories_path.clone();
-        drop(self);
-        let _ = std::fs::remove_file(path);
+        atomic::write(&dir.join("manifest.json"), manifest::pretty(&m).as_bytes())?;
+        self.journal.remove();
+        Ok(())
     }
 }

@@ -8,6 +8,7 @@ pub mod calibration_files;
 pub mod comparison_files;
 pub mod ensemble_folder;
 pub mod error;
+pub mod journal;
 pub mod manifest;
 pub mod run_folder;
 pub mod sensitivity_files;

@@ -1,9 +1,14 @@
 //! The results of a sensitivity analysis as a table (`sensitivity.csv`) and as JSON
-//! (`sensitivity.json`): one row per (metric, factor) with the method's four statistics.
+//! (`sensitivity.json`): one row per (metric, factor) with the method's four statistics; and
+//! the sensitivity folder.
 
+use crate::error::{OutputError, Result};
 use crate::table::{Column, Table};
+use crate::{atomic, manifest};
 use esplab_experiment::sensitivity::Method;
+use esplab_scenario::Scenario;
 use serde_json::{json, Value};
+use std::path::Path;
 
 /// One row per (metric, factor): metric, factor, and the method's statistics.
 pub fn sensitivity_table(method: Method, metrics: &[String], factors: &[String], indices: &[[Vec<f64>; 4]]) -> Table {
@@ -48,4 +53,36 @@ pub fn sensitivity_results(method: Method, metrics: &[String], factors: &[String
         })
         .collect();
     Value::Array(results)
+}
+/// Writes a sensitivity folder: `sensitivity.json` (`document` with the `results` added),
+/// `sensitivity.csv`, `design.csv` (the factor values of every design row) and, last, the
+/// manifest. Returns the table of `sensitivity.csv`.
+#[allow(clippy::too_many_arguments)]
+pub fn write_sensitivity(
+    dir: &Path,
+    method: Method,
+    metrics: &[String],
+    factors: &[String],
+    indices: &[[Vec<f64>; 4]],
+    mut document: Value,
+    design_csv: &str,
+    scenario: &Scenario,
+    settings: Value,
+) -> Result<Table> {
+    std::fs::create_dir_all(dir).map_err(|e| OutputError::io(dir, e))?;
+    let _ = std::fs::remove_file(dir.join("manifest.json"));
+    document["results"] = sensitivity_results(method, metrics, factors, indices);
+    let table = sensitivity_table(method, metrics, factors, indices);
+    atomic::write(&dir.join("sensitivity.json"), manifest::pretty(&document).as_bytes())?;
+    table.write_csv(&dir.join("sensitivity.csv"))?;
+    atomic::write(&dir.join("design.csv"), design_csv.as_bytes())?;
+    let m = manifest::build(
+        "sensitivity",
+        &[("scenario", scenario)],
+        settings,
+        dir,
+        &["sensitivity.json", "sensitivity.csv", "design.csv"],
+    )?;
+    atomic::write(&dir.join("manifest.json"), manifest::pretty(&m).as_bytes())?;
+    Ok(table)
 }

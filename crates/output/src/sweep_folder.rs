@@ -1,25 +1,22 @@
 //! The folder of a sweep (or one shard of it): `sweep.csv` and `sweep.parquet`, one row per
 //! (design point, replicate), and `manifest.json`.
 //!
-//! Rows are appended to a journal (`.sweep.journal`) as batches finish, each batch flushed to
-//! disk. An interrupted sweep (Ctrl-C, `kill -9`, power loss) keeps every finished row. `--resume`
-//! drops a torn last line, checks that the plan is the same, and goes on from the next row, so
-//! nothing is redone and nothing is duplicated. When every row is in, the final files are
-//! written from the journal and it is removed.
+//! Rows are appended to a [`Journal`] (`.sweep.journal`) as batches finish, each batch flushed
+//! to disk. An interrupted sweep (Ctrl-C, `kill -9`, power loss) keeps every finished row.
+//! `--resume` drops a torn last line, checks that the plan is the same, and goes on from the
+//! next row, so nothing is redone and nothing is duplicated. When every row is in, the final
+//! files are written from the journal and it is removed.
 
 use crate::atomic;
 use crate::error::{OutputError, Result};
+use crate::journal::{self, Journal, Kind};
 use crate::manifest;
 use crate::table::{Column, Table};
 use esplab_scenario::{sha256_hex, Scenario};
 use serde_json::Value;
-use std::fs::{File, OpenOptions};
-use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-const JOURNAL: &str = ".sweep.journal";
-const PLAN: &str = ".sweep.plan";
 /// Leading whole-number columns of every sweep row.
 pub const INDEX_COLUMNS: [&str; 4] = ["row", "point", "replicate", "seed"];
 
@@ -30,10 +27,7 @@ fn conflict(dir: &Path, message: String) -> OutputError {
 
 /// An open sweep journal.
 pub struct SweepJournal {
-    dir: PathBuf,
-    journal: File,
-    next: u64,
-    rows: Range<u64>,
+    journal: Journal,
 }
 
 /// What opening a sweep folder found.
@@ -45,115 +39,34 @@ pub enum Opened {
 }
 
 impl SweepJournal {
-    /// Opens `dir` for the rows `rows` of a plan with hash `plan`. Without `resume`, an earlier
-    /// interrupted sweep in `dir` is an error; with it, that sweep goes on.
+    /// Opens `dir` for the rows `rows` of a plan with hash `plan`. With `resume`, an earlier
+    /// interrupted sweep of the same plan and rows in `dir` goes on; without it, it is replaced.
     pub fn open(dir: &Path, plan: &str, rows: Range<u64>, resume: bool) -> Result<Opened> {
-        std::fs::create_dir_all(dir).map_err(|e| OutputError::io(dir, e))?;
-        let journal_path = dir.join(JOURNAL);
-        let plan_path = dir.join(PLAN);
-        let identity = format!("{plan} {}..{}\n", rows.start, rows.end);
-        if journal_path.exists() {
-            if !resume {
-                return Err(conflict(
-                    dir,
-                    "holds an interrupted sweep: add --resume to finish it, or choose another --out".into(),
-                ));
-            }
-            let recorded = std::fs::read_to_string(&plan_path).unwrap_or_default();
-            if recorded != identity {
-                return Err(conflict(
-                    dir,
-                    "holds an interrupted sweep of another plan or shard; choose another --out".into(),
-                ));
-            }
-            let text = std::fs::read_to_string(&journal_path).map_err(|e| OutputError::io(&journal_path, e))?;
-            // Keep whole lines only: a kill can tear the last one.
-            let complete = text.rfind('\n').map(|i| i + 1).unwrap_or(0);
-            let mut next = rows.start;
-            for line in text[..complete].lines() {
-                let row: u64 = line.split(',').next().and_then(|c| c.parse().ok()).unwrap_or(u64::MAX);
-                if row != next {
-                    return Err(conflict(
-                        &journal_path,
-                        format!("is damaged: row {row} found where row {next} belongs"),
-                    ));
-                }
-                next += 1;
-            }
-            let journal = OpenOptions::new()
-                .write(true)
-                .open(&journal_path)
-                .map_err(|e| OutputError::io(&journal_path, e))?;
-            journal
-                .set_len(complete as u64)
-                .map_err(|e| OutputError::io(&journal_path, e))?;
-            let mut journal = journal;
-            use std::io::Seek;
-            journal
-                .seek(std::io::SeekFrom::End(0))
-                .map_err(|e| OutputError::io(&journal_path, e))?;
-            return Ok(Opened::Journal(Self {
-                dir: dir.to_path_buf(),
-                journal,
-                next,
-                rows,
-            }));
-        }
-        if resume && dir.join("manifest.json").exists() {
-            return Ok(Opened::Complete);
-        }
-        let _ = std::fs::remove_file(dir.join("manifest.json"));
-        std::fs::write(&plan_path, identity).map_err(|e| OutputError::io(&plan_path, e))?;
-        let journal = File::create(&journal_path).map_err(|e| OutputError::io(&journal_path, e))?;
-        Ok(Opened::Journal(Self {
-            dir: dir.to_path_buf(),
-            journal,
-            next: rows.start,
-            rows,
-        }))
+        Ok(match Journal::open(dir, Kind::Sweep, plan, rows, resume)? {
+            journal::Opened::Journal(journal) => Opened::Journal(Self { journal }),
+            journal::Opened::Complete => Opened::Complete,
+        })
     }
 
     /// The first row not yet in the journal.
     pub fn next_row(&self) -> u64 {
-        self.next
+        self.journal.next_row()
     }
 
     /// Appends finished rows (CSV lines, in row order) and flushes them to disk.
     pub fn append(&mut self, lines: &[String]) -> Result<()> {
-        let path = self.dir.join(JOURNAL);
-        let mut text = String::new();
-        for line in lines {
-            text.push_str(line);
-            text.push('\n');
-        }
-        self.journal
-            .write_all(text.as_bytes())
-            .map_err(|e| OutputError::io(&path, e))?;
-        self.journal.sync_data().map_err(|e| OutputError::io(&path, e))?;
-        self.next += lines.len() as u64;
-        Ok(())
+        self.journal.append(lines)
     }
 
     /// Writes the final files and the manifest once every row is in; removes the journal.
     pub fn finish(self, header: &[String], scenario: &Scenario, settings: Value) -> Result<()> {
-        if self.next != self.rows.end {
-            return Err(conflict(
-                &self.dir,
-                format!(
-                    "sweep incomplete: {} of {} rows",
-                    self.next - self.rows.start,
-                    self.rows.end - self.rows.start
-                ),
-            ));
-        }
-        let path = self.dir.join(JOURNAL);
-        let text = std::fs::read_to_string(&path).map_err(|e| OutputError::io(&path, e))?;
-        let lines: Vec<&str> = text.lines().collect();
-        write_sweep_files(&self.dir, header, &lines)?;
-        let m = manifest::build("sweep", &[("scenario", scenario)], settings, &self.dir, &SWEEP_FILES)?;
-        atomic::write(&self.dir.join("manifest.json"), manifest::pretty(&m).as_bytes())?;
-        let _ = std::fs::remove_file(&path);
-        let _ = std::fs::remove_file(self.dir.join(PLAN));
+        let lines = self.journal.complete_lines()?;
+        let dir = self.journal.dir().to_path_buf();
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        write_sweep_files(&dir, header, &lines)?;
+        let m = manifest::build("sweep", &[("scenario", scenario)], settings, &dir, &SWEEP_FILES)?;
+        atomic::write(&dir.join("manifest.json"), manifest::pretty(&m).as_bytes())?;
+        self.journal.remove();
         Ok(())
     }
 }

@@ -1,166 +1,62 @@
 //! esplab for Python (`import esplab`): the simulations and experiments of the command line,
 //! returning `pyarrow.Table`s through the Arrow C data interface. The GIL is released while
-//! simulating; errors are `esplab.ScenarioError` (bad settings) with the CLI's messages.
+//! simulating. The work itself is `esplab_experiment::jobs`, shared with the command line and
+//! the explorer; this crate converts Python arguments and results, and errors ([`bridge`]).
 
-use arrow::pyarrow::ToPyArrow;
+mod bridge;
+mod convert;
+
+use bridge::{settings as bad_setting, Failure, ScenarioError};
+use convert::{load, overrides_from, to_pyarrow, Options};
 use esplab_experiment::analysis::{analyze as analyze_run, RunData};
 use esplab_experiment::compare::compare as compare_metrics;
-use esplab_experiment::leverage::{rank, standard_levers, verdict, LeverEffect};
+use esplab_experiment::jobs::{self, shard_rows, LeverSetup};
+use esplab_experiment::leverage::rank;
+use esplab_experiment::memory::Spelling;
 use esplab_experiment::sensitivity::{indices as sensitivity_indices, Method};
-use esplab_experiment::{metric_names, simulate, Executor};
-use esplab_model::footprint::peak_bytes;
-use esplab_model::{EventKind, Recorder};
+use esplab_experiment::{metric_names, Executor};
+use esplab_model::{EventKind, Parameters, Recorder};
 use esplab_output::analysis_files::{analysis_json, read_run};
-use esplab_output::comparison_files::comparison_table;
+use esplab_output::comparison_files::{comparison_table, leverage_table};
 use esplab_output::run_folder::timeseries_table;
 use esplab_output::sensitivity_files::sensitivity_table;
 use esplab_output::sweep_folder::INDEX_COLUMNS;
 use esplab_output::table::{Column, Table};
 use esplab_scenario::plan::Plan;
-use esplab_scenario::{presets, Override, Scenario};
-use pyo3::create_exception;
-use pyo3::exceptions::{PyMemoryError, PyRuntimeError, PyValueError};
+use esplab_scenario::presets;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
+use pyo3::types::PyDict;
 use std::sync::atomic::AtomicBool;
 
-create_exception!(
-    _esplab,
-    ScenarioError,
-    PyValueError,
-    "A scenario, plan or setting esplab cannot use."
-);
+/// Never raised: Python calls are not interrupted between batches.
+static NO_STOP: AtomicBool = AtomicBool::new(false);
 
-fn scenario_error(e: impl std::fmt::Display) -> PyErr {
-    ScenarioError::new_err(e.to_string())
-}
-
-/// A Python value as the TOML text of an override.
-fn toml_value(key: &str, value: &Bound<PyAny>) -> PyResult<String> {
-    if value.is_instance_of::<PyBool>() {
-        Ok(value.extract::<bool>()?.to_string())
-    } else if value.is_instance_of::<PyInt>() {
-        Ok(value.extract::<i64>()?.to_string())
-    } else if value.is_instance_of::<PyFloat>() {
-        let v: f64 = value.extract()?;
-        Ok(format!("{v:?}"))
-    } else if value.is_instance_of::<PyString>() {
-        Ok(format!("{:?}", value.extract::<String>()?))
-    } else {
-        Err(ScenarioError::new_err(format!(
-            "set {key}: expected a number, boolean or string, found {}",
-            value.get_type().name()?
-        )))
-    }
-}
-
-/// Overrides from a dict of `key: value`, labelled `label key` in errors.
-fn overrides_from(dict: Option<&Bound<PyDict>>, label: &str) -> PyResult<Vec<Override>> {
-    let mut out = Vec::new();
-    if let Some(dict) = dict {
-        for (key, value) in dict.iter() {
-            let key: String = key.extract()?;
-            let text = toml_value(&key, &value)?;
-            out.push(Override {
-                label: format!("{label} {key}={text}"),
-                path: key,
-                value: text,
-            });
-        }
-    }
-    Ok(out)
-}
-
-/// The common keyword settings of every function.
-struct Settings<'py> {
-    users: Option<u64>,
-    years: Option<f64>,
-    seed: Option<u64>,
-    set: Option<Bound<'py, PyDict>>,
-}
-
-impl Settings<'_> {
-    fn overrides(&self) -> PyResult<Vec<Override>> {
-        let mut o = overrides_from(self.set.as_ref(), "set")?;
-        if let Some(u) = self.users {
-            o.push(Override {
-                label: format!("users={u}"),
-                path: "run.users".into(),
-                value: u.to_string(),
-            });
-        }
-        if let Some(y) = self.years {
-            o.push(Override {
-                label: format!("years={y}"),
-                path: "run.years".into(),
-                value: y.to_string(),
-            });
-        }
-        if let Some(s) = self.seed {
-            o.push(Override {
-                label: format!("seed={s}"),
-                path: "run.seed".into(),
-                value: s.to_string(),
-            });
-        }
-        Ok(o)
-    }
-}
-
-/// Reads a scenario given as a preset name, a TOML path, TOML text, or a dict of overrides of
-/// the defaults.
-fn load(scenario: &Bound<PyAny>, settings: &Settings, extra: &[Override]) -> PyResult<Scenario> {
-    let mut overrides = Vec::new();
-    let text: Option<String> = if let Ok(dict) = scenario.downcast::<PyDict>() {
-        overrides.extend(overrides_from(Some(dict), "scenario")?);
-        Some("schema = 1\n".into())
-    } else {
-        let s: String = scenario.extract().map_err(|_| {
-            ScenarioError::new_err("scenario: expected a preset name, a TOML path, TOML text or a dict")
-        })?;
-        (s.contains('\n') || (s.contains('=') && !std::path::Path::new(&s).is_file())).then_some(s)
-    };
-    overrides.extend(settings.overrides()?);
-    overrides.extend_from_slice(extra);
-    let result = match &text {
-        Some(t) => Scenario::from_text(t, "<scenario>", &overrides),
-        None => Scenario::load(&scenario.extract::<String>()?, &overrides),
-    };
-    result.map_err(scenario_error)
-}
-
-fn to_pyarrow(py: Python<'_>, table: &Table) -> PyResult<Py<PyAny>> {
-    let batch = table
-        .record_batch()
-        .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
-    let batch = batch.to_pyarrow(py)?;
-    let pyarrow = py.import("pyarrow")?;
-    Ok(pyarrow
-        .getattr("Table")?
-        .call_method1("from_batches", (vec![batch],))?
-        .unbind())
-}
-
-/// Refuses, before anything is allocated, `runs` runs of the largest of `parameters` that
-/// would not fit in memory `threads` at a time (`MemoryError` with the estimate).
+/// Refuses work that would not fit in memory (`MemoryError` with the estimate).
 fn ensure_memory<'a>(
-    parameters: impl IntoIterator<Item = &'a esplab_model::Parameters>,
-    threads: usize,
+    parameters: impl IntoIterator<Item = &'a Parameters>,
+    executor: &Executor,
     runs: u64,
-) -> PyResult<()> {
-    let threads = if threads == 0 { rayon_threads() } else { threads };
-    let at_once = (threads as u64).min(runs).max(1) as usize;
-    esplab_experiment::memory::check("these settings", parameters, at_once)
-        .map_err(|e| PyMemoryError::new_err(e.replace("(--users)", "(users=)").replace("(--threads)", "(threads=)")))
+) -> Result<(), Failure> {
+    Ok(jobs::ensure_memory(
+        "these settings",
+        parameters,
+        executor,
+        runs,
+        Spelling::PYTHON,
+    )?)
 }
 
-/// Worker threads of an executor with `threads = 0`.
-fn rayon_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-fn interrupted() -> PyErr {
-    PyRuntimeError::new_err("interrupted")
+/// Runs `start..start + runs` of `p`: their metrics, in index order.
+fn metrics_of(
+    p: &Parameters,
+    start: u64,
+    runs: u64,
+    threads: usize,
+) -> Result<Vec<esplab_experiment::RunOutcome>, Failure> {
+    let executor = Executor::new(threads);
+    ensure_memory([p], &executor, runs)?;
+    let indices: Vec<u64> = (start..start + runs).collect();
+    Ok(jobs::runs(&executor, p, p.run.seed, &indices, false, &NO_STOP, || {})?)
 }
 
 /// The shipped presets: (name, description) pairs.
@@ -181,18 +77,9 @@ fn run<'py>(
     seed: Option<u64>,
     set: Option<Bound<'py, PyDict>>,
 ) -> PyResult<Py<PyAny>> {
-    let s = load(
-        scenario,
-        &Settings {
-            users,
-            years,
-            seed,
-            set,
-        },
-        &[],
-    )?;
-    let p = s.parameters;
-    ensure_memory([&p], 1, 1)?;
+    let options = Options::new(users, years, seed, set.as_ref())?;
+    let p = load(scenario, &options, &[])?.parameters;
+    ensure_memory([&p], &Executor::new(1), 1)?;
     let recorder = py.detach(|| {
         let mut r = Recorder::default();
         esplab_model::run(&p, &mut r);
@@ -205,31 +92,6 @@ fn run<'py>(
         }
     }
     to_pyarrow(py, &timeseries_table(&recorder.days, &regulations))
-}
-
-/// Runs `job` for every index on `threads` workers (0: one per core), results in index order.
-fn run_all<T: Send>(indices: &[u64], threads: usize, job: impl Fn(u64) -> T + Sync) -> PyResult<Vec<T>> {
-    let stop = AtomicBool::new(false);
-    let mut out = Vec::with_capacity(indices.len());
-    let outcome = Executor::new(threads).run(indices, &stop, job, |_, r| {
-        out.push(r);
-        Ok::<(), ()>(())
-    });
-    match outcome {
-        Ok(None) => Ok(out),
-        _ => Err(interrupted()),
-    }
-}
-
-fn metrics_of(
-    p: &esplab_model::Parameters,
-    start: u64,
-    runs: u64,
-    threads: usize,
-) -> PyResult<Vec<esplab_experiment::RunOutcome>> {
-    ensure_memory([p], threads, runs)?;
-    let indices: Vec<u64> = (start..start + runs).collect();
-    run_all(&indices, threads, |i| simulate(p, p.run.seed, i, false))
 }
 
 /// Replicates across seeds: one row per run (run, seed, every metric), as `esplab ensemble`
@@ -249,17 +111,8 @@ fn ensemble<'py>(
     seed: Option<u64>,
     set: Option<Bound<'py, PyDict>>,
 ) -> PyResult<Py<PyAny>> {
-    let s = load(
-        scenario,
-        &Settings {
-            users,
-            years,
-            seed,
-            set,
-        },
-        &[],
-    )?;
-    let p = s.parameters;
+    let options = Options::new(users, years, seed, set.as_ref())?;
+    let p = load(scenario, &options, &[])?.parameters;
     let outcomes = py.detach(|| metrics_of(&p, start, runs, threads))?;
     let mut names = vec!["run".to_string(), "seed".to_string()];
     names.extend(metric_names().iter().map(|s| s.to_string()));
@@ -291,103 +144,67 @@ fn compare<'py>(
     seed: Option<u64>,
     set: Option<Bound<'py, PyDict>>,
 ) -> PyResult<Py<PyAny>> {
-    let settings = Settings {
-        users,
-        years,
-        seed,
-        set,
-    };
-    let a = load(base, &settings, &[])?;
+    let options = Options::new(users, years, seed, set.as_ref())?;
+    let a = load(base, &options, &[])?;
     let varied = overrides_from(vary.as_ref(), "vary")?;
-    let mut b = match variant {
-        Some(v) => load(v, &settings, &varied)?,
-        None => load(base, &settings, &varied)?,
-    };
-    // Both arms run on the base's seeds (common random numbers).
-    b.parameters.run.seed = a.parameters.run.seed;
+    let b = load(variant.unwrap_or(base), &options, &varied)?;
     let (pa, pb) = (a.parameters, b.parameters);
-    let (ra, rb) =
-        py.detach(|| -> PyResult<_> { Ok((metrics_of(&pa, 0, runs, threads)?, metrics_of(&pb, 0, runs, threads)?)) })?;
-    let names = metric_names();
-    let rows = compare_metrics(
-        &names,
-        &ra.into_iter().map(|r| r.metrics).collect::<Vec<_>>(),
-        &rb.into_iter().map(|r| r.metrics).collect::<Vec<_>>(),
-    );
+    let arms = [&pa, &pb];
+    let results = py.detach(|| -> Result<_, Failure> {
+        let executor = Executor::new(threads);
+        ensure_memory(arms, &executor, runs)?;
+        let indices: Vec<u64> = (0..runs).collect();
+        // Both arms run on the base's seeds (common random numbers).
+        Ok(jobs::paired_runs(
+            &executor,
+            &arms,
+            pa.run.seed,
+            &indices,
+            &NO_STOP,
+            || {},
+        )?)
+    })?;
+    let rows = compare_metrics(&metric_names(), &results[0], &results[1]);
     to_pyarrow(py, &comparison_table(&rows))
 }
 
 /// The standard levers ranked by their paired effect on the long-run baseline (95% intervals),
-/// as `esplab leverage` reports them: rank, lever, meaning, size, unit, effect, low, high,
-/// verdict.
+/// as `esplab leverage` writes to leverage.csv: rank, lever, size, unit, effect, low, high,
+/// effect_per_unit, adoption_effect, loss_effect, verdict. `heroic` names the heroic vendor's
+/// offering (default: the first).
 #[pyfunction]
-#[pyo3(signature = (scenario, *, runs=100, start_day=None, threads=0, users=None, years=None, seed=None, set=None))]
+#[pyo3(signature = (scenario, *, runs=100, start_day=None, heroic=None, threads=0, users=None, years=None, seed=None, set=None))]
 #[allow(clippy::too_many_arguments)]
 fn leverage<'py>(
     py: Python<'py>,
     scenario: &Bound<'py, PyAny>,
     runs: u64,
     start_day: Option<u32>,
+    heroic: Option<String>,
     threads: usize,
     users: Option<u64>,
     years: Option<f64>,
     seed: Option<u64>,
     set: Option<Bound<'py, PyDict>>,
 ) -> PyResult<Py<PyAny>> {
-    let s = load(
-        scenario,
-        &Settings {
-            users,
-            years,
-            seed,
-            set,
-        },
-        &[],
-    )?;
-    let p = s.parameters;
-    let days = p.run.days();
-    let start = start_day.unwrap_or(days / 5);
-    if start >= days {
-        return Err(ScenarioError::new_err(format!(
-            "start_day {start}: must be before the end of the horizon ({days} days)"
-        )));
-    }
-    let heroic = p.offerings.first().map(|o| o.name.clone()).unwrap_or_default();
-    let levers = standard_levers(start, &heroic);
-    let arms = py.detach(|| -> PyResult<Vec<Vec<Vec<f64>>>> {
-        std::iter::once(p.clone())
-            .chain(levers.iter().map(|l| l.apply(&p, start, 0)))
-            .map(|arm| {
-                Ok(metrics_of(&arm, 0, runs, threads)?
-                    .into_iter()
-                    .map(|r| r.metrics)
-                    .collect())
-            })
-            .collect()
+    let options = Options::new(users, years, seed, set.as_ref())?;
+    let p = load(scenario, &options, &[])?.parameters;
+    let setup = LeverSetup::new(&p, start_day, heroic.as_deref()).map_err(Failure::from)?;
+    let results = py.detach(|| -> Result<_, Failure> {
+        let arms = setup.arm_refs();
+        let executor = Executor::new(threads);
+        ensure_memory(arms.iter().copied(), &executor, runs)?;
+        let indices: Vec<u64> = (0..runs).collect();
+        Ok(jobs::paired_runs(
+            &executor,
+            &arms,
+            p.run.seed,
+            &indices,
+            &NO_STOP,
+            || {},
+        )?)
     })?;
-    let ranked = rank(&arms);
-    let text = |f: &dyn Fn(&LeverEffect) -> String| Column::Text(ranked.iter().map(f).collect());
-    let number = |f: &dyn Fn(&LeverEffect) -> f64| Column::Number(ranked.iter().map(f).collect());
-    let table = Table {
-        names: [
-            "rank", "lever", "meaning", "size", "unit", "effect", "low", "high", "verdict",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
-        columns: vec![
-            Column::Count((1..=ranked.len() as u32).collect()),
-            text(&|r| levers[r.lever].name().to_string()),
-            text(&|r| levers[r.lever].meaning.clone()),
-            number(&|r| levers[r.lever].size),
-            text(&|r| levers[r.lever].unit.to_string()),
-            number(&|r| r.effect.estimate),
-            number(&|r| r.effect.low),
-            number(&|r| r.effect.high),
-            text(&|r| verdict(&r.effect).to_string()),
-        ],
-    };
-    to_pyarrow(py, &table)
+    to_pyarrow(py, &leverage_table(&setup.levers, &rank(&results)))
 }
 
 /// Rows of a sweep plan (or of shard `shard = (i, n)` of it), as `esplab sweep` writes to
@@ -402,49 +219,42 @@ fn sweep<'py>(
     set: Option<Bound<'py, PyDict>>,
 ) -> PyResult<Py<PyAny>> {
     let overrides = overrides_from(set.as_ref(), "set")?;
-    let plan = Plan::load(plan, &overrides).map_err(scenario_error)?;
+    let plan = Plan::load(plan, &overrides).map_err(Failure::from)?;
     let points = plan.design_points();
-    let replicates = plan.replicates as u64;
-    let total = points.len() as u64 * replicates;
-    let rows = match shard {
-        None => 0..total,
-        Some((i, n)) if n >= 1 && i < n => i * total / n..(i + 1) * total / n,
-        Some((i, n)) => {
-            return Err(ScenarioError::new_err(format!(
-                "shard ({i}, {n}): out of range; allowed: (i, n) with 0 <= i < n"
-            )))
+    let design = plan.runs(&points);
+    let rows = shard_rows(design.sweep_rows(), shard).map_err(Failure::from)?;
+    let results = py.detach(|| -> Result<_, Failure> {
+        let executor = Executor::new(threads);
+        ensure_memory(design.largest().iter(), &executor, rows.end - rows.start)?;
+        let indices: Vec<u64> = rows.collect();
+        let mut out = Vec::with_capacity(indices.len());
+        let stopped = executor.run(
+            &indices,
+            &NO_STOP,
+            |row| design.sweep_row(row),
+            |_, r| {
+                out.push(r);
+                Ok::<(), Failure>(())
+            },
+        )?;
+        match stopped {
+            None => Ok(out),
+            Some(_) => Err(Failure::Interrupted),
         }
-    };
-    let all = metric_names();
-    let kept: Vec<usize> = plan
-        .metrics
-        .iter()
-        .map(|m| all.iter().position(|n| n == m).unwrap_or(0))
-        .collect();
-    let largest = points.iter().map(|x| plan.parameters_for(x)).max_by_key(peak_bytes);
-    ensure_memory(largest.iter(), threads, rows.end - rows.start)?;
-    let indices: Vec<u64> = rows.collect();
-    let results = py.detach(|| {
-        run_all(&indices, threads, |row| {
-            let (point, replicate) = ((row / replicates) as usize, row % replicates);
-            let outcome = simulate(&plan.parameters_for(&points[point]), plan.seed, replicate, false);
-            (row, point, replicate, outcome)
-        })
     })?;
     let mut names: Vec<String> = INDEX_COLUMNS.iter().map(|s| s.to_string()).collect();
     names.extend(plan.factors.iter().map(|f| f.key.clone()));
     names.extend(plan.metrics.iter().cloned());
     let mut columns = vec![
-        Column::Index(results.iter().map(|r| r.0).collect()),
-        Column::Index(results.iter().map(|r| r.1 as u64).collect()),
-        Column::Index(results.iter().map(|r| r.2).collect()),
-        Column::Index(results.iter().map(|r| r.3.seed).collect()),
+        Column::Index(results.iter().map(|r| r.row).collect()),
+        Column::Index(results.iter().map(|r| r.point as u64).collect()),
+        Column::Index(results.iter().map(|r| r.replicate).collect()),
+        Column::Index(results.iter().map(|r| r.seed).collect()),
     ];
-    for (k, _) in plan.factors.iter().enumerate() {
-        columns.push(Column::Number(results.iter().map(|r| points[r.1][k]).collect()));
-    }
-    for &m in &kept {
-        columns.push(Column::Number(results.iter().map(|r| r.3.metrics[m]).collect()));
+    columns
+        .extend((0..plan.factors.len()).map(|k| Column::Number(results.iter().map(|r| points[r.point][k]).collect())));
+    for m in 0..plan.metrics.len() {
+        columns.push(Column::Number(results.iter().map(|r| r.metrics[m]).collect()));
     }
     to_pyarrow(py, &Table { names, columns })
 }
@@ -463,51 +273,34 @@ fn sensitivity<'py>(
     set: Option<Bound<'py, PyDict>>,
 ) -> PyResult<Py<PyAny>> {
     let Some(method) = Method::from_name(method) else {
-        return Err(ScenarioError::new_err(format!(
-            "method {method:?}: allowed: {}",
-            Method::NAMES.join(", ")
-        )));
+        return Err(bad_setting(format!("method {method:?}: allowed: {}", Method::NAMES.join(", "))).into());
     };
     let overrides = overrides_from(set.as_ref(), "set")?;
-    let plan = Plan::load(plan, &overrides).map_err(scenario_error)?;
-    let (d, n) = (plan.factors.len(), plan.points);
-    let simulations = method.rows(d, n).saturating_mul(plan.replicates as u64);
-    if simulations > esplab_scenario::plan::MAX_ROWS {
-        return Err(ScenarioError::new_err(format!(
-            "{}: points = {n} gives {simulations} simulations; at most {} per plan: lower `points`",
-            plan.source,
-            esplab_scenario::plan::MAX_ROWS
-        )));
-    }
-    let unit = method.design(d, n, plan.morris_levels, plan.seed);
-    let all = metric_names();
-    let kept: Vec<usize> = plan
-        .metrics
-        .iter()
-        .map(|m| all.iter().position(|x| x == m).unwrap_or(0))
-        .collect();
-    let rows: Vec<u64> = (0..unit.len() as u64).collect();
-    let outputs = py.detach(|| {
-        run_all(&rows, threads, |row| {
-            let values: Vec<f64> = plan
-                .factors
-                .iter()
-                .zip(&unit[row as usize])
-                .map(|(f, &u)| f.value(u))
-                .collect();
-            let p = plan.parameters_for(&values);
-            let mut sums = vec![0.0; kept.len()];
-            for r in 0..plan.replicates as u64 {
-                let metrics = simulate(&p, plan.seed, r, false).metrics;
-                for (s, &m) in sums.iter_mut().zip(&kept) {
-                    *s += metrics[m];
-                }
-            }
-            sums.iter().map(|s| s / plan.replicates as f64).collect::<Vec<f64>>()
-        })
+    let plan = Plan::load(plan, &overrides).map_err(Failure::from)?;
+    let design = plan.sensitivity_design(method).map_err(Failure::from)?;
+    let runs = plan.runs(&design.values);
+    let outputs = py.detach(|| -> Result<_, Failure> {
+        let executor = Executor::new(threads);
+        ensure_memory(runs.largest().iter(), &executor, design.values.len() as u64)?;
+        let rows: Vec<u64> = (0..design.values.len() as u64).collect();
+        let mut out = Vec::with_capacity(rows.len());
+        let stopped = executor.run(
+            &rows,
+            &NO_STOP,
+            |row| runs.replicate_means(row as usize),
+            |_, y| {
+                out.push(y);
+                Ok::<(), Failure>(())
+            },
+        )?;
+        match stopped {
+            None => Ok(out),
+            Some(_) => Err(Failure::Interrupted),
+        }
     })?;
     let keys: Vec<String> = plan.factors.iter().map(|f| f.key.clone()).collect();
-    let indices = sensitivity_indices(method, &unit, &outputs, (d, n), resamples, plan.seed);
+    let (d, n) = (plan.factors.len(), plan.points);
+    let indices = sensitivity_indices(method, &design.unit, &outputs, (d, n), resamples, plan.seed);
     to_pyarrow(py, &sensitivity_table(method, &plan.metrics, &keys, &indices))
 }
 
@@ -531,19 +324,10 @@ fn analyze<'py>(
         .map(std::path::PathBuf::from)
         .filter(|p| p.is_dir());
     let data = match folder {
-        Some(dir) => read_run(&dir).map_err(scenario_error)?,
+        Some(dir) => read_run(&dir).map_err(Failure::from)?,
         None => {
-            let s = load(
-                source,
-                &Settings {
-                    users,
-                    years,
-                    seed,
-                    set,
-                },
-                &[],
-            )?;
-            let p = s.parameters;
+            let options = Options::new(users, years, seed, set.as_ref())?;
+            let p = load(source, &options, &[])?.parameters;
             let names: Vec<String> = p.offerings.iter().map(|o| o.name.clone()).collect();
             py.detach(|| {
                 let mut r = Recorder::default();
@@ -611,7 +395,7 @@ fn analyze<'py>(
 #[pyo3(signature = (plan, *, set=None))]
 fn sweep_rows(plan: &str, set: Option<Bound<'_, PyDict>>) -> PyResult<u64> {
     let overrides = overrides_from(set.as_ref(), "set")?;
-    let plan = Plan::load(plan, &overrides).map_err(scenario_error)?;
+    let plan = Plan::load(plan, &overrides).map_err(Failure::from)?;
     Ok(plan.design_points().len() as u64 * plan.replicates as u64)
 }
 

@@ -168,6 +168,7 @@ impl Override {
             Ok(T::Array(_)) => Err("an array"),
             Ok(T::InlineTable(_)) => Err("a table"),
             Ok(T::Datetime(_)) => Err("a date-time"),
+            Err(_) if is_integer_literal(&self.value) => Err(INTEGER_TOO_LARGE),
             Err(_) => Ok(Value::Text(self.value.clone())),
         };
         let origin = Origin::Override {
@@ -180,6 +181,15 @@ impl Override {
             origin,
         }
     }
+}
+
+/// What an integer beyond the range of 64-bit signed integers is called in errors.
+const INTEGER_TOO_LARGE: &str = "an integer beyond the largest allowed, 9223372036854775807";
+
+/// Whether `text` is a decimal integer (TOML reads it as one unless it is too large).
+fn is_integer_literal(text: &str) -> bool {
+    let digits = text.trim().trim_start_matches(['+', '-']);
+    !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == '_')
 }
 
 /// Applies overrides: each replaces the entry of the same path or adds one.

@@ -42,6 +42,9 @@ pub enum ScenarioError {
     #[error("{text}: {reason}")]
     BadOverride { text: String, reason: String },
 
+    #[error("{source_name}: {message}")]
+    Plan { source_name: String, message: String },
+
     #[error("`{name}` is neither a scenario file nor a preset; presets: {available}")]
     UnknownScenario { name: String, available: String },
 }

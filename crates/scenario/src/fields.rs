@@ -112,7 +112,7 @@ pub fn parameter_fields() -> &'static [Field<Parameters>] {
 static PARAMETER_FIELDS: &[Field<Parameters>] = &[
     integer_field!(
         "run.users",
-        Range::closed(0.0, 200_000_000.0),
+        Range::closed(1.0, 200_000_000.0),
         "agents",
         "Simulated users.",
         run.users

@@ -20,9 +20,11 @@ pub mod presets;
 pub mod priors;
 pub mod reference;
 pub mod scenario;
+pub mod settings;
 pub mod targets;
 pub mod value;
 
 pub use entries::Override;
 pub use error::{Result, ScenarioError};
 pub use scenario::{sha256_hex, Scenario, SCHEMA_VERSION};
+pub use settings::{Settings, Spelling};

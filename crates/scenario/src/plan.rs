@@ -25,6 +25,8 @@ use crate::fields::{numeric_kind, quoted, set_numeric, Kind};
 use crate::scenario::{sha256_hex, Scenario};
 use crate::value::{Origin, Value};
 use esplab_experiment::design::{Distribution, Factor, Sampler};
+use esplab_experiment::jobs::{metric_columns, DesignRuns};
+use esplab_experiment::sensitivity::Method;
 use esplab_model::Parameters;
 use std::path::Path;
 use toml_edit::{Item, Table};
@@ -490,6 +492,58 @@ impl Plan {
         p
     }
 
+    /// `points` of this plan as runs: its replicates under its seed, keeping its metrics.
+    pub fn runs<'a>(&'a self, points: &'a [Vec<f64>]) -> DesignRuns<'a, impl Fn(&[f64]) -> Parameters + Sync + 'a> {
+        DesignRuns {
+            points,
+            replicates: self.replicates as u64,
+            master: self.seed,
+            columns: metric_columns(&self.metrics).expect("a plan's metrics are checked when it is read"),
+            parameters_for: move |x: &[f64]| self.parameters_for(x),
+        }
+    }
+
+    /// The design of a sensitivity analysis of this plan by `method`: points in the unit cube
+    /// and their factor values. Refused for a plan with an imported design, or one asking for
+    /// more than [`MAX_ROWS`] simulations.
+    pub fn sensitivity_design(&self, method: Method) -> Result<SensitivityDesign> {
+        let refuse = |message: String| ScenarioError::Plan {
+            source_name: self.source.clone(),
+            message,
+        };
+        if matches!(self.design, DesignSource::Imported { .. }) {
+            return Err(refuse(
+                "sensitivity builds its own design; remove `design` from the plan".into(),
+            ));
+        }
+        let (d, n) = (self.factors.len(), self.points);
+        let rows = method.rows(d, n);
+        let simulations = rows.saturating_mul(self.replicates as u64);
+        if simulations > MAX_ROWS {
+            return Err(refuse(format!(
+                "points = {n} gives {rows} design rows x {} replicates = {simulations} simulations; at most {MAX_ROWS} per plan: lower `points`",
+                self.replicates
+            )));
+        }
+        let mut warnings = Vec::new();
+        if method == Method::Sobol && !n.is_power_of_two() {
+            warnings.push(format!(
+                "points = {n} is not a power of two; Sobol' estimates converge best with 2^k base samples"
+            ));
+        }
+        let unit = method.design(d, n, self.morris_levels, self.seed);
+        let values = unit
+            .iter()
+            .map(|u| self.factors.iter().zip(u).map(|(f, &x)| f.value(x)).collect())
+            .collect();
+        Ok(SensitivityDesign {
+            method,
+            unit,
+            values,
+            warnings,
+        })
+    }
+
     /// SHA-256 of what determines the rows: plan text, resolved base scenario, overrides, design.
     pub fn hash(&self) -> String {
         let design: String = self
@@ -500,6 +554,18 @@ impl Plan {
             .join("\n");
         sha256_hex(format!("{}\n--\n{}\n--\n{}", self.text, self.scenario.resolved_toml(), design).as_bytes())
     }
+}
+
+/// The design of a sensitivity analysis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SensitivityDesign {
+    pub method: Method,
+    /// Points in the unit cube.
+    pub unit: Vec<Vec<f64>>,
+    /// Their factor values.
+    pub values: Vec<Vec<f64>>,
+    /// What the user should know (e.g. a Sobol' design whose size is not a power of two).
+    pub warnings: Vec<String>,
 }
 
 /// The design as CSV in the layout of SALib and the EMA Workbench: a header of factor keys, then

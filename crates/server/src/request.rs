@@ -2,9 +2,9 @@
 //! into the parameters of the simulations to stream. Only presets can be named: a request
 //! never reads or writes a file.
 
-use esplab_experiment::leverage::standard_levers;
+use esplab_experiment::jobs::LeverSetup;
 use esplab_model::Parameters;
-use esplab_scenario::{presets, Override, Scenario};
+use esplab_scenario::{presets, Override, Scenario, Settings, Spelling};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -113,7 +113,7 @@ pub fn parse(body: &[u8], limits: &Limits) -> Result<Job, Rejection> {
             ),
         ));
     };
-    let mut overrides = Vec::new();
+    let mut set = Vec::new();
     for (key, value) in &request.set {
         let value = match value {
             Value::Number(n) => n.to_string(),
@@ -126,7 +126,7 @@ pub fn parse(body: &[u8], limits: &Limits) -> Result<Job, Rejection> {
                 ))
             }
         };
-        overrides.push(Override::option(&format!("set.{key}"), key, value));
+        set.push(Override::option(&format!("set.{key}"), key, value));
     }
     if let Some(users) = request.users {
         if users == 0 || users > limits.max_users {
@@ -138,7 +138,6 @@ pub fn parse(body: &[u8], limits: &Limits) -> Result<Job, Rejection> {
                 ),
             ));
         }
-        overrides.push(Override::option("users", "run.users", users));
     }
     if let Some(years) = request.years {
         if !(years > 0.0 && years <= limits.max_years) {
@@ -150,11 +149,14 @@ pub fn parse(body: &[u8], limits: &Limits) -> Result<Job, Rejection> {
                 ),
             ));
         }
-        overrides.push(Override::option("years", "run.years", years));
     }
-    if let Some(seed) = request.seed {
-        overrides.push(Override::option("seed", "run.seed", seed));
-    }
+    let settings = Settings {
+        set,
+        seed: request.seed,
+        users: request.users.map(u64::from),
+        years: request.years,
+    };
+    let overrides = settings.overrides(Spelling::Server);
     let scenario = Scenario::from_text(text, &format!("preset:{}", request.scenario), &overrides).map_err(|e| {
         let message = e.to_string();
         let field = request
@@ -197,29 +199,31 @@ pub fn parse(body: &[u8], limits: &Limits) -> Result<Job, Rejection> {
             ),
         ));
     }
-    let start = request.lever_day.unwrap_or(p.run.days() / 5);
-    let heroic = p.offerings.first().map(|o| o.name.clone()).unwrap_or_default();
-    let levers = standard_levers(start, &heroic);
     let lever = match &request.lever {
         None => None,
-        Some(name) => Some(levers.iter().find(|l| l.name() == name).ok_or_else(|| {
-            let names: Vec<&str> = levers.iter().map(|l| l.name()).collect();
-            Rejection::new(
-                "lever",
-                format!("{name:?} is not a lever; allowed: {}", names.join(", ")),
-            )
-        })?),
+        Some(name) => {
+            let setup =
+                LeverSetup::new(&p, request.lever_day, None).map_err(|e| Rejection::new("lever_day", e.to_string()))?;
+            let Some(l) = setup.levers.iter().position(|l| l.name() == name) else {
+                let names: Vec<&str> = setup.levers.iter().map(|l| l.name()).collect();
+                return Err(Rejection::new(
+                    "lever",
+                    format!("{name:?} is not a lever; allowed: {}", names.join(", ")),
+                ));
+            };
+            Some((setup.levers[l].meaning.clone(), setup.arms[l + 1].clone()))
+        }
     };
-    let (base, variant) = match (request.mode, lever) {
+    let (base, variant, lever) = match (request.mode, lever) {
         (Mode::Ab, None) => {
             return Err(Rejection::new(
                 "lever",
                 "A/B mode compares without and with a lever: name one",
             ))
         }
-        (Mode::Ab, Some(l)) => (p.clone(), Some(l.apply(&p, start, 0))),
-        (_, Some(l)) => (l.apply(&p, start, 0), None),
-        (_, None) => (p, None),
+        (Mode::Ab, Some((meaning, pulled))) => (p, Some(pulled), Some(meaning)),
+        (_, Some((meaning, pulled))) => (pulled, None, Some(meaning)),
+        (_, None) => (p, None, None),
     };
     Ok(Job {
         mode: request.mode,
@@ -227,7 +231,7 @@ pub fn parse(body: &[u8], limits: &Limits) -> Result<Job, Rejection> {
         base,
         variant,
         runs,
-        lever: lever.map(|l| l.meaning.clone()),
+        lever,
     })
 }
 

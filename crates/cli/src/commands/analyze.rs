@@ -1,5 +1,7 @@
 //! `esplab analyze`: the punctuation analysis of a run folder, as a table and `analysis.json`.
 
+mod ensemble;
+
 use crate::options::AnalyzeArgs;
 use anyhow::{bail, Context, Result};
 use esplab_experiment::analysis::analyze as analyze_run;
@@ -18,7 +20,7 @@ fn days(x: Option<u32>) -> String {
 pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
     let dir = &args.dir;
     if dir.join("runs.csv").exists() {
-        crate::analyze_ensemble::analyze_ensemble(dir, args.threads, args.quiet)?;
+        ensemble::analyze_ensemble(dir, args.threads, args.quiet)?;
         return Ok(ExitCode::SUCCESS);
     }
     let data = read_run(dir).with_context(|| format!("cannot read {}", dir.display()))?;

@@ -1,9 +1,8 @@
 //! `esplab calibrate`: ABC-SMC of named parameters against target statistics of real incident
 //! history, with posterior summaries and posterior-predictive checks.
 
-use crate::commands::{load_with, new_folder};
-use crate::experiments::{progress, stop_flag};
 use crate::options::CalibrateArgs;
+use crate::shared::{ensure_memory, interrupted, load_with, output_folder, progress, stop_flag, usage};
 use anyhow::{bail, Context, Result};
 use esplab_experiment::calibration::posterior::{marginal, predictive, resample, Marginal, Predictive};
 use esplab_experiment::calibration::smc::proposal_index;
@@ -118,11 +117,11 @@ pub fn calibrate_command(args: CalibrateArgs) -> Result<ExitCode> {
     for name in &args.only {
         if !targets.targets.iter().any(|t| &t.statistic == name) {
             let present: Vec<&str> = targets.targets.iter().map(|t| t.statistic.as_str()).collect();
-            bail!(
+            return usage(format!(
                 "--only {name}: {} has no such target; it has: {}",
                 targets.source,
                 present.join(", ")
-            );
+            ));
         }
     }
     if !args.only.is_empty() {
@@ -143,7 +142,7 @@ pub fn calibrate_command(args: CalibrateArgs) -> Result<ExitCode> {
     for text in &prior_texts {
         let f = parse_prior(text, &scenario)?;
         if factors.iter().any(|g| g.key == f.key) {
-            bail!("--param {text}: `{}` already has a prior", f.key);
+            return usage(format!("--param {text}: `{}` already has a prior", f.key));
         }
         factors.push(f);
     }
@@ -155,10 +154,6 @@ pub fn calibrate_command(args: CalibrateArgs) -> Result<ExitCode> {
         max_simulations: args.max_simulations,
         seed: scenario.parameters.run.seed,
     };
-    let dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| new_folder(&format!("{}-calibration", scenario.name)));
     let target_values: Vec<f64> = targets.targets.iter().map(|t| t.value).collect();
     let indices: Vec<usize> = targets.targets.iter().map(|t| t.index).collect();
     let base = scenario.parameters.clone();
@@ -187,11 +182,16 @@ pub fn calibrate_command(args: CalibrateArgs) -> Result<ExitCode> {
     let executor = Executor::new(args.threads);
     // Footprints grow with users, degree and horizon, so the top of every prior is the largest.
     let largest = parameters_for(&factors.iter().map(|f| f.value(1.0)).collect::<Vec<_>>());
-    crate::commands::ensure_memory(
+    ensure_memory(
         &format!("scenario `{}`", scenario.name),
         [&largest],
-        executor.threads(),
+        &executor,
         settings.particles as u64,
+    )?;
+    let dir = output_folder(
+        args.out.as_deref(),
+        &format!("{}-calibration", scenario.name),
+        args.force,
     )?;
     let stop = stop_flag();
     if !args.quiet {
@@ -213,7 +213,7 @@ pub fn calibrate_command(args: CalibrateArgs) -> Result<ExitCode> {
     });
     bar.finish_and_clear();
     if calibration.ending == Ending::Interrupted {
-        bail!("interrupted: no result was written");
+        return interrupted();
     }
     let Some(posterior) = calibration.posterior() else {
         bail!(
@@ -245,7 +245,7 @@ pub fn calibrate_command(args: CalibrateArgs) -> Result<ExitCode> {
     )?;
     bar.finish_and_clear();
     if outcome.is_some() {
-        bail!("interrupted: no result was written");
+        return interrupted();
     }
     let marginals: Vec<Marginal> = (0..factors.len()).map(|k| marginal(posterior, k)).collect();
     let predictives: Vec<Predictive> = (0..target_values.len())

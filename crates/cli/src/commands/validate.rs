@@ -1,9 +1,8 @@
 //! `esplab validate`: every stylized fact as an ensemble check, with a table for the docs.
 
-use crate::commands::new_folder;
-use crate::experiments::{progress, stop_flag};
 use crate::options::ValidateArgs;
-use anyhow::{bail, Context, Result};
+use crate::shared::{interrupted, output_folder, progress, stop_flag};
+use anyhow::{Context, Result};
 use esplab_experiment::facts::{self, Check};
 use esplab_experiment::run::record;
 use esplab_experiment::Executor;
@@ -89,7 +88,7 @@ pub fn validate(args: ValidateArgs) -> Result<ExitCode> {
             },
         )?;
         if stopped.is_some() {
-            bail!("interrupted: no result was written");
+            return interrupted();
         }
         scenarios.push(scenario);
         ensembles.push(runs);
@@ -147,7 +146,7 @@ pub fn validate(args: ValidateArgs) -> Result<ExitCode> {
     checks.extend(facts::regulation_needs_salience(&chronic, e("loud")));
 
     let passed = checks.iter().filter(|c| c.pass).count();
-    let dir = args.out.clone().unwrap_or_else(|| new_folder("validation"));
+    let dir = output_folder(args.out.as_deref(), "validation", args.force)?;
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot write into {}", dir.display()))?;
     let table = markdown(&checks, &args);
     let document = json!({

@@ -2,8 +2,8 @@
 //! with its size and SHA-256) and, for runs and ensembles, re-runs what it records and confirms
 //! the bytes.
 
-use crate::commands::warn;
 use crate::options::VerifyArgs;
+use crate::shared::warn;
 use anyhow::{bail, Context, Result};
 use esplab_experiment::{simulate, Executor};
 use esplab_model::Simulation;

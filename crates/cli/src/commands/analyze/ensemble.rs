@@ -1,7 +1,7 @@
 //! `esplab analyze` on an ensemble folder: every run is recomputed exactly from the folder's
 //! resolved scenario and master seed, analysed, and the analyses are summarised across runs.
 
-use crate::experiments::{progress, stop_flag};
+use crate::shared::{interrupted, progress, stop_flag};
 use anyhow::{bail, Context, Result};
 use esplab_experiment::analysis::{analyze, Analysis, RunData};
 use esplab_experiment::facts::median_interval;
@@ -87,7 +87,7 @@ pub fn analyze_ensemble(dir: &Path, threads: usize, quiet: bool) -> Result<()> {
     )?;
     bar.finish_and_clear();
     if stopped.is_some() {
-        bail!("interrupted: no result was written");
+        return interrupted();
     }
     let per = |f: &dyn Fn(&Analysis) -> Option<f64>| summary(&analyses.iter().filter_map(f).collect::<Vec<f64>>());
     let mut causes: BTreeMap<String, usize> = BTreeMap::new();

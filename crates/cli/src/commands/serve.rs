@@ -1,21 +1,25 @@
 //! `esplab serve`: starts the local web explorer.
 
 use crate::options::ServeArgs;
-use anyhow::{bail, Context, Result};
+use crate::shared::usage;
+use anyhow::{Context, Result};
 use esplab_server::Limits;
 use std::io::Write;
 use std::process::ExitCode;
 
 pub fn serve(args: ServeArgs) -> Result<ExitCode> {
     if !args.host.is_loopback() && !args.allow_remote {
-        bail!(
+        return usage(format!(
             "--host {}: not a loopback address; the explorer runs simulations for anyone who can reach it, so \
              listening beyond this machine needs --allow-remote",
             args.host
-        );
+        ));
     }
     if !(args.max_years > 0.0 && args.max_years <= 1000.0) {
-        bail!("--max-years {}: out of range; allowed: (0, 1000]", args.max_years);
+        return usage(format!(
+            "--max-years {}: out of range; allowed: (0, 1000]",
+            args.max_years
+        ));
     }
     if !args.host.is_loopback() {
         eprintln!(

@@ -1,0 +1,107 @@
+//! `esplab leverage`: every standard lever pulled on the same day, ranked by its paired effect
+//! on the long-run baseline.
+
+use crate::options::LeverageArgs;
+use crate::shared::{
+    ensure_memory, format_interval, journaled_pairs, load, progress, resumable_folder, signed, usage, Paired,
+};
+use anyhow::{Context, Result};
+use esplab_experiment::jobs::{LeverError, LeverSetup};
+use esplab_experiment::leverage::{base_long_run, rank, verdict, NEGLIGIBLE_EFFECT};
+use esplab_experiment::Executor;
+use esplab_output::comparison_files::{leverage_document, leverage_table, write_leverage};
+use esplab_output::journal::Kind;
+use serde_json::json;
+use std::process::ExitCode;
+
+/// `esplab leverage`.
+pub fn leverage(args: LeverageArgs) -> Result<ExitCode> {
+    let scenario = load(&args.scenario)?;
+    let e = &args.experiment;
+    let p = &scenario.parameters;
+    let days = p.run.days();
+    let setup = match LeverSetup::new(p, args.start_day, args.heroic.as_deref()) {
+        Ok(setup) => setup,
+        Err(LeverError::StartAfterHorizon { start, days }) => {
+            return usage(format!(
+                "--start-day {start}: must be before the end of the horizon ({days} days)"
+            ))
+        }
+        Err(LeverError::UnknownOffering { name, offerings }) => {
+            return usage(format!(
+                "--heroic {name}: not an offering of {}; offerings: {offerings}",
+                scenario.name
+            ))
+        }
+    };
+    let arms = setup.arm_refs();
+    let master = p.run.seed;
+    let what = format!("paired runs ({} arms each)", arms.len());
+    let executor = Executor::new(e.threads);
+    ensure_memory(&what, arms.iter().copied(), &executor, e.runs)?;
+    let dir = resumable_folder(
+        e.out.as_deref(),
+        &format!("{}-leverage", scenario.name),
+        e.force,
+        e.resume,
+    )?;
+    let bar = progress(e.runs, &what, e.quiet);
+    let (results, journal) =
+        match journaled_pairs(&executor, &arms, master, e.runs, Kind::Leverage, &dir, e.resume, &bar)? {
+            Paired::Done(results, journal) => (results, journal),
+            Paired::Complete => {
+                if !e.quiet {
+                    println!("{} already holds the complete leverage table", dir.display());
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            Paired::Stopped(code) => return Ok(code),
+        };
+    let base = base_long_run(&results);
+    let rows = rank(&results);
+    let document = leverage_document(&setup, &rows, &base, e.runs);
+    let table = leverage_table(&setup.levers, &rows);
+    let settings =
+        json!({"master_seed": master, "runs": e.runs, "start_day": setup.start, "heroic_offering": setup.heroic_name});
+    write_leverage(&dir, &document, &table, &scenario, settings)
+        .with_context(|| format!("cannot write the results into {}", dir.display()))?;
+    journal.remove();
+    if !e.quiet {
+        let start = setup.start;
+        println!(
+            "esplab leverage: {} ({}), {} paired runs per lever, levers pulled from day {start} of {days}",
+            scenario.name, scenario.source, e.runs
+        );
+        println!(
+            "long-run baseline (mean over the last 365 days) without any lever: {:.4} [{:.4}, {:.4}]\n",
+            base.estimate, base.low, base.high
+        );
+        println!(
+            "  {:<4} {:<17} {:<24} {:<32} {:>10}  verdict",
+            "rank", "lever", "size", "effect on baseline [95% CI]", "per unit"
+        );
+        for (rank, r) in rows.iter().enumerate() {
+            let l = &setup.levers[r.lever];
+            println!(
+                "  {:<4} {:<17} {:<24} {:<32} {:>10}  {}",
+                rank + 1,
+                l.name(),
+                format!("{} {}", l.size, l.unit),
+                format_interval(&r.effect),
+                signed(r.effect.estimate / l.size),
+                verdict(&r.effect)
+            );
+        }
+        println!(
+            "\n95% intervals of paired differences over common random numbers; effects below {NEGLIGIBLE_EFFECT} are negligible.\nlevers:"
+        );
+        for l in &setup.levers {
+            println!("  {:<17} {}", l.name(), l.meaning);
+        }
+        println!(
+            "results in {}/ (leverage.json, leverage.csv, manifest.json)",
+            dir.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

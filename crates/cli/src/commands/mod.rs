@@ -1,0 +1,18 @@
+//! One module per command. Each imports only `crate::options` and `crate::shared` (leaves), so
+//! no module of the command imports one that imports it back; `main` dispatches.
+
+pub mod analyze;
+pub mod calibrate;
+pub mod check;
+pub mod compare;
+pub mod ensemble;
+pub mod leverage;
+pub mod merge;
+pub mod report;
+pub mod run;
+pub mod scenarios;
+pub mod sensitivity;
+pub mod serve;
+pub mod sweep;
+pub mod validate;
+pub mod verify;

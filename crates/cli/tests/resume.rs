@@ -1,0 +1,150 @@
+//! `ensemble`, `compare` and `leverage` journal their finished runs: killed (SIGKILL) at random
+//! moments many times over and resumed with `--resume`, they give the bytes of an uninterrupted
+//! run; Ctrl-C stops them with status 130 and a way to finish.
+
+mod common;
+
+use common::{ok, read, temp};
+use esplab_model::random::{generator, Stream};
+use rand::Rng;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+/// The names of the files in `dir`, sorted.
+fn files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Runs `args` into `out`, killing it after random delays and resuming, until it completes;
+/// returns how many kills it survived.
+fn kill_until_complete(args: &[&str], out: &Path, seed: u64) -> u32 {
+    let mut rng = generator(seed, Stream::Traits);
+    let mut kills = 0;
+    for attempt in 0..80 {
+        let mut all = args.to_vec();
+        all.extend(["-q", "--threads", "2", "--out", out.to_str().unwrap()]);
+        if attempt > 0 {
+            all.push("--resume");
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_esplab"))
+            .args(&all)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(rng.random_range(20..250)));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap(); // SIGKILL
+            kills += 1;
+        }
+        child.wait().unwrap();
+        if out.join("manifest.json").exists() {
+            break;
+        }
+    }
+    if !out.join("manifest.json").exists() {
+        let mut all = args.to_vec();
+        all.extend(["-q", "--out", out.to_str().unwrap(), "--resume"]);
+        ok(&all);
+    }
+    kills
+}
+
+#[test]
+fn killed_experiments_resume_to_the_bytes_of_uninterrupted_ones() {
+    let dir = temp("resume-experiments");
+    let seed: u64 = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    println!("kill delays drawn with seed {seed}");
+    let cases: [(&str, Vec<&str>); 3] = [
+        (
+            "ensemble",
+            vec!["ensemble", "mcp", "--users", "20000", "--years", "3", "--runs", "80"],
+        ),
+        (
+            "compare",
+            vec![
+                "compare",
+                "mcp",
+                "--vary",
+                "vendors.tolerance=0.05",
+                "--users",
+                "10000",
+                "--years",
+                "2",
+                "--runs",
+                "160",
+            ],
+        ),
+        (
+            "leverage",
+            vec!["leverage", "mcp", "--users", "5000", "--years", "2", "--runs", "60"],
+        ),
+    ];
+    for (i, (what, args)) in cases.iter().enumerate() {
+        let reference = dir.join(format!("{what}-reference"));
+        let mut all = args.clone();
+        all.extend(["-q", "--out", reference.to_str().unwrap()]);
+        ok(&all);
+        let out = dir.join(format!("{what}-killed"));
+        let kills = kill_until_complete(args, &out, seed.wrapping_add(i as u64));
+        println!("{what}: {kills} SIGKILLs survived");
+        assert!(
+            kills >= 5,
+            "{what} finished too fast to be interrupted often ({kills} kills)"
+        );
+        assert_eq!(files(&out), files(&reference), "{what}: no journal is left behind");
+        for name in files(&reference) {
+            assert!(read(&out, &name) == read(&reference, &name), "{what}: {name} differs");
+        }
+        // Resuming complete work does nothing.
+        let mut again = args.clone();
+        again.extend(["--out", out.to_str().unwrap(), "--resume"]);
+        let o = ok(&again);
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("already holds the complete"),
+            "{what}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn ctrl_c_stops_an_ensemble_resumably_with_status_130() {
+    let dir = temp("resume-sigint");
+    let out = dir.join("run");
+    let args = ["ensemble", "mcp", "--users", "50000", "--years", "3", "--runs", "60"];
+    let child = Command::new(env!("CARGO_BIN_EXE_esplab"))
+        .args(args)
+        .args(["-q", "--threads", "1", "--out", out.to_str().unwrap()])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(400));
+    // SAFETY: sending a signal to our own child process.
+    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) }, 0);
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(130), "{err}");
+    assert!(err.contains("Run the same command with --resume to finish"), "{err}");
+    assert!(!out.join("manifest.json").exists());
+    // Without --resume or --force, the interrupted ensemble is not replaced.
+    let o = common::esplab(&[&args[..], &["-q", "--out", out.to_str().unwrap()]].concat());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("holds an interrupted ensemble: add --resume"));
+    ok(&[&args[..], &["-q", "--out", out.to_str().unwrap(), "--resume"]].concat());
+    let reference = dir.join("reference");
+    ok(&[&args[..], &["-q", "--out", reference.to_str().unwrap()]].concat());
+    for name in files(&reference) {
+        assert!(read(&out, &name) == read(&reference, &name), "{name} differs");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

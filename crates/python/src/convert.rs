@@ -1,0 +1,101 @@
+//! Python arguments to esplab's: values to the TOML text of overrides, keyword settings to
+//! [`Settings`], a scenario given as a preset, path, text or dict; tables to `pyarrow.Table`.
+
+use crate::bridge::{settings as bad_setting, Failure};
+use arrow::pyarrow::ToPyArrow;
+use esplab_output::table::Table;
+use esplab_scenario::{Override, Scenario, Settings, Spelling};
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
+
+/// A Python value as the TOML text of an override.
+fn toml_value(key: &str, value: &Bound<PyAny>) -> PyResult<String> {
+    if value.is_instance_of::<PyBool>() {
+        Ok(value.extract::<bool>()?.to_string())
+    } else if value.is_instance_of::<PyInt>() {
+        Ok(value.extract::<i64>()?.to_string())
+    } else if value.is_instance_of::<PyFloat>() {
+        let v: f64 = value.extract()?;
+        Ok(format!("{v:?}"))
+    } else if value.is_instance_of::<PyString>() {
+        Ok(format!("{:?}", value.extract::<String>()?))
+    } else {
+        Err(bad_setting(format!(
+            "set {key}: expected a number, boolean or string, found {}",
+            value.get_type().name()?
+        ))
+        .into())
+    }
+}
+
+/// Overrides from a dict of `key: value`, labelled `label key=value` in errors.
+pub fn overrides_from(dict: Option<&Bound<PyDict>>, label: &str) -> PyResult<Vec<Override>> {
+    let mut out = Vec::new();
+    if let Some(dict) = dict {
+        for (key, value) in dict.iter() {
+            let key: String = key.extract()?;
+            let text = toml_value(&key, &value)?;
+            out.push(Override {
+                label: format!("{label} {key}={text}"),
+                path: key,
+                value: text,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The keyword settings every function takes.
+pub struct Options(Settings);
+
+impl Options {
+    pub fn new(
+        users: Option<u64>,
+        years: Option<f64>,
+        seed: Option<u64>,
+        set: Option<&Bound<PyDict>>,
+    ) -> PyResult<Self> {
+        Ok(Self(Settings {
+            set: overrides_from(set, "set")?,
+            seed,
+            users,
+            years,
+        }))
+    }
+}
+
+/// Reads a scenario given as a preset name, a TOML path, TOML text, or a dict of overrides of
+/// the defaults, with the keyword settings and then `extra` overrides.
+pub fn load(scenario: &Bound<PyAny>, options: &Options, extra: &[Override]) -> PyResult<Scenario> {
+    let mut overrides = Vec::new();
+    let text: Option<String> = if let Ok(dict) = scenario.downcast::<PyDict>() {
+        overrides.extend(overrides_from(Some(dict), "scenario")?);
+        Some("schema = 1\n".into())
+    } else {
+        let s: String = scenario
+            .extract()
+            .map_err(|_| bad_setting("scenario: expected a preset name, a TOML path, TOML text or a dict"))?;
+        (s.contains('\n') || (s.contains('=') && !std::path::Path::new(&s).is_file())).then_some(s)
+    };
+    overrides.extend(options.0.overrides(Spelling::Python));
+    overrides.extend_from_slice(extra);
+    let result = match &text {
+        Some(t) => Scenario::from_text(t, "<scenario>", &overrides),
+        None => Scenario::load(&scenario.extract::<String>()?, &overrides),
+    };
+    Ok(result.map_err(Failure::from)?)
+}
+
+/// A table as a `pyarrow.Table`.
+pub fn to_pyarrow(py: Python<'_>, table: &Table) -> PyResult<Py<PyAny>> {
+    let batch = table
+        .record_batch()
+        .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+    let batch = batch.to_pyarrow(py)?;
+    let pyarrow = py.import("pyarrow")?;
+    Ok(pyarrow
+        .getattr("Table")?
+        .call_method1("from_batches", (vec![batch],))?
+        .unbind())
+}
