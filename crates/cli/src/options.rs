@@ -284,7 +284,7 @@ pub struct CalibrateArgs {
     pub threads: usize,
     /// Output folder (default: a new folder runs/NAME-calibration-N).
     #[arg(long, short)]
-    pub out: Option<std::path::PathBuf>,
+    pub out: Option<PathBuf>,
     /// Write into an existing, non-empty --out folder, replacing what it holds.
     #[arg(long, requires = "out")]
     pub force: bool,

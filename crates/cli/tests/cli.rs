@@ -478,7 +478,7 @@ fn impossible_settings_are_refused_and_exit_statuses_say_why() {
 fn automatic_folders_are_new_each_time() {
     let dir = temp("numbered");
     let run = |dir: &Path| {
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_esplab"))
+        let o = Command::new(env!("CARGO_BIN_EXE_esplab"))
             .args(["run", "loud", "--users", "300", "--years", "0.1"])
             .current_dir(dir)
             .output()
@@ -512,7 +512,7 @@ fn a_closed_standard_output_is_not_an_error() {
         libc::close(fds[0]);
         OwnedFd::from_raw_fd(fds[1])
     };
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_esplab"))
+    let o = Command::new(env!("CARGO_BIN_EXE_esplab"))
         .args(["scenarios"])
         .stdout(std::process::Stdio::from(writer))
         .output()

@@ -57,7 +57,7 @@ pub struct CalibrationFiles<'a> {
 
 /// Writes `particles.csv/.parquet`, `posterior.csv/.parquet`, `calibration.json`,
 /// `targets.toml`, `scenario.toml` and, last, `manifest.json` into `dir`.
-pub fn write_calibration(dir: &Path, files: &CalibrationFiles) -> Result<()> {
+pub fn write_calibration(dir: &Path, files: &CalibrationFiles<'_>) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| crate::OutputError::io(dir, e))?;
     let _ = std::fs::remove_file(dir.join("manifest.json"));
     let all: Vec<&Generation> = files.calibration.generations.iter().collect();

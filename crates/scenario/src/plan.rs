@@ -333,7 +333,7 @@ impl Plan {
         })
     }
 
-    fn read_factors(r: &Reader, top: &Table, scenario: &Scenario, start: &Origin) -> Result<Vec<Factor>> {
+    fn read_factors(r: &Reader<'_>, top: &Table, scenario: &Scenario, start: &Origin) -> Result<Vec<Factor>> {
         let Some(item) = top.get("factors") else {
             return Err(r.missing(
                 start.clone(),

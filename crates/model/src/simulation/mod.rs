@@ -1,18 +1,18 @@
 //! One run of the model: state, and the phases of a day in their fixed order.
 //!
 //! Phases of day `t` (docs/model.md §10), one module each:
-//! 1. [`interventions`]: interventions starting today take effect;
+//! 1. `interventions`: interventions starting today take effect;
 //! 2. public fear and habituation decay; excitement and capabilities are computed (here);
-//! 3. [`attacks`]: incidents (scheduled shocks, then Poisson attacks per offering) harm users,
+//! 3. `attacks`: incidents (scheduled shocks, then Poisson attacks per offering) harm users,
 //!    spread fear by word of mouth, cause losses, and make the news when salient;
-//! 4. [`reevaluation`]: adopters whose risk-to-value ratio exceeds their offering's tolerable
+//! 4. `reevaluation`: adopters whose risk-to-value ratio exceeds their offering's tolerable
 //!    ratio leave it, switching to another offering or abandoning the technology (security churn);
-//! 5. [`adoption`]: non-adopters consider adopting: innovators drawn in aggregate, imitators from
+//! 5. `adoption`: non-adopters consider adopting: innovators drawn in aggregate, imitators from
 //!    the calendar;
-//! 6. [`vendor_decisions`]: vendors apply the ESP rule (raise above tolerance, erode below it),
+//! 6. `vendor_decisions`: vendors apply the ESP rule (raise above tolerance, erode below it),
 //!    held at the floor;
-//! 7. [`regulation`]: the regulator tracks outcry and enacts due regulations;
-//! 8. [`report`]: the day is reported.
+//! 7. `regulation`: the regulator tracks outcry and enacts due regulations;
+//! 8. `report`: the day is reported.
 
 mod adoption;
 mod attacks;

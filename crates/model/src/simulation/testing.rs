@@ -14,14 +14,14 @@ pub fn small(users: u32) -> Parameters {
 }
 
 /// Simulates whole days until `day` is the next to simulate.
-pub fn step_to(simulation: &mut Simulation, day: u32, observer: &mut impl Observer) {
+pub fn step_to(simulation: &mut Simulation<'_>, day: u32, observer: &mut impl Observer) {
     while simulation.day() < day {
         assert!(simulation.step(observer), "day {day} is within the horizon");
     }
 }
 
 /// Neighbours adopting, recounted from scratch for every user.
-pub fn recount_adopting_neighbours(simulation: &Simulation) -> Vec<u32> {
+pub fn recount_adopting_neighbours(simulation: &Simulation<'_>) -> Vec<u32> {
     (0..simulation.population.len() as u32)
         .map(|u| {
             simulation
