@@ -6,7 +6,10 @@ use crate::shared::{ensure_memory, interrupted, load_with, output_folder, progre
 use anyhow::{bail, Context, Result};
 use esplab_experiment::calibration::posterior::{marginal, predictive, resample, Marginal, Predictive};
 use esplab_experiment::calibration::smc::proposal_index;
-use esplab_experiment::calibration::{calibrate, run_statistics, Ending, Settings, STATISTICS};
+use esplab_experiment::calibration::statistics::default_priors;
+use esplab_experiment::calibration::{
+    calibrate, run_statistics, Calibration, Ending, Generation, Settings, STATISTICS,
+};
 use esplab_experiment::design::{Distribution, Factor};
 use esplab_experiment::Executor;
 use esplab_output::calibration_files::{write_calibration, CalibrationFiles};
@@ -15,6 +18,7 @@ use esplab_scenario::targets::TargetSet;
 use esplab_scenario::{Override, Scenario};
 use serde_json::{json, Value};
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
 
 /// Simulated users per calibration run unless `--users` says otherwise.
 pub const DEFAULT_USERS: u32 = 10_000;
@@ -22,33 +26,6 @@ pub const DEFAULT_USERS: u32 = 10_000;
 /// Generation index whose proposal seeds the posterior-predictive runs use (no sampler
 /// generation reaches it).
 const PREDICTIVE_GENERATION: usize = 0xFFFF;
-
-/// The priors used when no `--param` is given: for each targeted statistic, the parameters
-/// that drive it, over wide ranges.
-pub fn default_priors(statistics: &[&str]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut add = |p: &str| {
-        if !out.iter().any(|x| x == p) {
-            out.push(p.to_string());
-        }
-    };
-    for s in statistics {
-        match *s {
-            "vendor_lag_months" | "no_response_share" => add("vendors.tolerance=log-uniform:0.002:0.2"),
-            "standard_lag_months" => {
-                add("vendors.tolerance=log-uniform:0.002:0.2");
-                add("attention.threshold=uniform:2:8");
-            }
-            "regulation_lag_months" | "chronic_regulation_lag_months" => {
-                add("regulator.lag_days=uniform:30:3000");
-                add("regulator.outcry_threshold=log-uniform:0.02:2");
-            }
-            "incident_log10_sd" => add("attack.size_log10_sd=uniform:0.2:3"),
-            _ => {}
-        }
-    }
-    out
-}
 
 /// The run index of replicate `r` of the particle with run index `index`.
 fn replicate_index(index: u64, r: u64) -> u64 {
@@ -132,20 +109,7 @@ pub fn calibrate_command(args: CalibrateArgs) -> Result<ExitCode> {
         extra.push(Override::option("calibrate default users", "run.users", DEFAULT_USERS));
     }
     let scenario: Scenario = load_with(&args.scenario.scenario, &args.scenario, &extra)?;
-    let statistic_names: Vec<&str> = targets.targets.iter().map(|t| t.statistic.as_str()).collect();
-    let prior_texts = if args.param.is_empty() {
-        default_priors(&statistic_names)
-    } else {
-        args.param.clone()
-    };
-    let mut factors: Vec<Factor> = Vec::new();
-    for text in &prior_texts {
-        let f = parse_prior(text, &scenario)?;
-        if factors.iter().any(|g| g.key == f.key) {
-            return usage(format!("--param {text}: `{}` already has a prior", f.key));
-        }
-        factors.push(f);
-    }
+    let (prior_texts, factors) = priors(&args, &targets, &scenario)?;
     let settings = Settings {
         particles: args.particles as usize,
         generations: args.generations as usize,
@@ -225,28 +189,9 @@ pub fn calibrate_command(args: CalibrateArgs) -> Result<ExitCode> {
     };
     // Posterior predictive: fresh runs at parameters drawn by weight.
     let draws = resample(posterior, args.predictive as usize, master);
-    let draw_indices: Vec<u64> = (0..draws.len() as u64).collect();
-    let mut predictive_rows: Vec<Vec<f64>> = Vec::new();
     let bar = progress(draws.len() as u64, "predictive runs", args.quiet);
-    let outcome = executor.run(
-        &draw_indices,
-        stop,
-        |m| {
-            simulate(
-                &posterior.particles[draws[m as usize]].values,
-                proposal_index(PREDICTIVE_GENERATION, m),
-            )
-        },
-        |_, row| {
-            bar.inc(1);
-            predictive_rows.push(row);
-            Ok::<(), anyhow::Error>(())
-        },
-    )?;
+    let predictive_rows = predictive_runs(&executor, posterior, &draws, stop, &simulate, || bar.inc(1))?;
     bar.finish_and_clear();
-    if outcome.is_some() {
-        return interrupted();
-    }
     let marginals: Vec<Marginal> = (0..factors.len()).map(|k| marginal(posterior, k)).collect();
     let predictives: Vec<Predictive> = (0..target_values.len())
         .map(|k| {
@@ -254,33 +199,14 @@ pub fn calibrate_command(args: CalibrateArgs) -> Result<ExitCode> {
             predictive(&column, target_values[k])
         })
         .collect();
-    let summary = json!({
-        "scenario": scenario.name,
-        "targets": {
-            "source": targets.source, "name": targets.name, "description": targets.description,
-            "targets": targets.targets.iter().zip(&calibration.scales).map(|(t, s)| json!({
-                "statistic": t.statistic, "value": t.value, "rows": t.rows, "derivation": t.derivation,
-                "description": STATISTICS[t.index].description, "distance_scale": s,
-            })).collect::<Vec<_>>(),
-        },
-        "priors": factors.iter().map(prior_json).collect::<Vec<_>>(),
-        "users": scenario.parameters.run.users,
-        "replicates": replicates,
-        "days": scenario.parameters.run.days(),
-        "ending": calibration.ending.describe(),
-        "simulations": calibration.simulations(),
-        "generations": calibration.generations.iter().map(|g| json!({
-            "generation": g.index, "epsilon": if g.epsilon.is_finite() { json!(g.epsilon) } else { Value::Null },
-            "simulations": g.simulations, "acceptance_rate": g.acceptance_rate(),
-            "effective_sample_size": g.effective_sample_size(),
-        })).collect::<Vec<_>>(),
-        "posterior": factors.iter().zip(&marginals).map(|(f, m)| marginal_json(&f.key, m, f)).collect::<Vec<_>>(),
-        "posterior_predictive": {
-            "draws": draws.len(),
-            "statistics": targets.targets.iter().zip(&predictives)
-                .map(|(t, p)| predictive_json(&t.statistic, p)).collect::<Vec<_>>(),
-        },
-    });
+    let outcome = Outcome {
+        calibration: &calibration,
+        factors: &factors,
+        marginals: &marginals,
+        predictives: &predictives,
+        draws: draws.len(),
+    };
+    let summary = summary_json(&scenario, &targets, &outcome, replicates);
     let manifest_settings = json!({
         "master_seed": master, "particles": settings.particles, "generations": settings.generations,
         "quantile": settings.quantile, "min_acceptance": settings.min_acceptance,
@@ -303,60 +229,158 @@ pub fn calibrate_command(args: CalibrateArgs) -> Result<ExitCode> {
     )
     .with_context(|| format!("cannot write the results into {}", dir.display()))?;
     if !args.quiet {
-        println!(
-            "esplab calibrate: {} ({} users, {} days) against {} — {} simulations; {}",
-            scenario.name,
-            scenario.parameters.run.users,
-            scenario.parameters.run.days(),
-            targets.source,
-            calibration.simulations(),
-            calibration.ending.describe()
-        );
-        println!(
-            "  {:>10} {:>12} {:>12} {:>11} {:>8}",
-            "generation", "tolerance", "simulations", "acceptance", "ESS"
-        );
-        for g in &calibration.generations {
-            println!(
-                "  {:>10} {:>12} {:>12} {:>10.1}% {:>8.1}",
-                g.index,
-                number(g.epsilon),
-                g.simulations,
-                100.0 * g.acceptance_rate(),
-                g.effective_sample_size()
-            );
-        }
-        println!("posterior (median, 95% credible interval; prior):");
-        for (f, m) in factors.iter().zip(&marginals) {
-            println!(
-                "  {:<30} {:>10} [{}, {}]   prior {}",
-                f.key,
-                number(m.median),
-                number(m.low95),
-                number(m.high95),
-                prior_text(f)
-            );
-        }
-        println!(
-            "posterior predictive ({} runs; the target should lie within p05..p95):",
-            draws.len()
-        );
-        println!(
-            "  {:<30} {:>10} {:>10} {:>10} {:>10}  covered",
-            "statistic", "target", "p05", "p50", "p95"
-        );
-        for (t, p) in targets.targets.iter().zip(&predictives) {
-            println!(
-                "  {:<30} {:>10} {:>10} {:>10} {:>10}  {}",
-                t.statistic,
-                number(t.value),
-                number(p.p05),
-                number(p.p50),
-                number(p.p95),
-                if p.covers_target() { "yes" } else { "no" }
-            );
-        }
-        println!("results written to {}", dir.display());
+        print_results(&scenario, &targets, &outcome, &dir);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What a calibration found: the fit, its priors, the posterior marginals and the
+/// posterior-predictive check of each target over `draws` runs.
+struct Outcome<'a> {
+    calibration: &'a Calibration,
+    factors: &'a [Factor],
+    marginals: &'a [Marginal],
+    predictives: &'a [Predictive],
+    draws: usize,
+}
+
+/// `calibration.json`: targets, priors, the generations, the posterior and its predictive check.
+fn summary_json(scenario: &Scenario, targets: &TargetSet, outcome: &Outcome<'_>, replicates: u64) -> Value {
+    json!({
+        "scenario": scenario.name,
+        "targets": {
+            "source": targets.source, "name": targets.name, "description": targets.description,
+            "targets": targets.targets.iter().zip(&outcome.calibration.scales).map(|(t, s)| json!({
+                "statistic": t.statistic, "value": t.value, "rows": t.rows, "derivation": t.derivation,
+                "description": STATISTICS[t.index].description, "distance_scale": s,
+            })).collect::<Vec<_>>(),
+        },
+        "priors": outcome.factors.iter().map(prior_json).collect::<Vec<_>>(),
+        "users": scenario.parameters.run.users,
+        "replicates": replicates,
+        "days": scenario.parameters.run.days(),
+        "ending": outcome.calibration.ending.describe(),
+        "simulations": outcome.calibration.simulations(),
+        "generations": outcome.calibration.generations.iter().map(|g| json!({
+            "generation": g.index, "epsilon": if g.epsilon.is_finite() { json!(g.epsilon) } else { Value::Null },
+            "simulations": g.simulations, "acceptance_rate": g.acceptance_rate(),
+            "effective_sample_size": g.effective_sample_size(),
+        })).collect::<Vec<_>>(),
+        "posterior": outcome.factors.iter().zip(outcome.marginals).map(|(f, m)| marginal_json(&f.key, m, f)).collect::<Vec<_>>(),
+        "posterior_predictive": {
+            "draws": outcome.draws,
+            "statistics": targets.targets.iter().zip(outcome.predictives)
+                .map(|(t, p)| predictive_json(&t.statistic, p)).collect::<Vec<_>>(),
+        },
+    })
+}
+
+/// The tables of a calibration on stdout.
+fn print_results(scenario: &Scenario, targets: &TargetSet, outcome: &Outcome<'_>, dir: &std::path::Path) {
+    println!(
+        "esplab calibrate: {} ({} users, {} days) against {} — {} simulations; {}",
+        scenario.name,
+        scenario.parameters.run.users,
+        scenario.parameters.run.days(),
+        targets.source,
+        outcome.calibration.simulations(),
+        outcome.calibration.ending.describe()
+    );
+    println!(
+        "  {:>10} {:>12} {:>12} {:>11} {:>8}",
+        "generation", "tolerance", "simulations", "acceptance", "ESS"
+    );
+    for g in &outcome.calibration.generations {
+        println!(
+            "  {:>10} {:>12} {:>12} {:>10.1}% {:>8.1}",
+            g.index,
+            number(g.epsilon),
+            g.simulations,
+            100.0 * g.acceptance_rate(),
+            g.effective_sample_size()
+        );
+    }
+    println!("posterior (median, 95% credible interval; prior):");
+    for (f, m) in outcome.factors.iter().zip(outcome.marginals) {
+        println!(
+            "  {:<30} {:>10} [{}, {}]   prior {}",
+            f.key,
+            number(m.median),
+            number(m.low95),
+            number(m.high95),
+            prior_text(f)
+        );
+    }
+    println!(
+        "posterior predictive ({} runs; the target should lie within p05..p95):",
+        outcome.draws
+    );
+    println!(
+        "  {:<30} {:>10} {:>10} {:>10} {:>10}  covered",
+        "statistic", "target", "p05", "p50", "p95"
+    );
+    for (t, p) in targets.targets.iter().zip(outcome.predictives) {
+        println!(
+            "  {:<30} {:>10} {:>10} {:>10} {:>10}  {}",
+            t.statistic,
+            number(t.value),
+            number(p.p05),
+            number(p.p50),
+            number(p.p95),
+            if p.covers_target() { "yes" } else { "no" }
+        );
+    }
+    println!("results written to {}", dir.display());
+}
+
+/// The priors of the calibrated parameters (`--param`, or the drivers of the targeted
+/// statistics), as given and as factors.
+fn priors(args: &CalibrateArgs, targets: &TargetSet, scenario: &Scenario) -> Result<(Vec<String>, Vec<Factor>)> {
+    let prior_texts: Vec<String> = if args.param.is_empty() {
+        let targeted: Vec<usize> = targets.targets.iter().map(|t| t.index).collect();
+        default_priors(&targeted).into_iter().map(String::from).collect()
+    } else {
+        args.param.clone()
+    };
+    let mut factors: Vec<Factor> = Vec::new();
+    for text in &prior_texts {
+        let f = parse_prior(text, scenario)?;
+        if factors.iter().any(|g| g.key == f.key) {
+            return usage(format!("--param {text}: `{}` already has a prior", f.key));
+        }
+        factors.push(f);
+    }
+    Ok((prior_texts, factors))
+}
+
+/// The targeted statistics of one fresh run at each posterior draw (particle indices `draws`).
+fn predictive_runs(
+    executor: &Executor,
+    posterior: &Generation,
+    draws: &[usize],
+    stop: &AtomicBool,
+    simulate: &(impl Fn(&[f64], u64) -> Vec<f64> + Sync),
+    mut tick: impl FnMut(),
+) -> Result<Vec<Vec<f64>>> {
+    let indices: Vec<u64> = (0..draws.len() as u64).collect();
+    let mut rows: Vec<Vec<f64>> = Vec::with_capacity(draws.len());
+    let outcome = executor.run(
+        &indices,
+        stop,
+        |m| {
+            simulate(
+                &posterior.particles[draws[m as usize]].values,
+                proposal_index(PREDICTIVE_GENERATION, m),
+            )
+        },
+        |_, row| {
+            tick();
+            rows.push(row);
+            Ok::<(), anyhow::Error>(())
+        },
+    )?;
+    if outcome.is_some() {
+        return interrupted();
+    }
+    Ok(rows)
 }

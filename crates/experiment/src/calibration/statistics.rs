@@ -20,40 +20,71 @@ pub const RESPONSE_WINDOW_DAYS: u32 = 180;
 pub struct Statistic {
     pub name: &'static str,
     pub description: &'static str,
+    /// The parameters that drive it, with the wide priors `calibrate` fits them over when no
+    /// `--param` is given (`KEY=uniform|log-uniform:LOW:HIGH`).
+    pub drivers: &'static [&'static str],
 }
+
+/// Priors of the parameters behind vendors' responses.
+const TOLERANCE: &str = "vendors.tolerance=log-uniform:0.002:0.2";
+/// Priors of the parameters behind regulation.
+const REGULATOR: [&str; 2] = [
+    "regulator.lag_days=uniform:30:3000",
+    "regulator.outcry_threshold=log-uniform:0.02:2",
+];
 
 /// Every statistic, in the order of [`RunStatistics::values`].
 pub const STATISTICS: [Statistic; 6] = [
     Statistic {
         name: "vendor_lag_months",
         description: "median over news incidents of the months to the next vendor raise",
+        drivers: &[TOLERANCE],
     },
     Statistic {
         name: "standard_lag_months",
         description: "months from the first news until every offering has raised its security (or a regulation \
                       lifted the floor for all)",
+        drivers: &[TOLERANCE, "attention.threshold=uniform:2:8"],
     },
     Statistic {
         name: "regulation_lag_months",
         description: "months from the first news to the first regulation",
+        drivers: &REGULATOR,
     },
     Statistic {
         name: "chronic_regulation_lag_months",
         description: "months from the first loss to the first regulation",
+        drivers: &REGULATOR,
     },
     Statistic {
         name: "no_response_share",
         description: "share of news incidents followed by no vendor raise and no outcry within 180 days",
+        drivers: &[TOLERANCE],
     },
     Statistic {
         name: "incident_log10_sd",
         description: "standard deviation of log10(records) over all incidents",
+        drivers: &["attack.size_log10_sd=uniform:0.2:3"],
     },
 ];
 
 /// Index of statistic `name` in [`STATISTICS`].
 pub fn statistic_index(name: &str) -> Option<usize> {
     STATISTICS.iter().position(|s| s.name == name)
+}
+
+/// The priors `calibrate` uses when none is given: the drivers of `statistics`, each once, in
+/// the order of first mention.
+pub fn default_priors(statistics: &[usize]) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for &s in statistics {
+        for &driver in STATISTICS[s].drivers {
+            if !out.contains(&driver) {
+                out.push(driver);
+            }
+        }
+    }
+    out
 }
 
 /// Names of all statistics, in order.
