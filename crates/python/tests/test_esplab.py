@@ -76,9 +76,15 @@ def test_leverage_ranks_the_levers_as_the_cli(tmp_path):
     table = esplab.leverage("mcp", runs=6, **SMALL)
     assert cli("leverage", "mcp", "--runs", "6", *SMALL_CLI, "--out", str(tmp_path)).returncode == 0
     rows = csv_rows(tmp_path / "leverage.csv")
-    assert table.column("lever").to_pylist() == [r["lever"] for r in rows]
-    assert table.column("verdict").to_pylist() == [r["verdict"] for r in rows]
-    assert_same_numbers(table, rows, ["rank", "size", "effect", "low", "high"])
+    assert table.column_names == list(rows[0].keys()), "the table of leverage.csv, column for column"
+    for text in ["lever", "unit", "verdict"]:
+        assert table.column(text).to_pylist() == [r[text] for r in rows]
+    numeric = ["rank", "size", "effect", "low", "high", "effect_per_unit", "adoption_effect", "loss_effect"]
+    assert_same_numbers(table, rows, numeric)
+    other = esplab.leverage("mcp", runs=4, heroic="ide-agents", **SMALL)
+    assert other.num_rows == table.num_rows
+    with pytest.raises(esplab.ScenarioError, match="heroic offering nope"):
+        esplab.leverage("mcp", runs=2, heroic="nope", **SMALL)
 
 
 def test_sweep_matches_the_cli_and_any_executor(tmp_path):
