@@ -227,20 +227,13 @@ fn sweep<'py>(
         let executor = Executor::new(threads);
         ensure_memory(design.largest().iter(), &executor, rows.end - rows.start)?;
         let indices: Vec<u64> = rows.collect();
-        let mut out = Vec::with_capacity(indices.len());
-        let stopped = executor.run(
+        Ok(jobs::collect(
+            &executor,
             &indices,
             &NO_STOP,
             |row| design.sweep_row(row),
-            |_, r| {
-                out.push(r);
-                Ok::<(), Failure>(())
-            },
-        )?;
-        match stopped {
-            None => Ok(out),
-            Some(_) => Err(Failure::Interrupted),
-        }
+            || {},
+        )?)
     })?;
     let mut names: Vec<String> = INDEX_COLUMNS.iter().map(|s| s.to_string()).collect();
     names.extend(plan.factors.iter().map(|f| f.key.clone()));
@@ -283,20 +276,13 @@ fn sensitivity<'py>(
         let executor = Executor::new(threads);
         ensure_memory(runs.largest().iter(), &executor, design.values.len() as u64)?;
         let rows: Vec<u64> = (0..design.values.len() as u64).collect();
-        let mut out = Vec::with_capacity(rows.len());
-        let stopped = executor.run(
+        Ok(jobs::collect(
+            &executor,
             &rows,
             &NO_STOP,
             |row| runs.replicate_means(row as usize),
-            |_, y| {
-                out.push(y);
-                Ok::<(), Failure>(())
-            },
-        )?;
-        match stopped {
-            None => Ok(out),
-            Some(_) => Err(Failure::Interrupted),
-        }
+            || {},
+        )?)
     })?;
     let keys: Vec<String> = plan.factors.iter().map(|f| f.key.clone()).collect();
     let (d, n) = (plan.factors.len(), plan.points);

@@ -1,10 +1,10 @@
 //! `esplab sensitivity`: Sobol' indices or Morris effects of a plan's factors on its metrics.
 
 use crate::options::SensitivityArgs;
-use crate::shared::{ensure_memory, interrupted, load_plan, output_folder, progress, stem, stop_flag, warn};
+use crate::shared::{ensure_memory, load_plan, output_folder, progress, stem, stop_flag, warn};
 use anyhow::{Context, Result};
 use esplab_experiment::sensitivity::{indices as sensitivity_indices, Method};
-use esplab_experiment::Executor;
+use esplab_experiment::{jobs, Executor};
 use esplab_output::sensitivity_files::write_sensitivity;
 use esplab_output::table::Column;
 use esplab_scenario::plan::design_csv;
@@ -34,21 +34,14 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<ExitCode> {
     )?;
     let rows: Vec<u64> = (0..values.len() as u64).collect();
     let bar = progress(values.len() as u64, "design rows", args.plan.quiet);
-    let mut outputs: Vec<Vec<f64>> = Vec::with_capacity(values.len());
-    let stopped = executor.run(
+    let outputs = jobs::collect(
+        &executor,
         &rows,
         stop_flag(),
         |row| runs.replicate_means(row as usize),
-        |_, y| {
-            bar.inc(1);
-            outputs.push(y);
-            Ok::<(), anyhow::Error>(())
-        },
+        || bar.inc(1),
     )?;
     bar.finish_and_clear();
-    if stopped.is_some() {
-        return interrupted();
-    }
     let keys: Vec<String> = plan.factors.iter().map(|f| f.key.clone()).collect();
     let stat_names = method.statistics();
     let indices = sensitivity_indices(method, &design.unit, &outputs, (d, n), args.resamples, plan.seed);

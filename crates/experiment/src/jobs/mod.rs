@@ -21,7 +21,7 @@ use esplab_model::Parameters;
 
 pub use designs::{metric_columns, DesignRuns, SweepRow};
 pub use levers::{LeverError, LeverSetup};
-pub use replicates::{paired_runs, runs, Interrupted};
+pub use replicates::{collect, paired_runs, runs, Interrupted};
 pub use shards::{parse_shard, shard_rows, ShardError};
 
 /// Refuses, before anything is allocated, `runs` simulations of the largest of `parameters`

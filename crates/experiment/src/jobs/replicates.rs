@@ -11,6 +11,27 @@ use std::sync::atomic::AtomicBool;
 #[error("interrupted: no complete result was written")]
 pub struct Interrupted;
 
+/// Runs `job` for each of `indices` on `executor`, calling `tick` as each result arrives;
+/// returns the results in index order.
+pub fn collect<T: Send>(
+    executor: &Executor,
+    indices: &[u64],
+    stop: &AtomicBool,
+    job: impl Fn(u64) -> T + Sync,
+    mut tick: impl FnMut(),
+) -> Result<Vec<T>, Interrupted> {
+    let mut out = Vec::with_capacity(indices.len());
+    let outcome = executor.run(indices, stop, job, |_, result| {
+        tick();
+        out.push(result);
+        Ok::<(), Interrupted>(())
+    })?;
+    match outcome {
+        None => Ok(out),
+        Some(_) => Err(Interrupted),
+    }
+}
+
 /// Runs `indices` of `parameters` under master seed `master` (with daily series when
 /// `keep_series`), calling `tick` as each result arrives; returns them in index order.
 pub fn runs(
@@ -20,23 +41,15 @@ pub fn runs(
     indices: &[u64],
     keep_series: bool,
     stop: &AtomicBool,
-    mut tick: impl FnMut(),
+    tick: impl FnMut(),
 ) -> Result<Vec<RunOutcome>, Interrupted> {
-    let mut out = Vec::with_capacity(indices.len());
-    let outcome = executor.run(
+    collect(
+        executor,
         indices,
         stop,
         |i| simulate(parameters, master, i, keep_series),
-        |_, run| {
-            tick();
-            out.push(run);
-            Ok::<(), Interrupted>(())
-        },
-    )?;
-    match outcome {
-        None => Ok(out),
-        Some(_) => Err(Interrupted),
-    }
+        tick,
+    )
 }
 
 /// The metrics of every arm at run `index`: `arms[a]` with the seed of run `index` under
@@ -53,25 +66,16 @@ pub fn paired_runs(
     master: u64,
     indices: &[u64],
     stop: &AtomicBool,
-    mut tick: impl FnMut(),
+    tick: impl FnMut(),
 ) -> Result<Vec<Vec<Vec<f64>>>, Interrupted> {
+    let by_run = collect(executor, indices, stop, |i| paired_metrics(arms, master, i), tick)?;
     let mut results: Vec<Vec<Vec<f64>>> = vec![Vec::with_capacity(indices.len()); arms.len()];
-    let outcome = executor.run(
-        indices,
-        stop,
-        |i| paired_metrics(arms, master, i),
-        |_, metrics: Vec<Vec<f64>>| {
-            tick();
-            for (arm, m) in metrics.into_iter().enumerate() {
-                results[arm].push(m);
-            }
-            Ok::<(), Interrupted>(())
-        },
-    )?;
-    match outcome {
-        None => Ok(results),
-        Some(_) => Err(Interrupted),
+    for metrics in by_run {
+        for (arm, m) in metrics.into_iter().enumerate() {
+            results[arm].push(m);
+        }
     }
+    Ok(results)
 }
 
 #[cfg(test)]
