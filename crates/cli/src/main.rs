@@ -16,6 +16,8 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     restore_default_sigpipe();
+    // Ctrl-C raises the stop flag from the start, so no interruption kills a command half-way.
+    shared::stop_flag();
     let cli = Cli::parse();
     match dispatch(cli) {
         Ok(code) => code,

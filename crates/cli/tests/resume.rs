@@ -128,7 +128,13 @@ fn ctrl_c_stops_an_ensemble_resumably_with_status_130() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(400));
+    // Interrupt once runs are being journaled.
+    let journal = out.join(".ensemble.journal");
+    let started = std::time::Instant::now();
+    while !journal.exists() && started.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(100));
     // SAFETY: sending a signal to our own child process.
     assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) }, 0);
     let o = child.wait_with_output().unwrap();
