@@ -285,6 +285,9 @@ mod tests {
         assert!(r.message.contains("out of range"), "{}", r.message);
         assert_eq!(reject(r#"{"scenario":"mcp","mode":"ab"}"#).field, "lever");
         assert_eq!(reject(r#"{"scenario":"mcp","lever":"prayer"}"#).field, "lever");
+        let r = reject(r#"{"scenario":"mcp","lever":"shock","lever_day":999999}"#);
+        assert_eq!(r.field, "lever_day");
+        assert!(r.message.contains("before the end of the horizon"), "{}", r.message);
         let r = reject(r#"{"scenario":"mcp","colour":"red"}"#);
         assert!(r.message.contains("unknown field `colour`"), "{}", r.message);
         assert_eq!(reject("not json").field, "body");
