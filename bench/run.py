@@ -72,7 +72,7 @@ def bandwidth_bound(users, days):
 
 def esplab_run(binary, users, years, repeat, tmp):
     days = int(years * 365)
-    command = [binary, "run", "mcp", "-q", "--users", str(users), "--years", str(years), "--out",
+    command = [binary, "run", "mcp", "-q", "--users", str(users), "--years", str(years), "--force", "--out",
                os.path.join(tmp, f"run-{users}")]
     how = "once, no warm-up" if users >= 10**8 else f"{repeat} repeats after a warm-up"
     print(f"  esplab run mcp --users {users} --years {years}  ({how})", flush=True)
@@ -110,7 +110,7 @@ def timed_once(command):
 def esplab_ensemble(binary, runs, tmp):
     users, years = 100_000, 5
     command = [binary, "ensemble", "mcp", "-q", "--runs", str(runs), "--users", str(users), "--years", str(years),
-               "--out", os.path.join(tmp, "ensemble")]
+               "--force", "--out", os.path.join(tmp, "ensemble")]
     print(f"  esplab ensemble mcp --runs {runs} --users {users} --years {years}", flush=True)
     times, peak = timed_once(command)
     return {
@@ -159,8 +159,8 @@ def mesa_comparison(binary, sizes, tmp):
                                  "--seeds", ",".join(str(s) for s in range(1, repeat + 1))],
                                 check=True, capture_output=True, text=True).stdout
         mesa_times = [json.loads(line)["seconds"] for line in result.splitlines() if line.strip()]
-        esplab_times, _ = timed([binary, "run", "mcp", "-q", "--users", str(users), "--years", str(years), "--out",
-                                 os.path.join(tmp, f"esplab-{users}")], 5)
+        esplab_times, _ = timed([binary, "run", "mcp", "-q", "--users", str(users), "--years", str(years), "--force",
+                                 "--out", os.path.join(tmp, f"esplab-{users}")], 5)
         mesa_median, esplab_median = statistics.median(mesa_times), statistics.median(esplab_times)
         rows.append({
             "case": f"mcp, {users:,} users, {years:g} years",
