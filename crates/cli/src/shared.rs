@@ -12,6 +12,7 @@ use esplab_output::journal::{self, PairedJournal};
 use esplab_scenario::plan::Plan;
 use esplab_scenario::{sha256_hex, Override, Scenario, Settings, Spelling};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -205,16 +206,10 @@ pub fn run_batches<T: Send>(
     Ok(true)
 }
 
-/// What journaled paired runs came to.
-pub enum Paired {
-    /// Every run is in: per arm, the metrics of each run; the journal is to be removed once
-    /// the final files are written.
-    Done(Vec<Vec<Vec<f64>>>, PairedJournal),
-    /// The folder already held the complete result (`--resume` of finished work).
-    Complete,
-    /// Ctrl-C stopped the runs; the exit status to return.
-    Stopped(ExitCode),
-}
+/// Journaled paired runs: per arm, the metrics of each run, and the journal to remove once
+/// the final files are written; or the exit status to return at once (complete already, or
+/// stopped by Ctrl-C).
+pub type Paired = ControlFlow<ExitCode, (Vec<Vec<Vec<f64>>>, PairedJournal)>;
 
 /// Runs every arm on runs `0..runs` (common random numbers: master seed `master`), journaled
 /// in `dir` as batches finish; with `resume`, runs an earlier interruption journaled are kept.
@@ -228,13 +223,17 @@ pub fn journaled_pairs(
     dir: &Path,
     resume: bool,
     bar: &ProgressBar,
+    quiet: bool,
 ) -> Result<Paired> {
     let identity = sha256_hex(format!("{arms:?} master {master}").as_bytes());
     let metrics = esplab_experiment::metric_names().len();
     let opened = PairedJournal::open(dir, kind, &identity, runs, (arms.len(), metrics), resume)
         .with_context(|| format!("cannot use {}", dir.display()))?;
     let Some(mut journal) = opened else {
-        return Ok(Paired::Complete);
+        if !quiet {
+            println!("{} already holds the complete {}", dir.display(), kind.describe());
+        }
+        return Ok(ControlFlow::Break(ExitCode::SUCCESS));
     };
     let remaining: Vec<u64> = (journal.next_run()..runs).collect();
     bar.set_position(journal.next_run());
@@ -252,7 +251,7 @@ pub fn journaled_pairs(
     )?;
     bar.finish_and_clear();
     if !finished {
-        return Ok(Paired::Stopped(stopped_resumably(
+        return Ok(ControlFlow::Break(stopped_resumably(
             journal.next_run(),
             runs,
             "paired runs",
@@ -262,7 +261,7 @@ pub fn journaled_pairs(
     let results = journal
         .results()
         .with_context(|| format!("cannot read back {}", dir.display()))?;
-    Ok(Paired::Done(results, journal))
+    Ok(ControlFlow::Continue((results, journal)))
 }
 
 /// Says that journaled work stopped after `done` of `total` and how to finish it; the exit

@@ -1,8 +1,10 @@
 //! Shared helpers of the integration tests: ensembles over seeds, and statistics.
 #![allow(dead_code)]
 
+use esplab_model::random::{generator, Stream};
 use esplab_model::{run, Recorder};
 use esplab_scenario::{Override, Scenario};
+use rand::Rng;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -132,4 +134,40 @@ pub fn request(address: &str, method: &str, path: &str, body: &str) -> (u16, Str
     let status = text.split_whitespace().nth(1).unwrap().parse().unwrap();
     let body = text.split_once("\r\n\r\n").map(|x| x.1.to_string()).unwrap_or_default();
     (status, body)
+}
+
+/// Runs `args` into `out` with `--threads 2`, killing it (SIGKILL) after random delays of 20 to
+/// 250 ms drawn from `seed` and resuming with `--resume`, up to 80 times, then resumes it to the
+/// end; returns how many kills it survived.
+pub fn kill_until_complete(args: &[&str], out: &Path, seed: u64) -> u32 {
+    let mut rng = generator(seed, Stream::Traits);
+    let mut kills = 0;
+    for attempt in 0..80 {
+        let mut all = args.to_vec();
+        all.extend(["-q", "--threads", "2", "--out", out.to_str().unwrap()]);
+        if attempt > 0 {
+            all.push("--resume");
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_esplab"))
+            .args(&all)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(rng.random_range(20..250)));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap(); // SIGKILL
+            kills += 1;
+        }
+        child.wait().unwrap();
+        if out.join("manifest.json").exists() {
+            break;
+        }
+    }
+    if !out.join("manifest.json").exists() {
+        let mut all = args.to_vec();
+        all.extend(["-q", "--out", out.to_str().unwrap(), "--resume"]);
+        ok(&all);
+    }
+    kills
 }

@@ -4,9 +4,7 @@
 
 mod common;
 
-use common::{ok, read, temp};
-use esplab_model::random::{generator, Stream};
-use rand::Rng;
+use common::{kill_until_complete, ok, read, temp};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -19,41 +17,6 @@ fn files(dir: &Path) -> Vec<String> {
         .collect();
     names.sort();
     names
-}
-
-/// Runs `args` into `out`, killing it after random delays and resuming, until it completes;
-/// returns how many kills it survived.
-fn kill_until_complete(args: &[&str], out: &Path, seed: u64) -> u32 {
-    let mut rng = generator(seed, Stream::Traits);
-    let mut kills = 0;
-    for attempt in 0..80 {
-        let mut all = args.to_vec();
-        all.extend(["-q", "--threads", "2", "--out", out.to_str().unwrap()]);
-        if attempt > 0 {
-            all.push("--resume");
-        }
-        let mut child = Command::new(env!("CARGO_BIN_EXE_esplab"))
-            .args(&all)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(rng.random_range(20..250)));
-        if child.try_wait().unwrap().is_none() {
-            child.kill().unwrap(); // SIGKILL
-            kills += 1;
-        }
-        child.wait().unwrap();
-        if out.join("manifest.json").exists() {
-            break;
-        }
-    }
-    if !out.join("manifest.json").exists() {
-        let mut all = args.to_vec();
-        all.extend(["-q", "--out", out.to_str().unwrap(), "--resume"]);
-        ok(&all);
-    }
-    kills
 }
 
 #[test]

@@ -3,9 +3,7 @@
 
 mod common;
 
-use common::{esplab, ok, read as bytes, temp};
-use esplab_model::random::{generator, Stream};
-use rand::Rng;
+use common::{esplab, kill_until_complete, ok, read as bytes, temp};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -80,39 +78,12 @@ fn killed_sweeps_resume_to_exactly_the_rows_of_an_uninterrupted_run() {
         .unwrap()
         .as_nanos() as u64;
     println!("kill delays drawn with seed {seed}");
-    let mut rng = generator(seed, Stream::Traits);
-    let mut kills = 0;
-    let mut resumed = false;
-    for _ in 0..60 {
-        let mut args = vec!["sweep", plan.as_str(), "-q", "--threads", "2", "--out", out_text];
-        if resumed {
-            args.push("--resume");
-        }
-        let mut child = Command::new(env!("CARGO_BIN_EXE_esplab"))
-            .args(&args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(rng.random_range(20..300)));
-        if child.try_wait().unwrap().is_none() {
-            child.kill().unwrap(); // SIGKILL
-            kills += 1;
-        }
-        child.wait().unwrap();
-        resumed = true;
-        if out.join("manifest.json").exists() {
-            break;
-        }
-    }
+    let kills = kill_until_complete(&["sweep", plan.as_str()], &out, seed);
     println!("{kills} SIGKILLs survived");
     assert!(
         kills >= 10,
         "the sweep finished too fast to be interrupted often ({kills} kills)"
     );
-    if !out.join("manifest.json").exists() {
-        ok(&["sweep", &plan, "-q", "--out", out_text, "--resume"]);
-    }
     same_result(&reference, &out);
     let leftovers: Vec<_> = std::fs::read_dir(&out)
         .unwrap()

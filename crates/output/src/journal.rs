@@ -26,7 +26,15 @@ impl Kind {
     /// Every kind.
     pub const ALL: [Kind; 4] = [Self::Sweep, Self::Ensemble, Self::Comparison, Self::Leverage];
 
-    /// The stem of its files, and its name in messages.
+    /// What it is called in messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Leverage => "leverage experiment",
+            Self::Sweep | Self::Ensemble | Self::Comparison => self.name(),
+        }
+    }
+
+    /// The stem of its files.
     pub fn name(self) -> &'static str {
         match self {
             Self::Sweep => "sweep",
@@ -80,7 +88,7 @@ impl Journal {
         let journal_path = kind.journal(dir);
         let identity_path = kind.identity(dir);
         let identity = format!("{identity} {}..{}\n", rows.start, rows.end);
-        let what = kind.name();
+        let what = kind.describe();
         if resume && journal_path.exists() {
             let recorded = std::fs::read_to_string(&identity_path).unwrap_or_default();
             if recorded != identity {
@@ -173,7 +181,7 @@ impl Journal {
                 &self.dir,
                 format!(
                     "{} incomplete: {} of {} rows",
-                    self.kind.name(),
+                    self.kind.describe(),
                     self.next - self.rows.start,
                     self.rows.end - self.rows.start
                 ),

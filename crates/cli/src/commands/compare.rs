@@ -2,8 +2,7 @@
 
 use crate::options::CompareArgs;
 use crate::shared::{
-    ensure_memory, format_interval, journaled_pairs, load, load_with, number, progress, resumable_folder, signed,
-    usage, Paired,
+    ensure_memory, format_interval, journaled_pairs, load, load_with, number, progress, resumable_folder, signed, usage,
 };
 use anyhow::{Context, Result};
 use esplab_experiment::compare::{compare as compare_metrics, MetricComparison, CONFIDENCE};
@@ -12,6 +11,7 @@ use esplab_output::comparison_files::write_comparison;
 use esplab_output::journal::Kind;
 use esplab_scenario::{Override, Scenario};
 use serde_json::json;
+use std::ops::ControlFlow;
 use std::process::ExitCode;
 
 /// `esplab compare`.
@@ -37,17 +37,20 @@ pub fn compare(args: CompareArgs) -> Result<ExitCode> {
     ensure_memory("paired runs", arms, &executor, e.runs)?;
     let dir = resumable_folder(e.out.as_deref(), &format!("{}-compare", base.name), e.force, e.resume)?;
     let bar = progress(e.runs, "paired runs", e.quiet);
-    let (results, journal) =
-        match journaled_pairs(&executor, &arms, master, e.runs, Kind::Comparison, &dir, e.resume, &bar)? {
-            Paired::Done(results, journal) => (results, journal),
-            Paired::Complete => {
-                if !e.quiet {
-                    println!("{} already holds the complete comparison", dir.display());
-                }
-                return Ok(ExitCode::SUCCESS);
-            }
-            Paired::Stopped(code) => return Ok(code),
-        };
+    let (results, journal) = match journaled_pairs(
+        &executor,
+        &arms,
+        master,
+        e.runs,
+        Kind::Comparison,
+        &dir,
+        e.resume,
+        &bar,
+        e.quiet,
+    )? {
+        ControlFlow::Continue(done) => done,
+        ControlFlow::Break(code) => return Ok(code),
+    };
     let rows = compare_metrics(&metric_names(), &results[0], &results[1]);
     let settings = json!({"master_seed": master, "runs": e.runs, "confidence": CONFIDENCE});
     write_comparison(&dir, &rows, &base, &variant, settings)

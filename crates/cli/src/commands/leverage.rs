@@ -2,9 +2,7 @@
 //! on the long-run baseline.
 
 use crate::options::LeverageArgs;
-use crate::shared::{
-    ensure_memory, format_interval, journaled_pairs, load, progress, resumable_folder, signed, usage, Paired,
-};
+use crate::shared::{ensure_memory, format_interval, journaled_pairs, load, progress, resumable_folder, signed, usage};
 use anyhow::{Context, Result};
 use esplab_experiment::jobs::{LeverError, LeverSetup};
 use esplab_experiment::leverage::{base_long_run, rank, verdict, NEGLIGIBLE_EFFECT};
@@ -12,6 +10,7 @@ use esplab_experiment::Executor;
 use esplab_output::comparison_files::{leverage_document, leverage_table, write_leverage};
 use esplab_output::journal::Kind;
 use serde_json::json;
+use std::ops::ControlFlow;
 use std::process::ExitCode;
 
 /// `esplab leverage`.
@@ -46,17 +45,20 @@ pub fn leverage(args: LeverageArgs) -> Result<ExitCode> {
         e.resume,
     )?;
     let bar = progress(e.runs, &what, e.quiet);
-    let (results, journal) =
-        match journaled_pairs(&executor, &arms, master, e.runs, Kind::Leverage, &dir, e.resume, &bar)? {
-            Paired::Done(results, journal) => (results, journal),
-            Paired::Complete => {
-                if !e.quiet {
-                    println!("{} already holds the complete leverage table", dir.display());
-                }
-                return Ok(ExitCode::SUCCESS);
-            }
-            Paired::Stopped(code) => return Ok(code),
-        };
+    let (results, journal) = match journaled_pairs(
+        &executor,
+        &arms,
+        master,
+        e.runs,
+        Kind::Leverage,
+        &dir,
+        e.resume,
+        &bar,
+        e.quiet,
+    )? {
+        ControlFlow::Continue(done) => done,
+        ControlFlow::Break(code) => return Ok(code),
+    };
     let base = base_long_run(&results);
     let rows = rank(&results);
     let document = leverage_document(&setup, &rows, &base, e.runs);
