@@ -3,6 +3,7 @@
 
 use crate::atomic;
 use crate::error::Result;
+use crate::journal::PairedJournal;
 use crate::manifest;
 use crate::table::{Column, Table};
 use esplab_experiment::compare::{MetricComparison, CONFIDENCE};
@@ -78,6 +79,7 @@ pub fn write_comparison(
     base: &Scenario,
     variant: &Scenario,
     settings: Value,
+    journal: Option<PairedJournal>,
 ) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| crate::OutputError::io(dir, e))?;
     let _ = std::fs::remove_file(dir.join("manifest.json"));
@@ -93,6 +95,10 @@ pub fn write_comparison(
         dir,
         &["compare.json", "compare.csv"],
     )?;
+    // The journal goes before the manifest comes: a complete folder never holds one.
+    if let Some(journal) = journal {
+        journal.remove();
+    }
     atomic::write(&dir.join("manifest.json"), manifest::pretty(&m).as_bytes())
 }
 
@@ -168,8 +174,16 @@ pub fn leverage_table(levers: &[Lever], ranked: &[LeverEffect]) -> Table {
     }
 }
 
-/// Writes `leverage.json`, `leverage.csv` (from `table`) and the manifest into `dir`.
-pub fn write_leverage(dir: &Path, json: &Value, table: &Table, scenario: &Scenario, settings: Value) -> Result<()> {
+/// Writes `leverage.json`, `leverage.csv` (from `table`) and the manifest into `dir`; the
+/// journal of the runs, if any, is removed just before the manifest is written.
+pub fn write_leverage(
+    dir: &Path,
+    json: &Value,
+    table: &Table,
+    scenario: &Scenario,
+    settings: Value,
+    journal: Option<PairedJournal>,
+) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| crate::OutputError::io(dir, e))?;
     let _ = std::fs::remove_file(dir.join("manifest.json"));
     atomic::write(&dir.join("leverage.json"), manifest::pretty(json).as_bytes())?;
@@ -181,5 +195,9 @@ pub fn write_leverage(dir: &Path, json: &Value, table: &Table, scenario: &Scenar
         dir,
         &["leverage.json", "leverage.csv"],
     )?;
+    // The journal goes before the manifest comes: a complete folder never holds one.
+    if let Some(journal) = journal {
+        journal.remove();
+    }
     atomic::write(&dir.join("manifest.json"), manifest::pretty(&m).as_bytes())
 }

@@ -235,7 +235,6 @@ impl EnsembleFolder {
         self.runs_table().write_both(&dir, "runs")?;
         let bands = self.bands()?;
         bands.write_both(&dir, "bands")?;
-        let _ = std::fs::remove_file(&self.trajectories_path);
         atomic::write(&dir.join("scenario.toml"), scenario.resolved_toml().as_bytes())?;
         let files = [
             "runs.parquet",
@@ -245,8 +244,10 @@ impl EnsembleFolder {
             "scenario.toml",
         ];
         let m = manifest::build("ensemble", &[("scenario", scenario)], settings, &dir, &files)?;
-        atomic::write(&dir.join("manifest.json"), manifest::pretty(&m).as_bytes())?;
+        // The journal, then its side file, go before the manifest comes: a complete folder never
+        // holds them, and a kill in between leaves no journal, so a resume starts afresh.
         self.journal.remove();
-        Ok(())
+        let _ = std::fs::remove_file(&self.trajectories_path);
+        atomic::write(&dir.join("manifest.json"), manifest::pretty(&m).as_bytes())
     }
 }

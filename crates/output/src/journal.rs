@@ -5,7 +5,8 @@
 //! Rows are appended in order and each batch is flushed to disk. Resuming checks the identity,
 //! drops a torn last line and goes on from the next row, so nothing is redone and nothing is
 //! duplicated. When the work is complete its final files are written from the journal, which is
-//! then removed: a folder holds a journal exactly while its work is unfinished.
+//! then removed just before the manifest is written: a complete folder never holds a journal.
+//! (A kill between the two leaves neither; the next run starts afresh, and gives the same bytes.)
 
 use crate::error::{OutputError, Result};
 use std::fs::{File, OpenOptions};

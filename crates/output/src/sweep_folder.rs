@@ -65,9 +65,9 @@ impl SweepJournal {
         let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
         write_sweep_files(&dir, header, &lines)?;
         let m = manifest::build("sweep", &[("scenario", scenario)], settings, &dir, &SWEEP_FILES)?;
-        atomic::write(&dir.join("manifest.json"), manifest::pretty(&m).as_bytes())?;
+        // The journal goes before the manifest comes: a complete folder never holds one.
         self.journal.remove();
-        Ok(())
+        atomic::write(&dir.join("manifest.json"), manifest::pretty(&m).as_bytes())
     }
 }
 

@@ -53,9 +53,8 @@ pub fn compare(args: CompareArgs) -> Result<ExitCode> {
     };
     let rows = compare_metrics(&metric_names(), &results[0], &results[1]);
     let settings = json!({"master_seed": master, "runs": e.runs, "confidence": CONFIDENCE});
-    write_comparison(&dir, &rows, &base, &variant, settings)
+    write_comparison(&dir, &rows, &base, &variant, settings, Some(journal))
         .with_context(|| format!("cannot write the results into {}", dir.display()))?;
-    journal.remove();
     if !e.quiet {
         print_comparison(&base, &variant, e.runs, &rows);
         println!(

@@ -65,9 +65,8 @@ pub fn leverage(args: LeverageArgs) -> Result<ExitCode> {
     let table = leverage_table(&setup.levers, &rows);
     let settings =
         json!({"master_seed": master, "runs": e.runs, "start_day": setup.start, "heroic_offering": setup.heroic_name});
-    write_leverage(&dir, &document, &table, &scenario, settings)
+    write_leverage(&dir, &document, &table, &scenario, settings, Some(journal))
         .with_context(|| format!("cannot write the results into {}", dir.display()))?;
-    journal.remove();
     if !e.quiet {
         let start = setup.start;
         println!(
