@@ -117,3 +117,21 @@ fn ctrl_c_stops_an_ensemble_resumably_with_status_130() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_kill_after_the_journal_went_and_before_the_manifest_came_starts_afresh() {
+    let dir = temp("resume-window");
+    let out = dir.join("run");
+    let out_text = out.to_str().unwrap();
+    let args = [
+        "ensemble", "mcp", "-q", "--users", "2000", "--years", "1", "--runs", "6",
+    ];
+    ok(&[&args[..], &["--out", out_text]].concat());
+    let reference: Vec<(String, Vec<u8>)> = files(&out).into_iter().map(|f| (f.clone(), read(&out, &f))).collect();
+    // The state a kill leaves between the journal's removal and the manifest.
+    std::fs::remove_file(out.join("manifest.json")).unwrap();
+    ok(&[&args[..], &["--out", out_text, "--resume"]].concat());
+    let again: Vec<(String, Vec<u8>)> = files(&out).into_iter().map(|f| (f.clone(), read(&out, &f))).collect();
+    assert!(again == reference, "the same files, byte for byte, and no journal");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
