@@ -522,11 +522,12 @@ impl Builder {
                 InterventionKind::Advocacy => {
                     if day("end") <= day("start") {
                         let (v, e) = &values["end"];
+                        let start = &values["start"].1;
                         return Err(ScenarioError::OutOfRange {
                             origin: e.origin.clone(),
                             path: e.path.clone(),
                             value: v.to_string(),
-                            allowed: format!("a day after start ({})", day("start")),
+                            allowed: format!("a day after {} ({}, set at {})", start.path, day("start"), start.origin),
                         });
                     }
                     Intervention::Advocacy {
