@@ -1,7 +1,9 @@
 //! Golden outputs: fixed scenarios and seeds whose summaries and output files must not change,
 //! whatever is done to make the engine faster. The committed file
 //! `tests/golden/runs.json` holds, per case, the summary and the SHA-256 of `timeseries.csv`,
-//! `offerings.csv` and `events.csv`. A deliberate change of the model regenerates it with
+//! `offerings.csv` and `events.csv`. The scenarios are frozen copies of the version-1 presets
+//! under `tests/golden/scenarios/` (the reactive vendor rule), so that later changes to the
+//! shipped presets leave them alone. A deliberate change of the model regenerates it with
 //! `ESPLAB_BLESS=1 cargo test --release -p esplab --test golden` (and says why in its commit).
 
 mod common;
@@ -33,9 +35,10 @@ fn outputs() -> Vec<Value> {
         .enumerate()
         .map(|(i, (preset, users, years, seed, set))| {
             let out = dir.join(i.to_string());
+            let scenario = format!("{}/tests/golden/scenarios/{preset}.toml", env!("CARGO_MANIFEST_DIR"));
             let mut args = vec![
                 "run",
-                preset,
+                &scenario,
                 "-q",
                 "--users",
                 users,

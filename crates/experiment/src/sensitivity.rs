@@ -92,7 +92,7 @@ pub fn sobol_indices(y: &[f64], d: usize, n: usize, resamples: usize, confidence
     let a: Vec<f64> = (0..n).map(|i| y[i * step]).collect();
     let b: Vec<f64> = (0..n).map(|i| y[i * step + d + 1]).collect();
     let all: Vec<usize> = (0..n).collect();
-    let mut rng = generator(seed, Stream::Harm);
+    let mut rng = generator(seed, Stream::Design);
     let draws: Vec<Vec<usize>> = (0..resamples)
         .map(|_| (0..n).map(|_| rng.random_range(0..n)).collect())
         .collect();
@@ -176,7 +176,7 @@ pub fn morris_indices(
         }
     }
     let z = z(confidence);
-    let mut rng = generator(seed, Stream::Harm);
+    let mut rng = generator(seed, Stream::Design);
     let mut out = MorrisIndices {
         mu: Vec::with_capacity(d),
         mu_star: Vec::with_capacity(d),

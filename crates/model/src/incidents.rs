@@ -17,6 +17,32 @@ pub fn daily_rate(parameters: &AttackParameters, share: f64, security: f64) -> f
     parameters.rate * share.powf(parameters.adoption_elasticity) * (1.0 - security).powf(parameters.security_elasticity)
 }
 
+/// Rates up to which counts are drawn by inversion (one uniform draw, so that nearby rates give
+/// the same count from the same draw); above it the count comes from `rand_distr`'s sampler.
+const INVERSION_LIMIT: f64 = 30.0;
+
+/// Draws the number of incidents of a day at `rate` (Poisson). Below [`INVERSION_LIMIT`] the
+/// count is the inverse of the Poisson distribution function at one uniform draw: the count is
+/// monotone in the rate for a given draw, which keeps two arms of a comparison in step.
+pub fn draw_count(rate: f64, rng: &mut Generator) -> u64 {
+    if rate <= 0.0 || !rate.is_finite() {
+        return 0;
+    }
+    if rate > INVERSION_LIMIT {
+        return rand_distr::Poisson::new(rate).map(|d| d.sample(rng)).unwrap_or(0.0) as u64;
+    }
+    let u: f64 = rng.random();
+    let mut k = 0u64;
+    let mut term = (-rate).exp();
+    let mut cumulative = term;
+    while u >= cumulative && term > 0.0 {
+        k += 1;
+        term *= rate / k as f64;
+        cumulative += term;
+    }
+    k
+}
+
 /// Draws the size of an incident in records.
 pub fn draw_size(parameters: &AttackParameters, rng: &mut Generator) -> f64 {
     let z: f64 = StandardNormal.sample(rng);
@@ -52,6 +78,27 @@ mod tests {
     }
 
     #[test]
+    fn counts_have_the_poisson_mean_and_are_monotone_in_the_rate() {
+        for rate in [0.05, 1.0, 7.0, 100.0] {
+            let mut rng = generator(3, Stream::Incidents);
+            let n = 20_000;
+            let mean = (0..n).map(|_| draw_count(rate, &mut rng) as f64).sum::<f64>() / n as f64;
+            // Five standard errors of the mean.
+            assert!((mean - rate).abs() < 5.0 * (rate / n as f64).sqrt(), "{rate}: {mean}");
+        }
+        for seed in 0..200 {
+            let low = draw_count(0.4, &mut generator(seed, Stream::Incidents));
+            let high = draw_count(0.5, &mut generator(seed, Stream::Incidents));
+            assert!(
+                low <= high,
+                "the same draw never gives fewer incidents at a higher rate"
+            );
+        }
+        assert_eq!(draw_count(0.0, &mut generator(1, Stream::Incidents)), 0);
+        assert_eq!(draw_count(f64::NAN, &mut generator(1, Stream::Incidents)), 0);
+    }
+
+    #[test]
     fn attackers_go_where_users_are_and_security_deters() {
         let p = parameters();
         assert_eq!(daily_rate(&p, 0.0, 0.0), 0.0);
@@ -72,7 +119,7 @@ mod tests {
 
     #[test]
     fn harm_scales_with_population_and_is_capped() {
-        let mut rng = generator(2, Stream::Harm);
+        let mut rng = generator(2, Stream::Shocks);
         let n = 20_000;
         let total: usize = (0..n).map(|_| harmed_users(250.0, 0.01, 100, &mut rng)).sum();
         let mean = total as f64 / n as f64;

@@ -27,29 +27,34 @@ pub enum Action {
 }
 
 impl Regulator {
-    /// One day: outcry bookkeeping, then any regulation due today.
+    /// One day: any regulation due today, then the outcry streak. While a regulation is pending
+    /// the streak stays at zero (one regulation at a time); it counts again from the day that
+    /// regulation takes effect, whose enactment is that day's action.
     pub fn step(&mut self, parameters: &RegulatorParameters, day: u32, outcry: f64, baseline: f64) -> Option<Action> {
-        if self.pending == Some(day) {
+        let enacted = if self.pending == Some(day) {
             self.pending = None;
             let from = self.floor;
             self.floor = self.floor.max((baseline + parameters.step).min(MAX_SECURITY));
-            return Some(Action::Regulation { from, to: self.floor });
-        }
-        if !parameters.enabled {
-            return None;
+            Some(Action::Regulation { from, to: self.floor })
+        } else {
+            None
+        };
+        if !parameters.enabled || self.pending.is_some() {
+            self.days_above = 0;
+            return enacted;
         }
         if outcry > parameters.outcry_threshold {
             self.days_above += 1;
         } else {
             self.days_above = 0;
         }
-        if self.days_above >= parameters.outcry_days && self.pending.is_none() {
+        if enacted.is_none() && self.days_above >= parameters.outcry_days {
             self.days_above = 0;
             let due = day + parameters.lag_days.max(1);
             self.pending = Some(due);
             return Some(Action::Outcry { due });
         }
-        None
+        enacted
     }
 
     /// Exogenous regulation: the floor rises to `level` at least.
@@ -88,6 +93,25 @@ mod tests {
         }
         let action = r.step(&p, 14, 0.0, 0.25);
         assert_eq!(action, Some(Action::Regulation { from: 0.0, to: 0.35 }));
+    }
+
+    #[test]
+    fn outcry_while_pending_does_not_count_and_the_enactment_day_does() {
+        let p = parameters();
+        let mut r = Regulator::default();
+        for day in 0..3 {
+            r.step(&p, day, 2.0, 0.2);
+        }
+        assert!(r.pending.is_some());
+        // Outcry all through the lag: no streak builds up while the regulation is pending.
+        for day in 3..12 {
+            assert_eq!(r.step(&p, day, 2.0, 0.2), None);
+            assert_eq!(r.days_above, 0);
+        }
+        assert!(matches!(r.step(&p, 12, 2.0, 0.2), Some(Action::Regulation { .. })));
+        assert_eq!(r.days_above, 1, "the enactment day counts");
+        assert_eq!(r.step(&p, 13, 2.0, 0.3), None);
+        assert_eq!(r.step(&p, 14, 2.0, 0.3), Some(Action::Outcry { due: 24 }));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Phase 3: incidents. Scheduled shocks first, then the Poisson attacks of each offering in
 //! offering order. Each incident harms users, spreads fear by word of mouth, causes its loss and
-//! is tested for news.
+//! is tested for news. The attacks on an offering on a day, their sizes and their victims come
+//! from that (offering, day)'s own random stream (common random numbers across arms).
 
 use super::{IncidentRecord, Simulation, PREFETCH_FAR};
 use crate::events::{Detail, Event};
@@ -8,8 +9,8 @@ use crate::incidents;
 use crate::observer::{DayRecord, Observer};
 use crate::population::NO_OFFERING;
 use crate::prefetch::prefetch_at;
+use crate::random::{keyed, Generator, Stream};
 use rand::seq::index;
-use rand_distr::{Distribution, Poisson};
 
 impl Simulation<'_> {
     /// Strikes today's shocks, then each offering's Poisson attacks in offering order; returns
@@ -21,11 +22,13 @@ impl Simulation<'_> {
         observer: &mut impl Observer,
     ) -> usize {
         let p = self.parameters;
+        let seed = p.run.seed;
         let n = self.population.len().max(1) as f64;
         let mut harmed = 0usize;
-        for (records, target) in shocks {
+        for (k, (records, target)) in shocks.into_iter().enumerate() {
             let target = target.unwrap_or_else(|| self.largest_offering());
-            harmed += self.incident(records, target, record, observer);
+            let mut rng = keyed(seed, Stream::Shocks, k, self.day);
+            harmed += self.incident(records, target, &mut rng, record, observer);
         }
         for j in 0..self.vendors.len() {
             let share = self.population.members(j).len() as f64 / n;
@@ -33,22 +36,22 @@ impl Simulation<'_> {
             if rate <= 0.0 || !rate.is_finite() {
                 continue;
             }
-            let count = Poisson::new(rate)
-                .map(|d| d.sample(&mut self.incident_rng))
-                .unwrap_or(0.0) as u64;
-            for _ in 0..count {
-                let records = incidents::draw_size(&p.attack, &mut self.incident_rng);
-                harmed += self.incident(records, j, record, observer);
+            let mut rng = keyed(seed, Stream::Incidents, j, self.day);
+            for _ in 0..incidents::draw_count(rate, &mut rng) {
+                let records = incidents::draw_size(&p.attack, &mut rng);
+                harmed += self.incident(records, j, &mut rng, record, observer);
             }
         }
         harmed
     }
 
-    /// An incident of `records` on offering `target`; returns the simulated users harmed.
+    /// An incident of `records` on offering `target`, its victims drawn from `rng`; returns the
+    /// simulated users harmed.
     pub(super) fn incident(
         &mut self,
         records: f64,
         target: usize,
+        rng: &mut Generator,
         record: &mut DayRecord,
         observer: &mut impl Observer,
     ) -> usize {
@@ -57,11 +60,11 @@ impl Simulation<'_> {
         let target = target.min(self.vendors.len() - 1);
         let scale = self.population.len() as f64 / p.run.population;
         let members = self.population.members(target).len();
-        let harmed = incidents::harmed_users(records, scale, members, &mut self.harm_rng);
+        let harmed = incidents::harmed_users(records, scale, members, rng);
         self.victims.clear();
         let members = self.population.members(target);
         self.victims.extend(
-            index::sample(&mut self.harm_rng, members.len(), harmed)
+            index::sample(rng, members.len(), harmed)
                 .into_iter()
                 .map(|i| members[i]),
         );
@@ -137,7 +140,12 @@ mod tests {
     use super::super::testing::small;
     use super::*;
     use crate::events::EventKind;
+    use crate::random::generator;
     use crate::Recorder;
+
+    fn rng() -> Generator {
+        generator(1, Stream::Shocks)
+    }
 
     #[test]
     fn an_incident_harms_members_frightens_them_and_makes_the_news_when_salient() {
@@ -149,7 +157,7 @@ mod tests {
         let members = s.population.members(target).len();
         assert!(members > 100);
         // As many records as the real population: every simulated member is harmed.
-        let harmed = s.incident(p.run.population, target, &mut record, &mut recorder);
+        let harmed = s.incident(p.run.population, target, &mut rng(), &mut record, &mut recorder);
         assert_eq!(
             harmed, members,
             "an incident as large as the population harms every member"
@@ -172,7 +180,7 @@ mod tests {
         let mut s = Simulation::new(&p);
         let mut recorder = Recorder::default();
         let mut record = DayRecord::default();
-        s.incident(10.0, 0, &mut record, &mut recorder);
+        s.incident(10.0, 0, &mut rng(), &mut record, &mut recorder);
         assert_eq!(record.news, 0);
         assert_eq!(recorder.events.len(), 1);
         assert_eq!(s.attention.fear, 0.0);

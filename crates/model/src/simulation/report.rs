@@ -78,7 +78,13 @@ mod tests {
         let mut recorder = Recorder::default();
         let mut record = DayRecord::default();
         let target = s.largest_offering();
-        let victims = s.incident(p.run.population, target, &mut record, &mut recorder);
+        let victims = s.incident(
+            p.run.population,
+            target,
+            &mut crate::random::generator(1, crate::random::Stream::Shocks),
+            &mut record,
+            &mut recorder,
+        );
         let first = s.population.members(target)[0];
         s.abandon(first, target);
         recorder.events.clear();
