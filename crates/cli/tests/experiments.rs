@@ -182,7 +182,7 @@ fn leverage_ranks_levers_and_says_plainly_when_an_effect_is_indistinguishable_fr
     );
     let doc = json(&dir, "leverage.json");
     let levers = doc["levers"].as_array().unwrap();
-    assert_eq!(levers.len(), 6);
+    assert_eq!(levers.len(), esplab_model::InterventionKind::ALL.len());
     let disclosure = levers.iter().find(|l| l["lever"] == "disclosure").unwrap();
     assert_eq!(disclosure["effect_on_long_run_baseline"]["estimate"], 0.0);
     let regulation = levers.iter().find(|l| l["lever"] == "regulation").unwrap();

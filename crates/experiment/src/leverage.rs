@@ -108,7 +108,15 @@ pub fn standard_levers(start: u32, heroic: &str) -> Vec<Lever> {
             kind: InterventionKind::CheaperSecurity,
             unit: "share of tax removed",
             size: 0.5,
-            meaning: format!("open tooling and standards halve the security tax from day {start}"),
+            meaning: format!(
+                "open tooling and standards halve the security tax and vendors' cost of security from day {start}"
+            ),
+        },
+        Lever {
+            kind: InterventionKind::Liability,
+            unit: "share of losses borne",
+            size: 0.5,
+            meaning: format!("liability: vendors bear half of incident losses from day {start}"),
         },
         Lever {
             kind: InterventionKind::Disclosure,
@@ -168,6 +176,10 @@ impl Lever {
             InterventionKind::Regulation => Intervention::Regulation {
                 day: start,
                 floor: self.size,
+            },
+            InterventionKind::Liability => Intervention::Liability {
+                day: start,
+                share: self.size,
             },
         };
         p.interventions.push(intervention);

@@ -105,6 +105,7 @@ pub enum Started {
     HeroicVendor { security: f64 },
     CheaperSecurity { tax_factor: f64 },
     Disclosure { threshold_drop: f64 },
+    Liability { from: f64, to: f64 },
 }
 
 impl Started {
@@ -117,6 +118,7 @@ impl Started {
             Self::HeroicVendor { .. } => InterventionKind::HeroicVendor,
             Self::CheaperSecurity { .. } => InterventionKind::CheaperSecurity,
             Self::Disclosure { .. } => InterventionKind::Disclosure,
+            Self::Liability { .. } => InterventionKind::Liability,
         }
     }
 }
@@ -232,6 +234,13 @@ impl Started {
                     threshold_drop: f[0].parse().ok()?,
                 }
             }
+            InterventionKind::Liability => {
+                let f = fields(text, &["liability: vendors' share of losses ", " -> ", ""])?;
+                Self::Liability {
+                    from: f[0].parse().ok()?,
+                    to: f[1].parse().ok()?,
+                }
+            }
         })
     }
 }
@@ -291,6 +300,7 @@ impl fmt::Display for Started {
             Self::Disclosure { threshold_drop } => {
                 write!(f, "disclosure: attention threshold -{threshold_drop:.4}")
             }
+            Self::Liability { from, to } => write!(f, "liability: vendors' share of losses {from:.4} -> {to:.4}"),
         }
     }
 }
@@ -337,6 +347,7 @@ mod tests {
             InterventionKind::Disclosure => Started::Disclosure {
                 threshold_drop: 1.000_04,
             },
+            InterventionKind::Liability => Started::Liability { from: 0.0, to: 0.5 },
         });
         let mut all: Vec<Detail> = EventKind::ALL
             .into_iter()

@@ -12,6 +12,8 @@ use crate::parameters::{NetworkKind, Parameters};
 pub const BYTES_PER_USER: u64 = 64;
 /// Bytes per user and unit of mean degree (link list while building, plus the rows).
 pub const BYTES_PER_LINK_END: u64 = 8;
+/// Bytes per user of the re-choice calendar, allocated only when users reconsider.
+pub const RECHOICE_BYTES_PER_USER: u64 = 16;
 /// Bytes per simulated day (calendar lists, per-day records of an ensemble run).
 pub const BYTES_PER_DAY: u64 = 512;
 /// Bytes of a simulation that does not grow with users or days.
@@ -25,7 +27,12 @@ pub fn peak_bytes(parameters: &Parameters) -> u64 {
         _ => u64::from(parameters.network.degree),
     };
     let days = u64::from(parameters.run.days());
-    FIXED_BYTES + users * (BYTES_PER_USER + BYTES_PER_LINK_END * degree) + days * BYTES_PER_DAY
+    let rechoice = if parameters.users.rechoice > 0.0 {
+        RECHOICE_BYTES_PER_USER
+    } else {
+        0
+    };
+    FIXED_BYTES + users * (BYTES_PER_USER + rechoice + BYTES_PER_LINK_END * degree) + days * BYTES_PER_DAY
 }
 
 #[cfg(test)]

@@ -3,9 +3,10 @@
 //! A population of users on a social graph adopts, keeps, switches or abandons competing
 //! offerings by weighing perceived value (capability × excitement, taxed by security, grown by
 //! reliance) against perceived risk (sensitivity × personal and public fear). Incidents arrive
-//! where users are, harm users and, when salient, make the news. Vendors erode security while
-//! security churn stays under their tolerance and raise it when it does not (the Efficient
-//! Security Principle); a regulator follows sustained outcry with a lag.
+//! where users are, harm users and, when salient, make the news. Vendors either follow the
+//! reactive ESP rule (erode security while security churn stays under their tolerance, raise it
+//! when it does not) or weigh revenue, the cost of security, remembered churn and losses, and
+//! rivals ([`economics`]); a regulator follows sustained outcry with a lag.
 //!
 //! The crate is pure: no files, environment, clock, threads, printing or serde. It takes typed
 //! [`Parameters`] and reports through an [`Observer`]. All randomness comes from named
@@ -24,6 +25,7 @@
 
 pub mod attention;
 pub mod calendar;
+pub mod economics;
 pub mod events;
 pub mod footprint;
 pub mod incidents;

@@ -64,6 +64,10 @@ pub struct UserParameters {
     pub reliance_max: f64,
     /// Time scale over which reliance grows with tenure (days).
     pub reliance_days: f64,
+    /// Rate at which an adopter reconsiders its offering for value (per year; 0: never).
+    pub rechoice: f64,
+    /// Gain, as a share of its current offering's value term, an adopter needs to switch.
+    pub switching_cost: f64,
 }
 
 /// Shape of the social graph.
@@ -178,9 +182,44 @@ pub struct AttentionParameters {
     pub fear_half_life_days: f64,
 }
 
-/// The vendors' ESP rule, shared by every offering.
+/// How vendors set their security.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VendorStrategy {
+    /// The version-1 ESP rule: erode under excitement and reliance, raise when security churn
+    /// crosses a tolerance (docs/model.md §6).
+    Reactive,
+    /// Security as a costly stock chosen by weighing revenue, costs, losses and rivals
+    /// (docs/model.md §7).
+    Economic,
+}
+
+impl VendorStrategy {
+    /// The scenario-file spelling of each strategy.
+    pub const NAMES: [&'static str; 2] = ["reactive", "economic"];
+
+    /// The scenario-file spelling of this strategy.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Reactive => Self::NAMES[0],
+            Self::Economic => Self::NAMES[1],
+        }
+    }
+
+    /// Parses the scenario-file spelling.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "reactive" => Some(Self::Reactive),
+            "economic" => Some(Self::Economic),
+            _ => None,
+        }
+    }
+}
+
+/// The vendors' behaviour, shared by every offering: the strategy, the parameters of the
+/// reactive rule, and the economics of the economic strategy.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VendorParameters {
+    pub strategy: VendorStrategy,
     /// Security churn (share of users lost to risk within the window) a vendor tolerates.
     pub tolerance: f64,
     /// Window over which a vendor watches security churn (days).
@@ -199,6 +238,26 @@ pub struct VendorParameters {
     pub institutional_share: f64,
     /// Daily erosion rate of institutional security (per day).
     pub institutional_erosion: f64,
+    /// Economic: revenue per real user per year (currency units).
+    pub price: f64,
+    /// Economic: yearly cost per real user of holding security `s`, `security_cost s^2` at cost
+    /// index 1 (currency units).
+    pub security_cost: f64,
+    /// Economic: one-off cost per real user of a security programme (a raise), at cost index 1
+    /// (currency units).
+    pub programme_cost: f64,
+    /// Economic: yearly decay rate of security the vendor stops maintaining (per year).
+    pub depreciation: f64,
+    /// Economic: days between a vendor's reviews of its security.
+    pub review_days: u32,
+    /// Economic: horizon over which a vendor weighs a choice (years).
+    pub planning_years: f64,
+    /// Economic: half-life of a vendor's memory of its security churn and losses (days).
+    pub memory_days: f64,
+    /// Share of incident losses the vendor bears (liability).
+    pub liability: f64,
+    /// Economic: yearly decline of the cost index as tooling matures (per year).
+    pub cost_decline: f64,
 }
 
 /// Outcry-driven regulation.
@@ -247,6 +306,8 @@ pub enum Intervention {
     CheaperSecurity { day: u32, tax_factor: f64 },
     /// Disclosure rules: the attention threshold lowered by `threshold_drop` from `day`.
     Disclosure { day: u32, threshold_drop: f64 },
+    /// Liability: vendors bear at least `share` of incident losses from `day`.
+    Liability { day: u32, share: f64 },
 }
 
 /// Kinds of interventions, declared once: their spelling in scenario files follows from here.
@@ -258,22 +319,24 @@ pub enum InterventionKind {
     HeroicVendor,
     CheaperSecurity,
     Disclosure,
+    Liability,
 }
 
 impl InterventionKind {
     /// Every kind, in the order of their declaration.
-    pub const ALL: [InterventionKind; 6] = [
+    pub const ALL: [InterventionKind; 7] = [
         Self::Shock,
         Self::Regulation,
         Self::Advocacy,
         Self::HeroicVendor,
         Self::CheaperSecurity,
         Self::Disclosure,
+        Self::Liability,
     ];
 
     /// Every spelling, in the order of [`Self::ALL`].
-    pub const NAMES: [&'static str; 6] = {
-        let mut names = [""; 6];
+    pub const NAMES: [&'static str; 7] = {
+        let mut names = [""; 7];
         let mut i = 0;
         while i < names.len() {
             names[i] = Self::ALL[i].name();
@@ -291,6 +354,7 @@ impl InterventionKind {
             Self::HeroicVendor => "heroic-vendor",
             Self::CheaperSecurity => "cheaper-security",
             Self::Disclosure => "disclosure",
+            Self::Liability => "liability",
         }
     }
 
@@ -310,6 +374,7 @@ impl Intervention {
             Self::HeroicVendor { .. } => InterventionKind::HeroicVendor,
             Self::CheaperSecurity { .. } => InterventionKind::CheaperSecurity,
             Self::Disclosure { .. } => InterventionKind::Disclosure,
+            Self::Liability { .. } => InterventionKind::Liability,
         }
     }
 
@@ -319,7 +384,8 @@ impl Intervention {
             Self::Shock { day, .. }
             | Self::Regulation { day, .. }
             | Self::CheaperSecurity { day, .. }
-            | Self::Disclosure { day, .. } => day,
+            | Self::Disclosure { day, .. }
+            | Self::Liability { day, .. } => day,
             Self::Advocacy { start, .. } | Self::HeroicVendor { start, .. } => start,
         }
     }
@@ -345,6 +411,8 @@ impl Default for Parameters {
                 word_of_mouth_fear: 0.5,
                 reliance_max: 1.0,
                 reliance_days: 365.0,
+                rechoice: 0.0,
+                switching_cost: 0.1,
             },
             network: NetworkParameters {
                 kind: NetworkKind::WattsStrogatz,
@@ -383,6 +451,7 @@ impl Default for Parameters {
                 fear_half_life_days: 7.0,
             },
             vendors: VendorParameters {
+                strategy: VendorStrategy::Reactive,
                 tolerance: 0.02,
                 churn_window_days: 30,
                 erosion: 0.002,
@@ -392,6 +461,15 @@ impl Default for Parameters {
                 raise_max: 0.5,
                 institutional_share: 0.5,
                 institutional_erosion: 0.0001,
+                price: 100.0,
+                security_cost: 100.0,
+                programme_cost: 5.0,
+                depreciation: 0.5,
+                review_days: 30,
+                planning_years: 2.0,
+                memory_days: 180.0,
+                liability: 0.0,
+                cost_decline: 0.0,
             },
             regulator: RegulatorParameters {
                 enabled: true,

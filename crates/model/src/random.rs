@@ -25,6 +25,7 @@ pub enum Stream {
     Adoption = 6,
     Disclosures = 7,
     Shocks = 8,
+    Rechoice = 9,
 }
 
 /// SplitMix64 finaliser: a bijective mixer of 64-bit words.

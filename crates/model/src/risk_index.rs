@@ -15,6 +15,17 @@ const LN_HIGH: f32 = 12.0;
 pub const BUCKETS: usize = 3072;
 const SCALE: f32 = BUCKETS as f32 / (LN_HIGH - LN_LOW);
 
+/// Buckets per coarse bin of [`RiskIndex::histogram`].
+pub const BIN_WIDTH: usize = 16;
+/// Coarse bins of [`RiskIndex::histogram`].
+pub const BINS: usize = BUCKETS / BIN_WIDTH;
+
+/// The ratio a coarse bin stands for: its upper edge (users are filed under upper bounds of
+/// their ratio, so the bin's users have at most this ratio).
+pub fn bin_ratio(bin: usize) -> f32 {
+    (LN_LOW + ((bin + 1) * BIN_WIDTH) as f32 / SCALE).exp()
+}
+
 /// The bucket of ratio `x`.
 pub fn bucket_of(x: f32) -> usize {
     let b = ((x.max(1e-30).ln() - LN_LOW) * SCALE).floor();
@@ -92,6 +103,17 @@ impl RiskIndex {
         }
     }
 
+    /// The users of `offering` per coarse bin of [`BIN_WIDTH`] buckets, into `out` (resized to
+    /// [`BINS`]). A vendor's view of how tolerant its users are (docs/model.md §7).
+    pub fn histogram(&self, offering: usize, out: &mut Vec<f64>) {
+        out.clear();
+        out.extend(
+            self.buckets[offering]
+                .chunks(BIN_WIDTH)
+                .map(|chunk| chunk.iter().map(Vec::len).sum::<usize>() as f64),
+        );
+    }
+
     /// Number of users filed for `offering`.
     pub fn count(&self, offering: usize) -> usize {
         self.buckets[offering].iter().map(Vec::len).sum()
@@ -130,5 +152,12 @@ mod tests {
         index.remove(0, 2);
         index.remove(0, 0);
         assert_eq!(index.count(0), 1);
+        let mut histogram = Vec::new();
+        index.histogram(0, &mut histogram);
+        assert_eq!(histogram.len(), BINS);
+        assert_eq!(histogram.iter().sum::<f64>(), 1.0);
+        let bin = histogram.iter().position(|&c| c > 0.0).unwrap();
+        // User 1, filed under 1.0, is left.
+        assert!(bin_ratio(bin) >= 1.0 && bin_ratio(bin) < 1.2, "{}", bin_ratio(bin));
     }
 }

@@ -7,6 +7,9 @@
 //! `min(raise_max, raise_gain churn/tolerance)` of the remaining gap `1 − s`, puts
 //! `institutional_share` of the raise into institutional practice, and starts a new window.
 //! Security never falls below the regulatory floor or a heroic vendor's commitment.
+//!
+//! The same state serves the economic strategy ([`crate::economics`]), which also remembers its
+//! security churn and losses, and depreciates security it stops maintaining.
 
 use crate::parameters::VendorParameters;
 
@@ -24,6 +27,12 @@ pub struct Vendor {
     pub heroic: f64,
     /// Sum of adoption days of the offering's users (for mean tenure).
     pub tenure_sum: f64,
+    /// Economic: remembered security churn (simulated users per year).
+    pub churn_memory: f64,
+    /// Economic: remembered incident losses (currency units per year).
+    pub loss_memory: f64,
+    /// Economic: whether security is left to depreciate until the next review.
+    pub depreciating: bool,
     churn: Vec<f64>,
     churn_sum: f64,
     cursor: usize,
@@ -49,6 +58,9 @@ impl Vendor {
             discretionary: security - institutional,
             heroic: 0.0,
             tenure_sum: 0.0,
+            churn_memory: 0.0,
+            loss_memory: 0.0,
+            depreciating: false,
             churn: vec![0.0; parameters.churn_window_days.max(1) as usize],
             churn_sum: 0.0,
             cursor: 0,
@@ -80,9 +92,7 @@ impl Vendor {
         pressure: f64,
         floor: f64,
     ) -> Option<Raise> {
-        self.churn_sum += churned as f64 - self.churn[self.cursor];
-        self.churn[self.cursor] = churned as f64;
-        self.cursor = (self.cursor + 1) % self.churn.len();
+        self.watch_churn(churned);
         let share = self.churn_share(users);
         let from = self.security();
         let raise = if share > parameters.tolerance {
@@ -106,6 +116,39 @@ impl Vendor {
         raise
     }
 
+    /// Adds today's security churn to the window.
+    pub fn watch_churn(&mut self, churned: usize) {
+        self.churn_sum += churned as f64 - self.churn[self.cursor];
+        self.churn[self.cursor] = churned as f64;
+        self.cursor = (self.cursor + 1) % self.churn.len();
+    }
+
+    /// Economic: one day of memory. Today's churn and loss, as yearly rates, enter the
+    /// exponentially weighted memories, which keep `keep` of what they held.
+    pub fn remember(&mut self, churned: usize, loss: f64, keep: f64) {
+        self.churn_memory = keep * self.churn_memory + (1.0 - keep) * churned as f64 * 365.0;
+        self.loss_memory = keep * self.loss_memory + (1.0 - keep) * loss * 365.0;
+    }
+
+    /// Economic: security set to `to` by a programme (the raise goes to discretionary
+    /// security); the raise reports the churn share of the window, with `users` users now.
+    pub fn raise_to(&mut self, to: f64, users: usize) -> Raise {
+        let from = self.security();
+        self.discretionary += (to - from).max(0.0);
+        Raise {
+            from,
+            to: self.security(),
+            churn: self.churn_share(users),
+        }
+    }
+
+    /// Economic: one day of depreciation at `rate` per year of both parts of security.
+    pub fn depreciate(&mut self, rate: f64) {
+        let keep = (-rate / 365.0).exp();
+        self.institutional *= keep;
+        self.discretionary *= keep;
+    }
+
     /// Lifts security to the floor or heroic commitment, whichever is higher.
     pub fn hold(&mut self, floor: f64) {
         let lower = floor.max(self.heroic).min(MAX_SECURITY);
@@ -122,6 +165,7 @@ mod tests {
 
     fn parameters() -> VendorParameters {
         VendorParameters {
+            strategy: crate::parameters::VendorStrategy::Reactive,
             tolerance: 0.05,
             churn_window_days: 10,
             erosion: 0.01,
@@ -131,6 +175,7 @@ mod tests {
             raise_max: 0.5,
             institutional_share: 0.5,
             institutional_erosion: 0.0,
+            ..crate::Parameters::default().vendors
         }
     }
 

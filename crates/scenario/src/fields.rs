@@ -6,7 +6,7 @@
 //! of the docs.
 
 use crate::value::{Range, Value};
-use esplab_model::{InterventionKind, NetworkKind, OfferingParameters, Parameters};
+use esplab_model::{InterventionKind, NetworkKind, OfferingParameters, Parameters, VendorStrategy};
 
 /// The type of a field and its allowed values.
 #[derive(Debug, Clone, Copy)]
@@ -208,6 +208,20 @@ static PARAMETER_FIELDS: &[Field<Parameters>] = &[
         "Time scale of reliance growth with tenure.",
         users.reliance_days
     ),
+    float_field!(
+        "users.rechoice",
+        Range::closed(0.0, 365.0),
+        "per year",
+        "Rate at which an adopter reconsiders its offering for value (0: only risk moves it).",
+        users.rechoice
+    ),
+    float_field!(
+        "users.switching_cost",
+        Range::closed(0.0, 10.0),
+        "share of value",
+        "Gain, as a share of its offering's value term, an adopter needs to switch when it reconsiders.",
+        users.switching_cost
+    ),
     Field {
         path: "network.kind",
         kind: Kind::Choice(&NetworkKind::NAMES),
@@ -381,6 +395,18 @@ static PARAMETER_FIELDS: &[Field<Parameters>] = &[
         "Half-life of public fear.",
         attention.fear_half_life_days
     ),
+    Field {
+        path: "vendors.strategy",
+        kind: Kind::Choice(&VendorStrategy::NAMES),
+        unit: "",
+        doc: "How vendors set security: the reactive ESP rule, or economic reviews of costs and benefits.",
+        get: |p| Value::Text(p.vendors.strategy.name().to_string()),
+        set: |p, v| {
+            if let Value::Text(t) = v {
+                p.vendors.strategy = VendorStrategy::from_name(t).unwrap_or(VendorStrategy::Reactive);
+            }
+        },
+    },
     float_field!(
         "vendors.tolerance",
         Range::above(0.0, 1.0),
@@ -443,6 +469,69 @@ static PARAMETER_FIELDS: &[Field<Parameters>] = &[
         "per day",
         "Erosion rate of institutional security.",
         vendors.institutional_erosion
+    ),
+    float_field!(
+        "vendors.price",
+        Range::closed(0.0, 1e6),
+        "currency per user-year",
+        "Economic: revenue per real user per year.",
+        vendors.price
+    ),
+    float_field!(
+        "vendors.security_cost",
+        Range::closed(0.0, 1e6),
+        "currency per user-year",
+        "Economic: yearly cost per real user of holding security 1 (the cost of s is this x s^2).",
+        vendors.security_cost
+    ),
+    float_field!(
+        "vendors.programme_cost",
+        Range::closed(0.0, 1e6),
+        "currency per user",
+        "Economic: one-off cost per real user of a security programme (a raise).",
+        vendors.programme_cost
+    ),
+    float_field!(
+        "vendors.depreciation",
+        Range::closed(0.0, 100.0),
+        "per year",
+        "Economic: decay rate of security a vendor stops maintaining.",
+        vendors.depreciation
+    ),
+    integer_field!(
+        "vendors.review_days",
+        Range::closed(1.0, 3650.0),
+        "days",
+        "Economic: days between a vendor's reviews of its security.",
+        vendors.review_days
+    ),
+    float_field!(
+        "vendors.planning_years",
+        Range::closed(0.01, 50.0),
+        "years",
+        "Economic: horizon over which a vendor weighs a choice.",
+        vendors.planning_years
+    ),
+    float_field!(
+        "vendors.memory_days",
+        HALF_LIFE,
+        "days",
+        "Economic: half-life of a vendor's memory of its security churn and losses.",
+        vendors.memory_days
+    ),
+    float_field!(
+        "vendors.liability",
+        Range::closed(0.0, 1.0),
+        "share",
+        "Share of incident losses vendors bear (economic vendors weigh it).",
+        vendors.liability
+    ),
+    float_field!(
+        "vendors.cost_decline",
+        Range::closed(0.0, 0.99),
+        "per year",
+        "Economic: yearly decline of the cost index as tooling matures.",
+        vendors.cost_decline
     ),
     Field {
         path: "regulator.enabled",
@@ -570,12 +659,16 @@ pub fn intervention_fields(kind: InterventionKind) -> (&'static str, &'static [I
             HEROIC_VENDOR_FIELDS,
         ),
         InterventionKind::CheaperSecurity => (
-            "Open tooling and standards: the security tax is multiplied by a factor.",
+            "Open tooling and standards: the security tax and vendors' cost of security are multiplied by a factor.",
             CHEAPER_SECURITY_FIELDS,
         ),
         InterventionKind::Disclosure => (
             "Disclosure rules: the attention threshold is lowered, so incidents become visible.",
             DISCLOSURE_FIELDS,
+        ),
+        InterventionKind::Liability => (
+            "Liability: vendors bear at least a share of incident losses (economic vendors weigh it).",
+            LIABILITY_FIELDS,
         ),
     }
 }
@@ -635,7 +728,17 @@ const CHEAPER_SECURITY_FIELDS: &[InterventionField] = &[
         "tax_factor",
         Kind::Float(Range::closed(0.0, 10.0)),
         "multiplier",
-        "Factor on the security tax.",
+        "Factor on the security tax and on vendors' cost index.",
+    ),
+];
+
+const LIABILITY_FIELDS: &[InterventionField] = &[
+    required("day", DAY, "day", "Day it takes effect."),
+    required(
+        "share",
+        Kind::Float(Range::closed(0.0, 1.0)),
+        "share",
+        "Share of incident losses vendors bear from then on (the share never falls).",
     ),
 ];
 

@@ -239,7 +239,7 @@ mod tests {
                 .as_array()
                 .unwrap()
                 .len(),
-            6
+            esplab_model::InterventionKind::ALL.len()
         );
     }
 }

@@ -198,6 +198,7 @@ pub fn intervention_values(i: &Intervention, offerings: &[OfferingParameters]) -
         Intervention::Disclosure { day: d, threshold_drop } => {
             values.extend([("day", day(d)), ("threshold_drop", Value::Float(threshold_drop))])
         }
+        Intervention::Liability { day: d, share } => values.extend([("day", day(d)), ("share", Value::Float(share))]),
     }
     values
 }
@@ -548,6 +549,10 @@ impl Builder {
                 InterventionKind::Disclosure => Intervention::Disclosure {
                     day: day("day"),
                     threshold_drop: float("threshold_drop"),
+                },
+                InterventionKind::Liability => Intervention::Liability {
+                    day: day("day"),
+                    share: float("share"),
                 },
             };
             if intervention.start() >= days {

@@ -79,6 +79,8 @@ impl Simulation<'_> {
         self.vendors[j].tenure_sum += day as f64;
         self.index.insert(j, user, x);
         self.calendar.cancel(user);
+        self.adoptions_since_review += 1;
+        self.schedule_rechoice(user);
         self.tell_neighbours(user, true);
     }
 
@@ -94,6 +96,7 @@ impl Simulation<'_> {
         }
         self.vendors[j].tenure_sum -= self.population.adopted_day[user as usize] as f64;
         self.population.set_offering(user, NO_OFFERING);
+        self.cancel_rechoice(user);
         self.tell_neighbours(user, false);
         self.reschedule(user);
     }

@@ -25,6 +25,7 @@ impl Simulation<'_> {
         let seed = p.run.seed;
         let n = self.population.len().max(1) as f64;
         let mut harmed = 0usize;
+        self.losses_today.iter_mut().for_each(|l| *l = 0.0);
         for (k, (records, target)) in shocks.into_iter().enumerate() {
             let target = target.unwrap_or_else(|| self.largest_offering());
             let mut rng = keyed(seed, Stream::Shocks, k, self.day);
@@ -97,6 +98,7 @@ impl Simulation<'_> {
         }
         self.victims = victims;
         let loss = records * p.attack.loss_per_record;
+        self.losses_today[target] += loss;
         record.incidents += 1;
         record.loss += loss;
         observer.event(&Event {

@@ -74,6 +74,18 @@ impl Simulation<'_> {
                 self.attention.disclosure += threshold_drop;
                 (None, threshold_drop, Started::Disclosure { threshold_drop })
             }
+            Intervention::Liability { share, .. } => {
+                let from = self.liability;
+                self.liability = from.max(share);
+                (
+                    None,
+                    share,
+                    Started::Liability {
+                        from,
+                        to: self.liability,
+                    },
+                )
+            }
         };
         observer.event(&Event {
             day: self.day,
@@ -125,6 +137,7 @@ mod tests {
                 day: 5,
                 threshold_drop: 1.0,
             },
+            Intervention::Liability { day: 5, share: 0.3 },
         ]);
         let mut s = Simulation::new(&p);
         let mut recorder = Recorder::default();
@@ -152,6 +165,7 @@ mod tests {
         );
         assert_eq!(s.tax_factor, 0.5);
         assert_eq!(s.attention.disclosure, 1.0);
+        assert_eq!(s.liability, 0.3);
         assert_eq!(s.advocacy(), 1.5);
         s.day = 9;
         assert_eq!(s.advocacy(), 1.0, "advocacy ends before day 9");

@@ -7,10 +7,12 @@
 //!    spread fear by word of mouth, cause losses, and make the news when salient;
 //! 4. `reevaluation`: adopters whose risk-to-value ratio exceeds their offering's tolerable
 //!    ratio leave it, switching to another offering or abandoning the technology (security churn);
+//!    then `rechoice`: adopters due to reconsider from their calendar switch when a rival is
+//!    worth the switching cost;
 //! 5. `adoption`: non-adopters consider adopting: innovators drawn in aggregate, imitators from
 //!    the calendar;
-//! 6. `vendor_decisions`: vendors apply the ESP rule (raise above tolerance, erode below it),
-//!    held at the floor;
+//! 6. `vendor_decisions`: vendors apply their strategy (the reactive ESP rule, or the economic
+//!    review), held at the floor;
 //! 7. `regulation`: the regulator tracks outcry and enacts due regulations;
 //! 8. `report`: the day is reported.
 
@@ -18,6 +20,7 @@ mod adoption;
 mod attacks;
 mod interventions;
 mod prefetching;
+mod rechoice;
 mod reevaluation;
 mod regulation;
 mod report;
@@ -57,9 +60,23 @@ pub struct Simulation<'a> {
     attention: Attention,
     regulator: Regulator,
     adoption_rng: Generator,
+    /// When each adopter next reconsiders its offering (empty unless users reconsider).
+    rechoice: Calendar,
+    rechoice_rng: Generator,
+    rechoice_per_day: f64,
     imitation_per_day: f64,
     innovation_per_day: f64,
     tax_factor: f64,
+    /// Liability share in force (vendors' share of incident losses).
+    liability: f64,
+    /// Today's awareness plus public fear, times advocacy (`B_j / (1 − s_j)`).
+    risk_scale: f64,
+    /// Incident losses of each offering today.
+    losses_today: Vec<f64>,
+    /// New adopters since the vendors' last review.
+    adoptions_since_review: u64,
+    /// Each offering's users per ratio bin, refreshed at reviews.
+    histograms: Vec<Vec<f64>>,
     adoption_history: Vec<f64>,
     terms: Vec<Terms>,
     scratch: Vec<u32>,
@@ -143,9 +160,21 @@ impl<'a> Simulation<'a> {
             attention: Attention::default(),
             regulator: Regulator::default(),
             adoption_rng: generator(seed, Stream::Adoption),
+            rechoice: if p.users.rechoice > 0.0 {
+                Calendar::new(n, days)
+            } else {
+                Calendar::default()
+            },
+            rechoice_rng: generator(seed, Stream::Rechoice),
+            rechoice_per_day: p.users.rechoice / 365.0,
             imitation_per_day: p.adoption.imitation / 365.0,
             innovation_per_day: p.adoption.innovation / 365.0,
             tax_factor: 1.0,
+            liability: p.vendors.liability,
+            risk_scale: 0.0,
+            losses_today: vec![0.0; offerings],
+            adoptions_since_review: 0,
+            histograms: vec![Vec::new(); offerings],
             adoption_history: Vec::with_capacity(days as usize),
             terms: Vec::with_capacity(offerings),
             scratch: Vec::new(),
@@ -209,6 +238,7 @@ impl<'a> Simulation<'a> {
 
         // 4. Adopters re-evaluate.
         let churned = self.reevaluate_all(excitement, advocacy);
+        self.rechoose();
 
         // 5. Adoption.
         self.innovate();
@@ -262,6 +292,7 @@ impl<'a> Simulation<'a> {
     fn update_terms_with(&mut self, excitement: f64, awareness: f64, advocacy: f64) {
         let p = self.parameters;
         let tax = p.security.tax * self.tax_factor;
+        self.risk_scale = awareness * advocacy;
         self.terms.clear();
         for (o, v) in p.offerings.iter().zip(&self.vendors) {
             let c = market::capability(o.capability, o.capability_growth, self.day);

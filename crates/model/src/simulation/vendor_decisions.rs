@@ -1,14 +1,29 @@
-//! Phase 6: vendors apply the ESP rule with today's security churn (raise above tolerance,
-//! erode below it under excitement and their users' reliance), then are held at the floor.
+//! Phase 6: vendors set their security, then are held at the floor. Reactive vendors apply the
+//! ESP rule with today's security churn (raise above tolerance, erode below it under excitement
+//! and their users' reliance). Economic vendors remember today's churn and losses, review their
+//! security every `review_days` ([`crate::economics`]), and let it depreciate when they chose
+//! to stop maintaining it.
 
 use super::Simulation;
+use crate::economics::{Decision, Outlook};
 use crate::events::{Detail, Event};
+use crate::market;
 use crate::observer::Observer;
+use crate::parameters::VendorStrategy;
+use crate::risk_index::{bin_ratio, BINS};
+use crate::vendors::Raise;
 
 impl Simulation<'_> {
-    /// Each vendor, in offering order, steps its security given `churned[j]` users lost to risk
+    /// Each vendor, in offering order, sets its security given `churned[j]` users lost to risk
     /// today; raises are logged.
     pub(super) fn vendor_decisions(&mut self, excitement: f64, churned: &[usize], observer: &mut impl Observer) {
+        match self.parameters.vendors.strategy {
+            VendorStrategy::Reactive => self.reactive_decisions(excitement, churned, observer),
+            VendorStrategy::Economic => self.economic_decisions(excitement, churned, observer),
+        }
+    }
+
+    fn reactive_decisions(&mut self, excitement: f64, churned: &[usize], observer: &mut impl Observer) {
         let p = self.parameters;
         let day = self.day;
         for (j, &churn) in churned.iter().enumerate() {
@@ -22,19 +37,100 @@ impl Simulation<'_> {
             let pressure =
                 excitement.max(0.0).powf(p.vendors.excitement_erosion) * (1.0 + p.vendors.reliance_erosion * reliance);
             if let Some(raise) = self.vendors[j].step(&p.vendors, churn, users, pressure, self.regulator.floor) {
-                observer.event(&Event {
-                    day,
-                    offering: Some(j),
-                    size: raise.to - raise.from,
-                    detail: Detail::VendorRaise {
-                        from: raise.from,
-                        to: raise.to,
-                        churn: raise.churn,
-                    },
-                });
+                report_raise(day, j, raise, observer);
             }
         }
     }
+
+    fn economic_decisions(&mut self, excitement: f64, churned: &[usize], observer: &mut impl Observer) {
+        let p = self.parameters;
+        let day = self.day;
+        let keep = 0.5f64.powf(1.0 / p.vendors.memory_days.max(1e-9));
+        for (j, &churn) in churned.iter().enumerate() {
+            let loss = self.losses_today[j];
+            let vendor = &mut self.vendors[j];
+            vendor.watch_churn(churn);
+            vendor.remember(churn, loss, keep);
+        }
+        let review = p.vendors.review_days.max(1);
+        if day % review == 0 {
+            self.refresh_histograms();
+            let decisions: Vec<Decision> = (0..self.vendors.len())
+                .map(|j| self.outlook(j, excitement).decide(&p.vendors))
+                .collect();
+            self.adoptions_since_review = 0;
+            for (j, decision) in decisions.into_iter().enumerate() {
+                let users = self.population.members(j).len();
+                let vendor = &mut self.vendors[j];
+                vendor.depreciating = decision == Decision::Depreciate;
+                if let Decision::Raise(to) = decision {
+                    let raise = vendor.raise_to(to, users);
+                    if raise.to > raise.from {
+                        report_raise(day, j, raise, observer);
+                    }
+                }
+            }
+        }
+        for vendor in &mut self.vendors {
+            if vendor.depreciating {
+                vendor.depreciate(p.vendors.depreciation);
+            }
+        }
+        self.hold_floor();
+    }
+
+    /// Refreshes every offering's histogram of its users' ratios.
+    fn refresh_histograms(&mut self) {
+        for (j, histogram) in self.histograms.iter_mut().enumerate() {
+            self.index.histogram(j, histogram);
+        }
+    }
+
+    /// What the vendor of `j` sees at today's review.
+    fn outlook(&self, j: usize, excitement: f64) -> Outlook<'_> {
+        let p = self.parameters;
+        let offering = &p.offerings[j];
+        let years = self.day as f64 / 365.0;
+        let review = p.vendors.review_days.max(1) as f64;
+        Outlook {
+            offering: j,
+            security: self.vendors[j].security(),
+            terms: &self.terms,
+            value_scale: market::capability(offering.capability, offering.capability_growth, self.day) * excitement,
+            tax: p.security.tax * self.tax_factor,
+            risk_scale: self.risk_scale,
+            histograms: &self.histograms,
+            ratios: ratios(),
+            adoptions_per_year: self.adoptions_since_review as f64 * 365.0 / review,
+            churn_per_year: self.vendors[j].churn_memory,
+            loss_per_year: self.vendors[j].loss_memory,
+            security_elasticity: p.attack.security_elasticity,
+            scale: p.run.population / self.population.len().max(1) as f64,
+            cost_index: self.tax_factor * (1.0 - p.vendors.cost_decline).powf(years),
+            liability: self.liability,
+            rechoice: p.users.rechoice,
+            switching_cost: p.users.switching_cost,
+        }
+    }
+}
+
+/// The ratio each histogram bin stands for, computed once.
+fn ratios() -> &'static [f32] {
+    static RATIOS: std::sync::OnceLock<Vec<f32>> = std::sync::OnceLock::new();
+    RATIOS.get_or_init(|| (0..BINS).map(bin_ratio).collect())
+}
+
+fn report_raise(day: u32, offering: usize, raise: Raise, observer: &mut impl Observer) {
+    observer.event(&Event {
+        day,
+        offering: Some(offering),
+        size: raise.to - raise.from,
+        detail: Detail::VendorRaise {
+            from: raise.from,
+            to: raise.to,
+            churn: raise.churn,
+        },
+    });
 }
 
 #[cfg(test)]

@@ -1,0 +1,290 @@
+//! The economic vendor: security as a costly stock, chosen by weighing what it earns and costs.
+//!
+//! At each review a vendor values candidate levels of security over its planning horizon `H`
+//! (docs/model.md §7):
+//!
+//! ```text
+//! V(s') = H [ N(s') P (price − security_cost K s'^2) − liability Loss(s') ]
+//! ```
+//!
+//! with `P` real people per simulated user and `K` the cost index. `N(s')` is the mean number of
+//! users it expects over the horizon: its users who tolerate `s'` today (from their ratios), less
+//! those a rival would win when they reconsider, plus rivals' users it would win, plus its share
+//! of new adopters, less the users it expects to lose to incidents. Losses to incidents are what
+//! it remembers of its own security churn and losses, scaled to `s'` by the attack law
+//! `(1 − s)^security_elasticity`. Excitement, capability and reliance enter only through users'
+//! ratios and terms: the vendor has no term of its own for them.
+//!
+//! The choices are to let security depreciate, to maintain it, or to start a programme raising
+//! it, which costs `programme_cost K` per real user served (those it has or expects, whichever
+//! are more) at once: rises are lumps, falls are slow.
+
+use crate::market::{best_offering, Terms};
+use crate::parameters::VendorParameters;
+use crate::vendors::MAX_SECURITY;
+
+/// Sizes of the raises a vendor considers.
+pub const RAISES: [f64; 8] = [0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5];
+
+/// What a vendor sees at a review.
+#[derive(Debug, Clone)]
+pub struct Outlook<'a> {
+    /// The offering under review.
+    pub offering: usize,
+    /// Its security now.
+    pub security: f64,
+    /// Today's terms of every offering.
+    pub terms: &'a [Terms],
+    /// `c_j E` of the offering under review (its value term before the tax).
+    pub value_scale: f64,
+    /// The effective security tax.
+    pub tax: f64,
+    /// Awareness plus public fear, times advocacy (its risk term before `1 − s`).
+    pub risk_scale: f64,
+    /// Adopters per ratio bin, per offering.
+    pub histograms: &'a [Vec<f64>],
+    /// The ratio each bin stands for.
+    pub ratios: &'a [f32],
+    /// New adopters per year, market-wide (simulated users).
+    pub adoptions_per_year: f64,
+    /// Remembered security churn of the offering (simulated users per year).
+    pub churn_per_year: f64,
+    /// Remembered incident losses on the offering (currency units per year).
+    pub loss_per_year: f64,
+    /// Exponent of `1 − s` in the attack rate.
+    pub security_elasticity: f64,
+    /// Real people per simulated user.
+    pub scale: f64,
+    /// The cost index `K`.
+    pub cost_index: f64,
+    /// Liability share in force.
+    pub liability: f64,
+    /// Rate at which users reconsider their offering (per year).
+    pub rechoice: f64,
+    /// Gain, as a share of value, a user needs to switch.
+    pub switching_cost: f64,
+}
+
+/// What a vendor decides at a review.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Decision {
+    /// Stop maintaining: security depreciates until the next review.
+    Depreciate,
+    /// Keep security where it is.
+    Maintain,
+    /// Start a programme raising security to the level given.
+    Raise(f64),
+}
+
+impl Outlook<'_> {
+    /// The terms of the offering under review at security `s`.
+    fn terms_at(&self, s: f64) -> Terms {
+        Terms::new(s, self.value_scale, 1.0, self.tax, self.risk_scale, 1.0)
+    }
+
+    /// Mean users expected over the horizon at security `s` (simulated users).
+    pub fn users(&self, parameters: &VendorParameters, s: f64) -> f64 {
+        let j = self.offering;
+        let horizon = parameters.planning_years.max(1e-9);
+        let own = self.terms_at(s);
+        let tolerable = own.tolerable_ratio();
+        let mut terms = self.terms.to_vec();
+        terms[j] = own;
+        // Average share of users who reconsider within the horizon.
+        let rate = self.rechoice * horizon;
+        let reconsidering = if rate > 1e-9 {
+            1.0 - (1.0 - (-rate).exp()) / rate
+        } else {
+            0.0
+        };
+        let (mut staying, mut won, mut chosen, mut total) = (0.0, 0.0, 0.0, 0.0);
+        for (k, histogram) in self.histograms.iter().enumerate() {
+            for (&count, &x) in histogram.iter().zip(self.ratios) {
+                if count <= 0.0 {
+                    continue;
+                }
+                total += count;
+                let best = best_offering(&terms, x, None);
+                if best == Some(j) {
+                    chosen += count;
+                }
+                if k == j {
+                    if x > tolerable {
+                        continue;
+                    }
+                    let rival = best_offering(&terms, x, Some(j)).map_or(0.0, |r| terms[r].utility(x));
+                    let lured = rival - own.utility(x) > self.switching_cost * own.value;
+                    staying += if lured { count * (1.0 - reconsidering) } else { count };
+                } else if best == Some(j)
+                    && own.utility(x) - terms[k].utility(x).max(0.0) > self.switching_cost * terms[k].value
+                {
+                    won += count * reconsidering;
+                }
+            }
+        }
+        let newcomers = if total > 0.0 {
+            self.adoptions_per_year * horizon / 2.0 * chosen / total
+        } else {
+            0.0
+        };
+        let lost = self.churn_per_year * self.exposure(s) * horizon / 2.0;
+        (staying + won + newcomers - lost).max(0.0)
+    }
+
+    /// Attack exposure at `s` relative to now: `((1 − s) / (1 − s_now))^security_elasticity`.
+    fn exposure(&self, s: f64) -> f64 {
+        let now = (1.0 - self.security).max(1.0 - MAX_SECURITY);
+        ((1.0 - s).max(0.0) / now).powf(self.security_elasticity)
+    }
+
+    /// Expected profit over the horizon at security `s`, before one-off costs (currency units).
+    pub fn value(&self, parameters: &VendorParameters, s: f64) -> f64 {
+        let margin = parameters.price - parameters.security_cost * self.cost_index * s * s;
+        let liability = self.liability * self.loss_per_year * self.exposure(s);
+        parameters.planning_years * (self.users(parameters, s) * self.scale * margin - liability)
+    }
+
+    /// The best of depreciating, maintaining and the raises of [`RAISES`]; ties go to the
+    /// cheaper choice.
+    pub fn decide(&self, parameters: &VendorParameters) -> Decision {
+        let s = self.security;
+        let depreciated = s * (-parameters.depreciation * parameters.review_days as f64 / 365.0).exp();
+        let mut best = (Decision::Depreciate, self.value(parameters, depreciated));
+        let maintained = self.value(parameters, s);
+        if maintained > best.1 {
+            best = (Decision::Maintain, maintained);
+        }
+        let users = self
+            .histograms
+            .get(self.offering)
+            .map_or(0.0, |h| h.iter().sum::<f64>());
+        for raise in RAISES {
+            let to = (s + raise).min(MAX_SECURITY);
+            if to <= s {
+                break;
+            }
+            // A programme serves the users the vendor has or expects, whichever are more.
+            let served = users.max(self.users(parameters, to));
+            let programme = parameters.programme_cost * self.cost_index * served * self.scale;
+            let value = self.value(parameters, to) - programme;
+            if value > best.1 {
+                best = (Decision::Raise(to), value);
+            }
+        }
+        best.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parameters::Parameters;
+    use crate::risk_index::{bin_ratio, BINS};
+
+    /// A market of one offering whose users' ratios spread log-uniformly over [0.05, 5].
+    fn histogram(users: f64) -> (Vec<f64>, Vec<f32>) {
+        let ratios: Vec<f32> = (0..BINS).map(bin_ratio).collect();
+        let inside: Vec<bool> = ratios.iter().map(|&x| (0.05..5.0).contains(&x)).collect();
+        let bins = inside.iter().filter(|&&i| i).count() as f64;
+        let counts = inside.iter().map(|&i| if i { users / bins } else { 0.0 }).collect();
+        (counts, ratios)
+    }
+
+    fn outlook<'a>(terms: &'a [Terms], histograms: &'a [Vec<f64>], ratios: &'a [f32]) -> Outlook<'a> {
+        Outlook {
+            offering: 0,
+            security: 0.3,
+            terms,
+            value_scale: 1.0,
+            tax: 0.5,
+            risk_scale: 1.0,
+            histograms,
+            ratios,
+            adoptions_per_year: 0.0,
+            churn_per_year: 0.0,
+            loss_per_year: 0.0,
+            security_elasticity: 2.0,
+            scale: 100.0,
+            cost_index: 1.0,
+            liability: 0.0,
+            rechoice: 0.0,
+            switching_cost: 0.1,
+        }
+    }
+
+    fn parameters() -> VendorParameters {
+        Parameters::default().vendors
+    }
+
+    #[test]
+    fn users_tolerate_more_security_and_value_scales_tolerance() {
+        let p = parameters();
+        let (counts, ratios) = histogram(10_000.0);
+        let histograms = vec![counts];
+        let terms = [Terms::new(0.3, 1.0, 1.0, 0.5, 1.0, 1.0)];
+        let o = outlook(&terms, &histograms, &ratios);
+        assert!(o.users(&p, 0.6) > o.users(&p, 0.3), "T_j rises with security");
+        let mut excited = o.clone();
+        excited.value_scale = 3.0;
+        assert!(excited.users(&p, 0.3) > o.users(&p, 0.3), "more value, more tolerance");
+    }
+
+    #[test]
+    fn without_churn_or_liability_security_is_only_a_cost_and_depreciates() {
+        let p = parameters();
+        let (counts, ratios) = histogram(10_000.0);
+        let histograms = vec![counts];
+        let terms = [Terms::new(0.3, 1.0, 1.0, 0.5, 1.0, 1.0)];
+        let mut o = outlook(&terms, &histograms, &ratios);
+        // Everyone tolerates everything: no user is won or lost by security.
+        o.risk_scale = 1e-9;
+        assert_eq!(o.decide(&p), Decision::Depreciate);
+    }
+
+    #[test]
+    fn remembered_churn_and_liability_each_make_a_programme_worth_it() {
+        let p = parameters();
+        let (counts, ratios) = histogram(10_000.0);
+        let histograms = vec![counts];
+        let terms = [Terms::new(0.3, 1.0, 1.0, 0.5, 1e-9, 1.0)];
+        let mut o = outlook(&terms, &histograms, &ratios);
+        o.risk_scale = 1e-9;
+        let mut churned = o.clone();
+        churned.churn_per_year = 5_000.0;
+        assert!(matches!(churned.decide(&p), Decision::Raise(to) if to > 0.3));
+        let mut liable = o.clone();
+        liable.liability = 1.0;
+        liable.loss_per_year = 1e9;
+        assert!(matches!(liable.decide(&p), Decision::Raise(to) if to > 0.3));
+        // Cheaper security makes a smaller threat worth a programme.
+        let least_churn_raising = |cost_index: f64| {
+            (0..200)
+                .map(|k| 50.0 * k as f64)
+                .find(|&churn| {
+                    let mut v = o.clone();
+                    v.churn_per_year = churn;
+                    v.cost_index = cost_index;
+                    matches!(v.decide(&p), Decision::Raise(_))
+                })
+                .expect("some churn is worth a programme")
+        };
+        assert!(least_churn_raising(0.2) < least_churn_raising(1.0));
+    }
+
+    #[test]
+    fn a_secure_offering_loses_low_ratio_users_to_a_lax_rival_when_they_reconsider() {
+        let p = parameters();
+        let (counts, ratios) = histogram(10_000.0);
+        let histograms = vec![counts, vec![0.0; BINS]];
+        let terms = [
+            Terms::new(0.6, 1.0, 1.0, 0.5, 1.0, 1.0),
+            Terms::new(0.0, 1.0, 1.0, 0.5, 1.0, 1.0),
+        ];
+        let mut o = outlook(&terms, &histograms, &ratios);
+        o.security = 0.6;
+        let loyal = o.users(&p, 0.6);
+        o.rechoice = 1.0;
+        let fickle = o.users(&p, 0.6);
+        assert!(fickle < loyal, "{fickle} < {loyal}");
+    }
+}
