@@ -453,7 +453,8 @@ pub struct LeverageArgs {
     /// Day from which every lever is pulled (default: one fifth into the horizon).
     #[arg(long)]
     pub start_day: Option<u32>,
-    /// Offering of the heroic vendor (default: the first offering).
+    /// Offering of the heroic vendor (default: the offering with the fewest users, among those
+    /// with any, on the start day of the base's first run).
     #[arg(long)]
     pub heroic: Option<String>,
     #[command(flatten)]

@@ -226,7 +226,7 @@ pub fn journaled_pairs(
     quiet: bool,
 ) -> Result<Paired> {
     let identity = sha256_hex(format!("{arms:?} master {master}").as_bytes());
-    let metrics = esplab_experiment::metric_names().len();
+    let metrics = jobs::replicates::paired_width(arms);
     let opened = PairedJournal::open(dir, kind, &identity, runs, (arms.len(), metrics), resume)
         .with_context(|| format!("cannot use {}", dir.display()))?;
     let Some(mut journal) = opened else {

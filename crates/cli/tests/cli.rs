@@ -129,6 +129,9 @@ fn run_writes_every_output_with_the_documented_columns() {
             "regulation",
             "intervention",
             "incident_outcome",
+            "loss_agenda",
+            "vulnerability",
+            "vendor_fix",
         ]
         .contains(&k)
     })));

@@ -1,12 +1,19 @@
 //! The stylized facts of the Efficient Security Principle, each checked over an ensemble of 24
 //! seeds with a statistic, an interval and a margin (never on a single seed). The checks are
-//! those of `esplab validate` (`esplab_experiment::facts`).
+//! those of `esplab validate` (`esplab_experiment::facts`): the reactive rule's on the presets
+//! turned back into the version-1 model, and some of the economic vendors' on the presets.
 
 mod common;
 
 use common::*;
-use esplab_experiment::facts::{self, Check};
+use esplab_experiment::facts::{self, economic, Check};
 use esplab_model::Recorder;
+
+/// The preset `name` with `overrides`, turned back into the version-1 model.
+fn v1(name: &str, overrides: &[&str]) -> esplab_scenario::Scenario {
+    let all: Vec<&str> = overrides.iter().chain(facts::REACTIVE.iter()).copied().collect();
+    scenario(name, &all)
+}
 
 fn assert_passes(check: &Check) {
     eprintln!(
@@ -18,8 +25,8 @@ fn assert_passes(check: &Check) {
 
 #[test]
 fn esp1_more_excitement_gives_a_lower_baseline() {
-    let calm = ensemble(&scenario("mcp", &["excitement.base=1.0"]));
-    let excited = ensemble(&scenario("mcp", &["excitement.base=2.5"]));
+    let calm = ensemble(&v1("mcp", &["excitement.base=1.0"]));
+    let excited = ensemble(&v1("mcp", &["excitement.base=2.5"]));
     assert_passes(&facts::lower_baseline(
         "ESP (1)",
         "excitement rises",
@@ -33,11 +40,11 @@ fn esp1_more_excitement_gives_a_lower_baseline() {
 fn esp3_a_better_offering_gives_a_lower_baseline() {
     let capable = [
         "offerings.0.capability=3.0",
-        "offerings.1.capability=2.7",
-        "offerings.2.capability=2.4",
+        "offerings.1.capability=3.0",
+        "offerings.2.capability=2.85",
     ];
-    let ordinary = ensemble(&scenario("mcp", &[]));
-    let better = ensemble(&scenario("mcp", &capable));
+    let ordinary = ensemble(&v1("mcp", &[]));
+    let better = ensemble(&v1("mcp", &capable));
     assert_passes(&facts::lower_baseline(
         "ESP (3)",
         "capabilities triple",
@@ -51,7 +58,7 @@ fn esp3_a_better_offering_gives_a_lower_baseline() {
 fn esp2_vendors_raise_security_exactly_when_security_churn_crosses_tolerance() {
     let mut groups: Vec<(f64, usize, Vec<Recorder>)> = Vec::new();
     for name in ["mcp", "iot-botnets", "heroic-effort"] {
-        let s = scenario(name, &[]);
+        let s = v1(name, &[]);
         let v = &s.parameters.vendors;
         groups.push((v.tolerance, v.churn_window_days as usize, ensemble(&s)));
     }
@@ -61,7 +68,7 @@ fn esp2_vendors_raise_security_exactly_when_security_churn_crosses_tolerance() {
 
 #[test]
 fn esp2_without_security_churn_security_only_erodes() {
-    let s = scenario(
+    let s = v1(
         "mcp",
         &["attack.rate=0", "excitement.hype_peak=0", "excitement.momentum=0"],
     );
@@ -70,15 +77,15 @@ fn esp2_without_security_churn_security_only_erodes() {
 
 #[test]
 fn punctuated_equilibrium_baseline_changes_are_leptokurtic_and_jumps_carry_the_increase() {
-    for check in facts::punctuated(&ensemble(&scenario("mcp", &[]))) {
+    for check in facts::punctuated(&ensemble(&v1("mcp", &[]))) {
         assert_passes(&check);
     }
 }
 
 #[test]
 fn quiet_losses_leave_the_baseline_flat_and_one_mega_incident_makes_it_jump() {
-    let quiet = ensemble(&scenario("quiet", &[]));
-    let loud = ensemble(&scenario("loud", &[]));
+    let quiet = ensemble(&v1("quiet", &[]));
+    let loud = ensemble(&v1("loud", &[]));
     for check in facts::quiet_vs_loud(&quiet, &loud, 730) {
         assert_passes(&check);
     }
@@ -90,7 +97,7 @@ fn regulation_follows_outcry_with_its_lag_and_never_comes_without_a_salient_inci
     let runs: Vec<(u32, Vec<Recorder>)> = names
         .iter()
         .map(|n| {
-            let s = scenario(n, &[]);
+            let s = v1(n, &[]);
             (s.parameters.regulator.lag_days, ensemble(&s))
         })
         .collect();
@@ -104,4 +111,38 @@ fn regulation_follows_outcry_with_its_lag_and_never_comes_without_a_salient_inci
     for check in facts::regulation_needs_salience(&chronic, &runs[1].1) {
         assert_passes(&check);
     }
+}
+
+#[test]
+fn economic_vendors_lower_security_under_excitement_with_no_excitement_term_of_their_own() {
+    let calm = ensemble(&scenario("mcp", &["excitement.base=1.0"]));
+    let excited = ensemble(&scenario("mcp", &["excitement.base=2.5"]));
+    assert_passes(&economic::moves_long_run(
+        "ESP (1), economic",
+        "excitement rises",
+        &calm,
+        &excited,
+        -1.0,
+    ));
+}
+
+#[test]
+fn economic_vendors_answer_liability_and_rises_are_more_punctuated_than_falls() {
+    let base = ensemble(&scenario("mcp", &[]));
+    let liable = ensemble(&scenario(
+        "mcp",
+        &[
+            "interventions.0.kind=liability",
+            "interventions.0.day=365",
+            "interventions.0.share=1.0",
+        ],
+    ));
+    assert_passes(&economic::moves_long_run(
+        "Liability",
+        "vendors bear all losses",
+        &base,
+        &liable,
+        1.0,
+    ));
+    assert_passes(&economic::rises_more_punctuated_than_falls(&base));
 }

@@ -30,8 +30,35 @@ pub struct LeverEffect {
     pub lever: usize,
     /// On the long-run baseline.
     pub effect: Interval,
+    /// The part of `effect` from vendors' security at the base arm's market shares:
+    /// `sum_j w_j(base) (s_j(lever) − s_j(base))`, over long-run means.
+    pub vendors: Interval,
+    /// The part of `effect` from shifted market shares: `sum_j (w_j(lever) − w_j(base)) s_j(lever)`.
+    /// With `vendors` it makes up the effect, up to the floor and to covariation within the
+    /// last year.
+    pub shares: Interval,
     pub adoption: Interval,
     pub loss: Interval,
+}
+
+/// The per-run parts of a lever's effect: (vendors' security at base shares, shifted shares),
+/// from the offering values that follow the [`metric_names`] metrics in each run.
+fn decompose(base: &[f64], lever: &[f64]) -> (f64, f64) {
+    let first = metric_names().len();
+    let pairs = |values: &[f64]| -> Vec<(f64, f64)> {
+        values
+            .get(first..)
+            .unwrap_or_default()
+            .chunks_exact(2)
+            .map(|c| (c[0], c[1]))
+            .collect()
+    };
+    pairs(base)
+        .iter()
+        .zip(pairs(lever))
+        .fold((0.0, 0.0), |(v, m), (&(wb, sb), (wl, sl))| {
+            (v + wb * (sl - sb), m + (wl - wb) * sl)
+        })
 }
 
 /// Ranks the levers by their paired effect on the long-run baseline (largest first, ties in
@@ -44,12 +71,25 @@ pub fn rank(arms: &[Vec<Vec<f64>>]) -> Vec<LeverEffect> {
     let paired = |metric: &str, l: usize| {
         paired_difference(&values(0, column(metric)), &values(l + 1, column(metric)), CONFIDENCE)
     };
+    let parts = |l: usize| -> (Interval, Interval) {
+        let (vendors, shares): (Vec<f64>, Vec<f64>) = arms[0]
+            .iter()
+            .zip(&arms[l + 1])
+            .map(|(base, lever)| decompose(base, lever))
+            .unzip();
+        (mean_interval(&vendors, CONFIDENCE), mean_interval(&shares, CONFIDENCE))
+    };
     let mut rows: Vec<LeverEffect> = (0..arms.len().saturating_sub(1))
-        .map(|l| LeverEffect {
-            lever: l,
-            effect: paired("long_run_baseline", l),
-            adoption: paired("final_adoption", l),
-            loss: paired("total_loss", l),
+        .map(|l| {
+            let (vendors, shares) = parts(l);
+            LeverEffect {
+                lever: l,
+                effect: paired("long_run_baseline", l),
+                vendors,
+                shares,
+                adoption: paired("final_adoption", l),
+                loss: paired("total_loss", l),
+            }
         })
         .collect();
     rows.sort_by(|a, b| {

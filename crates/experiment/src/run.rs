@@ -29,18 +29,30 @@ pub struct RunOutcome {
     pub metrics: Vec<f64>,
     /// Day-major `days × BAND_SERIES.len()` values (empty unless requested).
     pub series: Vec<f32>,
+    /// Per offering, over the last [`LONG_RUN_DAYS`]: its mean share of adopters and its mean
+    /// security (the parts of the long-run baseline, for decomposing an effect).
+    pub offerings: Vec<(f64, f64)>,
 }
 
 struct Collector {
     summary: Summary,
     baseline: Vec<f64>,
     series: Option<Vec<f32>>,
+    /// Per day, per offering: share of adopters and security.
+    offerings: Vec<Vec<(f64, f64)>>,
 }
 
 impl Observer for Collector {
     fn day(&mut self, record: &DayRecord, offerings: &[OfferingDay]) {
         self.summary.day(record, offerings);
         self.baseline.push(record.baseline);
+        let adopters: f64 = offerings.iter().map(|o| o.users).sum();
+        self.offerings.push(
+            offerings
+                .iter()
+                .map(|o| (if adopters > 0.0 { o.users / adopters } else { 0.0 }, o.security))
+                .collect(),
+        );
         if let Some(series) = self.series.as_mut() {
             series.extend(record.series().iter().map(|&v| v as f32));
         }
@@ -85,17 +97,31 @@ pub fn simulate(parameters: &Parameters, master: u64, index: u64, keep_series: b
         summary: Summary::default(),
         baseline: Vec::with_capacity(days),
         series: keep_series.then(|| Vec::with_capacity(days * BAND_SERIES.len())),
+        offerings: Vec::with_capacity(days),
     };
     replicate(parameters, master, index, &mut collector);
     let tail = &collector.baseline[collector.baseline.len().saturating_sub(LONG_RUN_DAYS)..];
     let long_run = tail.iter().sum::<f64>() / tail.len().max(1) as f64;
     let mut metrics: Vec<f64> = collector.summary.metrics().into_iter().map(|(_, v)| v).collect();
     metrics.push(long_run);
+    let tail = &collector.offerings[collector.offerings.len().saturating_sub(LONG_RUN_DAYS)..];
+    let count = parameters.offerings.len();
+    let offerings = (0..count)
+        .map(|j| {
+            let (share, security) = tail
+                .iter()
+                .filter_map(|day| day.get(j))
+                .fold((0.0, 0.0), |(w, s), &(dw, ds)| (w + dw, s + ds));
+            let n = tail.len().max(1) as f64;
+            (share / n, security / n)
+        })
+        .collect();
     RunOutcome {
         index,
         seed,
         metrics,
         series: collector.series.unwrap_or_default(),
+        offerings,
     }
 }
 

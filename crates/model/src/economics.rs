@@ -144,6 +144,44 @@ impl Outlook<'_> {
         parameters.planning_years * (self.users(parameters, s) * self.scale * margin - liability)
     }
 
+    /// Expected cost to the vendor of an exploit of a disclosed vulnerability: its share
+    /// (liability) of the exploit's `loss`, and the margin over the horizon of the users the
+    /// exploit would drive out. Those are its `victims` (simulated users) whose fear would jump
+    /// by `harm_fear`, and, when the exploit would make the news, every user whose perceived
+    /// risk would rise by `news_fear` over today's awareness.
+    pub fn exploit_cost(
+        &self,
+        parameters: &VendorParameters,
+        loss: f64,
+        victims: f64,
+        harm_fear: f64,
+        news_fear: f64,
+    ) -> f64 {
+        let s = self.security;
+        let tolerable = self.terms_at(s).tolerable_ratio();
+        let awareness = self.risk_scale.max(1e-12);
+        let histogram = &self.histograms[self.offering];
+        let (mut users, mut harmed_leave, mut frightened_leave) = (0.0, 0.0, 0.0);
+        for (&count, &x) in histogram.iter().zip(self.ratios) {
+            if count <= 0.0 || x > tolerable {
+                continue;
+            }
+            users += count;
+            if x * (1.0 + harm_fear as f32) > tolerable {
+                harmed_leave += count;
+            }
+            if (x as f64) * (1.0 + news_fear / awareness) > tolerable as f64 {
+                frightened_leave += count;
+            }
+        }
+        if users <= 0.0 {
+            return self.liability * loss;
+        }
+        let lost = victims.min(users) * harmed_leave / users + frightened_leave;
+        let margin = parameters.price - parameters.security_cost * self.cost_index * s * s;
+        self.liability * loss + lost * self.scale * margin.max(0.0) * parameters.planning_years
+    }
+
     /// The best of depreciating, maintaining and the raises of [`RAISES`]; ties go to the
     /// cheaper choice.
     pub fn decide(&self, parameters: &VendorParameters) -> Decision {
@@ -269,6 +307,26 @@ mod tests {
                 .expect("some churn is worth a programme")
         };
         assert!(least_churn_raising(0.2) < least_churn_raising(1.0));
+    }
+
+    #[test]
+    fn an_exploit_costs_more_when_it_would_make_the_news_or_the_vendor_is_liable() {
+        let p = parameters();
+        let (counts, ratios) = histogram(10_000.0);
+        let histograms = vec![counts];
+        let terms = [Terms::new(0.3, 1.0, 1.0, 0.5, 1.0, 1.0)];
+        let o = outlook(&terms, &histograms, &ratios);
+        let quiet = o.exploit_cost(&p, 1e5, 10.0, 4.0, 0.0);
+        assert!(quiet > 0.0, "some victims leave");
+        assert!(o.exploit_cost(&p, 1e5, 10.0, 4.0, 1.0) > quiet, "news drives more out");
+        let mut liable = o.clone();
+        liable.liability = 1.0;
+        assert!((liable.exploit_cost(&p, 1e5, 10.0, 4.0, 0.0) - quiet - 1e5).abs() < 1e-6);
+        assert_eq!(
+            o.exploit_cost(&p, 1e5, 0.0, 4.0, 0.0),
+            0.0,
+            "no victims, no news: no cost"
+        );
     }
 
     #[test]

@@ -17,22 +17,31 @@ pub enum EventKind {
     News,
     VendorRaise,
     Outcry,
+    /// Losses on the regulator's agenda passed its threshold (quiet, chronic losses).
+    LossAgenda,
     Regulation,
     Intervention,
     /// 90 days after an incident: how many of its victims abandoned the technology meanwhile.
     IncidentOutcome,
+    /// A vulnerability disclosed without victims.
+    Vulnerability,
+    /// A vendor fixed a disclosed vulnerability before it was exploited.
+    VendorFix,
 }
 
 impl EventKind {
     /// Every kind, in the order of their declaration.
-    pub const ALL: [EventKind; 7] = [
+    pub const ALL: [EventKind; 10] = [
         Self::Incident,
         Self::News,
         Self::VendorRaise,
         Self::Outcry,
+        Self::LossAgenda,
         Self::Regulation,
         Self::Intervention,
         Self::IncidentOutcome,
+        Self::Vulnerability,
+        Self::VendorFix,
     ];
 
     /// The name written in event logs.
@@ -42,9 +51,12 @@ impl EventKind {
             Self::News => "news",
             Self::VendorRaise => "vendor_raise",
             Self::Outcry => "outcry",
+            Self::LossAgenda => "loss_agenda",
             Self::Regulation => "regulation",
             Self::Intervention => "intervention",
             Self::IncidentOutcome => "incident_outcome",
+            Self::Vulnerability => "vulnerability",
+            Self::VendorFix => "vendor_fix",
         }
     }
 
@@ -57,8 +69,13 @@ impl EventKind {
     /// interventions): shown in the explorer's stream, unlike the many incidents and outcomes.
     pub fn is_headline(self) -> bool {
         match self {
-            Self::News | Self::VendorRaise | Self::Outcry | Self::Regulation | Self::Intervention => true,
-            Self::Incident | Self::IncidentOutcome => false,
+            Self::News
+            | Self::VendorRaise
+            | Self::Outcry
+            | Self::LossAgenda
+            | Self::Regulation
+            | Self::Intervention => true,
+            Self::Incident | Self::IncidentOutcome | Self::Vulnerability | Self::VendorFix => false,
         }
     }
 
@@ -66,7 +83,14 @@ impl EventKind {
     pub fn is_response(self) -> bool {
         match self {
             Self::VendorRaise | Self::Regulation => true,
-            Self::Incident | Self::News | Self::Outcry | Self::Intervention | Self::IncidentOutcome => false,
+            Self::Incident
+            | Self::News
+            | Self::Outcry
+            | Self::LossAgenda
+            | Self::Intervention
+            | Self::IncidentOutcome
+            | Self::Vulnerability
+            | Self::VendorFix => false,
         }
     }
 }
@@ -82,8 +106,10 @@ pub enum Detail {
     VendorRaise { from: f64, to: f64, churn: f64 },
     /// Outcry held long enough: a regulation is due on day `due`.
     Outcry { due: u32 },
-    /// A regulation raised the floor.
-    Regulation { from: f64, to: f64 },
+    /// Losses on the regulator's agenda passed its threshold: a regulation is due on day `due`.
+    LossAgenda { due: u32 },
+    /// A regulation raised the floor, after outcry or (`agenda`) after losses on the agenda.
+    Regulation { from: f64, to: f64, agenda: bool },
     /// An intervention started.
     Intervention(Started),
     /// [`crate::OUTCOME_DAYS`] after the incident of `incident_day`, `abandoned` of its
@@ -94,6 +120,11 @@ pub enum Detail {
         victims: u32,
         abandoned: u32,
     },
+    /// A vulnerability exposing `records` was disclosed; `public` when it made the news, `fixing`
+    /// when the vendor decided to fix it.
+    Vulnerability { records: f64, public: bool, fixing: bool },
+    /// The vendor fixed the vulnerability of `records` disclosed on day `disclosed`.
+    VendorFix { records: f64, disclosed: u32 },
 }
 
 /// What an intervention did when it started, by kind.
@@ -131,9 +162,12 @@ impl Detail {
             Self::News { .. } => EventKind::News,
             Self::VendorRaise { .. } => EventKind::VendorRaise,
             Self::Outcry { .. } => EventKind::Outcry,
+            Self::LossAgenda { .. } => EventKind::LossAgenda,
             Self::Regulation { .. } => EventKind::Regulation,
             Self::Intervention(_) => EventKind::Intervention,
             Self::IncidentOutcome { .. } => EventKind::IncidentOutcome,
+            Self::Vulnerability { .. } => EventKind::Vulnerability,
+            Self::VendorFix { .. } => EventKind::VendorFix,
         }
     }
 
@@ -169,11 +203,22 @@ impl Detail {
                     due: f[0].parse().ok()?,
                 }
             }
+            EventKind::LossAgenda => {
+                let f = fields(text, &["losses on the agenda; regulation due on day ", ""])?;
+                Self::LossAgenda {
+                    due: f[0].parse().ok()?,
+                }
+            }
             EventKind::Regulation => {
-                let f = fields(text, &["security floor ", " -> ", " after outcry"])?;
+                let (text, agenda) = match text.strip_suffix(" after losses on the agenda") {
+                    Some(text) => (text, true),
+                    None => (text.strip_suffix(" after outcry")?, false),
+                };
+                let f = fields(text, &["security floor ", " -> ", ""])?;
                 Self::Regulation {
                     from: f[0].parse().ok()?,
                     to: f[1].parse().ok()?,
+                    agenda,
                 }
             }
             EventKind::Intervention => {
@@ -189,7 +234,33 @@ impl Detail {
                     abandoned: f[3].parse().ok()?,
                 }
             }
+            EventKind::Vulnerability => {
+                let f = fields(
+                    text,
+                    &["vulnerability of ", " records disclosed; public ", "; fixing ", ""],
+                )?;
+                Self::Vulnerability {
+                    records: f[0].parse().ok()?,
+                    public: yes_no(f[1])?,
+                    fixing: yes_no(f[2])?,
+                }
+            }
+            EventKind::VendorFix => {
+                let f = fields(text, &["fixed the vulnerability of ", " records disclosed on day ", ""])?;
+                Self::VendorFix {
+                    records: f[0].parse().ok()?,
+                    disclosed: f[1].parse().ok()?,
+                }
+            }
         })
+    }
+}
+
+fn yes_no(text: &str) -> Option<bool> {
+    match text {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
     }
 }
 
@@ -272,7 +343,12 @@ impl fmt::Display for Detail {
                 write!(f, "security {from:.4} -> {to:.4} after security churn {churn:.4}")
             }
             Self::Outcry { due } => write!(f, "sustained outcry; regulation due on day {due}"),
-            Self::Regulation { from, to } => write!(f, "security floor {from:.4} -> {to:.4} after outcry"),
+            Self::LossAgenda { due } => write!(f, "losses on the agenda; regulation due on day {due}"),
+            Self::Regulation { from, to, agenda } => write!(
+                f,
+                "security floor {from:.4} -> {to:.4} after {}",
+                if agenda { "losses on the agenda" } else { "outcry" }
+            ),
             Self::Intervention(started) => write!(f, "{}: {started}", started.kind().name()),
             Self::IncidentOutcome {
                 incident_day,
@@ -283,6 +359,25 @@ impl fmt::Display for Detail {
                 f,
                 "incident_day={incident_day} records={records:.6e} victims={victims} abandoned={abandoned}"
             ),
+            Self::Vulnerability {
+                records,
+                public,
+                fixing,
+            } => {
+                let yes = |b: bool| if b { "yes" } else { "no" };
+                write!(
+                    f,
+                    "vulnerability of {records:.4e} records disclosed; public {}; fixing {}",
+                    yes(public),
+                    yes(fixing)
+                )
+            }
+            Self::VendorFix { records, disclosed } => {
+                write!(
+                    f,
+                    "fixed the vulnerability of {records:.4e} records disclosed on day {disclosed}"
+                )
+            }
         }
     }
 }
@@ -366,9 +461,11 @@ mod tests {
                     churn: 0.012_345,
                 },
                 EventKind::Outcry => Detail::Outcry { due: 455 },
+                EventKind::LossAgenda => Detail::LossAgenda { due: 1_200 },
                 EventKind::Regulation => Detail::Regulation {
                     from: 0.0,
                     to: 0.456_789,
+                    agenda: false,
                 },
                 EventKind::Intervention => Detail::Intervention(started[0]),
                 EventKind::IncidentOutcome => Detail::IncidentOutcome {
@@ -377,9 +474,23 @@ mod tests {
                     victims: 40,
                     abandoned: 3,
                 },
+                EventKind::Vulnerability => Detail::Vulnerability {
+                    records: 12_345.678,
+                    public: true,
+                    fixing: false,
+                },
+                EventKind::VendorFix => Detail::VendorFix {
+                    records: 12_345.678,
+                    disclosed: 77,
+                },
             })
             .collect();
         all.extend(started.into_iter().skip(1).map(Detail::Intervention));
+        all.push(Detail::Regulation {
+            from: 0.1,
+            to: 0.2,
+            agenda: true,
+        });
         all
     }
 

@@ -17,6 +17,19 @@ pub fn daily_rate(parameters: &AttackParameters, share: f64, security: f64) -> f
     parameters.rate * share.powf(parameters.adoption_elasticity) * (1.0 - security).powf(parameters.security_elasticity)
 }
 
+/// Expected vulnerabilities disclosed per day on an offering with population share `share` and
+/// security `s`: the attack law with `disclosure_rate` in place of `rate`.
+pub fn disclosure_rate(parameters: &AttackParameters, share: f64, security: f64) -> f64 {
+    daily_rate(
+        &AttackParameters {
+            rate: parameters.disclosure_rate,
+            ..parameters.clone()
+        },
+        share,
+        security,
+    )
+}
+
 /// Rates up to which counts are drawn by inversion (one uniform draw, so that nearby rates give
 /// the same count from the same draw); above it the count comes from `rand_distr`'s sampler.
 const INVERSION_LIMIT: f64 = 30.0;
@@ -74,6 +87,8 @@ mod tests {
             size_log10_mean: 3.5,
             size_log10_sd: 1.2,
             loss_per_record: 165.0,
+            disclosure_rate: 0.5,
+            exploit_days: 30,
         }
     }
 
@@ -104,6 +119,7 @@ mod tests {
         assert_eq!(daily_rate(&p, 0.0, 0.0), 0.0);
         assert!((daily_rate(&p, 0.5, 0.0) - 1.0).abs() < 1e-12);
         assert!((daily_rate(&p, 0.5, 0.5) - 0.25).abs() < 1e-12);
+        assert!((disclosure_rate(&p, 0.5, 0.5) - 0.0625).abs() < 1e-12);
     }
 
     #[test]

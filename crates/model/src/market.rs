@@ -4,8 +4,13 @@
 //! `A_j = c_j(t) E(t) (1 − tax s_j)` (value, taxed by security) and
 //! `B_j = (1 − s_j)(r0 + F(t))(1 + advocacy)` (perceived risk). The user adopts the offering of
 //! highest utility if it is positive, and an adopter leaves when `x > T_j = A_j / B_j`.
+//!
+//! With taste (`users.taste_spread > 0`) user `i` also values offering `j` by its own factor
+//! `e_ij`: utility `v (A_j e_ij − x B_j)`, and it leaves `j` when `x / e_ij > T_j`. Tastes make
+//! competitors imperfect substitutes, so a market can share out instead of tipping to one.
 
 use crate::parameters::ExcitementParameters;
+use crate::random::mix;
 
 /// Excitement on a day: base, plus the Gaussian hype bump, plus adoption momentum
 /// (`growth` is the annualised rise of the adoption share over the momentum window).
@@ -51,17 +56,46 @@ impl Terms {
     pub fn utility(&self, x: f32) -> f64 {
         self.value - x as f64 * self.risk
     }
+
+    /// Net utility per unit of value for a user of ratio `x` and taste `taste` for the offering.
+    pub fn utility_tasted(&self, x: f32, taste: f64) -> f64 {
+        self.value * taste - x as f64 * self.risk
+    }
+}
+
+/// User `user`'s taste for `offering`: `exp(spread z)`, `z` a standard normal drawn from a hash
+/// of `(seed, user, offering)`, so it is fixed for the run and takes no memory. Exactly 1 when
+/// `spread` is 0.
+pub fn taste(seed: u64, user: u32, offering: usize, spread: f64) -> f64 {
+    if spread == 0.0 {
+        return 1.0;
+    }
+    let h = mix(mix(seed ^ 0x7A57_E5EE_D000_0001) ^ ((u64::from(user) << 8) | offering as u64));
+    let u1 = ((h >> 32) as f64 + 0.5) / 4_294_967_296.0;
+    let u2 = (h & 0xFFFF_FFFF) as f64 / 4_294_967_296.0;
+    let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
+    (spread * z).exp()
 }
 
 /// The offering of highest positive utility for ratio `x`, skipping `except`.
 pub fn best_offering(terms: &[Terms], x: f32, except: Option<usize>) -> Option<usize> {
+    best_offering_tasted(terms, x, except, |_| 1.0)
+}
+
+/// The offering of highest positive utility `A_j taste(j) − x B_j`, skipping `except`.
+pub fn best_offering_tasted(
+    terms: &[Terms],
+    x: f32,
+    except: Option<usize>,
+    taste: impl Fn(usize) -> f64,
+) -> Option<usize> {
     let mut best = None;
     let mut best_utility = 0.0;
     for (j, t) in terms.iter().enumerate() {
         if Some(j) == except {
             continue;
         }
-        let u = t.utility(x);
+        let u = t.utility_tasted(x, taste(j));
         if u > best_utility {
             best_utility = u;
             best = Some(j);
@@ -88,6 +122,23 @@ mod tests {
         assert!(excitement(&p, 50, 0.0) < 3.0);
         assert!((excitement(&p, 100, 1.0) - 3.5).abs() < 1e-12);
         assert!((excitement(&p, 100, -1.0) - 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn tastes_are_fixed_lognormal_and_off_at_zero_spread() {
+        assert_eq!(taste(1, 5, 2, 0.0), 1.0);
+        assert_eq!(taste(1, 5, 2, 0.3), taste(1, 5, 2, 0.3));
+        assert_ne!(taste(1, 5, 2, 0.3), taste(1, 5, 1, 0.3));
+        let logs: Vec<f64> = (0..20_000).map(|u| taste(9, u, 0, 0.5).ln()).collect();
+        let mean = logs.iter().sum::<f64>() / logs.len() as f64;
+        let sd = (logs.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / logs.len() as f64).sqrt();
+        assert!(mean.abs() < 0.02 && (sd - 0.5).abs() < 0.02, "{mean} {sd}");
+        // With tastes, equal offerings share the users.
+        let same = [Terms::new(0.2, 1.0, 1.0, 0.5, 1.0, 1.0); 2];
+        let first = (0..1000)
+            .filter(|&u| best_offering_tasted(&same, 0.1, None, |j| taste(3, u, j, 0.3)) == Some(0))
+            .count();
+        assert!((400..600).contains(&first), "{first}");
     }
 
     #[test]

@@ -173,7 +173,13 @@ impl Observer for Summary {
             EventKind::VendorRaise => self.vendor_raises += 1,
             EventKind::Outcry => self.outcries += 1,
             EventKind::Regulation => self.regulations += 1,
-            EventKind::Incident | EventKind::News | EventKind::Intervention | EventKind::IncidentOutcome => {}
+            EventKind::Incident
+            | EventKind::News
+            | EventKind::LossAgenda
+            | EventKind::Intervention
+            | EventKind::IncidentOutcome
+            | EventKind::Vulnerability
+            | EventKind::VendorFix => {}
         }
     }
 }

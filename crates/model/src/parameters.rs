@@ -68,6 +68,9 @@ pub struct UserParameters {
     pub rechoice: f64,
     /// Gain, as a share of its current offering's value term, an adopter needs to switch.
     pub switching_cost: f64,
+    /// Standard deviation of the log of a user's taste for each offering (0: no tastes, users
+    /// differ only by their risk-to-value ratio).
+    pub taste_spread: f64,
 }
 
 /// Shape of the social graph.
@@ -165,6 +168,11 @@ pub struct AttackParameters {
     pub size_log10_sd: f64,
     /// Loss per record (currency units).
     pub loss_per_record: f64,
+    /// Vulnerabilities disclosed per day (without victims) on an offering holding the whole
+    /// population at zero security; they follow the attack law's shares and exponents.
+    pub disclosure_rate: f64,
+    /// Days after its disclosure that an unfixed vulnerability is exploited (an incident).
+    pub exploit_days: u32,
 }
 
 /// News, habituation and public fear.
@@ -258,6 +266,10 @@ pub struct VendorParameters {
     pub liability: f64,
     /// Economic: yearly decline of the cost index as tooling matures (per year).
     pub cost_decline: f64,
+    /// Economic: cost of fixing one disclosed vulnerability, at cost index 1 (currency units).
+    pub fix_cost: f64,
+    /// Economic: days a vendor needs to ship a fix it decides on.
+    pub fix_days: u32,
 }
 
 /// Outcry-driven regulation.
@@ -273,6 +285,11 @@ pub struct RegulatorParameters {
     pub lag_days: u32,
     /// Floor set above the baseline of the day of enactment.
     pub step: f64,
+    /// Losses per real person on the regulator's agenda that start a regulation (currency
+    /// units; 0: quiet losses are never answered).
+    pub agenda_threshold: f64,
+    /// Half-life of losses on the agenda (days).
+    pub agenda_half_life_days: f64,
 }
 
 /// One competing offering (vendor) of the technology.
@@ -413,6 +430,7 @@ impl Default for Parameters {
                 reliance_days: 365.0,
                 rechoice: 0.0,
                 switching_cost: 0.1,
+                taste_spread: 0.0,
             },
             network: NetworkParameters {
                 kind: NetworkKind::WattsStrogatz,
@@ -442,6 +460,8 @@ impl Default for Parameters {
                 size_log10_mean: 3.5,
                 size_log10_sd: 1.2,
                 loss_per_record: 165.0,
+                disclosure_rate: 0.0,
+                exploit_days: 30,
             },
             attention: AttentionParameters {
                 threshold: 6.0,
@@ -470,6 +490,8 @@ impl Default for Parameters {
                 memory_days: 180.0,
                 liability: 0.0,
                 cost_decline: 0.0,
+                fix_cost: 100_000.0,
+                fix_days: 7,
             },
             regulator: RegulatorParameters {
                 enabled: true,
@@ -477,6 +499,8 @@ impl Default for Parameters {
                 outcry_days: 7,
                 lag_days: 370,
                 step: 0.1,
+                agenda_threshold: 0.0,
+                agenda_half_life_days: 1095.0,
             },
             offerings: vec![OfferingParameters::default()],
             interventions: Vec::new(),

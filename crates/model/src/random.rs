@@ -41,6 +41,10 @@ pub fn generator(seed: u64, stream: Stream) -> Generator {
     Generator::seed_from_u64(mix(mix(seed) ^ (stream as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93)))
 }
 
+/// Offering keys below this are offerings; keys from it on are other sources on an offering
+/// (exploits of disclosed vulnerabilities use `MAX_STREAM_OFFERINGS + offering`).
+pub const MAX_STREAM_OFFERINGS: usize = 1 << 16;
+
 /// The generator of `stream` for one `(offering, day)` of a run with master seed `seed`.
 pub fn keyed(seed: u64, stream: Stream, offering: usize, day: u32) -> Generator {
     let key = ((offering as u64) << 32) | u64::from(day);

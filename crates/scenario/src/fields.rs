@@ -222,6 +222,13 @@ static PARAMETER_FIELDS: &[Field<Parameters>] = &[
         "Gain, as a share of its offering's value term, an adopter needs to switch when it reconsiders.",
         users.switching_cost
     ),
+    float_field!(
+        "users.taste_spread",
+        Range::closed(0.0, 5.0),
+        "log sd",
+        "Spread of users' tastes for each offering (0: users differ only by their risk-to-value ratio).",
+        users.taste_spread
+    ),
     Field {
         path: "network.kind",
         kind: Kind::Choice(&NetworkKind::NAMES),
@@ -359,6 +366,20 @@ static PARAMETER_FIELDS: &[Field<Parameters>] = &[
         "currency per record",
         "Loss per record.",
         attack.loss_per_record
+    ),
+    float_field!(
+        "attack.disclosure_rate",
+        Range::closed(0.0, 1e6),
+        "disclosures per day",
+        "Vulnerabilities disclosed without victims per day, on an offering holding everyone at zero security.",
+        attack.disclosure_rate
+    ),
+    integer_field!(
+        "attack.exploit_days",
+        Range::closed(1.0, 3650.0),
+        "days",
+        "Days after its disclosure that an unfixed vulnerability is exploited (an incident).",
+        attack.exploit_days
     ),
     float_field!(
         "attention.threshold",
@@ -527,6 +548,20 @@ static PARAMETER_FIELDS: &[Field<Parameters>] = &[
         vendors.liability
     ),
     float_field!(
+        "vendors.fix_cost",
+        Range::closed(0.0, 1e15),
+        "currency",
+        "Economic: cost of fixing one disclosed vulnerability (at cost index 1).",
+        vendors.fix_cost
+    ),
+    integer_field!(
+        "vendors.fix_days",
+        Range::closed(0.0, 3650.0),
+        "days",
+        "Economic: days a vendor needs to ship a fix it decides on.",
+        vendors.fix_days
+    ),
+    float_field!(
         "vendors.cost_decline",
         Range::closed(0.0, 0.99),
         "per year",
@@ -568,6 +603,20 @@ static PARAMETER_FIELDS: &[Field<Parameters>] = &[
         "security",
         "Floor set this far above the baseline of the day of enactment.",
         regulator.step
+    ),
+    float_field!(
+        "regulator.agenda_threshold",
+        Range::closed(0.0, 1e9),
+        "currency per person",
+        "Losses per real person on the regulator's agenda that start a regulation (0: quiet losses are never answered).",
+        regulator.agenda_threshold
+    ),
+    float_field!(
+        "regulator.agenda_half_life_days",
+        HALF_LIFE,
+        "days",
+        "Half-life of losses on the regulator's agenda.",
+        regulator.agenda_half_life_days
     ),
 ];
 

@@ -78,23 +78,28 @@ pub fn leverage(args: LeverageArgs) -> Result<ExitCode> {
             base.estimate, base.low, base.high
         );
         println!(
-            "  {:<4} {:<17} {:<24} {:<32} {:>10}  verdict",
-            "rank", "lever", "size", "effect on baseline [95% CI]", "per unit"
+            "  {:<4} {:<17} {:<24} {:<32} {:>10} {:>9} {:>9}  verdict",
+            "rank", "lever", "size", "effect on baseline [95% CI]", "per unit", "vendors", "shares"
         );
         for (rank, r) in rows.iter().enumerate() {
             let l = &setup.levers[r.lever];
             println!(
-                "  {:<4} {:<17} {:<24} {:<32} {:>10}  {}",
+                "  {:<4} {:<17} {:<24} {:<32} {:>10} {:>9} {:>9}  {}",
                 rank + 1,
                 l.name(),
                 format!("{} {}", l.size, l.unit),
                 format_interval(&r.effect),
                 signed(r.effect.estimate / l.size),
+                signed(r.vendors.estimate),
+                signed(r.shares.estimate),
                 verdict(&r.effect)
             );
         }
         println!(
-            "\n95% intervals of paired differences over common random numbers; effects below {NEGLIGIBLE_EFFECT} are negligible.\nlevers:"
+            "\n95% intervals of paired differences over common random numbers; effects below {NEGLIGIBLE_EFFECT} are negligible.\n\
+             vendors: the part of the effect from vendors' security at the base's market shares; shares: the part from shifted shares.\n\
+             heroic vendor: {} (--heroic chooses)\nlevers:",
+            setup.heroic_name
         );
         for l in &setup.levers {
             println!("  {:<17} {}", l.name(), l.meaning);

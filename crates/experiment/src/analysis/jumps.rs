@@ -3,7 +3,7 @@
 
 use super::segments::Segment;
 use super::{EventRow, RunData, LOOKBACK_DAYS};
-use esplab_model::EventKind;
+use esplab_model::{Detail, EventKind};
 
 /// One link of the chain of events behind a jump.
 #[derive(Debug, Clone, PartialEq)]
@@ -106,7 +106,15 @@ pub fn jumps(data: &RunData, segments: &[Segment]) -> Vec<Jump> {
             });
             "vendor raise"
         } else if let Some(regulation) = latest(events, EventKind::Regulation, first, last) {
-            if let Some(outcry) = latest(events, EventKind::Outcry, 0, regulation.day) {
+            let by_agenda = matches!(regulation.detail, Detail::Regulation { agenda: true, .. });
+            if by_agenda {
+                if let Some(agenda) = latest(events, EventKind::LossAgenda, 0, regulation.day) {
+                    chain.push(Link {
+                        day: agenda.day,
+                        what: format!("quiet losses on the regulator's agenda ({})", agenda.detail),
+                    });
+                }
+            } else if let Some(outcry) = latest(events, EventKind::Outcry, 0, regulation.day) {
                 if let Some(news) = largest(
                     events,
                     EventKind::News,

@@ -129,7 +129,11 @@ impl Observer for RunStatistics {
                 self.log_mean += delta / self.incidents as f64;
                 self.log_sum_of_squares += delta * (x - self.log_mean);
             }
-            EventKind::Intervention | EventKind::IncidentOutcome => {}
+            EventKind::LossAgenda
+            | EventKind::Intervention
+            | EventKind::IncidentOutcome
+            | EventKind::Vulnerability
+            | EventKind::VendorFix => {}
         }
     }
 }
@@ -239,13 +243,27 @@ mod tests {
                 churn: 0.01,
             },
             EventKind::Outcry => Detail::Outcry { due: day + 1 },
-            EventKind::Regulation => Detail::Regulation { from: 0.0, to: size },
+            EventKind::LossAgenda => Detail::LossAgenda { due: day + 1 },
+            EventKind::Regulation => Detail::Regulation {
+                from: 0.0,
+                to: size,
+                agenda: false,
+            },
             EventKind::Intervention => Detail::Intervention(Started::Shock { records: size }),
             EventKind::IncidentOutcome => Detail::IncidentOutcome {
                 incident_day: day,
                 records: size,
                 victims: 1,
                 abandoned: 0,
+            },
+            EventKind::Vulnerability => Detail::Vulnerability {
+                records: size,
+                public: false,
+                fixing: true,
+            },
+            EventKind::VendorFix => Detail::VendorFix {
+                records: size,
+                disclosed: day,
             },
         };
         Event {

@@ -2,7 +2,8 @@
 //! offering, and the arms (the base, then each standard lever pulled).
 
 use crate::leverage::{standard_levers, Lever};
-use esplab_model::Parameters;
+use crate::run::replicate_while;
+use esplab_model::{DayRecord, Event, Observer, OfferingDay, Parameters};
 
 /// A leverage setting that does not fit the scenario.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -30,7 +31,7 @@ pub struct LeverSetup {
 
 impl LeverSetup {
     /// Levers pulled on `start` (default: a fifth into the horizon), the heroic vendor being
-    /// `heroic` (default: the first offering).
+    /// `heroic` (default: the minority offering, see [`minority_offering`]).
     pub fn new(base: &Parameters, start: Option<u32>, heroic: Option<&str>) -> Result<Self, LeverError> {
         let days = base.run.days();
         let start = start.unwrap_or(days / 5);
@@ -39,7 +40,11 @@ impl LeverSetup {
         }
         let heroic_name = heroic
             .map(str::to_string)
-            .or_else(|| base.offerings.first().map(|o| o.name.clone()))
+            .or_else(|| {
+                base.offerings
+                    .get(minority_offering(base, start))
+                    .map(|o| o.name.clone())
+            })
             .unwrap_or_default();
         let Some(heroic) = base.offerings.iter().position(|o| o.name == heroic_name) else {
             let names: Vec<&str> = base.offerings.iter().map(|o| o.name.as_str()).collect();
@@ -67,19 +72,66 @@ impl LeverSetup {
     }
 }
 
+/// The offering with the fewest users, among those with any, on day `start` of the base's first
+/// run (the default heroic vendor: a minority vendor, whose effect is not its market share).
+/// With no adopters by then, the last offering.
+pub fn minority_offering(base: &Parameters, start: u32) -> usize {
+    struct Shares(Vec<f64>);
+    impl Observer for Shares {
+        fn day(&mut self, _: &DayRecord, offerings: &[OfferingDay]) {
+            self.0 = offerings.iter().map(|o| o.users).collect();
+        }
+        fn event(&mut self, _: &Event) {}
+    }
+    let mut shares = Shares(Vec::new());
+    replicate_while(base, base.run.seed, 0, &mut shares, |day| day < start);
+    shares
+        .0
+        .iter()
+        .enumerate()
+        .filter(|(_, &w)| w > 0.0)
+        .min_by(|a, b| a.1.total_cmp(b.1))
+        .map_or(base.offerings.len().saturating_sub(1), |(j, _)| j)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
+    fn the_default_heroic_vendor_is_the_minority_offering() {
+        let mut base = Parameters::default();
+        base.run.users = 5_000;
+        base.users.initial_adoption = 0.3;
+        let strong = esplab_model::OfferingParameters {
+            name: "strong".into(),
+            capability: 2.0,
+            ..Default::default()
+        };
+        let weak = esplab_model::OfferingParameters {
+            name: "weak".into(),
+            capability: 1.2,
+            security: 0.9,
+            ..Default::default()
+        };
+        base.offerings = vec![strong, weak];
+        let setup = LeverSetup::new(&base, Some(100), None).unwrap();
+        assert_eq!(setup.heroic_name, "weak");
+        base.offerings.reverse();
+        assert_eq!(LeverSetup::new(&base, Some(100), None).unwrap().heroic_name, "weak");
+    }
+
+    #[test]
     fn defaults_and_refusals() {
-        let base = Parameters::default();
+        let mut base = Parameters::default();
+        base.run.users = 2_000;
         let days = base.run.days();
         let setup = LeverSetup::new(&base, None, None).unwrap();
         assert_eq!(setup.start, days / 5);
         assert_eq!(
             (setup.heroic, setup.heroic_name.as_str()),
-            (0, base.offerings[0].name.as_str())
+            (0, base.offerings[0].name.as_str()),
+            "a single offering is the minority"
         );
         assert_eq!(setup.arms.len(), setup.levers.len() + 1);
         assert_eq!(setup.arms[0], base);

@@ -52,10 +52,31 @@ pub fn runs(
     )
 }
 
-/// The metrics of every arm at run `index`: `arms[a]` with the seed of run `index` under
-/// master seed `master`, the same seed for every arm.
+/// Values per arm of a paired run: the [`crate::metric_names`] metrics, then for each of the
+/// arms' most offerings its long-run share of adopters and security (zeros for an offering an
+/// arm lacks).
+pub fn paired_width(arms: &[&Parameters]) -> usize {
+    crate::metric_names().len() + 2 * arms.iter().map(|p| p.offerings.len()).max().unwrap_or(0)
+}
+
+/// The values of every arm at run `index` ([`paired_width`] each): `arms[a]` with the seed of
+/// run `index` under master seed `master`, the same seed for every arm.
 pub fn paired_metrics(arms: &[&Parameters], master: u64, index: u64) -> Vec<Vec<f64>> {
-    arms.iter().map(|p| simulate(p, master, index, false).metrics).collect()
+    let width = paired_width(arms);
+    arms.iter()
+        .map(|p| {
+            let outcome = simulate(p, master, index, false);
+            let mut values = outcome.metrics;
+            values.extend(
+                outcome
+                    .offerings
+                    .iter()
+                    .flat_map(|&(share, security)| [share, security]),
+            );
+            values.resize(width, 0.0);
+            values
+        })
+        .collect()
 }
 
 /// Runs every arm on each of `indices` (common random numbers), calling `tick` per index;
@@ -101,8 +122,16 @@ mod tests {
         assert_eq!(ticks, 5);
         assert_eq!(arms.len(), 2);
         let alone = runs(&Executor::new(3), &base, 7, &indices, false, &stop, || {}).unwrap();
-        let metrics: Vec<Vec<f64>> = alone.iter().map(|r| r.metrics.clone()).collect();
+        let metrics: Vec<Vec<f64>> = alone
+            .iter()
+            .map(|r| {
+                let mut values = r.metrics.clone();
+                values.extend(r.offerings.iter().flat_map(|&(w, s)| [w, s]));
+                values
+            })
+            .collect();
         assert_eq!(arms[0], metrics, "the base arm is the ensemble of the base");
+        assert_eq!(metrics[0].len(), paired_width(&[&base, &variant]));
         assert_eq!(alone.iter().map(|r| r.index).collect::<Vec<_>>(), indices);
     }
 

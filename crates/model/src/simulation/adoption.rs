@@ -4,7 +4,6 @@
 
 use super::Simulation;
 use crate::calendar::geometric_wait;
-use crate::market;
 use crate::observer::OUTCOME_DAYS;
 use crate::parameters::NetworkKind;
 use crate::population::NO_OFFERING;
@@ -63,7 +62,7 @@ impl Simulation<'_> {
             return false;
         }
         let x = self.ratio(user);
-        match market::best_offering(&self.terms, x, None) {
+        match self.best_for(user, x, None) {
             Some(j) => {
                 self.adopt(user, j, x);
                 true
@@ -77,7 +76,7 @@ impl Simulation<'_> {
         self.population.set_offering(user, j as u8);
         self.population.adopted_day[user as usize] = day;
         self.vendors[j].tenure_sum += day as f64;
-        self.index.insert(j, user, x);
+        self.file(j, user, x);
         self.calendar.cancel(user);
         self.adoptions_since_review += 1;
         self.schedule_rechoice(user);

@@ -112,6 +112,7 @@ impl Simulation<'_> {
         });
         if let Some(excess) = self.attention.notice(&p.attention, records) {
             record.news += 1;
+            self.review_now[target] = true;
             observer.event(&Event {
                 day,
                 offering: Some(target),
@@ -132,7 +133,7 @@ impl Simulation<'_> {
         if o != NO_OFFERING {
             let x = self.ratio(user);
             self.index.remove(o as usize, user);
-            self.index.insert(o as usize, user, x);
+            self.file(o as usize, user, x);
         }
     }
 }

@@ -4,7 +4,9 @@
 //! 1. `interventions`: interventions starting today take effect;
 //! 2. public fear and habituation decay; excitement and capabilities are computed (here);
 //! 3. `attacks`: incidents (scheduled shocks, then Poisson attacks per offering) harm users,
-//!    spread fear by word of mouth, cause losses, and make the news when salient;
+//!    spread fear by word of mouth, cause losses, and make the news when salient; then
+//!    `disclosures`: vulnerabilities disclosed without victims, fixed by vendors who find it
+//!    worth it, exploited when left open;
 //! 4. `reevaluation`: adopters whose risk-to-value ratio exceeds their offering's tolerable
 //!    ratio leave it, switching to another offering or abandoning the technology (security churn);
 //!    then `rechoice`: adopters due to reconsider from their calendar switch when a rival is
@@ -18,6 +20,7 @@
 
 mod adoption;
 mod attacks;
+mod disclosures;
 mod interventions;
 mod prefetching;
 mod rechoice;
@@ -73,6 +76,8 @@ pub struct Simulation<'a> {
     risk_scale: f64,
     /// Incident losses of each offering today.
     losses_today: Vec<f64>,
+    /// Offerings whose vendor reviews today, out of turn (news about its offering).
+    review_now: Vec<bool>,
     /// New adopters since the vendors' last review.
     adoptions_since_review: u64,
     /// Each offering's users per ratio bin, refreshed at reviews.
@@ -83,6 +88,8 @@ pub struct Simulation<'a> {
     victims: Vec<u32>,
     /// Per user: 1 + index of the last incident that harmed it (0: never harmed).
     victim_of: Vec<u32>,
+    /// Disclosed vulnerabilities not yet fixed or exploited.
+    flaws: Vec<disclosures::Flaw>,
     /// Every incident so far, for its outcome report.
     incident_log: Vec<IncidentRecord>,
     /// Index of the first incident whose outcome is not yet reported.
@@ -173,6 +180,7 @@ impl<'a> Simulation<'a> {
             liability: p.vendors.liability,
             risk_scale: 0.0,
             losses_today: vec![0.0; offerings],
+            review_now: vec![false; offerings],
             adoptions_since_review: 0,
             histograms: vec![Vec::new(); offerings],
             adoption_history: Vec::with_capacity(days as usize),
@@ -180,6 +188,7 @@ impl<'a> Simulation<'a> {
             scratch: Vec::new(),
             victims: Vec::new(),
             victim_of: vec![0; n],
+            flaws: Vec::new(),
             incident_log: Vec::new(),
             next_outcome: 0,
         };
@@ -234,7 +243,7 @@ impl<'a> Simulation<'a> {
             excitement,
             ..DayRecord::default()
         };
-        let harmed = self.attacks(shocks, &mut record, observer);
+        let harmed = self.attacks(shocks, &mut record, observer) + self.disclosures(excitement, &mut record, observer);
 
         // 4. Adopters re-evaluate.
         let churned = self.reevaluate_all(excitement, advocacy);
@@ -328,6 +337,27 @@ impl<'a> Simulation<'a> {
             let tenure = (self.day - self.population.adopted_day[u]) as f32;
             base / (1.0 + self.reliance.at(tenure))
         }
+    }
+
+    /// `user`'s taste for offering `j` (1 without tastes).
+    fn taste(&self, user: u32, j: usize) -> f64 {
+        market::taste(self.parameters.run.seed, user, j, self.parameters.users.taste_spread)
+    }
+
+    /// The offering of highest positive utility for `user` at ratio `x`, skipping `except`.
+    fn best_for(&self, user: u32, x: f32, except: Option<usize>) -> Option<usize> {
+        market::best_offering_tasted(&self.terms, x, except, |j| self.taste(user, j))
+    }
+
+    /// `user`'s ratio against offering `j`'s tolerable ratio: `x / taste`.
+    fn tasted_ratio(&self, user: u32, j: usize, x: f32) -> f32 {
+        (x as f64 / self.taste(user, j)) as f32
+    }
+
+    /// Files adopter `user` of `j` in the risk index under its ratio `x` over its taste.
+    fn file(&mut self, j: usize, user: u32, x: f32) {
+        let y = self.tasted_ratio(user, j, x);
+        self.index.insert(j, user, y);
     }
 
     /// Share of users adopting.

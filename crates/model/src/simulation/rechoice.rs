@@ -1,12 +1,11 @@
 //! Phase 4, second part: adopters reconsider their offering for value. Each adopter reconsiders
 //! at `users.rechoice` per year, on days drawn from its own calendar (a geometric wait from its
 //! adoption, exact by memorylessness), never by a scan of all users. A reconsidering adopter of
-//! `j` switches to the best other offering `k` when `A_k − x B_k` beats `A_j − x B_j` by more than
-//! `switching_cost A_j`. Such a switch is not security churn: the user was not driven out by risk.
+//! `j` switches to the best other offering `k` when `A_k e_k − x B_k` beats `A_j e_j − x B_j` by
+//! more than `switching_cost A_j e_j` (`e` its tastes, 1 without them). Such a switch is not security churn: the user was not driven out by risk.
 
 use super::Simulation;
 use crate::calendar::geometric_wait;
-use crate::market;
 use crate::population::NO_OFFERING;
 use rand::Rng;
 
@@ -26,9 +25,10 @@ impl Simulation<'_> {
             }
             let j = j as usize;
             let x = self.ratio(user);
-            let here = self.terms[j].utility(x);
-            if let Some(k) = market::best_offering(&self.terms, x, Some(j)) {
-                if self.terms[k].utility(x) - here > margin * self.terms[j].value {
+            let here = self.terms[j].utility_tasted(x, self.taste(user, j));
+            if let Some(k) = self.best_for(user, x, Some(j)) {
+                let there = self.terms[k].utility_tasted(x, self.taste(user, k));
+                if there - here > margin * self.terms[j].value * self.taste(user, j) {
                     self.switch(user, j, k, x);
                 }
             }
@@ -44,7 +44,7 @@ impl Simulation<'_> {
         self.vendors[k].tenure_sum += adopted;
         self.index.remove(j, user);
         self.population.set_offering(user, k as u8);
-        self.index.insert(k, user, x);
+        self.file(k, user, x);
     }
 
     /// Draws the next day `user` reconsiders its offering (nothing when users never do).

@@ -4,7 +4,6 @@
 //! invariant 5).
 
 use super::Simulation;
-use crate::market;
 
 impl Simulation<'_> {
     /// Computes today's terms (fear, excitement, advocacy) and re-evaluates every offering in
@@ -24,18 +23,19 @@ impl Simulation<'_> {
         for (k, &user) in due.iter().enumerate() {
             self.prefetch_flip(&due, k);
             let x = self.ratio(user);
-            if x <= threshold {
-                self.index.insert(j, user, x);
+            let y = self.tasted_ratio(user, j, x);
+            if y <= threshold {
+                self.index.insert(j, user, y);
                 continue;
             }
             churned += 1;
-            match market::best_offering(&self.terms, x, Some(j)) {
+            match self.best_for(user, x, Some(j)) {
                 Some(k) => {
                     let adopted = self.population.adopted_day[user as usize] as f64;
                     self.vendors[j].tenure_sum -= adopted;
                     self.vendors[k].tenure_sum += adopted;
                     self.population.set_offering(user, k as u8);
-                    self.index.insert(k, user, x);
+                    self.file(k, user, x);
                 }
                 None => self.abandon(user, j),
             }

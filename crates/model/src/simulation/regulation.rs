@@ -1,5 +1,6 @@
-//! Phase 7: the regulator counts today's outcry (public fear × adoption share) and enacts a
-//! regulation that falls due today, holding every vendor at the new floor.
+//! Phase 7: the regulator counts today's outcry (public fear × adoption share) and puts today's
+//! losses on its agenda, and enacts a regulation that falls due today, holding every vendor at
+//! the new floor.
 
 use super::Simulation;
 use crate::events::{Detail, Event};
@@ -13,20 +14,30 @@ impl Simulation<'_> {
         let adoption = self.adoption_share();
         let outcry = self.attention.fear * adoption;
         let baseline = self.baseline();
-        match self.regulator.step(&self.parameters.regulator, day, outcry, baseline) {
+        let loss = self.losses_today.iter().sum::<f64>() / self.parameters.run.population;
+        match self
+            .regulator
+            .step(&self.parameters.regulator, day, outcry, loss, baseline)
+        {
             Some(Action::Outcry { due }) => observer.event(&Event {
                 day,
                 offering: None,
                 size: outcry,
                 detail: Detail::Outcry { due },
             }),
-            Some(Action::Regulation { from, to }) => {
+            Some(Action::Agenda { due, agenda }) => observer.event(&Event {
+                day,
+                offering: None,
+                size: agenda,
+                detail: Detail::LossAgenda { due },
+            }),
+            Some(Action::Regulation { from, to, agenda }) => {
                 self.hold_floor();
                 observer.event(&Event {
                     day,
                     offering: None,
                     size: to,
-                    detail: Detail::Regulation { from, to },
+                    detail: Detail::Regulation { from, to, agenda },
                 });
             }
             None => {}

@@ -1,8 +1,8 @@
 //! Phase 6: vendors set their security, then are held at the floor. Reactive vendors apply the
 //! ESP rule with today's security churn (raise above tolerance, erode below it under excitement
 //! and their users' reliance). Economic vendors remember today's churn and losses, review their
-//! security every `review_days` ([`crate::economics`]), and let it depreciate when they chose
-//! to stop maintaining it.
+//! security every `review_days` and on a day their offering made the news
+//! ([`crate::economics`]), and let it depreciate when they chose to stop maintaining it.
 
 use super::Simulation;
 use crate::economics::{Decision, Outlook};
@@ -53,13 +53,18 @@ impl Simulation<'_> {
             vendor.remember(churn, loss, keep);
         }
         let review = p.vendors.review_days.max(1);
-        if day % review == 0 {
+        let scheduled = day % review == 0;
+        if scheduled || self.review_now.contains(&true) {
             self.refresh_histograms();
-            let decisions: Vec<Decision> = (0..self.vendors.len())
-                .map(|j| self.outlook(j, excitement).decide(&p.vendors))
+            let decisions: Vec<Option<Decision>> = (0..self.vendors.len())
+                .map(|j| (scheduled || self.review_now[j]).then(|| self.outlook(j, excitement).decide(&p.vendors)))
                 .collect();
-            self.adoptions_since_review = 0;
+            if scheduled {
+                self.adoptions_since_review = 0;
+            }
+            self.review_now.iter_mut().for_each(|r| *r = false);
             for (j, decision) in decisions.into_iter().enumerate() {
+                let Some(decision) = decision else { continue };
                 let users = self.population.members(j).len();
                 let vendor = &mut self.vendors[j];
                 vendor.depreciating = decision == Decision::Depreciate;
@@ -87,11 +92,16 @@ impl Simulation<'_> {
     }
 
     /// What the vendor of `j` sees at today's review.
-    fn outlook(&self, j: usize, excitement: f64) -> Outlook<'_> {
+    pub(super) fn outlook(&self, j: usize, excitement: f64) -> Outlook<'_> {
         let p = self.parameters;
         let offering = &p.offerings[j];
         let years = self.day as f64 / 365.0;
-        let review = p.vendors.review_days.max(1) as f64;
+        // Days since the last scheduled review (a whole period on a scheduled day).
+        let review = p.vendors.review_days.max(1);
+        let elapsed = match self.day % review {
+            0 => review,
+            days => days,
+        } as f64;
         Outlook {
             offering: j,
             security: self.vendors[j].security(),
@@ -101,7 +111,7 @@ impl Simulation<'_> {
             risk_scale: self.risk_scale,
             histograms: &self.histograms,
             ratios: ratios(),
-            adoptions_per_year: self.adoptions_since_review as f64 * 365.0 / review,
+            adoptions_per_year: self.adoptions_since_review as f64 * 365.0 / elapsed,
             churn_per_year: self.vendors[j].churn_memory,
             loss_per_year: self.vendors[j].loss_memory,
             security_elasticity: p.attack.security_elasticity,

@@ -113,6 +113,14 @@ pub fn leverage(dir: &Path, manifest: &Value) -> Result<Report> {
             number(l, &format!("/{key}/high")),
         )
     };
+    // Folders written before the decomposition have no parts: shown as a dash.
+    let part = |l: &Value, key: &str| match l.pointer(&format!("/{key}/estimate")) {
+        Some(_) => {
+            let (e, lo, hi) = interval(l, key);
+            format!("{} [{}, {}]", cell(e), cell(lo), cell(hi))
+        }
+        None => "-".to_string(),
+    };
     let chart = IntervalChart {
         title: "Effect of each lever on the long-run baseline (95% intervals)".into(),
         x_label: "change in the long-run baseline (security, 0–1)".into(),
@@ -131,10 +139,19 @@ pub fn leverage(dir: &Path, manifest: &Value) -> Result<Report> {
             .collect(),
     };
     let table = Table {
-        header: ["rank", "lever", "what", "effect", "95% interval", "verdict"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
+        header: [
+            "rank",
+            "lever",
+            "what",
+            "effect",
+            "95% interval",
+            "vendors' security part",
+            "market shares part",
+            "verdict",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
         rows: levers
             .iter()
             .map(|l| {
@@ -145,6 +162,8 @@ pub fn leverage(dir: &Path, manifest: &Value) -> Result<Report> {
                     text(l, "/meaning"),
                     cell(e),
                     format!("[{}, {}]", cell(lo), cell(hi)),
+                    part(l, "effect_from_vendors_security"),
+                    part(l, "effect_from_market_shares"),
                     text(l, "/verdict"),
                 ]
             })

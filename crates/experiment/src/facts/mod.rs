@@ -1,6 +1,13 @@
 //! The stylized facts of the Efficient Security Principle as checks over ensembles of runs: each
-//! gives its statistic, threshold and its source, the measured value with a 95% interval, and
-//! pass or fail. Used by `esplab validate` and by the test suite.
+//! gives its statistic, threshold and its source, the measured value with a 95% interval, pass or
+//! fail, and whether it is *emergent* (an outcome of how agents respond, which the code does not
+//! write down) or *true by construction* (a rule of the code recomputed: a regression test, not
+//! evidence). Used by `esplab validate` and by the test suite.
+//!
+//! The checks here are those of the reactive rule (version 1); [`economic`] holds those of the
+//! economic vendors, the presets' strategy.
+
+pub mod economic;
 
 use crate::analysis::{changes, kurtosis, top_share};
 use crate::statistics::{mean_interval, paired_difference};
@@ -23,7 +30,35 @@ pub struct Check {
     pub low: f64,
     pub high: f64,
     pub pass: bool,
+    /// Emergent, or true by construction.
+    pub emergent: bool,
 }
+
+impl Check {
+    /// The check, labelled emergent.
+    pub fn emergent(self) -> Self {
+        Self { emergent: true, ..self }
+    }
+
+    /// "emergent" or "by construction".
+    pub fn label(&self) -> &'static str {
+        if self.emergent {
+            "emergent"
+        } else {
+            "by construction"
+        }
+    }
+}
+
+/// Overrides that turn a shipped preset back into the version-1 model: the reactive rule, no
+/// re-choice, tastes, disclosures or loss agenda.
+pub const REACTIVE: [&str; 5] = [
+    "vendors.strategy=reactive",
+    "users.rechoice=0",
+    "users.taste_spread=0",
+    "attack.disclosure_rate=0",
+    "regulator.agenda_threshold=0",
+];
 
 /// Distribution-free 95% interval of the median from order statistics.
 pub fn median_interval(values: &[f64]) -> (f64, f64, f64) {
@@ -57,7 +92,7 @@ pub fn wilson(successes: usize, n: usize) -> (f64, f64, f64) {
     (p, (centre - half).max(0.0), (centre + half).min(1.0))
 }
 
-fn check(
+pub(crate) fn check(
     fact: &str,
     statistic: &str,
     threshold: &str,
@@ -74,6 +109,7 @@ fn check(
         low,
         high,
         pass,
+        emergent: false,
     }
 }
 
@@ -239,13 +275,14 @@ pub fn quiet_vs_loud(quiet: &[Recorder], loud: &[Recorder], shock_day: usize) ->
             (0.9..1.1).contains(&ratio),
         ),
         check(
-            "Quiet vs loud: quiet losses leave the baseline flat",
+            "Quiet vs loud: quiet losses bring no rise (the baseline only erodes)",
             "mean total weekly increase of the baseline, quiet",
             "upper bound < 0.01",
             source,
             (quiet_increase.estimate, quiet_increase.low, quiet_increase.high),
             quiet_increase.high < 0.01,
-        ),
+        )
+        .emergent(),
         check(
             "Quiet vs loud: one mega-incident makes the baseline jump",
             "mean paired baseline change around the shock day, loud minus quiet",
@@ -253,7 +290,8 @@ pub fn quiet_vs_loud(quiet: &[Recorder], loud: &[Recorder], shock_day: usize) ->
             source,
             (jump.estimate, jump.low, jump.high),
             jump.low > 0.1,
-        ),
+        )
+        .emergent(),
     ]
 }
 
@@ -309,7 +347,8 @@ pub fn regulation_needs_salience(chronic: &[Recorder], loud: &[Recorder]) -> Vec
             "salient incidents drive outcry and regulation (cases.csv: C07, C10, C13)",
             w,
             w.1 > 0.5,
-        ),
+        )
+        .emergent(),
     ]
 }
 

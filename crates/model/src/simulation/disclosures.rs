@@ -1,0 +1,207 @@
+//! Phase 3, second part: vulnerabilities disclosed without victims, their fixes and exploits.
+//!
+//! Offering `j` sees disclosures as a Poisson process of daily rate
+//! `disclosure_rate share_j^adoption_elasticity (1 − s_j)^security_elasticity`, sized like
+//! incidents, drawn from the (offering, day)'s own stream. A disclosure above the attention
+//! threshold is news (public fear rises as for an incident). An economic vendor fixes it when
+//! the expected cost of its exploit ([`crate::economics::Outlook::exploit_cost`]) exceeds the
+//! cost of a fix, and ships the fix `fix_days` later; a reactive vendor never fixes. A
+//! vulnerability still open `exploit_days` after its disclosure is exploited: an incident of its
+//! size on its offering.
+
+use super::Simulation;
+use crate::events::{Detail, Event};
+use crate::incidents;
+use crate::observer::{DayRecord, Observer};
+use crate::parameters::VendorStrategy;
+use crate::random::{keyed, Stream, MAX_STREAM_OFFERINGS};
+
+/// A disclosed vulnerability not yet fixed or exploited.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Flaw {
+    offering: usize,
+    records: f64,
+    disclosed: u32,
+    /// Day the fix ships, if the vendor decided to fix it.
+    fixed: Option<u32>,
+}
+
+impl Simulation<'_> {
+    /// Today's disclosures on every offering, then the fixes and exploits falling due today;
+    /// returns the simulated users harmed by exploits.
+    pub(super) fn disclosures(
+        &mut self,
+        excitement: f64,
+        record: &mut DayRecord,
+        observer: &mut impl Observer,
+    ) -> usize {
+        let p = self.parameters;
+        let day = self.day;
+        let n = self.population.len().max(1) as f64;
+        if p.attack.disclosure_rate > 0.0 {
+            for j in 0..self.vendors.len() {
+                let share = self.population.members(j).len() as f64 / n;
+                let rate = incidents::disclosure_rate(&p.attack, share, self.vendors[j].security());
+                if rate <= 0.0 || !rate.is_finite() {
+                    continue;
+                }
+                let mut rng = keyed(p.run.seed, Stream::Disclosures, j, day);
+                for _ in 0..incidents::draw_count(rate, &mut rng) {
+                    let records = incidents::draw_size(&p.attack, &mut rng);
+                    self.disclose(j, records, excitement, record, observer);
+                }
+            }
+        }
+        self.settle_flaws(record, observer)
+    }
+
+    /// A vulnerability of `records` disclosed on offering `j`: news if salient, and the
+    /// vendor's decision to fix it.
+    fn disclose(
+        &mut self,
+        j: usize,
+        records: f64,
+        excitement: f64,
+        record: &mut DayRecord,
+        observer: &mut impl Observer,
+    ) {
+        let p = self.parameters;
+        let news_fear =
+            (records.max(1.0).log10() - self.attention.threshold(&p.attention)).max(0.0) * p.attention.fear_per_news;
+        let fixing = p.vendors.strategy == VendorStrategy::Economic && {
+            self.index.histogram(j, &mut self.histograms[j]);
+            let outlook = self.outlook(j, excitement);
+            let victims = records * self.population.len() as f64 / p.run.population;
+            let cost = outlook.exploit_cost(
+                &p.vendors,
+                records * p.attack.loss_per_record,
+                victims,
+                p.users.harm_fear,
+                news_fear,
+            );
+            cost > p.vendors.fix_cost * outlook.cost_index
+        };
+        let public = self.attention.notice(&p.attention, records).is_some();
+        if public {
+            record.news += 1;
+        }
+        observer.event(&Event {
+            day: self.day,
+            offering: Some(j),
+            size: records,
+            detail: Detail::Vulnerability {
+                records,
+                public,
+                fixing,
+            },
+        });
+        self.flaws.push(Flaw {
+            offering: j,
+            records,
+            disclosed: self.day,
+            fixed: fixing.then_some(self.day + p.vendors.fix_days),
+        });
+    }
+
+    /// Ships the fixes due today and exploits the vulnerabilities left open too long.
+    fn settle_flaws(&mut self, record: &mut DayRecord, observer: &mut impl Observer) -> usize {
+        let p = self.parameters;
+        let day = self.day;
+        let mut harmed = 0;
+        let mut k = 0;
+        while k < self.flaws.len() {
+            let flaw = self.flaws[k];
+            let exploit_day = flaw.disclosed + p.attack.exploit_days.max(1);
+            if flaw.fixed.is_some_and(|fix| fix <= day && fix < exploit_day) {
+                observer.event(&Event {
+                    day,
+                    offering: Some(flaw.offering),
+                    size: flaw.records,
+                    detail: Detail::VendorFix {
+                        records: flaw.records,
+                        disclosed: flaw.disclosed,
+                    },
+                });
+                self.flaws.swap_remove(k);
+            } else if exploit_day <= day {
+                let key = MAX_STREAM_OFFERINGS + flaw.offering;
+                let mut rng = keyed(p.run.seed, Stream::Disclosures, key, day);
+                harmed += self.incident(flaw.records, flaw.offering, &mut rng, record, observer);
+                self.flaws.swap_remove(k);
+            } else {
+                k += 1;
+            }
+        }
+        harmed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{small, step_to};
+    use super::*;
+    use crate::events::EventKind;
+    use crate::Recorder;
+
+    fn kinds(recorder: &Recorder, kind: EventKind) -> usize {
+        recorder.events.iter().filter(|e| e.kind() == kind).count()
+    }
+
+    #[test]
+    fn reactive_vendors_never_fix_so_every_disclosure_is_exploited() {
+        let mut p = small(5_000);
+        p.attack.rate = 0.0;
+        p.attack.disclosure_rate = 2.0;
+        p.attack.exploit_days = 10;
+        let mut s = Simulation::new(&p);
+        let mut recorder = Recorder::default();
+        step_to(&mut s, 200, &mut recorder);
+        let disclosed = kinds(&recorder, EventKind::Vulnerability);
+        assert!(disclosed > 20, "{disclosed}");
+        assert_eq!(kinds(&recorder, EventKind::VendorFix), 0);
+        // Every disclosure older than 10 days became an incident (the only incidents here).
+        let due = recorder
+            .events
+            .iter()
+            .filter(|e| e.kind() == EventKind::Vulnerability && e.day + 10 < 200)
+            .count();
+        assert_eq!(kinds(&recorder, EventKind::Incident), due);
+    }
+
+    #[test]
+    fn economic_vendors_fix_what_would_cost_them_more_than_a_fix_before_it_is_exploited() {
+        let mut p = small(5_000);
+        p.attack.rate = 0.0;
+        p.attack.disclosure_rate = 2.0;
+        p.attack.exploit_days = 10;
+        p.vendors.strategy = VendorStrategy::Economic;
+        p.vendors.fix_days = 3;
+        p.vendors.fix_cost = 0.0;
+        let mut s = Simulation::new(&p);
+        let mut recorder = Recorder::default();
+        step_to(&mut s, 200, &mut recorder);
+        let fixing = recorder
+            .events
+            .iter()
+            .filter(|e| matches!(e.detail, Detail::Vulnerability { fixing: true, .. }))
+            .count();
+        assert!(
+            fixing > 20,
+            "with free fixes everything that could cost anything is fixed"
+        );
+        let fixes = kinds(&recorder, EventKind::VendorFix);
+        assert!(fixes + 4 >= fixing && fixes <= fixing, "{fixes} of {fixing} shipped");
+        for e in recorder.events.iter().filter(|e| e.kind() == EventKind::VendorFix) {
+            let Detail::VendorFix { disclosed, .. } = e.detail else {
+                unreachable!()
+            };
+            assert_eq!(e.day, disclosed + 3, "shipped after fix_days");
+        }
+        // Prohibitive fixes: nothing is fixed.
+        p.vendors.fix_cost = 1e30;
+        let mut s = Simulation::new(&p);
+        let mut recorder = Recorder::default();
+        step_to(&mut s, 100, &mut recorder);
+        assert_eq!(kinds(&recorder, EventKind::VendorFix), 0);
+    }
+}
