@@ -46,7 +46,7 @@ pub enum Command {
     #[command(after_help = "Examples:
   esplab run mcp
   esplab run iot-botnets --years 10 --seed 3 --out runs/iot
-  esplab run my.toml --set vendors.tolerance=0.05 --set interventions.0.day=400
+  esplab run my.toml --set vendors.liability=0.5 --set interventions.0.day=400
 
 Writes into DIR: timeseries.csv and .parquet (one row per day), offerings.csv, events.csv,
 summary.json, scenario.toml (every resolved parameter) and, last, manifest.json. A folder is
@@ -75,7 +75,7 @@ Run i uses the seed derived from (master seed, i): the output is byte-identical 
     /// Compare two arms with common random numbers: paired differences with 95% intervals.
     #[command(after_help = "Examples:
   esplab compare mcp heroic-effort --runs 200
-  esplab compare mcp --vary vendors.tolerance=0.05 --runs 200
+  esplab compare mcp --vary vendors.liability=0.5 --runs 200
   esplab compare mcp --runs 200 --vary interventions.0.kind=disclosure \\
       --vary interventions.0.day=365 --vary interventions.0.threshold_drop=1
 

@@ -125,7 +125,7 @@ fn reports_of_every_kind_of_folder() {
 
     let sweep = html(&dir.join("sweep"));
     assert_self_contained(&sweep);
-    assert!(sweep.contains("long_run_baseline against vendors.tolerance"));
+    assert!(sweep.contains("long_run_baseline against vendors.security_cost"));
 
     let sensitivity = html(&dir.join("sensitivity"));
     assert_self_contained(&sensitivity);
@@ -133,7 +133,7 @@ fn reports_of_every_kind_of_folder() {
 
     let calibration = html(&dir.join("calibrate"));
     assert_self_contained(&calibration);
-    assert!(calibration.contains("Posterior of vendors.tolerance"));
+    assert!(calibration.contains("Posterior of vendors.security_cost"));
     assert!(calibration.contains("predictive vs target"));
 
     // --format svg writes each chart as a standalone SVG file.

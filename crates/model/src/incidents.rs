@@ -34,7 +34,7 @@ pub fn disclosure_rate(parameters: &AttackParameters, share: f64, security: f64)
 /// the same count from the same draw); above it the count comes from `rand_distr`'s sampler.
 const INVERSION_LIMIT: f64 = 30.0;
 
-/// Draws the number of incidents of a day at `rate` (Poisson). Below [`INVERSION_LIMIT`] the
+/// Draws the number of incidents of a day at `rate` (Poisson). Below `INVERSION_LIMIT` (30) the
 /// count is the inverse of the Poisson distribution function at one uniform draw: the count is
 /// monotone in the rate for a given draw, which keeps two arms of a comparison in step.
 pub fn draw_count(rate: f64, rng: &mut Generator) -> u64 {

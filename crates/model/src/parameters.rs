@@ -236,7 +236,7 @@ pub struct VendorParameters {
     pub erosion: f64,
     /// Exponent of excitement in the erosion rate.
     pub excitement_erosion: f64,
-    /// Weight of users' mean reliance in the erosion rate.
+    /// Weight of reliance at the mean tenure of the offering's users in the erosion rate.
     pub reliance_erosion: f64,
     /// Raise, as a share of the remaining gap `1 − s`, per unit of churn / tolerance.
     pub raise_gain: f64,

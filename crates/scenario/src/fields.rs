@@ -460,7 +460,7 @@ static PARAMETER_FIELDS: &[Field<Parameters>] = &[
         "vendors.reliance_erosion",
         Range::closed(0.0, 100.0),
         "per reliance",
-        "Weight of users' mean reliance in the erosion rate.",
+        "Weight of reliance at the mean tenure of the offering's users in the erosion rate.",
         vendors.reliance_erosion
     ),
     float_field!(

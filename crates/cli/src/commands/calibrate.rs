@@ -338,7 +338,10 @@ fn print_results(scenario: &Scenario, targets: &TargetSet, outcome: &Outcome<'_>
 fn priors(args: &CalibrateArgs, targets: &TargetSet, scenario: &Scenario) -> Result<(Vec<String>, Vec<Factor>)> {
     let prior_texts: Vec<String> = if args.param.is_empty() {
         let targeted: Vec<usize> = targets.targets.iter().map(|t| t.index).collect();
-        default_priors(&targeted).into_iter().map(String::from).collect()
+        default_priors(&targeted, scenario.parameters.vendors.strategy)
+            .into_iter()
+            .map(String::from)
+            .collect()
     } else {
         args.param.clone()
     };

@@ -7,7 +7,7 @@
 //! late first incident cannot look like a fast response.
 
 use crate::run::replicate;
-use esplab_model::{DayRecord, Event, EventKind, Observer, OfferingDay, Parameters};
+use esplab_model::{DayRecord, Event, EventKind, Observer, OfferingDay, Parameters, VendorStrategy};
 
 /// Days per month in every lag (a mean Gregorian month).
 pub const DAYS_PER_MONTH: f64 = 30.4375;
@@ -25,8 +25,14 @@ pub struct Statistic {
     pub drivers: &'static [&'static str],
 }
 
-/// Priors of the parameters behind vendors' responses.
+/// Priors of the parameters behind reactive vendors' responses.
 const TOLERANCE: &str = "vendors.tolerance=log-uniform:0.002:0.2";
+/// What stands for [`TOLERANCE`] under economic vendors: the cost of security and how long
+/// they remember churn and losses.
+const ECONOMIC_VENDORS: [&str; 2] = [
+    "vendors.security_cost=log-uniform:10:1000",
+    "vendors.memory_days=log-uniform:30:1000",
+];
 /// Priors of the parameters behind regulation.
 const REGULATOR: [&str; 2] = [
     "regulator.lag_days=uniform:30:3000",
@@ -74,13 +80,20 @@ pub fn statistic_index(name: &str) -> Option<usize> {
 }
 
 /// The priors `calibrate` uses when none is given: the drivers of `statistics`, each once, in
-/// the order of first mention.
-pub fn default_priors(statistics: &[usize]) -> Vec<&'static str> {
+/// the order of first mention. The reactive rule's tolerance has no effect on economic vendors,
+/// so for them it stands for their cost of security and memory.
+pub fn default_priors(statistics: &[usize], strategy: VendorStrategy) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
     for &s in statistics {
         for &driver in STATISTICS[s].drivers {
-            if !out.contains(&driver) {
-                out.push(driver);
+            let drivers: &[&'static str] = match strategy {
+                VendorStrategy::Economic if driver == TOLERANCE => &ECONOMIC_VENDORS,
+                VendorStrategy::Reactive | VendorStrategy::Economic => std::slice::from_ref(&driver),
+            };
+            for &d in drivers {
+                if !out.contains(&d) {
+                    out.push(d);
+                }
             }
         }
     }

@@ -1,6 +1,6 @@
 //! One run of the model: state, and the phases of a day in their fixed order.
 //!
-//! Phases of day `t` (docs/model.md §10), one module each:
+//! Phases of day `t` (docs/model.md §11), one module each:
 //! 1. `interventions`: interventions starting today take effect;
 //! 2. public fear and habituation decay; excitement and capabilities are computed (here);
 //! 3. `attacks`: incidents (scheduled shocks, then Poisson attacks per offering) harm users,
