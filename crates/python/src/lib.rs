@@ -170,8 +170,9 @@ fn compare<'py>(
 
 /// The standard levers ranked by their paired effect on the long-run baseline (95% intervals),
 /// as `esplab leverage` writes to leverage.csv: rank, lever, size, unit, effect, low, high,
-/// effect_per_unit, adoption_effect, loss_effect, verdict. `heroic` names the heroic vendor's
-/// offering (default: the first).
+/// effect_per_unit, the vendors' and the shares' parts of the effect with their intervals,
+/// adoption_effect, loss_effect, verdict. `heroic` names the heroic vendor's offering (default:
+/// the minority offering on the start day of the base's first run).
 #[pyfunction]
 #[pyo3(signature = (scenario, *, runs=100, start_day=None, heroic=None, threads=0, users=None, years=None, seed=None, set=None))]
 #[allow(clippy::too_many_arguments)]

@@ -147,12 +147,19 @@ mod tests {
         recorder.events.iter().filter(|e| e.kind() == kind).count()
     }
 
-    #[test]
-    fn reactive_vendors_never_fix_so_every_disclosure_is_exploited() {
+    /// No attacks, two disclosures a day, exploited after 10 days, vendors of `strategy`.
+    fn disclosing(strategy: VendorStrategy) -> crate::Parameters {
         let mut p = small(5_000);
         p.attack.rate = 0.0;
         p.attack.disclosure_rate = 2.0;
         p.attack.exploit_days = 10;
+        p.vendors.strategy = strategy;
+        p
+    }
+
+    #[test]
+    fn reactive_vendors_never_fix_so_every_disclosure_is_exploited() {
+        let p = disclosing(VendorStrategy::Reactive);
         let mut s = Simulation::new(&p);
         let mut recorder = Recorder::default();
         step_to(&mut s, 200, &mut recorder);
@@ -170,11 +177,7 @@ mod tests {
 
     #[test]
     fn economic_vendors_fix_what_would_cost_them_more_than_a_fix_before_it_is_exploited() {
-        let mut p = small(5_000);
-        p.attack.rate = 0.0;
-        p.attack.disclosure_rate = 2.0;
-        p.attack.exploit_days = 10;
-        p.vendors.strategy = VendorStrategy::Economic;
+        let mut p = disclosing(VendorStrategy::Economic);
         p.vendors.fix_days = 3;
         p.vendors.fix_cost = 0.0;
         let mut s = Simulation::new(&p);

@@ -73,7 +73,7 @@ mod tests {
     use crate::Recorder;
 
     #[test]
-    fn reconsidering_users_leave_a_secure_offering_for_a_lax_rival_and_nobody_else_moves() {
+    fn reconsidering_users_leave_a_secure_offering_for_a_lax_rival() {
         let mut p = small(20_000);
         p.attack.rate = 0.0;
         p.offerings = vec![
