@@ -8,9 +8,9 @@ Measures, on this machine and in this invocation:
   - the memory-bandwidth bound at each size: one streaming pass over 21 bytes of state per user
     (crates/model/examples/bandwidth.rs) times the simulated days, the least a naive engine
     that touches every user every day must spend; esplab's time is reported as a fraction of it;
-  - the Mesa port of the same model (bench/peers/mesa/), checked against esplab in
-    distribution first, then timed beside esplab at the sizes Mesa handles; the ratio is per
-    simulated user-day.
+  - the Mesa port of the version-1 model (bench/peers/mesa/; esplab runs the preset turned back
+    into it), checked against esplab in distribution first, then timed beside esplab at the
+    sizes Mesa handles; the ratio is per simulated user-day.
 
 Usage:
   python3 bench/run.py              # everything (about 25 minutes on 2 cores)
@@ -37,6 +37,9 @@ ROOT = os.path.dirname(HERE)
 MESA = os.path.join(HERE, "peers", "mesa")
 sys.path.insert(0, HERE)
 from timing import build  # noqa: E402
+
+sys.path.insert(0, MESA)
+from check import VERSION_1_SET  # noqa: E402
 
 
 def timed(command, repeat):
@@ -152,15 +155,15 @@ def mesa_comparison(binary, sizes, tmp):
     for users, years, repeat in sizes:
         days = int(years * 365)
         out = os.path.join(tmp, f"mesa-{users}")
-        subprocess.run([binary, "run", "mcp", "-q", "--users", str(users), "--years", str(years), "--out", out],
-                       check=True)
+        subprocess.run([binary, "run", "mcp", "-q", "--users", str(users), "--years", str(years), "--out", out,
+                        *VERSION_1_SET], check=True)
         print(f"  Mesa port, mcp, {users:,} users, {years} years ({repeat} seeds)", flush=True)
         result = subprocess.run([python, os.path.join(MESA, "esp_mesa.py"), os.path.join(out, "scenario.toml"),
                                  "--seeds", ",".join(str(s) for s in range(1, repeat + 1))],
                                 check=True, capture_output=True, text=True).stdout
         mesa_times = [json.loads(line)["seconds"] for line in result.splitlines() if line.strip()]
         esplab_times, _ = timed([binary, "run", "mcp", "-q", "--users", str(users), "--years", str(years), "--force",
-                                 "--out", os.path.join(tmp, f"esplab-{users}")], 5)
+                                 "--out", os.path.join(tmp, f"esplab-{users}"), *VERSION_1_SET], 5)
         mesa_median, esplab_median = statistics.median(mesa_times), statistics.median(esplab_times)
         rows.append({
             "case": f"mcp, {users:,} users, {years:g} years",

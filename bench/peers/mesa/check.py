@@ -3,6 +3,9 @@ bench/run.py compares the same model: both run the same resolved scenario over m
 for each summary metric the difference of the means must be within 4 standard errors (Welch)
 or within 5% of the larger mean. Prints a table; exits with 1 if a metric disagrees.
 
+The port is of the version-1 model (reactive vendors, no re-choice, tastes, disclosures or loss
+agenda), so esplab runs the preset turned back into it (the overrides of `facts::REACTIVE`).
+
 Usage: python check.py ESPLAB_BINARY [--scenario mcp] [--users 1000] [--years 1] [--seeds 40]
 (run with the Python that has Mesa; bench/run.py does this).
 """
@@ -18,6 +21,15 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# The overrides that turn a preset back into the version-1 model the port implements.
+VERSION_1 = [
+    "vendors.strategy=reactive",
+    "users.rechoice=0",
+    "users.taste_spread=0",
+    "attack.disclosure_rate=0",
+    "regulator.agenda_threshold=0",
+]
+VERSION_1_SET = [a for o in VERSION_1 for a in ("--set", o)]
 METRICS = ["final_adoption", "peak_adoption", "mean_baseline", "final_baseline", "incidents", "news",
            "vendor_raises", "baseline_jumps", "regulations"]
 
@@ -46,7 +58,7 @@ def main():
     parser.add_argument("--json", help="also write the table here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        size = ["--users", str(args.users), "--years", str(args.years)]
+        size = ["--users", str(args.users), "--years", str(args.years)] + VERSION_1_SET
         subprocess.run([args.esplab, "run", args.scenario, "-q", "--out", f"{tmp}/run"] + size, check=True)
         subprocess.run([args.esplab, "ensemble", args.scenario, "-q", "--runs", str(args.seeds),
                         "--out", f"{tmp}/ensemble"] + size, check=True)

@@ -14,6 +14,8 @@ pub const BYTES_PER_USER: u64 = 64;
 pub const BYTES_PER_LINK_END: u64 = 8;
 /// Bytes per user of the re-choice calendar, allocated only when users reconsider.
 pub const RECHOICE_BYTES_PER_USER: u64 = 16;
+/// Bytes per user and offering of the users' tastes, allocated only when users have tastes.
+pub const TASTE_BYTES_PER_OFFERING: u64 = 4;
 /// Bytes per simulated day (calendar lists, per-day records of an ensemble run).
 pub const BYTES_PER_DAY: u64 = 512;
 /// Bytes of a simulation that does not grow with users or days.
@@ -32,7 +34,12 @@ pub fn peak_bytes(parameters: &Parameters) -> u64 {
     } else {
         0
     };
-    FIXED_BYTES + users * (BYTES_PER_USER + rechoice + BYTES_PER_LINK_END * degree) + days * BYTES_PER_DAY
+    let tastes = if parameters.users.taste_spread > 0.0 {
+        TASTE_BYTES_PER_OFFERING * parameters.offerings.len() as u64
+    } else {
+        0
+    };
+    FIXED_BYTES + users * (BYTES_PER_USER + rechoice + tastes + BYTES_PER_LINK_END * degree) + days * BYTES_PER_DAY
 }
 
 #[cfg(test)]

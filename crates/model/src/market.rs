@@ -64,8 +64,8 @@ impl Terms {
 }
 
 /// User `user`'s taste for `offering`: `exp(spread z)`, `z` a standard normal drawn from a hash
-/// of `(seed, user, offering)`, so it is fixed for the run and takes no memory. Exactly 1 when
-/// `spread` is 0.
+/// of `(seed, user, offering)`, so it is fixed for the run whatever else is drawn. Exactly 1
+/// when `spread` is 0.
 pub fn taste(seed: u64, user: u32, offering: usize, spread: f64) -> f64 {
     if spread == 0.0 {
         return 1.0;

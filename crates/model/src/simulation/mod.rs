@@ -67,6 +67,8 @@ pub struct Simulation<'a> {
     rechoice: Calendar,
     rechoice_rng: Generator,
     rechoice_per_day: f64,
+    /// Each user's taste for each offering, user-major (empty without tastes).
+    tastes: Vec<f32>,
     imitation_per_day: f64,
     innovation_per_day: f64,
     tax_factor: f64,
@@ -174,6 +176,13 @@ impl<'a> Simulation<'a> {
             },
             rechoice_rng: generator(seed, Stream::Rechoice),
             rechoice_per_day: p.users.rechoice / 365.0,
+            tastes: if p.users.taste_spread > 0.0 {
+                (0..n as u32)
+                    .flat_map(|u| (0..offerings).map(move |j| market::taste(seed, u, j, p.users.taste_spread) as f32))
+                    .collect()
+            } else {
+                Vec::new()
+            },
             imitation_per_day: p.adoption.imitation / 365.0,
             innovation_per_day: p.adoption.innovation / 365.0,
             tax_factor: 1.0,
@@ -340,8 +349,13 @@ impl<'a> Simulation<'a> {
     }
 
     /// `user`'s taste for offering `j` (1 without tastes).
+    #[inline]
     fn taste(&self, user: u32, j: usize) -> f64 {
-        market::taste(self.parameters.run.seed, user, j, self.parameters.users.taste_spread)
+        if self.tastes.is_empty() {
+            1.0
+        } else {
+            self.tastes[user as usize * self.vendors.len() + j] as f64
+        }
     }
 
     /// The offering of highest positive utility for `user` at ratio `x`, skipping `except`.
