@@ -11,23 +11,21 @@ use rand_distr::{Distribution, StandardNormal};
 
 /// Expected incidents per day on an offering with population share `share` and security `s`.
 pub fn daily_rate(parameters: &AttackParameters, share: f64, security: f64) -> f64 {
+    parameters.rate * exposure(parameters, share, security)
+}
+
+/// `share^adoption_elasticity (1 − s)^security_elasticity`: the attack law without its rate.
+fn exposure(parameters: &AttackParameters, share: f64, security: f64) -> f64 {
     if share <= 0.0 {
         return 0.0;
     }
-    parameters.rate * share.powf(parameters.adoption_elasticity) * (1.0 - security).powf(parameters.security_elasticity)
+    share.powf(parameters.adoption_elasticity) * (1.0 - security).powf(parameters.security_elasticity)
 }
 
 /// Expected vulnerabilities disclosed per day on an offering with population share `share` and
 /// security `s`: the attack law with `disclosure_rate` in place of `rate`.
 pub fn disclosure_rate(parameters: &AttackParameters, share: f64, security: f64) -> f64 {
-    daily_rate(
-        &AttackParameters {
-            rate: parameters.disclosure_rate,
-            ..parameters.clone()
-        },
-        share,
-        security,
-    )
+    parameters.disclosure_rate * exposure(parameters, share, security)
 }
 
 /// Rates up to which counts are drawn by inversion (one uniform draw, so that nearby rates give

@@ -2,8 +2,8 @@
 //! into the parameters of the simulations to stream. Only presets can be named: a request
 //! never reads or writes a file.
 
-use esplab_experiment::jobs::LeverSetup;
-use esplab_model::Parameters;
+use esplab_experiment::jobs::levers::pull;
+use esplab_model::{InterventionKind, Parameters};
 use esplab_scenario::{presets, Override, Scenario, Settings, Spelling};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -202,16 +202,17 @@ pub fn parse(body: &[u8], limits: &Limits) -> Result<Job, Rejection> {
     let lever = match &request.lever {
         None => None,
         Some(name) => {
-            let setup =
-                LeverSetup::new(&p, request.lever_day, None).map_err(|e| Rejection::new("lever_day", e.to_string()))?;
-            let Some(l) = setup.levers.iter().position(|l| l.name() == name) else {
-                let names: Vec<&str> = setup.levers.iter().map(|l| l.name()).collect();
+            let pulled = pull(&p, request.lever_day, name).map_err(|e| Rejection::new("lever_day", e.to_string()))?;
+            let Some((lever, pulled)) = pulled else {
                 return Err(Rejection::new(
                     "lever",
-                    format!("{name:?} is not a lever; allowed: {}", names.join(", ")),
+                    format!(
+                        "{name:?} is not a lever; allowed: {}",
+                        InterventionKind::NAMES.join(", ")
+                    ),
                 ));
             };
-            Some((setup.levers[l].meaning.clone(), setup.arms[l + 1].clone()))
+            Some((lever.meaning, pulled))
         }
     };
     let (base, variant, lever) = match (request.mode, lever) {

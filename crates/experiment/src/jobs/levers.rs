@@ -3,7 +3,7 @@
 
 use crate::leverage::{standard_levers, Lever};
 use crate::run::replicate_while;
-use esplab_model::{DayRecord, Event, Observer, OfferingDay, Parameters};
+use esplab_model::{DayRecord, Event, InterventionKind, Observer, OfferingDay, Parameters};
 
 /// A leverage setting that does not fit the scenario.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -33,26 +33,8 @@ impl LeverSetup {
     /// Levers pulled on `start` (default: a fifth into the horizon), the heroic vendor being
     /// `heroic` (default: the minority offering, see [`minority_offering`]).
     pub fn new(base: &Parameters, start: Option<u32>, heroic: Option<&str>) -> Result<Self, LeverError> {
-        let days = base.run.days();
-        let start = start.unwrap_or(days / 5);
-        if start >= days {
-            return Err(LeverError::StartAfterHorizon { start, days });
-        }
-        let heroic_name = heroic
-            .map(str::to_string)
-            .or_else(|| {
-                base.offerings
-                    .get(minority_offering(base, start))
-                    .map(|o| o.name.clone())
-            })
-            .unwrap_or_default();
-        let Some(heroic) = base.offerings.iter().position(|o| o.name == heroic_name) else {
-            let names: Vec<&str> = base.offerings.iter().map(|o| o.name.as_str()).collect();
-            return Err(LeverError::UnknownOffering {
-                name: heroic_name,
-                offerings: names.join(", "),
-            });
-        };
+        let start = start_day(base, start)?;
+        let (heroic, heroic_name) = heroic_offering(base, start, heroic)?;
         let levers = standard_levers(start, &heroic_name);
         let arms = std::iter::once(base.clone())
             .chain(levers.iter().map(|l| l.apply(base, start, heroic)))
@@ -69,6 +51,59 @@ impl LeverSetup {
     /// The arms as references, the base first.
     pub fn arm_refs(&self) -> Vec<&Parameters> {
         self.arms.iter().collect()
+    }
+}
+
+/// The standard lever named `name` and the base with it pulled on `start` (default: a fifth
+/// into the horizon); `None` when no lever has that name (they are
+/// [`InterventionKind::NAMES`]). Only the heroic vendor's lever runs the base to find the
+/// minority offering.
+pub fn pull(base: &Parameters, start: Option<u32>, name: &str) -> Result<Option<(Lever, Parameters)>, LeverError> {
+    let Some(kind) = InterventionKind::from_name(name) else {
+        return Ok(None);
+    };
+    let start = start_day(base, start)?;
+    let (heroic, heroic_name) = match kind {
+        InterventionKind::HeroicVendor => heroic_offering(base, start, None)?,
+        _ => (0, String::new()),
+    };
+    let lever = standard_levers(start, &heroic_name)
+        .into_iter()
+        .find(|l| l.kind == kind)
+        .expect("every intervention kind is a standard lever");
+    let pulled = lever.apply(base, start, heroic);
+    Ok(Some((lever, pulled)))
+}
+
+/// `start`, or a fifth into the horizon; refused past its end.
+fn start_day(base: &Parameters, start: Option<u32>) -> Result<u32, LeverError> {
+    let days = base.run.days();
+    let start = start.unwrap_or(days / 5);
+    if start >= days {
+        return Err(LeverError::StartAfterHorizon { start, days });
+    }
+    Ok(start)
+}
+
+/// The heroic vendor's offering (index, name): `heroic`, or the minority offering on `start`.
+fn heroic_offering(base: &Parameters, start: u32, heroic: Option<&str>) -> Result<(usize, String), LeverError> {
+    let heroic_name = heroic
+        .map(str::to_string)
+        .or_else(|| {
+            base.offerings
+                .get(minority_offering(base, start))
+                .map(|o| o.name.clone())
+        })
+        .unwrap_or_default();
+    match base.offerings.iter().position(|o| o.name == heroic_name) {
+        Some(heroic) => Ok((heroic, heroic_name)),
+        None => {
+            let names: Vec<&str> = base.offerings.iter().map(|o| o.name.as_str()).collect();
+            Err(LeverError::UnknownOffering {
+                name: heroic_name,
+                offerings: names.join(", "),
+            })
+        }
     }
 }
 
@@ -147,5 +182,22 @@ mod tests {
         if let Some(second) = base.offerings.get(1) {
             assert_eq!(LeverSetup::new(&base, None, Some(&second.name)).unwrap().heroic, 1);
         }
+    }
+
+    #[test]
+    fn one_lever_pulled_alone_is_the_setup_arm() {
+        let mut base = Parameters::default();
+        base.run.users = 2_000;
+        let setup = LeverSetup::new(&base, Some(50), None).unwrap();
+        for (l, lever) in setup.levers.iter().enumerate() {
+            let (alone, pulled) = pull(&base, Some(50), lever.name()).unwrap().unwrap();
+            assert_eq!(&alone, lever);
+            assert_eq!(pulled, setup.arms[l + 1]);
+        }
+        assert_eq!(pull(&base, None, "prayer"), Ok(None));
+        assert!(matches!(
+            pull(&base, Some(base.run.days()), "shock"),
+            Err(LeverError::StartAfterHorizon { .. })
+        ));
     }
 }
