@@ -88,10 +88,12 @@ compare.csv and manifest.json.")]
   esplab leverage mcp --runs 200
   esplab leverage online-banking --runs 100 --start-day 730 --heroic big-banks
 
-Each lever (advocacy, heroic vendor, cheaper security, disclosure, shock, exogenous regulation)
-is added at a standard size from --start-day on and compared with the unchanged scenario over
-the same seeds. The long-run baseline is the mean baseline over the last 365 days. An effect
-whose 95% interval contains zero is reported as indistinguishable from zero.")]
+Each lever (advocacy, heroic vendor, cheaper security, liability, procurement, disclosure,
+shock, exogenous regulation) is added at a standard size from --start-day on and compared with
+the unchanged scenario over the same seeds. The long-run baseline is the mean baseline over the
+last 365 days. An effect whose 95% interval contains zero is reported as indistinguishable from
+zero. Each effect is split into the part from vendors' security at the base's market shares and
+the part from shifted shares.")]
     Leverage(LeverageArgs),
     /// Run a design of parameter points (grid, Latin hypercube, Sobol', or an imported design).
     #[command(after_help = "Examples:

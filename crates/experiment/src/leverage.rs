@@ -116,6 +116,10 @@ pub fn base_long_run(arms: &[Vec<Vec<f64>>]) -> Interval {
     mean_interval(&values, CONFIDENCE)
 }
 
+/// The security the procurement lever's buyers require: the regulation lever's floor, so the
+/// two differ only in whom they bind.
+pub const PROCUREMENT_MINIMUM: f64 = 0.5;
+
 /// A lever and the size it is pulled with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lever {
@@ -157,6 +161,14 @@ pub fn standard_levers(start: u32, heroic: &str) -> Vec<Lever> {
             unit: "share of losses borne",
             size: 0.5,
             meaning: format!("liability: vendors bear half of incident losses from day {start}"),
+        },
+        Lever {
+            kind: InterventionKind::Procurement,
+            unit: "share of users bound",
+            size: 0.3,
+            meaning: format!(
+                "procurement: from day {start} 30% of users (enterprise buyers) use only offerings of security {PROCUREMENT_MINIMUM} or more"
+            ),
         },
         Lever {
             kind: InterventionKind::Disclosure,
@@ -220,6 +232,11 @@ impl Lever {
             InterventionKind::Liability => Intervention::Liability {
                 day: start,
                 share: self.size,
+            },
+            InterventionKind::Procurement => Intervention::Procurement {
+                day: start,
+                share: self.size,
+                minimum: PROCUREMENT_MINIMUM,
             },
         };
         p.interventions.push(intervention);

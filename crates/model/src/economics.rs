@@ -13,13 +13,15 @@
 //! of new adopters, less the users it expects to lose to incidents. Losses to incidents are what
 //! it remembers of its own security churn and losses, scaled to `s'` by the attack law
 //! `(1 − s)^security_elasticity`. Excitement, capability and reliance enter only through users'
-//! ratios and terms: the vendor has no term of its own for them.
+//! ratios and terms: the vendor has no term of its own for them. Users bound by procurement
+//! rules count only for offerings the rules admit, so falling below the minimum loses them as
+//! they reconsider, and meeting it wins them from rivals that do not.
 //!
 //! The choices are to let security depreciate, to maintain it, or to start a programme raising
 //! it, which costs `programme_cost K` per real user served (those it has or expects, whichever
 //! are more) at once: rises are lumps, falls are slow.
 
-use crate::market::{best_offering, Terms};
+use crate::market::{best_offering_tasted, Procurement, Terms};
 use crate::parameters::VendorParameters;
 use crate::vendors::MAX_SECURITY;
 
@@ -63,6 +65,8 @@ pub struct Outlook<'a> {
     pub rechoice: f64,
     /// Gain, as a share of value, a user needs to switch.
     pub switching_cost: f64,
+    /// Procurement rules in force.
+    pub procurement: Procurement,
 }
 
 /// What a vendor decides at a review.
@@ -83,6 +87,10 @@ impl Outlook<'_> {
     }
 
     /// Mean users expected over the horizon at security `s` (simulated users).
+    ///
+    /// Users bound by procurement rules (a share of every bin, as who is bound does not depend
+    /// on ratios) weigh only the offerings the rules admit, and those on an offering the rules do
+    /// not admit move when they reconsider.
     pub fn users(&self, parameters: &VendorParameters, s: f64) -> f64 {
         let j = self.offering;
         let horizon = parameters.planning_years.max(1e-9);
@@ -97,28 +105,45 @@ impl Outlook<'_> {
         } else {
             0.0
         };
+        let rules = self.procurement;
+        let classes: &[(f64, bool)] = if rules.active() {
+            &[(1.0 - rules.share, false), (rules.share, true)]
+        } else {
+            &[(1.0, false)]
+        };
         let (mut staying, mut won, mut chosen, mut total) = (0.0, 0.0, 0.0, 0.0);
-        for (k, histogram) in self.histograms.iter().enumerate() {
-            for (&count, &x) in histogram.iter().zip(self.ratios) {
-                if count <= 0.0 {
-                    continue;
-                }
-                total += count;
-                let best = best_offering(&terms, x, None);
-                if best == Some(j) {
-                    chosen += count;
-                }
-                if k == j {
-                    if x > tolerable {
+        for &(weight, bound) in classes {
+            let admitted: Vec<bool> = terms.iter().map(|t| !bound || rules.admits(t.security)).collect();
+            let taste = |k: usize| if admitted[k] { 1.0 } else { 0.0 };
+            for (k, histogram) in self.histograms.iter().enumerate() {
+                for (&count, &x) in histogram.iter().zip(self.ratios) {
+                    if count <= 0.0 {
                         continue;
                     }
-                    let rival = best_offering(&terms, x, Some(j)).map_or(0.0, |r| terms[r].utility(x));
-                    let lured = rival - own.utility(x) > self.switching_cost * own.value;
-                    staying += if lured { count * (1.0 - reconsidering) } else { count };
-                } else if best == Some(j)
-                    && own.utility(x) - terms[k].utility(x).max(0.0) > self.switching_cost * terms[k].value
-                {
-                    won += count * reconsidering;
+                    let count = count * weight;
+                    total += count;
+                    let best = best_offering_tasted(&terms, x, None, taste);
+                    if best == Some(j) {
+                        chosen += count;
+                    }
+                    if k == j {
+                        if x > tolerable {
+                            continue;
+                        }
+                        if !admitted[j] {
+                            staying += count * (1.0 - reconsidering);
+                            continue;
+                        }
+                        let rival =
+                            best_offering_tasted(&terms, x, Some(j), taste).map_or(0.0, |r| terms[r].utility(x));
+                        let lured = rival - own.utility(x) > self.switching_cost * own.value;
+                        staying += if lured { count * (1.0 - reconsidering) } else { count };
+                    } else if best == Some(j)
+                        && (!admitted[k]
+                            || own.utility(x) - terms[k].utility(x).max(0.0) > self.switching_cost * terms[k].value)
+                    {
+                        won += count * reconsidering;
+                    }
                 }
             }
         }
@@ -182,8 +207,8 @@ impl Outlook<'_> {
         self.liability * loss + lost * self.scale * margin.max(0.0) * parameters.planning_years
     }
 
-    /// The best of depreciating, maintaining and the raises of [`RAISES`]; ties go to the
-    /// cheaper choice.
+    /// The best of depreciating, maintaining, the raises of [`RAISES`] and a raise to the
+    /// procurement minimum; ties go to the cheaper choice.
     pub fn decide(&self, parameters: &VendorParameters) -> Decision {
         let s = self.security;
         let depreciated = s * (-parameters.depreciation * parameters.review_days as f64 / 365.0).exp();
@@ -196,10 +221,13 @@ impl Outlook<'_> {
             .histograms
             .get(self.offering)
             .map_or(0.0, |h| h.iter().sum::<f64>());
-        for raise in RAISES {
-            let to = (s + raise).min(MAX_SECURITY);
+        // The raises of the grid, and a raise to exactly the procurement minimum.
+        let minimum = (self.procurement.active() && self.procurement.minimum > s).then_some(self.procurement.minimum);
+        let targets = RAISES.iter().map(|raise| s + raise).chain(minimum);
+        for to in targets {
+            let to = to.min(MAX_SECURITY);
             if to <= s {
-                break;
+                continue;
             }
             // A programme serves the users the vendor has or expects, whichever are more.
             let served = users.max(self.users(parameters, to));
@@ -247,6 +275,7 @@ mod tests {
             liability: 0.0,
             rechoice: 0.0,
             switching_cost: 0.1,
+            procurement: Procurement::default(),
         }
     }
 
@@ -344,5 +373,38 @@ mod tests {
         o.rechoice = 1.0;
         let fickle = o.users(&p, 0.6);
         assert!(fickle < loyal, "{fickle} < {loyal}");
+    }
+
+    #[test]
+    fn procurement_rules_make_meeting_the_minimum_worth_a_programme() {
+        let p = parameters();
+        let (counts, ratios) = histogram(10_000.0);
+        let histograms = vec![counts, vec![0.0; BINS]];
+        let terms = [
+            Terms::new(0.3, 1.0, 1.0, 0.5, 1e-9, 1.0),
+            Terms::new(0.6, 1.0, 1.0, 0.5, 1e-9, 1.0),
+        ];
+        let mut o = outlook(&terms, &histograms, &ratios);
+        // Nobody fears anything: without rules security is only a cost.
+        o.risk_scale = 1e-9;
+        o.rechoice = 1.0;
+        assert_eq!(o.decide(&p), Decision::Depreciate);
+        let mut ruled = o.clone();
+        ruled.procurement = Procurement {
+            share: 0.6,
+            minimum: 0.45,
+        };
+        // Below the minimum, bound users leave as they reconsider; at it, they stay.
+        let below = ruled.users(&p, 0.3);
+        let at = ruled.users(&p, 0.45);
+        assert!(below < 0.9 * at, "{below} < 0.9 x {at}");
+        assert!(
+            (at - o.users(&p, 0.45)).abs() < 1e-6 * at,
+            "at the minimum nothing changes"
+        );
+        assert_eq!(ruled.decide(&p), Decision::Raise(0.45));
+        // Too few bound users to pay for so much security: the vendor lets them go.
+        ruled.procurement.share = 0.2;
+        assert_eq!(ruled.decide(&p), Decision::Depreciate);
     }
 }

@@ -130,13 +130,35 @@ pub enum Detail {
 /// What an intervention did when it started, by kind.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Started {
-    Shock { records: f64 },
-    Regulation { from: f64, to: f64 },
-    Advocacy { end: u32, risk_factor: f64 },
-    HeroicVendor { security: f64 },
-    CheaperSecurity { tax_factor: f64 },
-    Disclosure { threshold_drop: f64 },
-    Liability { from: f64, to: f64 },
+    Shock {
+        records: f64,
+    },
+    Regulation {
+        from: f64,
+        to: f64,
+    },
+    Advocacy {
+        end: u32,
+        risk_factor: f64,
+    },
+    HeroicVendor {
+        security: f64,
+    },
+    CheaperSecurity {
+        tax_factor: f64,
+    },
+    Disclosure {
+        threshold_drop: f64,
+    },
+    Liability {
+        from: f64,
+        to: f64,
+    },
+    /// Procurement in force: `share` of users require security `minimum` or more.
+    Procurement {
+        share: f64,
+        minimum: f64,
+    },
 }
 
 impl Started {
@@ -150,6 +172,7 @@ impl Started {
             Self::CheaperSecurity { .. } => InterventionKind::CheaperSecurity,
             Self::Disclosure { .. } => InterventionKind::Disclosure,
             Self::Liability { .. } => InterventionKind::Liability,
+            Self::Procurement { .. } => InterventionKind::Procurement,
         }
     }
 }
@@ -306,10 +329,17 @@ impl Started {
                 }
             }
             InterventionKind::Liability => {
-                let f = fields(text, &["liability: vendors' share of losses ", " -> ", ""])?;
+                let f = fields(text, &["vendors' share of losses ", " -> ", ""])?;
                 Self::Liability {
                     from: f[0].parse().ok()?,
                     to: f[1].parse().ok()?,
+                }
+            }
+            InterventionKind::Procurement => {
+                let f = fields(text, &["", " of users require security >= ", ""])?;
+                Self::Procurement {
+                    share: f[0].parse().ok()?,
+                    minimum: f[1].parse().ok()?,
                 }
             }
         })
@@ -395,7 +425,10 @@ impl fmt::Display for Started {
             Self::Disclosure { threshold_drop } => {
                 write!(f, "disclosure: attention threshold -{threshold_drop:.4}")
             }
-            Self::Liability { from, to } => write!(f, "liability: vendors' share of losses {from:.4} -> {to:.4}"),
+            Self::Liability { from, to } => write!(f, "vendors' share of losses {from:.4} -> {to:.4}"),
+            Self::Procurement { share, minimum } => {
+                write!(f, "{share:.4} of users require security >= {minimum:.4}")
+            }
         }
     }
 }
@@ -443,6 +476,10 @@ mod tests {
                 threshold_drop: 1.000_04,
             },
             InterventionKind::Liability => Started::Liability { from: 0.0, to: 0.5 },
+            InterventionKind::Procurement => Started::Procurement {
+                share: 0.333_33,
+                minimum: 0.5,
+            },
         });
         let mut all: Vec<Detail> = EventKind::ALL
             .into_iter()

@@ -31,6 +31,8 @@ pub struct Terms {
     pub value: f64,
     /// Risk term `B_j`.
     pub risk: f64,
+    /// Security `s_j` behind them (what procurement rules look at).
+    pub security: f64,
 }
 
 impl Terms {
@@ -40,6 +42,7 @@ impl Terms {
         Self {
             value: c * e * (1.0 - tax * s),
             risk: (1.0 - s) * r * m,
+            security: s,
         }
     }
 
@@ -60,6 +63,45 @@ impl Terms {
     /// Net utility per unit of value for a user of ratio `x` and taste `taste` for the offering.
     pub fn utility_tasted(&self, x: f32, taste: f64) -> f64 {
         self.value * taste - x as f64 * self.risk
+    }
+}
+
+/// Procurement rules in force: a `share` of users, the enterprise buyers, use only offerings of
+/// security `minimum` or more. Who is a buyer is fixed by a hash of the user, so a larger share
+/// keeps every buyer of a smaller one.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Procurement {
+    /// Share of users bound by the rules, in [0, 1].
+    pub share: f64,
+    /// Least security they accept.
+    pub minimum: f64,
+}
+
+impl Procurement {
+    /// Whether any user is bound.
+    pub fn active(&self) -> bool {
+        self.share > 0.0
+    }
+
+    /// Whether `user` is bound by the rules in a run of `seed`.
+    pub fn binds(&self, seed: u64, user: u32) -> bool {
+        self.active() && {
+            let h = mix(mix(seed ^ 0xB0E5_0C1A_5E00_0002) ^ u64::from(user));
+            ((h >> 11) as f64) / ((1u64 << 53) as f64) < self.share
+        }
+    }
+
+    /// Whether a buyer may use an offering of security `s`.
+    pub fn admits(&self, s: f64) -> bool {
+        s >= self.minimum
+    }
+
+    /// Rules combined with `other`: the larger share and the higher minimum.
+    pub fn joined(self, other: Procurement) -> Procurement {
+        Procurement {
+            share: self.share.max(other.share),
+            minimum: self.minimum.max(other.minimum),
+        }
     }
 }
 
@@ -139,6 +181,24 @@ mod tests {
             .filter(|&u| best_offering_tasted(&same, 0.1, None, |j| taste(3, u, j, 0.3)) == Some(0))
             .count();
         assert!((400..600).contains(&first), "{first}");
+    }
+
+    #[test]
+    fn procurement_binds_a_stable_share_of_users() {
+        let rules = Procurement {
+            share: 0.3,
+            minimum: 0.5,
+        };
+        let bound = (0..20_000u32).filter(|&u| rules.binds(4, u)).count();
+        assert!((5_600..6_400).contains(&bound), "{bound}");
+        let wider = rules.joined(Procurement {
+            share: 0.6,
+            minimum: 0.2,
+        });
+        assert_eq!((wider.share, wider.minimum), (0.6, 0.5));
+        assert!((0..5_000u32).all(|u| !rules.binds(4, u) || wider.binds(4, u)));
+        assert!(!Procurement::default().binds(4, 1));
+        assert!(rules.admits(0.5) && !rules.admits(0.49));
     }
 
     #[test]

@@ -325,6 +325,9 @@ pub enum Intervention {
     Disclosure { day: u32, threshold_drop: f64 },
     /// Liability: vendors bear at least `share` of incident losses from `day`.
     Liability { day: u32, share: f64 },
+    /// Procurement: from `day`, a `share` of users (enterprise buyers) use only offerings whose
+    /// security is at least `minimum`.
+    Procurement { day: u32, share: f64, minimum: f64 },
 }
 
 /// Kinds of interventions, declared once: their spelling in scenario files follows from here.
@@ -337,11 +340,12 @@ pub enum InterventionKind {
     CheaperSecurity,
     Disclosure,
     Liability,
+    Procurement,
 }
 
 impl InterventionKind {
     /// Every kind, in the order of their declaration.
-    pub const ALL: [InterventionKind; 7] = [
+    pub const ALL: [InterventionKind; 8] = [
         Self::Shock,
         Self::Regulation,
         Self::Advocacy,
@@ -349,11 +353,12 @@ impl InterventionKind {
         Self::CheaperSecurity,
         Self::Disclosure,
         Self::Liability,
+        Self::Procurement,
     ];
 
     /// Every spelling, in the order of [`Self::ALL`].
-    pub const NAMES: [&'static str; 7] = {
-        let mut names = [""; 7];
+    pub const NAMES: [&'static str; 8] = {
+        let mut names = [""; 8];
         let mut i = 0;
         while i < names.len() {
             names[i] = Self::ALL[i].name();
@@ -372,6 +377,7 @@ impl InterventionKind {
             Self::CheaperSecurity => "cheaper-security",
             Self::Disclosure => "disclosure",
             Self::Liability => "liability",
+            Self::Procurement => "procurement",
         }
     }
 
@@ -392,6 +398,7 @@ impl Intervention {
             Self::CheaperSecurity { .. } => InterventionKind::CheaperSecurity,
             Self::Disclosure { .. } => InterventionKind::Disclosure,
             Self::Liability { .. } => InterventionKind::Liability,
+            Self::Procurement { .. } => InterventionKind::Procurement,
         }
     }
 
@@ -402,7 +409,8 @@ impl Intervention {
             | Self::Regulation { day, .. }
             | Self::CheaperSecurity { day, .. }
             | Self::Disclosure { day, .. }
-            | Self::Liability { day, .. } => day,
+            | Self::Liability { day, .. }
+            | Self::Procurement { day, .. } => day,
             Self::Advocacy { start, .. } | Self::HeroicVendor { start, .. } => start,
         }
     }

@@ -719,6 +719,10 @@ pub fn intervention_fields(kind: InterventionKind) -> (&'static str, &'static [I
             "Liability: vendors bear at least a share of incident losses (economic vendors weigh it).",
             LIABILITY_FIELDS,
         ),
+        InterventionKind::Procurement => (
+            "Procurement: a share of users (enterprise buyers) use only offerings of a minimum security or more; they leave one below it when they next reconsider.",
+            PROCUREMENT_FIELDS,
+        ),
     }
 }
 
@@ -788,6 +792,22 @@ const LIABILITY_FIELDS: &[InterventionField] = &[
         Kind::Float(Range::closed(0.0, 1.0)),
         "share",
         "Share of incident losses vendors bear from then on (the share never falls).",
+    ),
+];
+
+const PROCUREMENT_FIELDS: &[InterventionField] = &[
+    required("day", DAY, "day", "Day it takes effect."),
+    required(
+        "share",
+        Kind::Float(Range::closed(0.0, 1.0)),
+        "share",
+        "Share of users bound by the rules (the same users whatever the share; the share never falls).",
+    ),
+    required(
+        "minimum",
+        Kind::Float(Range::closed(0.0, 0.999)),
+        "security",
+        "Least security bound users accept (the minimum never falls).",
     ),
 ];
 

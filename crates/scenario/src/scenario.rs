@@ -199,6 +199,11 @@ pub fn intervention_values(i: &Intervention, offerings: &[OfferingParameters]) -
             values.extend([("day", day(d)), ("threshold_drop", Value::Float(threshold_drop))])
         }
         Intervention::Liability { day: d, share } => values.extend([("day", day(d)), ("share", Value::Float(share))]),
+        Intervention::Procurement { day: d, share, minimum } => values.extend([
+            ("day", day(d)),
+            ("share", Value::Float(share)),
+            ("minimum", Value::Float(minimum)),
+        ]),
     }
     values
 }
@@ -553,6 +558,11 @@ impl Builder {
                 InterventionKind::Liability => Intervention::Liability {
                     day: day("day"),
                     share: float("share"),
+                },
+                InterventionKind::Procurement => Intervention::Procurement {
+                    day: day("day"),
+                    share: float("share"),
+                    minimum: float("minimum"),
                 },
             };
             if intervention.start() >= days {

@@ -78,13 +78,13 @@ pub fn leverage(args: LeverageArgs) -> Result<ExitCode> {
             base.estimate, base.low, base.high
         );
         println!(
-            "  {:<4} {:<17} {:<24} {:<32} {:>10} {:>9} {:>9}  verdict",
+            "  {:<4} {:<17} {:<25} {:<32} {:>10} {:>9} {:>9}  verdict",
             "rank", "lever", "size", "effect on baseline [95% CI]", "per unit", "vendors", "shares"
         );
         for (rank, r) in rows.iter().enumerate() {
             let l = &setup.levers[r.lever];
             println!(
-                "  {:<4} {:<17} {:<24} {:<32} {:>10} {:>9} {:>9}  {}",
+                "  {:<4} {:<17} {:<25} {:<32} {:>10} {:>9} {:>9}  {}",
                 rank + 1,
                 l.name(),
                 format!("{} {}", l.size, l.unit),

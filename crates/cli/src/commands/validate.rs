@@ -13,14 +13,77 @@ use esplab_scenario::{Override, Scenario};
 use serde_json::json;
 use std::process::ExitCode;
 
-/// The ensembles the checks need: (label, preset, overrides). Labels starting with "v1 " run
-/// the preset turned back into the version-1 model ([`facts::REACTIVE`]).
-const ENSEMBLES: [(&str, &str, &[&str]); 19] = [
-    ("mcp", "mcp", &[]),
-    ("mcp, calm", "mcp", &["excitement.base=1.0"]),
-    ("mcp, excited", "mcp", &["excitement.base=2.5"]),
-    ("mcp, better offerings", "mcp", &CAPABLE),
-    (
+/// How an ensemble's scenario is made from its preset and overrides.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Make {
+    /// The preset as shipped.
+    Shipped,
+    /// The preset turned back into the version-1 model ([`facts::REACTIVE`]).
+    Version1,
+    /// The preset with the heroic lever on its minority offering from [`LEVER_DAY`].
+    HeroicMinority,
+}
+
+/// One ensemble the checks need.
+struct Ensemble {
+    label: &'static str,
+    preset: &'static str,
+    overrides: &'static [&'static str],
+    make: Make,
+}
+
+impl Ensemble {
+    const fn shipped(label: &'static str, preset: &'static str, overrides: &'static [&'static str]) -> Self {
+        Self {
+            label,
+            preset,
+            overrides,
+            make: Make::Shipped,
+        }
+    }
+
+    const fn version_1(label: &'static str, preset: &'static str, overrides: &'static [&'static str]) -> Self {
+        Self {
+            label,
+            preset,
+            overrides,
+            make: Make::Version1,
+        }
+    }
+
+    const fn heroic_minority(label: &'static str, preset: &'static str) -> Self {
+        Self {
+            label,
+            preset,
+            overrides: &[],
+            make: Make::HeroicMinority,
+        }
+    }
+
+    /// Its overrides, the heroic lever on offering `heroic` or the version-1 overrides included.
+    fn all_overrides(&self, heroic: &str) -> Vec<String> {
+        let mut all: Vec<String> = self.overrides.iter().map(|o| o.to_string()).collect();
+        match self.make {
+            Make::Shipped => {}
+            Make::Version1 => all.extend(facts::REACTIVE.iter().map(|o| o.to_string())),
+            Make::HeroicMinority => all.extend([
+                "interventions.0.kind=heroic-vendor".to_string(),
+                format!("interventions.0.start={LEVER_DAY}"),
+                format!("interventions.0.offering={heroic}"),
+                "interventions.0.security=0.6".to_string(),
+            ]),
+        }
+        all
+    }
+}
+
+/// The ensembles the checks need.
+const ENSEMBLES: [Ensemble; 20] = [
+    Ensemble::shipped("mcp", "mcp", &[]),
+    Ensemble::shipped("mcp, calm", "mcp", &["excitement.base=1.0"]),
+    Ensemble::shipped("mcp, excited", "mcp", &["excitement.base=2.5"]),
+    Ensemble::shipped("mcp, better offerings", "mcp", &CAPABLE),
+    Ensemble::shipped(
         "mcp, cheaper security",
         "mcp",
         &[
@@ -29,7 +92,7 @@ const ENSEMBLES: [(&str, &str, &[&str]); 19] = [
             "interventions.0.tax_factor=0.5",
         ],
     ),
-    (
+    Ensemble::shipped(
         "mcp, liability",
         "mcp",
         &[
@@ -38,24 +101,34 @@ const ENSEMBLES: [(&str, &str, &[&str]); 19] = [
             "interventions.0.share=1.0",
         ],
     ),
-    ("online-banking, 30 years", "online-banking", &["run.years=30"]),
-    ("loud", "loud", &[]),
-    ("v1 mcp", "mcp", &[]),
-    ("v1 mcp, calm", "mcp", &["excitement.base=1.0"]),
-    ("v1 mcp, excited", "mcp", &["excitement.base=2.5"]),
-    ("v1 mcp, better offerings", "mcp", &CAPABLE),
-    (
+    Ensemble::shipped(
+        "mcp, procurement",
+        "mcp",
+        &[
+            "interventions.0.kind=procurement",
+            "interventions.0.day=365",
+            "interventions.0.share=0.3",
+            "interventions.0.minimum=0.5",
+        ],
+    ),
+    Ensemble::shipped("online-banking, 30 years", "online-banking", &["run.years=30"]),
+    Ensemble::shipped("loud", "loud", &[]),
+    Ensemble::version_1("v1 mcp", "mcp", &[]),
+    Ensemble::version_1("v1 mcp, calm", "mcp", &["excitement.base=1.0"]),
+    Ensemble::version_1("v1 mcp, excited", "mcp", &["excitement.base=2.5"]),
+    Ensemble::version_1("v1 mcp, better offerings", "mcp", &CAPABLE),
+    Ensemble::version_1(
         "v1 mcp, no attacks and no hype",
         "mcp",
         &["attack.rate=0", "excitement.hype_peak=0", "excitement.momentum=0"],
     ),
-    ("v1 iot-botnets", "iot-botnets", &[]),
-    ("v1 heroic-effort", "heroic-effort", &[]),
-    ("v1 quiet", "quiet", &[]),
-    ("v1 loud", "loud", &[]),
-    ("v1 online-banking", "online-banking", &[]),
+    Ensemble::version_1("v1 iot-botnets", "iot-botnets", &[]),
+    Ensemble::version_1("v1 heroic-effort", "heroic-effort", &[]),
+    Ensemble::version_1("v1 quiet", "quiet", &[]),
+    Ensemble::version_1("v1 loud", "loud", &[]),
+    Ensemble::version_1("v1 online-banking", "online-banking", &[]),
     // The heroic lever on the minority offering, whose name is known only once the base runs.
-    ("mcp, heroic minority", "mcp", &[]),
+    Ensemble::heroic_minority("mcp, heroic minority", "mcp"),
 ];
 
 const CAPABLE: [&str; 3] = [
@@ -66,23 +139,6 @@ const CAPABLE: [&str; 3] = [
 
 /// Day the levers of the checks are pulled (the second year, as `esplab leverage mcp`).
 const LEVER_DAY: u32 = 365;
-
-/// The overrides of an ensemble entry, with the version-1 overrides for "v1 " labels.
-fn overrides(label: &str, listed: &[&str], heroic: &str) -> Vec<String> {
-    let mut all: Vec<String> = listed.iter().map(|o| o.to_string()).collect();
-    if label == "mcp, heroic minority" {
-        all.extend([
-            "interventions.0.kind=heroic-vendor".to_string(),
-            format!("interventions.0.start={LEVER_DAY}"),
-            format!("interventions.0.offering={heroic}"),
-            "interventions.0.security=0.6".to_string(),
-        ]);
-    }
-    if label.starts_with("v1 ") {
-        all.extend(facts::REACTIVE.iter().map(|o| o.to_string()));
-    }
-    all
-}
 
 fn markdown(checks: &[Check], args: &ValidateArgs) -> String {
     let mut out = format!(
@@ -141,17 +197,18 @@ pub fn validate(args: ValidateArgs) -> Result<ExitCode> {
     let mut scenarios: Vec<Scenario> = Vec::new();
     let mut ensembles: Vec<Vec<Recorder>> = Vec::new();
     let mut heroic = String::new();
-    for (label, preset, listed) in ENSEMBLES {
-        if label == "mcp, heroic minority" {
+    for ensemble in &ENSEMBLES {
+        if ensemble.make == Make::HeroicMinority {
             let base = &scenarios[0].parameters;
             heroic = base.offerings[minority_offering(base, LEVER_DAY)].name.clone();
         }
-        let mut all: Vec<Override> = overrides(label, listed, &heroic)
+        let mut all: Vec<Override> = ensemble
+            .all_overrides(&heroic)
             .iter()
             .map(|o| Override::parse(o))
             .collect::<Result<_, _>>()?;
         all.push(Override::option("--users", "run.users", args.users));
-        let scenario = Scenario::load(preset, &all)?;
+        let scenario = Scenario::load(ensemble.preset, &all)?;
         let mut runs = Vec::with_capacity(args.runs as usize);
         let stopped = executor.run(
             &indices,
@@ -171,18 +228,10 @@ pub fn validate(args: ValidateArgs) -> Result<ExitCode> {
     }
     bar.finish_and_clear();
     let e = |label: &str| -> &[Recorder] {
-        &ensembles[ENSEMBLES
-            .iter()
-            .position(|(l, _, _)| *l == label)
-            .expect("known ensemble")]
+        &ensembles[ENSEMBLES.iter().position(|e| e.label == label).expect("known ensemble")]
     };
-    let p = |label: &str| {
-        &scenarios[ENSEMBLES
-            .iter()
-            .position(|(l, _, _)| *l == label)
-            .expect("known ensemble")]
-        .parameters
-    };
+    let p =
+        |label: &str| &scenarios[ENSEMBLES.iter().position(|e| e.label == label).expect("known ensemble")].parameters;
     let v1 = |c: Check| Check {
         fact: format!("v1: {}", c.fact),
         ..c
@@ -217,6 +266,12 @@ pub fn validate(args: ValidateArgs) -> Result<ExitCode> {
             e("mcp"),
             e("mcp, liability"),
             1.0,
+        ),
+        economic::raised_by_vendors(
+            "Procurement rules raise the baseline through vendors' choices",
+            "30% of users require security 0.5 from day 365",
+            e("mcp"),
+            e("mcp, procurement"),
         ),
     ];
     checks.extend(economic::heroic_minority(

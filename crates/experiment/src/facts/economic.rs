@@ -28,6 +28,39 @@ fn long_run_share(r: &Recorder, j: usize) -> f64 {
     shares.sum::<f64>() / tail.len().max(1) as f64
 }
 
+/// Mean security of offering `j` over the last [`LONG_RUN_DAYS`] days.
+fn long_run_security(r: &Recorder, j: usize) -> f64 {
+    let tail = &r.offerings[r.offerings.len().saturating_sub(LONG_RUN_DAYS)..];
+    tail.iter().map(|d| d[j].security).sum::<f64>() / tail.len().max(1) as f64
+}
+
+/// The parts of a paired change of the long-run baseline, as in leverage's decomposition:
+/// (vendors' security at the base's shares, shifted shares).
+fn parts(base: &Recorder, variant: &Recorder) -> (f64, f64) {
+    let count = base.offerings.last().map_or(0, Vec::len);
+    (0..count).fold((0.0, 0.0), |(vendors, shares), j| {
+        let (wb, wv) = (long_run_share(base, j), long_run_share(variant, j));
+        let (sb, sv) = (long_run_security(base, j), long_run_security(variant, j));
+        (vendors + wb * (sv - sb), shares + (wv - wb) * sv)
+    })
+}
+
+/// A lever that writes no security raises the long-run baseline through vendors' own choices:
+/// the part of its paired effect from vendors' security at the base's shares is positive.
+pub fn raised_by_vendors(fact: &str, change: &str, base: &[Recorder], variant: &[Recorder]) -> Check {
+    let part: Vec<f64> = base.iter().zip(variant).map(|(b, v)| parts(b, v).0).collect();
+    let i = mean_interval(&part, 0.95);
+    check(
+        fact,
+        &format!("mean paired vendors' part of the change of the long-run baseline when {change}"),
+        "lower 95% bound > 0",
+        "economic vendors answer what users require",
+        (i.estimate, i.low, i.high),
+        i.low > 0.0,
+    )
+    .emergent()
+}
+
 fn long_runs(runs: &[Recorder]) -> Vec<f64> {
     runs.iter().map(long_run).collect()
 }
@@ -57,22 +90,7 @@ pub fn moves_long_run(fact: &str, change: &str, base: &[Recorder], variant: &[Re
 pub fn heroic_minority(base: &[Recorder], lever: &[Recorder], heroic: usize, name: &str) -> Vec<Check> {
     let shares = |runs: &[Recorder]| runs.iter().map(|r| long_run_share(r, heroic)).collect::<Vec<f64>>();
     let lost = paired_difference(&shares(base), &shares(lever), 0.95);
-    let taken_back: Vec<f64> = base
-        .iter()
-        .zip(lever)
-        .map(|(b, l)| {
-            let count = b.offerings.last().map_or(0, Vec::len);
-            (0..count)
-                .map(|j| {
-                    let security = |r: &Recorder| {
-                        let tail = &r.offerings[r.offerings.len().saturating_sub(LONG_RUN_DAYS)..];
-                        tail.iter().map(|d| d[j].security).sum::<f64>() / tail.len().max(1) as f64
-                    };
-                    (long_run_share(l, j) - long_run_share(b, j)) * security(l)
-                })
-                .sum()
-        })
-        .collect();
+    let taken_back: Vec<f64> = base.iter().zip(lever).map(|(b, l)| parts(b, l).1).collect();
     let flow = mean_interval(&taken_back, 0.95);
     vec![
         check(

@@ -3,6 +3,7 @@
 
 use super::Simulation;
 use crate::events::{Detail, Event, Started};
+use crate::market::Procurement;
 use crate::observer::Observer;
 use crate::parameters::Intervention;
 
@@ -86,6 +87,18 @@ impl Simulation<'_> {
                     },
                 )
             }
+            Intervention::Procurement { share, minimum, .. } => {
+                self.procurement = self.procurement.joined(Procurement { share, minimum });
+                let rules = self.procurement;
+                (
+                    None,
+                    share,
+                    Started::Procurement {
+                        share: rules.share,
+                        minimum: rules.minimum,
+                    },
+                )
+            }
         };
         observer.event(&Event {
             day: self.day,
@@ -138,6 +151,11 @@ mod tests {
                 threshold_drop: 1.0,
             },
             Intervention::Liability { day: 5, share: 0.3 },
+            Intervention::Procurement {
+                day: 5,
+                share: 0.2,
+                minimum: 0.45,
+            },
         ]);
         let mut s = Simulation::new(&p);
         let mut recorder = Recorder::default();
@@ -166,6 +184,13 @@ mod tests {
         assert_eq!(s.tax_factor, 0.5);
         assert_eq!(s.attention.disclosure, 1.0);
         assert_eq!(s.liability, 0.3);
+        assert_eq!(
+            s.procurement,
+            Procurement {
+                share: 0.2,
+                minimum: 0.45
+            }
+        );
         assert_eq!(s.advocacy(), 1.5);
         s.day = 9;
         assert_eq!(s.advocacy(), 1.0, "advocacy ends before day 9");

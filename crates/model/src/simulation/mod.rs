@@ -33,7 +33,7 @@ mod vendor_decisions;
 
 use crate::attention::Attention;
 use crate::calendar::Calendar;
-use crate::market::{self, Terms};
+use crate::market::{self, Procurement, Terms};
 use crate::network::Network;
 use crate::observer::{DayRecord, Observer};
 use crate::parameters::Parameters;
@@ -74,6 +74,8 @@ pub struct Simulation<'a> {
     tax_factor: f64,
     /// Liability share in force (vendors' share of incident losses).
     liability: f64,
+    /// Procurement rules in force (none bind until a procurement intervention starts).
+    procurement: Procurement,
     /// Today's awareness plus public fear, times advocacy (`B_j / (1 − s_j)`).
     risk_scale: f64,
     /// Incident losses of each offering today.
@@ -187,6 +189,7 @@ impl<'a> Simulation<'a> {
             innovation_per_day: p.adoption.innovation / 365.0,
             tax_factor: 1.0,
             liability: p.vendors.liability,
+            procurement: Procurement::default(),
             risk_scale: 0.0,
             losses_today: vec![0.0; offerings],
             review_now: vec![false; offerings],
@@ -358,9 +361,26 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    /// The offering of highest positive utility for `user` at ratio `x`, skipping `except`.
+    /// Whether procurement rules bind `user`.
+    fn bound(&self, user: u32) -> bool {
+        self.procurement.binds(self.parameters.run.seed, user)
+    }
+
+    /// The offering of highest positive utility for `user` at ratio `x`, skipping `except` and,
+    /// for a user bound by procurement rules, every offering they do not admit.
     fn best_for(&self, user: u32, x: f32, except: Option<usize>) -> Option<usize> {
-        market::best_offering_tasted(&self.terms, x, except, |j| self.taste(user, j))
+        if self.bound(user) {
+            let rules = self.procurement;
+            market::best_offering_tasted(&self.terms, x, except, |j| {
+                if rules.admits(self.terms[j].security) {
+                    self.taste(user, j)
+                } else {
+                    0.0
+                }
+            })
+        } else {
+            market::best_offering_tasted(&self.terms, x, except, |j| self.taste(user, j))
+        }
     }
 
     /// `user`'s ratio against offering `j`'s tolerable ratio: `x / taste`.

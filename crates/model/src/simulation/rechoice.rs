@@ -2,7 +2,10 @@
 //! at `users.rechoice` per year, on days drawn from its own calendar (a geometric wait from its
 //! adoption, exact by memorylessness), never by a scan of all users. A reconsidering adopter of
 //! `j` switches to the best other offering `k` when `A_k e_k − x B_k` beats `A_j e_j − x B_j` by
-//! more than `switching_cost A_j e_j` (`e` its tastes, 1 without them). Such a switch is not security churn: the user was not driven out by risk.
+//! more than `switching_cost A_j e_j` (`e` its tastes, 1 without them). A reconsidering adopter
+//! bound by procurement rules its offering no longer meets moves to the best offering that meets
+//! them, or stops using the technology when none does. Neither is security churn: the user was
+//! not driven out by its own fear.
 
 use super::Simulation;
 use crate::calendar::geometric_wait;
@@ -25,6 +28,20 @@ impl Simulation<'_> {
             }
             let j = j as usize;
             let x = self.ratio(user);
+            if self.bound(user) && !self.procurement.admits(self.terms[j].security) {
+                // Its offering no longer meets the rules: it moves to one that does, or stops.
+                match self.best_for(user, x, Some(j)) {
+                    Some(k) => {
+                        self.switch(user, j, k, x);
+                        self.schedule_rechoice(user);
+                    }
+                    None => {
+                        self.index.remove(j, user);
+                        self.abandon(user, j);
+                    }
+                }
+                continue;
+            }
             let here = self.terms[j].utility_tasted(x, self.taste(user, j));
             if let Some(k) = self.best_for(user, x, Some(j)) {
                 let there = self.terms[k].utility_tasted(x, self.taste(user, k));
@@ -102,6 +119,61 @@ mod tests {
         assert!(
             (kept_fickle as f64) < 0.9 * kept_still as f64,
             "{kept_fickle} of the secure offering's users stay when they reconsider, {kept_still} when they never do"
+        );
+    }
+
+    #[test]
+    fn buyers_bound_by_procurement_leave_an_offering_below_the_minimum_when_they_reconsider() {
+        let mut p = small(20_000);
+        p.attack.rate = 0.0;
+        p.users.rechoice = 2.0;
+        p.offerings = vec![
+            crate::OfferingParameters {
+                name: "strict".into(),
+                security: 0.6,
+                ..crate::OfferingParameters::default()
+            },
+            crate::OfferingParameters {
+                name: "lax".into(),
+                security: 0.05,
+                ..crate::OfferingParameters::default()
+            },
+        ];
+        p.interventions = vec![crate::Intervention::Procurement {
+            day: 0,
+            share: 0.5,
+            minimum: 0.5,
+        }];
+        let mut s = Simulation::new(&p);
+        s.vendors[0].heroic = 0.6;
+        let bound_on_lax = |s: &Simulation<'_>| -> Vec<u32> {
+            s.population
+                .members(1)
+                .iter()
+                .copied()
+                .filter(|&u| s.procurement.binds(p.run.seed, u))
+                .collect()
+        };
+        let mut recorder = Recorder::default();
+        step_to(&mut s, 1, &mut recorder);
+        let before = bound_on_lax(&s).len();
+        step_to(&mut s, 200, &mut recorder);
+        let after = bound_on_lax(&s);
+        assert!(before > 500, "{before}");
+        // Two reconsiderations a year: about 1 − e^(−2 · 199/365) = 66% have reconsidered.
+        let kept = after.len() as f64 / before as f64;
+        assert!(
+            (0.25..0.45).contains(&kept),
+            "{kept} of the bound users on the lax offering stay"
+        );
+        assert!(
+            after.iter().all(|&u| s.population.adopted_day[u as usize] == 0),
+            "bound users only ever came to the lax offering before the rules"
+        );
+        let unbound_lax = s.population.members(1).len() - after.len();
+        assert!(
+            unbound_lax > 2 * after.len(),
+            "users not bound stay on the lax offering"
         );
     }
 }

@@ -120,6 +120,7 @@ impl Simulation<'_> {
             liability: self.liability,
             rechoice: p.users.rechoice,
             switching_cost: p.users.switching_cost,
+            procurement: self.procurement,
         }
     }
 }
