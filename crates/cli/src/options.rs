@@ -305,13 +305,18 @@ fn unit_open(text: &str) -> Result<f64, String> {
     }
 }
 
+/// Runs per ensemble of `esplab validate` by default (docs/validation.md is made with it).
+pub const VALIDATE_RUNS: u64 = 24;
+/// Simulated users per run of `esplab validate` by default.
+pub const VALIDATE_USERS: u64 = 20_000;
+
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Runs per ensemble.
-    #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u64).range(20..=100_000))]
+    #[arg(long, default_value_t = VALIDATE_RUNS, value_parser = clap::value_parser!(u64).range(20..=100_000))]
     pub runs: u64,
     /// Simulated users per run.
-    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1_000..=10_000_000))]
+    #[arg(long, default_value_t = VALIDATE_USERS, value_parser = clap::value_parser!(u64).range(1_000..=10_000_000))]
     pub users: u64,
     /// Worker threads (0: one per core). Results do not depend on it.
     #[arg(long, default_value_t = 0)]

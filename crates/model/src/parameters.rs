@@ -199,17 +199,21 @@ pub enum VendorStrategy {
     /// Security as a costly stock chosen by weighing revenue, costs, losses and rivals
     /// (docs/model.md §7).
     Economic,
+    /// A null model of vendors: raises at random times (`random_raise_rate` per year), each by a
+    /// size drawn from the economic raises, and depreciation in between (docs/model.md §7).
+    Random,
 }
 
 impl VendorStrategy {
     /// The scenario-file spelling of each strategy.
-    pub const NAMES: [&'static str; 2] = ["reactive", "economic"];
+    pub const NAMES: [&'static str; 3] = ["reactive", "economic", "random"];
 
     /// The scenario-file spelling of this strategy.
     pub fn name(self) -> &'static str {
         match self {
             Self::Reactive => Self::NAMES[0],
             Self::Economic => Self::NAMES[1],
+            Self::Random => Self::NAMES[2],
         }
     }
 
@@ -218,6 +222,7 @@ impl VendorStrategy {
         match name {
             "reactive" => Some(Self::Reactive),
             "economic" => Some(Self::Economic),
+            "random" => Some(Self::Random),
             _ => None,
         }
     }
@@ -270,6 +275,8 @@ pub struct VendorParameters {
     pub fix_cost: f64,
     /// Economic: days a vendor needs to ship a fix it decides on.
     pub fix_days: u32,
+    /// Random: raises per year, at random times.
+    pub random_raise_rate: f64,
 }
 
 /// Outcry-driven regulation.
@@ -500,6 +507,7 @@ impl Default for Parameters {
                 cost_decline: 0.0,
                 fix_cost: 100_000.0,
                 fix_days: 7,
+                random_raise_rate: 2.0,
             },
             regulator: RegulatorParameters {
                 enabled: true,

@@ -26,6 +26,8 @@ pub enum Stream {
     Disclosures = 7,
     Shocks = 8,
     Rechoice = 9,
+    /// The random vendors' raises (a null model), keyed by (offering, day).
+    RandomRaises = 10,
 }
 
 /// SplitMix64 finaliser: a bijective mixer of 64-bit words.

@@ -420,7 +420,7 @@ static PARAMETER_FIELDS: &[Field<Parameters>] = &[
         path: "vendors.strategy",
         kind: Kind::Choice(&VendorStrategy::NAMES),
         unit: "",
-        doc: "How vendors set security: the reactive ESP rule, or economic reviews of costs and benefits.",
+        doc: "How vendors set security: the reactive ESP rule, economic reviews of costs and benefits, or random raises (a null model).",
         get: |p| Value::Text(p.vendors.strategy.name().to_string()),
         set: |p, v| {
             if let Value::Text(t) = v {
@@ -560,6 +560,13 @@ static PARAMETER_FIELDS: &[Field<Parameters>] = &[
         "days",
         "Economic: days a vendor needs to ship a fix it decides on.",
         vendors.fix_days
+    ),
+    float_field!(
+        "vendors.random_raise_rate",
+        Range::closed(0.0, 365.0),
+        "per year",
+        "Random (a null model): raises per year at random times, each by a size drawn from the economic raises; depreciation in between.",
+        vendors.random_raise_rate
     ),
     float_field!(
         "vendors.cost_decline",

@@ -79,16 +79,23 @@ pub fn statistic_index(name: &str) -> Option<usize> {
     STATISTICS.iter().position(|s| s.name == name)
 }
 
+/// The random vendors' rate of raises, which stands for the tolerance under that strategy.
+const RANDOM_RAISES: &str = "vendors.random_raise_rate";
+
 /// The priors `calibrate` uses when none is given: the drivers of `statistics`, each once, in
-/// the order of first mention. The reactive rule's tolerance has no effect on economic vendors,
-/// so for them it stands for their cost of security and memory.
+/// the order of first mention. The reactive rule's tolerance has no effect on economic or random
+/// vendors, so for them it stands for their cost of security and memory, or their rate of
+/// raises.
 pub fn default_priors(statistics: &[usize], strategy: VendorStrategy) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
     for &s in statistics {
         for &driver in STATISTICS[s].drivers {
             let drivers: &[&'static str] = match strategy {
                 VendorStrategy::Economic if driver == TOLERANCE => &ECONOMIC_VENDORS,
-                VendorStrategy::Reactive | VendorStrategy::Economic => std::slice::from_ref(&driver),
+                VendorStrategy::Random if driver == TOLERANCE => &[RANDOM_RAISES],
+                VendorStrategy::Reactive | VendorStrategy::Economic | VendorStrategy::Random => {
+                    std::slice::from_ref(&driver)
+                }
             };
             for &d in drivers {
                 if !out.contains(&d) {

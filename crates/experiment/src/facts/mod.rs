@@ -8,6 +8,7 @@
 //! economic vendors, the presets' strategy.
 
 pub mod economic;
+pub mod null;
 
 use crate::analysis::{changes, kurtosis, top_share};
 use crate::statistics::{mean_interval, paired_difference};

@@ -2,16 +2,19 @@
 //! ESP rule with today's security churn (raise above tolerance, erode below it under excitement
 //! and their users' reliance). Economic vendors remember today's churn and losses, review their
 //! security every `review_days` and on a day their offering made the news
-//! ([`crate::economics`]), and let it depreciate when they chose to stop maintaining it.
+//! ([`crate::economics`]), and let it depreciate when they chose to stop maintaining it. Random
+//! vendors (a null model) raise at random times and depreciate in between.
 
 use super::Simulation;
-use crate::economics::{Decision, Outlook};
+use crate::economics::{Decision, Outlook, RAISES};
 use crate::events::{Detail, Event};
 use crate::market;
 use crate::observer::Observer;
 use crate::parameters::VendorStrategy;
+use crate::random::{keyed, Stream};
 use crate::risk_index::{bin_ratio, BINS};
-use crate::vendors::Raise;
+use crate::vendors::{Raise, MAX_SECURITY};
+use rand::Rng;
 
 impl Simulation<'_> {
     /// Each vendor, in offering order, sets its security given `churned[j]` users lost to risk
@@ -20,7 +23,32 @@ impl Simulation<'_> {
         match self.parameters.vendors.strategy {
             VendorStrategy::Reactive => self.reactive_decisions(excitement, churned, observer),
             VendorStrategy::Economic => self.economic_decisions(excitement, churned, observer),
+            VendorStrategy::Random => self.random_decisions(observer),
         }
+    }
+
+    /// The null model of vendors: on each (offering, day) a raise comes with probability
+    /// `1 − exp(−random_raise_rate / 365)` from the offering's keyed stream, by a size drawn
+    /// uniformly from [`RAISES`]; security depreciates on every other day.
+    fn random_decisions(&mut self, observer: &mut impl Observer) {
+        let p = self.parameters;
+        let day = self.day;
+        let chance = 1.0 - (-p.vendors.random_raise_rate / 365.0).exp();
+        for j in 0..self.vendors.len() {
+            let mut rng = keyed(p.run.seed, Stream::RandomRaises, j, day);
+            let vendor = &mut self.vendors[j];
+            if rng.random::<f64>() < chance {
+                let size = RAISES[rng.random_range(0..RAISES.len())];
+                let to = (vendor.security() + size).min(MAX_SECURITY);
+                let raise = vendor.raise_to(to, self.population.members(j).len());
+                if raise.to > raise.from {
+                    report_raise(day, j, raise, observer);
+                }
+            } else {
+                vendor.depreciate(p.vendors.depreciation);
+            }
+        }
+        self.hold_floor();
     }
 
     fn reactive_decisions(&mut self, excitement: f64, churned: &[usize], observer: &mut impl Observer) {
@@ -180,5 +208,45 @@ mod tests {
         assert_eq!((e.kind(), e.offering), (EventKind::VendorRaise, Some(j)));
         assert!(s.vendors[j].security() > before);
         assert!((e.size - (s.vendors[j].security() - before)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn random_vendors_raise_at_their_rate_whatever_the_churn() {
+        let mut p = small(2_000);
+        p.vendors.strategy = VendorStrategy::Random;
+        p.vendors.random_raise_rate = 12.0;
+        p.offerings = vec![crate::OfferingParameters::default(); 10];
+        let mut s = Simulation::new(&p);
+        let mut recorder = Recorder::default();
+        let days = 365;
+        for day in 0..days {
+            s.day = day;
+            // Churn on odd days only: random vendors ignore it.
+            let churned = vec![(day % 2) as usize * 1_000; s.vendors.len()];
+            s.vendor_decisions(1.0, &churned, &mut recorder);
+        }
+        let raises = |odd: u32| {
+            recorder
+                .events
+                .iter()
+                .filter(|e| e.kind() == EventKind::VendorRaise && e.day % 2 == odd)
+                .count() as f64
+        };
+        // 10 offerings x 12 a year: 120 expected (a raise at 0.999 is not logged, none here).
+        let total = raises(0) + raises(1);
+        assert!((90.0..150.0).contains(&total), "{total} raises");
+        assert!(
+            (raises(1) - raises(0)).abs() < 35.0,
+            "{} on churn days, {} without",
+            raises(1),
+            raises(0)
+        );
+        for e in &recorder.events {
+            let Detail::VendorRaise { to, .. } = e.detail else {
+                continue;
+            };
+            let capped = (to - MAX_SECURITY).abs() < 1e-12;
+            assert!(capped || RAISES.iter().any(|r| (e.size - r).abs() < 1e-9), "{e:?}");
+        }
     }
 }

@@ -1,0 +1,432 @@
+//! Null models for the punctuated-equilibrium claims: is an association between responses and
+//! salient news more than chance?
+//!
+//! **Jumps after news.** A jump day is a day on which the baseline rose by more than
+//! [`JUMP_THRESHOLD`]; it *follows news* when some news came on that day or in the
+//! [`AFTER_NEWS_DAYS`] days before. Under the null, a run's jump days are placed at random among
+//! its days (a permutation: the same number of jumps, without replacement), so the share of jumps
+//! that follow news is, in expectation, the share of days that do. The excess is the observed
+//! share of jumps following news (pooled over runs) less that chance share; its 95% interval
+//! comes from resampling runs (bootstrap), and its one-sided p-value from permutations.
+//!
+//! **Responses by salience and by quiet loss.** A response is a vendor raise or a regulation.
+//! Days are classed as *after news* (news within [`AFTER_NEWS_DAYS`] days) or *quiet*, and quiet
+//! days by the loss of the [`QUIET_LOSS_DAYS`] days before (in thirds of the ensemble's quiet
+//! days). The hazard of each class is the share of its days with a response.
+
+use super::{check, wilson, Check};
+use esplab_model::{EventKind, Recorder, JUMP_THRESHOLD};
+use rand::seq::index;
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+/// Days after news within which a jump or response counts as following it.
+pub const AFTER_NEWS_DAYS: u32 = 30;
+/// Days of loss summed for a quiet day's class.
+pub const QUIET_LOSS_DAYS: usize = 365;
+/// Draws of the bootstrap and of the permutation test.
+pub const DRAWS: usize = 2_000;
+/// Seed of the null models' draws (they are part of the check, so fixed).
+const SEED: u64 = 0x005E_ED0F_4E55;
+
+/// One run's jumps against its news.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct RunJumps {
+    /// Jump days.
+    jumps: usize,
+    /// Jump days following news.
+    following: usize,
+    /// Days that follow news, among the days a jump can fall on (all but day 0).
+    covered: usize,
+    /// Days a jump can fall on.
+    days: usize,
+}
+
+impl RunJumps {
+    fn of(r: &Recorder) -> Self {
+        let days = r.days.len().saturating_sub(1);
+        let mut after_news = vec![false; r.days.len()];
+        for e in r.events.iter().filter(|e| e.kind() == EventKind::News) {
+            let from = e.day as usize;
+            let to = (from + AFTER_NEWS_DAYS as usize).min(r.days.len().saturating_sub(1));
+            for flag in after_news.iter_mut().take(to + 1).skip(from) {
+                *flag = true;
+            }
+        }
+        let jump_days: Vec<usize> = (1..r.days.len())
+            .filter(|&t| r.days[t].baseline - r.days[t - 1].baseline > JUMP_THRESHOLD)
+            .collect();
+        Self {
+            jumps: jump_days.len(),
+            following: jump_days.iter().filter(|&&t| after_news[t]).count(),
+            covered: (1..r.days.len()).filter(|&t| after_news[t]).count(),
+            days,
+        }
+    }
+
+    /// Expected jumps following news when the jump days are placed at random.
+    fn chance(&self) -> f64 {
+        if self.days == 0 {
+            0.0
+        } else {
+            self.jumps as f64 * self.covered as f64 / self.days as f64
+        }
+    }
+}
+
+/// Jumps after news against chance, over an ensemble.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JumpsAfterNews {
+    /// Jumps in all runs.
+    pub jumps: usize,
+    /// Share of them that follow news.
+    pub observed: f64,
+    /// The share expected if jump days were placed at random.
+    pub chance: f64,
+    /// `observed − chance`, with its 95% bootstrap interval over runs.
+    pub excess: (f64, f64, f64),
+    /// One-sided permutation p-value of the observed share.
+    pub p_value: f64,
+    /// Permutations (of [`DRAWS`]) whose share reached the observed one.
+    pub reaching: usize,
+}
+
+/// Pooled (share of jumps following news, chance share) over `runs`.
+fn pooled<'a>(runs: impl Iterator<Item = &'a RunJumps>) -> (f64, f64) {
+    let (mut jumps, mut following, mut chance) = (0usize, 0usize, 0.0);
+    for r in runs {
+        jumps += r.jumps;
+        following += r.following;
+        chance += r.chance();
+    }
+    if jumps == 0 {
+        (0.0, 0.0)
+    } else {
+        (following as f64 / jumps as f64, chance / jumps as f64)
+    }
+}
+
+/// Pooled excess over chance of the runs at `indices`.
+fn excess(runs: &[RunJumps], indices: &[usize]) -> f64 {
+    let (observed, chance) = pooled(indices.iter().map(|&i| &runs[i]));
+    observed - chance
+}
+
+/// [`DRAWS`] bootstrap samples of run indices (with replacement) among `runs` runs.
+fn bootstrap_samples(runs: usize) -> Vec<Vec<usize>> {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(SEED);
+    (0..DRAWS)
+        .map(|_| (0..runs).map(|_| rng.random_range(0..runs.max(1))).collect())
+        .collect()
+}
+
+/// The 2.5% and 97.5% quantiles of `values`.
+fn interval(mut values: Vec<f64>) -> (f64, f64) {
+    values.sort_by(f64::total_cmp);
+    let quantile = |q: f64| values[((q * (values.len() - 1) as f64).round() as usize).min(values.len() - 1)];
+    (quantile(0.025), quantile(0.975))
+}
+
+/// The share of jumps following news, its chance level, the excess and its uncertainty.
+pub fn jumps_after_news(runs: &[Recorder]) -> JumpsAfterNews {
+    let per_run: Vec<RunJumps> = runs.iter().map(RunJumps::of).collect();
+    let (observed, chance) = pooled(per_run.iter());
+    let jumps: usize = per_run.iter().map(|r| r.jumps).sum();
+    let (low, high) = if per_run.is_empty() {
+        (0.0, 0.0)
+    } else {
+        interval(
+            bootstrap_samples(per_run.len())
+                .iter()
+                .map(|s| excess(&per_run, s))
+                .collect(),
+        )
+    };
+    // Permutations: each run's jump days drawn at random among its days.
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(SEED ^ 1);
+    let at_least = (0..DRAWS)
+        .filter(|_| {
+            let following: usize = per_run
+                .iter()
+                .filter(|r| r.jumps > 0 && r.days >= r.jumps)
+                .map(|r| {
+                    index::sample(&mut rng, r.days, r.jumps)
+                        .into_iter()
+                        .filter(|&d| d < r.covered)
+                        .count()
+                })
+                .sum();
+            jumps > 0 && following as f64 / jumps as f64 >= observed
+        })
+        .count();
+    JumpsAfterNews {
+        jumps,
+        observed,
+        chance,
+        excess: (observed - chance, low, high),
+        p_value: (1 + at_least) as f64 / (1 + DRAWS) as f64,
+        reaching: at_least,
+    }
+}
+
+/// The excess over chance of jumps after news in `base` less that in `variant`, runs paired by
+/// index (the same seeds), with a 95% paired-bootstrap interval.
+pub fn excess_difference(base: &[Recorder], variant: &[Recorder]) -> (f64, f64, f64) {
+    let b: Vec<RunJumps> = base.iter().map(RunJumps::of).collect();
+    let v: Vec<RunJumps> = variant.iter().map(RunJumps::of).collect();
+    let n = b.len().min(v.len());
+    if n == 0 {
+        return (0.0, 0.0, 0.0);
+    }
+    let all: Vec<usize> = (0..n).collect();
+    let (low, high) = interval(
+        bootstrap_samples(n)
+            .iter()
+            .map(|s| excess(&b, s) - excess(&v, s))
+            .collect(),
+    );
+    (excess(&b, &all) - excess(&v, &all), low, high)
+}
+
+/// Vendor raises per offering per year in `runs` (the rate random vendors get to match them).
+pub fn raise_rate(runs: &[Recorder]) -> f64 {
+    let raises = runs
+        .iter()
+        .flat_map(|r| &r.events)
+        .filter(|e| e.kind() == EventKind::VendorRaise)
+        .count() as f64;
+    let offering_years: f64 = runs
+        .iter()
+        .map(|r| r.offerings.last().map_or(0, Vec::len) as f64 * r.days.len() as f64 / 365.0)
+        .sum();
+    if offering_years > 0.0 {
+        raises / offering_years
+    } else {
+        0.0
+    }
+}
+
+/// The check that jumps follow news more with `base`'s vendors than with raises at random times
+/// at the same rate (`variant`).
+pub fn news_beyond_random_raises(base: &[Recorder], variant: &[Recorder], ensemble: &str, rate: f64) -> Check {
+    let (v, b) = (jumps_after_news(variant), jumps_after_news(base));
+    let difference = excess_difference(base, variant);
+    check(
+        &format!("Jumps follow news more than with raises at random times ({ensemble})"),
+        &format!(
+            "excess over chance of jumps within {AFTER_NEWS_DAYS} days after news ({:.3}), less that when vendors \
+             raise at random times at the same rate, {rate:.2} a year ({:.3}: {:.3} of {} jumps against {:.3} by chance)",
+            b.excess.0, v.excess.0, v.observed, v.jumps, v.chance
+        ),
+        "lower 95% bound > 0 (paired bootstrap over runs)",
+        "null model: the same market with raises whose timing ignores everything",
+        difference,
+        difference.1 > 0.0,
+    )
+    .emergent()
+}
+
+/// The check that baseline jumps follow news more often than chance.
+pub fn jumps_follow_news(runs: &[Recorder], ensemble: &str) -> Check {
+    let j = jumps_after_news(runs);
+    check(
+        &format!("Jumps follow salient news more often than chance ({ensemble})"),
+        &format!(
+            "share of {} jumps within {AFTER_NEWS_DAYS} days after news ({:.3}) less the share of days there ({:.3}); \
+             {} of {DRAWS} permutations reach the observed share (p = {:.4})",
+            j.jumps, j.observed, j.chance, j.reaching, j.p_value
+        ),
+        "lower 95% bound > 0 (bootstrap over runs)",
+        "null model: jump days placed at random; the timing of decisions is partly wired (economic vendors also \
+         review on a day their offering makes the news; reactive ones count churn in windows)",
+        j.excess,
+        j.excess.1 > 0.0,
+    )
+    .emergent()
+}
+
+/// The hazard of a response (vendor raise or regulation) on a day, by class of day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hazards {
+    /// Days after news: (days, days with a response).
+    pub after_news: (usize, usize),
+    /// Quiet days by thirds of the loss of the year before, lowest first.
+    pub quiet: [(usize, usize); 3],
+    /// The loss (currency units over [`QUIET_LOSS_DAYS`]) between the thirds.
+    pub cuts: [f64; 2],
+}
+
+/// Response hazards by salience and by quiet loss.
+pub fn hazards(runs: &[Recorder]) -> Hazards {
+    // (after news, loss of the year before, responded) per day.
+    let mut days: Vec<(bool, f64, bool)> = Vec::new();
+    for r in runs {
+        let n = r.days.len();
+        let mut after_news = vec![false; n];
+        let mut responded = vec![false; n];
+        for e in &r.events {
+            let d = e.day as usize;
+            match e.kind() {
+                EventKind::News => {
+                    for flag in after_news
+                        .iter_mut()
+                        .take((d + AFTER_NEWS_DAYS as usize + 1).min(n))
+                        .skip(d)
+                    {
+                        *flag = true;
+                    }
+                }
+                EventKind::VendorRaise | EventKind::Regulation if d < n => responded[d] = true,
+                _ => {}
+            }
+        }
+        let mut year_loss = 0.0;
+        for t in 0..n {
+            // Loss of the days before t, not t itself.
+            days.push((after_news[t], year_loss, responded[t]));
+            year_loss += r.days[t].loss;
+            if t >= QUIET_LOSS_DAYS {
+                year_loss -= r.days[t - QUIET_LOSS_DAYS].loss;
+            }
+        }
+    }
+    let count = |days: &mut dyn Iterator<Item = &(bool, f64, bool)>| {
+        days.fold((0, 0), |(n, k), d| (n + 1, k + usize::from(d.2)))
+    };
+    let after_news = count(&mut days.iter().filter(|d| d.0));
+    let mut losses: Vec<f64> = days.iter().filter(|d| !d.0).map(|d| d.1).collect();
+    losses.sort_by(f64::total_cmp);
+    let cut = |q: f64| {
+        losses
+            .get(((losses.len() as f64 * q) as usize).min(losses.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or(0.0)
+    };
+    let cuts = [cut(1.0 / 3.0), cut(2.0 / 3.0)];
+    let third = |d: &(bool, f64, bool)| usize::from(d.1 >= cuts[0]) + usize::from(d.1 >= cuts[1]);
+    let quiet = [0, 1, 2].map(|k| count(&mut days.iter().filter(|d| !d.0 && third(d) == k)));
+    Hazards {
+        after_news,
+        quiet,
+        cuts,
+    }
+}
+
+/// The check that a day after news is likelier to bring a response than a quiet day in the
+/// third of highest recent losses.
+pub fn salience_beats_quiet_loss(runs: &[Recorder], ensemble: &str) -> Check {
+    let h = hazards(runs);
+    let (news_days, news_responses) = h.after_news;
+    let (quiet_days, quiet_responses) = h.quiet[2];
+    let news = wilson(news_responses, news_days);
+    let quiet = wilson(quiet_responses, quiet_days);
+    check(
+        &format!("Responses follow salience, not quiet losses ({ensemble})"),
+        &format!(
+            "share of days with a response within {AFTER_NEWS_DAYS} days after news ({news_responses} of {news_days}), \
+             against quiet days in the top third of the year's losses: {:.4} [{:.4}, {:.4}] ({quiet_responses} of {quiet_days})",
+            quiet.0, quiet.1, quiet.2
+        ),
+        "lower 95% bound after news > upper 95% bound of the quiet top third",
+        "ESP: quiet losses are not answered; salient ones are",
+        news,
+        news.1 > quiet.2,
+    )
+    .emergent()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use esplab_model::{DayRecord, Detail, Event};
+
+    /// A run of `days` days whose baseline jumps on `jumps` and with news on `news`.
+    fn run(days: usize, jumps: &[usize], news: &[u32]) -> Recorder {
+        let mut r = Recorder::default();
+        let mut baseline = 0.1;
+        for t in 0..days {
+            if jumps.contains(&t) {
+                baseline += 0.05;
+            }
+            r.days.push(DayRecord {
+                day: t as u32,
+                baseline,
+                loss: if t % 2 == 0 { 10.0 } else { 0.0 },
+                ..DayRecord::default()
+            });
+        }
+        for &day in news {
+            r.events.push(Event {
+                day,
+                offering: None,
+                size: 1.0,
+                detail: Detail::News {
+                    records: 1e8,
+                    fear: 1.0,
+                },
+            });
+        }
+        r
+    }
+
+    #[test]
+    fn jumps_right_after_news_are_far_above_chance() {
+        let runs: Vec<Recorder> = (0..20).map(|k| run(1000, &[100 + k, 600 + k], &[100, 600])).collect();
+        let j = jumps_after_news(&runs);
+        assert_eq!((j.jumps, j.observed), (40, 1.0));
+        // 2 windows of 31 days among 999.
+        assert!((j.chance - 62.0 / 999.0).abs() < 1e-12, "{}", j.chance);
+        assert!(j.excess.1 > 0.8 && j.p_value < 0.001, "{j:?}");
+        assert!(jumps_follow_news(&runs, "test").pass);
+    }
+
+    #[test]
+    fn jumps_unrelated_to_news_are_at_chance() {
+        // Jumps spread evenly over the run: about as many follow news as chance says.
+        let runs: Vec<Recorder> = (0..40)
+            .map(|k| {
+                run(
+                    1000,
+                    &(0..20).map(|i| 1 + 50 * i + k).collect::<Vec<_>>(),
+                    &[100 + 7 * k as u32, 500],
+                )
+            })
+            .collect();
+        let j = jumps_after_news(&runs);
+        assert!(j.excess.1 < 0.0 && j.excess.2 > 0.0, "{j:?}");
+        assert!(j.p_value > 0.05, "{j:?}");
+        assert!(!jumps_follow_news(&runs, "test").pass);
+    }
+
+    #[test]
+    fn the_excess_is_compared_with_a_variant_run_for_run() {
+        let news = [100, 600];
+        let following: Vec<Recorder> = (0..20).map(|k| run(1000, &[100 + k, 600 + k], &news)).collect();
+        let random: Vec<Recorder> = (0..20)
+            .map(|k| run(1000, &[300 + 13 * k, 850 - 7 * k], &news))
+            .collect();
+        let (d, low, high) = excess_difference(&following, &random);
+        assert!(low > 0.5 && low <= d && d <= high, "{d} [{low}, {high}]");
+        assert!(news_beyond_random_raises(&following, &random, "test", 2.0).pass);
+        assert!(!news_beyond_random_raises(&random, &following, "test", 2.0).pass);
+    }
+
+    #[test]
+    fn hazards_count_responses_by_class_of_day() {
+        let mut r = run(800, &[], &[400]);
+        r.events.push(Event {
+            day: 410,
+            offering: Some(0),
+            size: 0.1,
+            detail: Detail::VendorRaise {
+                from: 0.1,
+                to: 0.2,
+                churn: 0.1,
+            },
+        });
+        let h = hazards(&[r]);
+        assert_eq!(h.after_news, (31, 1));
+        assert_eq!(h.quiet.iter().map(|q| q.0).sum::<usize>(), 800 - 31);
+        assert_eq!(h.quiet.iter().map(|q| q.1).sum::<usize>(), 0);
+    }
+}
