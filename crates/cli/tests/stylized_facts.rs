@@ -147,18 +147,18 @@ fn economic_vendors_answer_liability_and_rises_are_more_punctuated_than_falls() 
     assert_passes(&economic::rises_more_punctuated_than_falls(&base));
 }
 
+/// 30% of users require security 0.5 from day 365.
+const PROCUREMENT: [&str; 4] = [
+    "interventions.0.kind=procurement",
+    "interventions.0.day=365",
+    "interventions.0.share=0.3",
+    "interventions.0.minimum=0.5",
+];
+
 #[test]
 fn procurement_rules_raise_the_baseline_through_vendors_choices() {
     let base = ensemble(&scenario("mcp", &[]));
-    let ruled = ensemble(&scenario(
-        "mcp",
-        &[
-            "interventions.0.kind=procurement",
-            "interventions.0.day=365",
-            "interventions.0.share=0.3",
-            "interventions.0.minimum=0.5",
-        ],
-    ));
+    let ruled = ensemble(&scenario("mcp", &PROCUREMENT));
     assert_passes(&economic::raised_by_vendors(
         "Procurement",
         "30% of users require security 0.5",
@@ -167,18 +167,9 @@ fn procurement_rules_raise_the_baseline_through_vendors_choices() {
     ));
     // The lever writes no security: without users who reconsider, bound users are held to the
     // rules only when they adopt or leave over risk, and vendors have less to win.
-    let still = ["users.rechoice=0"];
-    let still_base = ensemble(&scenario("mcp", &still));
-    let still_ruled = ensemble(&scenario(
-        "mcp",
-        &[
-            "users.rechoice=0",
-            "interventions.0.kind=procurement",
-            "interventions.0.day=365",
-            "interventions.0.share=0.3",
-            "interventions.0.minimum=0.5",
-        ],
-    ));
+    let still = "users.rechoice=0";
+    let still_base = ensemble(&scenario("mcp", &[still]));
+    let still_ruled = ensemble(&scenario("mcp", &[&[still][..], &PROCUREMENT].concat()));
     let effect = |b: &[Recorder], v: &[Recorder]| {
         b.iter()
             .zip(v)
