@@ -87,13 +87,19 @@ compare.csv and manifest.json.")]
     #[command(after_help = "Examples:
   esplab leverage mcp --runs 200
   esplab leverage online-banking --runs 100 --start-day 730 --heroic big-banks
+  esplab leverage mcp --draws plans/mcp-lhs.toml --runs 20   # over 32 draws of the plan
 
 Each lever (advocacy, heroic vendor, cheaper security, liability, procurement, disclosure,
 shock, exogenous regulation) is added at a standard size from --start-day on and compared with
 the unchanged scenario over the same seeds. The long-run baseline is the mean baseline over the
 last 365 days. An effect whose 95% interval contains zero is reported as indistinguishable from
 zero. Each effect is split into the part from vendors' security at the base's market shares and
-the part from shifted shares.")]
+the part from shifted shares.
+
+With --draws PLAN the levers are pulled in every design point of the plan, each point run in
+pairs on the same seeds; each lever's effect is reported across draws: the median and 90%
+interval of the draws' effects, the seed noise, the spread across draws without it, the chance
+it raises the baseline by more than 0.01, and the share of draws in which it ranks first.")]
     Leverage(LeverageArgs),
     /// Run a design of parameter points (grid, Latin hypercube, Sobol', or an imported design).
     #[command(after_help = "Examples:
@@ -464,6 +470,10 @@ pub struct LeverageArgs {
     /// with any, on the start day of the base's first run).
     #[arg(long)]
     pub heroic: Option<String>,
+    /// Pull the levers in every draw of PLAN's design (a plan varying the same scenario; its
+    /// `[set]` applies) and summarise each lever's effect across draws; --runs is per draw.
+    #[arg(long, value_name = "PLAN")]
+    pub draws: Option<String>,
     #[command(flatten)]
     pub experiment: ExperimentArgs,
 }

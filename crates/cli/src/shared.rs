@@ -225,9 +225,38 @@ pub fn journaled_pairs(
     bar: &ProgressBar,
     quiet: bool,
 ) -> Result<Paired> {
-    let identity = sha256_hex(format!("{arms:?} master {master}").as_bytes());
-    let metrics = jobs::replicates::paired_width(arms);
-    let opened = PairedJournal::open(dir, kind, &identity, runs, (arms.len(), metrics), resume)
+    let job = PairedJob {
+        identity: sha256_hex(format!("{arms:?} master {master}").as_bytes()),
+        indices: runs,
+        shape: (arms.len(), jobs::replicates::paired_width(arms)),
+        values: |i| jobs::replicates::paired_metrics(arms, master, i),
+    };
+    journaled_job(executor, &job, kind, dir, resume, bar, quiet)
+}
+
+/// Indices of paired work, each giving `shape.0` arms of `shape.1` values.
+pub struct PairedJob<F> {
+    /// What the journal must have been written for (a hash of the job's inputs).
+    pub identity: String,
+    pub indices: u64,
+    /// (arms, values per arm).
+    pub shape: (usize, usize),
+    /// The values of every arm at an index.
+    pub values: F,
+}
+
+/// Runs `job` on its indices, journaled in `dir` as batches finish; with `resume`, indices an
+/// earlier interruption journaled are kept. Returns the values per arm, indices in order.
+pub fn journaled_job<F: Fn(u64) -> Vec<Vec<f64>> + Sync>(
+    executor: &Executor,
+    job: &PairedJob<F>,
+    kind: journal::Kind,
+    dir: &Path,
+    resume: bool,
+    bar: &ProgressBar,
+    quiet: bool,
+) -> Result<Paired> {
+    let opened = PairedJournal::open(dir, kind, &job.identity, job.indices, job.shape, resume)
         .with_context(|| format!("cannot use {}", dir.display()))?;
     let Some(mut journal) = opened else {
         if !quiet {
@@ -235,12 +264,12 @@ pub fn journaled_pairs(
         }
         return Ok(ControlFlow::Break(ExitCode::SUCCESS));
     };
-    let remaining: Vec<u64> = (journal.next_run()..runs).collect();
+    let remaining: Vec<u64> = (journal.next_run()..job.indices).collect();
     bar.set_position(journal.next_run());
     let finished = run_batches(
         executor,
         &remaining,
-        |i| (i, jobs::replicates::paired_metrics(arms, master, i)),
+        |i| (i, (job.values)(i)),
         |batch| {
             journal
                 .append(&batch)
@@ -253,7 +282,7 @@ pub fn journaled_pairs(
     if !finished {
         return Ok(ControlFlow::Break(stopped_resumably(
             journal.next_run(),
-            runs,
+            job.indices,
             "paired runs",
             dir,
         )));

@@ -209,6 +209,63 @@ fn leverage_ranks_levers_and_says_plainly_when_an_effect_is_indistinguishable_fr
 }
 
 #[test]
+fn leverage_over_draws_summarises_each_lever_across_the_plans_design() {
+    let dir = temp("robust-leverage");
+    std::fs::create_dir_all(&dir).unwrap();
+    let plan = dir.join("plan.toml");
+    std::fs::write(
+        &plan,
+        "schema = 1\nscenario = \"quiet\"\nsampler = \"latin-hypercube\"\npoints = 4\nreplicates = 1\n\
+         metrics = [\"long_run_baseline\"]\n[set]\n\"run.users\" = 3000\n\"run.years\" = 3\n\
+         [[factors]]\nkey = \"excitement.base\"\ndistribution = \"uniform\"\nlow = 0.8\nhigh = 2.0\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let o = ok(&[
+        "leverage",
+        "quiet",
+        "--draws",
+        plan.to_str().unwrap(),
+        "--runs",
+        "8",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let table = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(table.contains("over 4 draws"), "{table}");
+    let doc = json(&out, "robust-leverage.json");
+    let levers = doc["levers"].as_array().unwrap();
+    assert_eq!(levers.len(), esplab_model::InterventionKind::ALL.len());
+    let first: f64 = levers
+        .iter()
+        .map(|l| l["share_of_draws_ranked_first"].as_f64().unwrap())
+        .sum();
+    assert!(
+        (first - 1.0).abs() < 1e-12,
+        "one lever ranks first in each draw: {first}"
+    );
+    // A floor of 0.5 far above the quiet baseline raises it in every draw, beyond seed noise.
+    let regulation = levers.iter().find(|l| l["lever"] == "regulation").unwrap();
+    let interval = regulation["effect_90_interval_across_draws"].as_array().unwrap();
+    assert!(interval[0].as_f64().unwrap() > 0.1, "{regulation}");
+    assert!(regulation["probability_raises_by_margin"].as_f64().unwrap() > 0.99);
+    // Each draw's rows, with its factor value.
+    let draws = String::from_utf8(read(&out, "leverage-draws.csv")).unwrap();
+    assert!(draws.starts_with("draw,excitement.base,lever,effect,standard_error\n"));
+    assert_eq!(draws.lines().count(), 1 + 4 * levers.len());
+    let manifest = json(&out, "manifest.json");
+    assert_eq!(manifest["settings"]["draws"], 4);
+    // A plan of another scenario is refused.
+    let o = Command::new(env!("CARGO_BIN_EXE_esplab"))
+        .args(["leverage", "mcp", "--draws", plan.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("the plan varies scenario \"quiet\", not \"mcp\""));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn bad_experiment_options_fail_with_clear_messages() {
     let o = Command::new(env!("CARGO_BIN_EXE_esplab"))
         .args(["leverage", "mcp", "--heroic", "nobody"])

@@ -80,6 +80,16 @@ fn reports_of_every_kind_of_folder() {
         "--out",
         &path("sweep"),
     ]);
+    with(s(&[
+        "leverage",
+        "mcp",
+        "--draws",
+        &format!("{plans}/mcp-lhs.toml"),
+        "--runs",
+        "2",
+        "--out",
+        &path("robust-leverage"),
+    ]));
     ok(&[
         "sensitivity",
         &format!("{plans}/mcp-sensitivity.toml"),
@@ -121,6 +131,14 @@ fn reports_of_every_kind_of_folder() {
     assert_self_contained(&leverage);
     for lever in ["regulation", "advocacy", "disclosure", "shock"] {
         assert!(leverage.contains(lever), "{lever}");
+    }
+
+    let robust = html(&dir.join("robust-leverage"));
+    assert_self_contained(&robust);
+    assert!(robust.contains("Which levers move the baseline, over the draws"));
+    assert!(robust.contains("32 draws of") && robust.contains("share of draws ranked first"));
+    for lever in ["regulation", "procurement", "heroic-vendor"] {
+        assert!(robust.contains(lever), "{lever}");
     }
 
     let sweep = html(&dir.join("sweep"));

@@ -19,6 +19,25 @@ fn files(dir: &Path) -> Vec<String> {
     names
 }
 
+/// Four draws of the cost of security in a small mcp market.
+const DRAWS_PLAN: &str = r#"
+schema = 1
+scenario = "mcp"
+sampler = "latin-hypercube"
+points = 4
+replicates = 1
+metrics = ["long_run_baseline"]
+
+[set]
+"run.users" = 5000
+
+[[factors]]
+key = "vendors.security_cost"
+distribution = "log-uniform"
+low = 30.0
+high = 480.0
+"#;
+
 #[test]
 fn killed_experiments_resume_to_the_bytes_of_uninterrupted_ones() {
     let dir = temp("resume-experiments");
@@ -27,7 +46,11 @@ fn killed_experiments_resume_to_the_bytes_of_uninterrupted_ones() {
         .unwrap()
         .as_nanos() as u64;
     println!("kill delays drawn with seed {seed}");
-    let cases: [(&str, Vec<&str>); 3] = [
+    let plan = dir.join("draws.toml");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(&plan, DRAWS_PLAN).unwrap();
+    let plan = plan.to_str().unwrap();
+    let cases: [(&str, Vec<&str>); 4] = [
         (
             "ensemble",
             vec!["ensemble", "mcp", "--users", "20000", "--years", "3", "--runs", "80"],
@@ -50,6 +73,10 @@ fn killed_experiments_resume_to_the_bytes_of_uninterrupted_ones() {
         (
             "leverage",
             vec!["leverage", "mcp", "--users", "5000", "--years", "2", "--runs", "60"],
+        ),
+        (
+            "leverage over draws",
+            vec!["leverage", "mcp", "--draws", plan, "--years", "2", "--runs", "20"],
         ),
     ];
     for (i, (what, args)) in cases.iter().enumerate() {

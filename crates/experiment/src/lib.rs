@@ -13,6 +13,7 @@ pub mod facts;
 pub mod jobs;
 pub mod leverage;
 pub mod memory;
+pub mod robust;
 pub mod run;
 pub mod seeds;
 pub mod sensitivity;

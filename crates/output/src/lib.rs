@@ -10,6 +10,7 @@ pub mod ensemble_folder;
 pub mod error;
 pub mod journal;
 pub mod manifest;
+pub mod robust_files;
 pub mod run_folder;
 pub mod sensitivity_files;
 pub mod sweep_folder;

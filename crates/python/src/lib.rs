@@ -10,14 +10,17 @@ use bridge::{settings as bad_setting, Failure, ScenarioError};
 use convert::{load, overrides_from, to_pyarrow, Options};
 use esplab_experiment::analysis::{analyze as analyze_run, RunData};
 use esplab_experiment::compare::compare as compare_metrics;
+use esplab_experiment::jobs::draws::LeverDraws;
 use esplab_experiment::jobs::{self, shard_rows, LeverSetup};
 use esplab_experiment::leverage::rank;
 use esplab_experiment::memory::Spelling;
+use esplab_experiment::robust::summarize;
 use esplab_experiment::sensitivity::{indices as sensitivity_indices, Method};
 use esplab_experiment::{metric_names, Executor};
 use esplab_model::{EventKind, Parameters, Recorder};
 use esplab_output::analysis_files::{analysis_json, read_run};
 use esplab_output::comparison_files::{comparison_table, leverage_table};
+use esplab_output::robust_files::{draws_table, robust_table};
 use esplab_output::run_folder::timeseries_table;
 use esplab_output::sensitivity_files::sensitivity_table;
 use esplab_output::sweep_folder::INDEX_COLUMNS;
@@ -208,6 +211,44 @@ fn leverage<'py>(
     to_pyarrow(py, &leverage_table(&setup.levers, &rank(&results)))
 }
 
+/// Every standard lever pulled in each draw of `plan`'s design (its `[set]` and `set` apply),
+/// each draw run in pairs on the same seeds, as `esplab leverage SCENARIO --draws PLAN` writes:
+/// returns (robust-leverage.csv: rank, lever, size, unit, median_effect, low_5, high_95,
+/// seed_noise, spread_across_draws, probability_raises_by_0.01, share_of_draws_ranked_first;
+/// leverage-draws.csv: draw, the factors, lever, effect, standard_error).
+#[pyfunction]
+#[pyo3(signature = (plan, *, runs=20, start_day=None, heroic=None, threads=0, set=None))]
+fn leverage_over_draws<'py>(
+    py: Python<'py>,
+    plan: &str,
+    runs: u64,
+    start_day: Option<u32>,
+    heroic: Option<String>,
+    threads: usize,
+    set: Option<Bound<'py, PyDict>>,
+) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
+    let overrides = overrides_from(set.as_ref(), "set")?;
+    let plan = Plan::load(plan, &overrides).map_err(Failure::from)?;
+    let points = plan.design_points();
+    let draws: Vec<Parameters> = points.iter().map(|x| plan.parameters_for(x)).collect();
+    let base = &plan.scenario.parameters;
+    let job =
+        LeverDraws::new(base, &draws, start_day, heroic.as_deref(), runs, base.run.seed).map_err(Failure::from)?;
+    let by_arm = py.detach(|| -> Result<_, Failure> {
+        let executor = Executor::new(threads);
+        ensure_memory(job.setups.iter().flat_map(|s| s.arms.iter()), &executor, job.indices())?;
+        Ok(job.run(&executor, &NO_STOP, || {})?)
+    })?;
+    let effects = job.effects(&by_arm);
+    let robust = summarize(&effects);
+    let levers = &job.setups[0].levers;
+    let factors: Vec<String> = plan.factors.iter().map(|f| f.key.clone()).collect();
+    Ok((
+        to_pyarrow(py, &robust_table(levers, &robust))?,
+        to_pyarrow(py, &draws_table(levers, &factors, &points, &effects))?,
+    ))
+}
+
 /// Rows of a sweep plan (or of shard `shard = (i, n)` of it), as `esplab sweep` writes to
 /// sweep.csv: row, point, replicate, seed, the factors, the plan's metrics.
 #[pyfunction]
@@ -394,6 +435,7 @@ fn _esplab(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(ensemble, m)?)?;
     m.add_function(wrap_pyfunction!(compare, m)?)?;
     m.add_function(wrap_pyfunction!(leverage, m)?)?;
+    m.add_function(wrap_pyfunction!(leverage_over_draws, m)?)?;
     m.add_function(wrap_pyfunction!(sweep, m)?)?;
     m.add_function(wrap_pyfunction!(sensitivity, m)?)?;
     m.add_function(wrap_pyfunction!(analyze, m)?)?;

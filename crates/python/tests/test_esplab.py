@@ -87,6 +87,21 @@ def test_leverage_ranks_the_levers_as_the_cli(tmp_path):
         esplab.leverage("mcp", runs=2, heroic="nope", **SMALL)
 
 
+def test_leverage_over_draws_matches_the_cli(tmp_path):
+    settings = {"run.users": 2000, "run.years": 2}
+    levers, draws = esplab.leverage_over_draws(PLAN, runs=4, set=settings)
+    args = ["leverage", "mcp", "--draws", PLAN, "--runs", "4", "--users", "2000", "--years", "2", "--quiet"]
+    assert cli(*args, "--out", str(tmp_path)).returncode == 0
+    for table, name in [(levers, "robust-leverage.csv"), (draws, "leverage-draws.csv")]:
+        rows = csv_rows(tmp_path / name)
+        assert table.column_names == list(rows[0].keys()), name
+        assert table.column("lever").to_pylist() == [r["lever"] for r in rows]
+        numeric = [c for c in table.column_names if c not in ("lever", "unit")]
+        assert_same_numbers(table, rows, numeric)
+    assert draws.num_rows == 32 * levers.num_rows, "every lever in each of the plan's 32 draws"
+    assert abs(sum(levers.column("share_of_draws_ranked_first").to_pylist()) - 1.0) < 1e-12
+
+
 def test_sweep_matches_the_cli_and_any_executor(tmp_path):
     settings = {"run.users": 2000, "run.years": 1}
     whole = esplab.sweep(PLAN, set=settings)

@@ -15,6 +15,9 @@ use std::process::ExitCode;
 
 /// `esplab leverage`.
 pub fn leverage(args: LeverageArgs) -> Result<ExitCode> {
+    if let Some(plan) = &args.draws {
+        return super::robust_leverage::robust_leverage(&args, plan);
+    }
     let scenario = load(&args.scenario)?;
     let e = &args.experiment;
     let p = &scenario.parameters;

@@ -9,6 +9,7 @@ pub mod ensemble;
 pub mod leverage;
 pub mod merge;
 pub mod report;
+pub mod robust_leverage;
 pub mod run;
 pub mod scenarios;
 pub mod sensitivity;

@@ -11,6 +11,7 @@
 //! - [`ensure_memory`]: the up-front memory check of any of them.
 
 pub mod designs;
+pub mod draws;
 pub mod levers;
 pub mod replicates;
 pub mod shards;

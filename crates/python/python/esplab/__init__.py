@@ -17,7 +17,18 @@ from typing import Any, Iterable, Optional
 
 import pyarrow as pa
 
-from ._esplab import ScenarioError, analyze, compare, ensemble, leverage, run, scenarios, sensitivity, sweep_rows  # noqa: F401
+from ._esplab import (  # noqa: F401
+    ScenarioError,
+    analyze,
+    compare,
+    ensemble,
+    leverage,
+    leverage_over_draws,
+    run,
+    scenarios,
+    sensitivity,
+    sweep_rows,
+)
 from ._esplab import sweep as _sweep_shard
 
 __all__ = [
@@ -26,6 +37,7 @@ __all__ = [
     "compare",
     "ensemble",
     "leverage",
+    "leverage_over_draws",
     "run",
     "scenarios",
     "sensitivity",

@@ -51,12 +51,22 @@ def leverage(
     *,
     runs: int = 100,
     start_day: Optional[int] = None,
+    heroic: Optional[str] = None,
     threads: int = 0,
     users: Optional[int] = None,
     years: Optional[float] = None,
     seed: Optional[int] = None,
     set: Optional[dict[str, Any]] = None,
 ) -> pa.Table: ...
+def leverage_over_draws(
+    plan: str,
+    *,
+    runs: int = 20,
+    start_day: Optional[int] = None,
+    heroic: Optional[str] = None,
+    threads: int = 0,
+    set: Optional[dict[str, Any]] = None,
+) -> tuple[pa.Table, pa.Table]: ...
 def sensitivity(
     plan: str,
     *,

@@ -195,3 +195,92 @@ pub fn leverage(dir: &Path, manifest: &Value) -> Result<Report> {
         }],
     })
 }
+
+/// The report of a leverage folder over draws of the parameters (`leverage --draws`).
+pub fn robust_leverage(dir: &Path, manifest: &Value) -> Result<Report> {
+    let doc = json(dir, "robust-leverage.json")?;
+    let levers = doc["levers"].as_array().cloned().unwrap_or_default();
+    let across = |l: &Value| {
+        (
+            number(l, "/effect_90_interval_across_draws/0"),
+            number(l, "/effect_90_interval_across_draws/1"),
+        )
+    };
+    let chart = IntervalChart {
+        title: "Effect of each lever on the long-run baseline across draws (median, 5%–95%)".into(),
+        x_label: "change in the long-run baseline (security, 0–1)".into(),
+        rows: levers
+            .iter()
+            .map(|l| {
+                let (lo, hi) = across(l);
+                IntervalRow {
+                    label: text(l, "/lever"),
+                    estimate: number(l, "/median_effect"),
+                    low: lo,
+                    high: hi,
+                    color: if lo <= 0.0 && hi >= 0.0 { GREY } else { PALETTE[0] },
+                }
+            })
+            .collect(),
+    };
+    let table = Table {
+        header: [
+            "rank",
+            "lever",
+            "what",
+            "median effect",
+            "90% across draws",
+            "seed noise",
+            "spread across draws",
+            "P(raises by > margin)",
+            "share of draws ranked first",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        rows: levers
+            .iter()
+            .map(|l| {
+                let (lo, hi) = across(l);
+                vec![
+                    format!("{}", number(l, "/rank")),
+                    text(l, "/lever"),
+                    text(l, "/meaning"),
+                    cell(number(l, "/median_effect")),
+                    format!("[{}, {}]", cell(lo), cell(hi)),
+                    cell(number(l, "/seed_noise")),
+                    cell(number(l, "/spread_across_draws")),
+                    cell(number(l, "/probability_raises_by_margin")),
+                    cell(number(l, "/share_of_draws_ranked_first")),
+                ]
+            })
+            .collect(),
+    };
+    Ok(Report {
+        title: format!("esplab leverage over draws: {}", text(manifest, "/scenario/name")),
+        subtitle: format!(
+            "{}: {} draws of {}, {} runs per lever and draw, levers from day {}",
+            dir.display(),
+            number(&doc, "/settings/draws"),
+            text(&doc, "/settings/plan"),
+            number(&doc, "/settings/runs_per_draw"),
+            number(&doc, "/settings/start_day")
+        ),
+        sections: vec![Section {
+            heading: "Which levers move the baseline, over the draws".into(),
+            paragraphs: vec![format!(
+                "The long-run baseline is the {}. Each draw's effects are paired over common random numbers; \
+                 the interval is the 5%–95% range of the draws' effects, and the margin is {}. Grey: the range \
+                 contains zero.",
+                text(&doc, "/metric_meaning"),
+                cell(number(&doc, "/margin"))
+            )],
+            figures: vec![Figure {
+                name: "levers".into(),
+                caption: "Levers ranked by their median effect across draws.".into(),
+                svg: chart.svg(),
+            }],
+            tables: vec![table],
+        }],
+    })
+}
