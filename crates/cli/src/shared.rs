@@ -4,6 +4,7 @@
 
 use crate::options::{PlanArgs, ScenarioArgs, ScenarioOptions};
 use anyhow::{Context, Result};
+use esplab_experiment::jobs::LeverError;
 use esplab_experiment::memory::Spelling as MemorySpelling;
 use esplab_experiment::statistics::Interval;
 use esplab_experiment::{jobs, Executor};
@@ -291,6 +292,18 @@ pub fn journaled_job<F: Fn(u64) -> Vec<Vec<f64>> + Sync>(
         .results()
         .with_context(|| format!("cannot read back {}", dir.display()))?;
     Ok(ControlFlow::Continue((results, journal)))
+}
+
+/// The usage error of a lever setting (`--start-day`, `--heroic`) that does not fit `scenario`.
+pub fn lever_usage(error: LeverError, scenario: &str) -> Result<ExitCode> {
+    match error {
+        LeverError::StartAfterHorizon { start, days } => usage(format!(
+            "--start-day {start}: must be before the end of the horizon ({days} days)"
+        )),
+        LeverError::UnknownOffering { name, offerings } => usage(format!(
+            "--heroic {name}: not an offering of {scenario}; offerings: {offerings}"
+        )),
+    }
 }
 
 /// Says that journaled work stopped after `done` of `total` and how to finish it; the exit

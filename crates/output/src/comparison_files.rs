@@ -81,21 +81,37 @@ pub fn write_comparison(
     settings: Value,
     journal: Option<PairedJournal>,
 ) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| crate::OutputError::io(dir, e))?;
-    let _ = std::fs::remove_file(dir.join("manifest.json"));
-    atomic::write(
-        &dir.join("compare.json"),
-        manifest::pretty(&comparison_json(rows)).as_bytes(),
-    )?;
-    comparison_table(rows).write_csv(&dir.join("compare.csv"))?;
-    let m = manifest::build(
+    write_experiment(
+        dir,
         "compare",
         &[("base", base), ("variant", variant)],
         settings,
-        dir,
-        &["compare.json", "compare.csv"],
-    )?;
-    // The journal goes before the manifest comes: a complete folder never holds one.
+        ("compare.json", &comparison_json(rows)),
+        &[("compare.csv", &comparison_table(rows))],
+        journal,
+    )
+}
+
+/// Writes the JSON `document` and the CSV `tables` of a paired experiment, then the manifest of
+/// `command` into `dir`. The journal of the runs, if any, goes just before the manifest comes:
+/// a complete folder never holds one.
+pub(crate) fn write_experiment(
+    dir: &Path,
+    command: &str,
+    scenarios: &[(&str, &Scenario)],
+    settings: Value,
+    document: (&str, &Value),
+    tables: &[(&str, &Table)],
+    journal: Option<PairedJournal>,
+) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| crate::OutputError::io(dir, e))?;
+    let _ = std::fs::remove_file(dir.join("manifest.json"));
+    atomic::write(&dir.join(document.0), manifest::pretty(document.1).as_bytes())?;
+    for (name, table) in tables {
+        table.write_csv(&dir.join(name))?;
+    }
+    let files: Vec<&str> = std::iter::once(document.0).chain(tables.iter().map(|t| t.0)).collect();
+    let m = manifest::build(command, scenarios, settings, dir, &files)?;
     if let Some(journal) = journal {
         journal.remove();
     }
@@ -199,20 +215,13 @@ pub fn write_leverage(
     settings: Value,
     journal: Option<PairedJournal>,
 ) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| crate::OutputError::io(dir, e))?;
-    let _ = std::fs::remove_file(dir.join("manifest.json"));
-    atomic::write(&dir.join("leverage.json"), manifest::pretty(json).as_bytes())?;
-    table.write_csv(&dir.join("leverage.csv"))?;
-    let m = manifest::build(
+    write_experiment(
+        dir,
         "leverage",
         &[("scenario", scenario)],
         settings,
-        dir,
-        &["leverage.json", "leverage.csv"],
-    )?;
-    // The journal goes before the manifest comes: a complete folder never holds one.
-    if let Some(journal) = journal {
-        journal.remove();
-    }
-    atomic::write(&dir.join("manifest.json"), manifest::pretty(&m).as_bytes())
+        ("leverage.json", json),
+        &[("leverage.csv", table)],
+        journal,
+    )
 }

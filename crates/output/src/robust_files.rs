@@ -2,10 +2,9 @@
 //! (`robust-leverage.json`, `robust-leverage.csv`), every draw's effects (`leverage-draws.csv`)
 //! and the manifest.
 
-use crate::atomic;
+use crate::comparison_files::write_experiment;
 use crate::error::Result;
 use crate::journal::PairedJournal;
-use crate::manifest;
 use crate::table::{Column, Table};
 use esplab_experiment::leverage::Lever;
 use esplab_experiment::robust::{DrawEffect, RobustEffect, MARGIN};
@@ -122,21 +121,13 @@ pub fn write_robust_leverage(
     settings: Value,
     journal: Option<PairedJournal>,
 ) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| crate::OutputError::io(dir, e))?;
-    let _ = std::fs::remove_file(dir.join("manifest.json"));
-    atomic::write(&dir.join("robust-leverage.json"), manifest::pretty(document).as_bytes())?;
-    robust.write_csv(&dir.join("robust-leverage.csv"))?;
-    draws.write_csv(&dir.join("leverage-draws.csv"))?;
-    let m = manifest::build(
+    write_experiment(
+        dir,
         "leverage",
         &[("scenario", scenario)],
         settings,
-        dir,
-        &["robust-leverage.json", "robust-leverage.csv", "leverage-draws.csv"],
-    )?;
-    // The journal goes before the manifest comes: a complete folder never holds one.
-    if let Some(journal) = journal {
-        journal.remove();
-    }
-    atomic::write(&dir.join("manifest.json"), manifest::pretty(&m).as_bytes())
+        ("robust-leverage.json", document),
+        &[("robust-leverage.csv", robust), ("leverage-draws.csv", draws)],
+        journal,
+    )
 }

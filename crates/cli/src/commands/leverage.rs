@@ -2,9 +2,11 @@
 //! on the long-run baseline.
 
 use crate::options::LeverageArgs;
-use crate::shared::{ensure_memory, format_interval, journaled_pairs, load, progress, resumable_folder, signed, usage};
+use crate::shared::{
+    ensure_memory, format_interval, journaled_pairs, lever_usage, load, progress, resumable_folder, signed,
+};
 use anyhow::{Context, Result};
-use esplab_experiment::jobs::{LeverError, LeverSetup};
+use esplab_experiment::jobs::LeverSetup;
 use esplab_experiment::leverage::{base_long_run, rank, verdict, NEGLIGIBLE_EFFECT};
 use esplab_experiment::Executor;
 use esplab_output::comparison_files::{leverage_document, leverage_table, write_leverage};
@@ -24,17 +26,7 @@ pub fn leverage(args: LeverageArgs) -> Result<ExitCode> {
     let days = p.run.days();
     let setup = match LeverSetup::new(p, args.start_day, args.heroic.as_deref()) {
         Ok(setup) => setup,
-        Err(LeverError::StartAfterHorizon { start, days }) => {
-            return usage(format!(
-                "--start-day {start}: must be before the end of the horizon ({days} days)"
-            ))
-        }
-        Err(LeverError::UnknownOffering { name, offerings }) => {
-            return usage(format!(
-                "--heroic {name}: not an offering of {}; offerings: {offerings}",
-                scenario.name
-            ))
-        }
+        Err(error) => return lever_usage(error, &scenario.name),
     };
     let arms = setup.arm_refs();
     let master = p.run.seed;

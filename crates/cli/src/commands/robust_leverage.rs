@@ -4,11 +4,10 @@
 
 use crate::options::LeverageArgs;
 use crate::shared::{
-    ensure_memory, journaled_job, overrides, progress, resumable_folder, signed, usage, warn, PairedJob,
+    ensure_memory, journaled_job, lever_usage, overrides, progress, resumable_folder, signed, usage, warn, PairedJob,
 };
 use anyhow::{Context, Result};
 use esplab_experiment::jobs::draws::LeverDraws;
-use esplab_experiment::jobs::LeverError;
 use esplab_experiment::robust::{summarize, MARGIN};
 use esplab_experiment::Executor;
 use esplab_model::Parameters;
@@ -40,17 +39,7 @@ pub fn robust_leverage(args: &LeverageArgs, plan_path: &str) -> Result<ExitCode>
     let master = base.run.seed;
     let job = match LeverDraws::new(base, &draws, args.start_day, args.heroic.as_deref(), e.runs, master) {
         Ok(job) => job,
-        Err(LeverError::StartAfterHorizon { start, days }) => {
-            return usage(format!(
-                "--start-day {start}: must be before the end of the horizon ({days} days)"
-            ))
-        }
-        Err(LeverError::UnknownOffering { name, offerings }) => {
-            return usage(format!(
-                "--heroic {name}: not an offering of {}; offerings: {offerings}",
-                scenario.name
-            ))
-        }
+        Err(error) => return lever_usage(error, &scenario.name),
     };
     let what = format!("paired runs ({} arms each)", job.arms());
     let executor = Executor::new(e.threads);
