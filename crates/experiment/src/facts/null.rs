@@ -29,6 +29,23 @@ pub const DRAWS: usize = 2_000;
 /// Seed of the null models' draws (they are part of the check, so fixed).
 const SEED: u64 = 0x005E_ED0F_4E55;
 
+/// Per day of `r`: whether news came that day or in the [`AFTER_NEWS_DAYS`] days before.
+fn after_news(r: &Recorder) -> Vec<bool> {
+    let n = r.days.len();
+    let mut flags = vec![false; n];
+    for e in r.events.iter().filter(|e| e.kind() == EventKind::News) {
+        let from = e.day as usize;
+        for flag in flags
+            .iter_mut()
+            .take((from + AFTER_NEWS_DAYS as usize + 1).min(n))
+            .skip(from)
+        {
+            *flag = true;
+        }
+    }
+    flags
+}
+
 /// One run's jumps against its news.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct RunJumps {
@@ -45,14 +62,7 @@ struct RunJumps {
 impl RunJumps {
     fn of(r: &Recorder) -> Self {
         let days = r.days.len().saturating_sub(1);
-        let mut after_news = vec![false; r.days.len()];
-        for e in r.events.iter().filter(|e| e.kind() == EventKind::News) {
-            let from = e.day as usize;
-            let to = (from + AFTER_NEWS_DAYS as usize).min(r.days.len().saturating_sub(1));
-            for flag in after_news.iter_mut().take(to + 1).skip(from) {
-                *flag = true;
-            }
-        }
+        let after_news = after_news(r);
         let jump_days: Vec<usize> = (1..r.days.len())
             .filter(|&t| r.days[t].baseline - r.days[t - 1].baseline > JUMP_THRESHOLD)
             .collect();
@@ -262,22 +272,12 @@ pub fn hazards(runs: &[Recorder]) -> Hazards {
     let mut days: Vec<(bool, f64, bool)> = Vec::new();
     for r in runs {
         let n = r.days.len();
-        let mut after_news = vec![false; n];
+        let after_news = after_news(r);
         let mut responded = vec![false; n];
         for e in &r.events {
             let d = e.day as usize;
-            match e.kind() {
-                EventKind::News => {
-                    for flag in after_news
-                        .iter_mut()
-                        .take((d + AFTER_NEWS_DAYS as usize + 1).min(n))
-                        .skip(d)
-                    {
-                        *flag = true;
-                    }
-                }
-                EventKind::VendorRaise | EventKind::Regulation if d < n => responded[d] = true,
-                _ => {}
+            if matches!(e.kind(), EventKind::VendorRaise | EventKind::Regulation) && d < n {
+                responded[d] = true;
             }
         }
         let mut year_loss = 0.0;

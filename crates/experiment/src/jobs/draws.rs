@@ -20,6 +20,8 @@ pub struct LeverDraws {
     pub runs: u64,
     /// Master seed of every draw's runs.
     pub master: u64,
+    /// Values per arm, the same for every draw.
+    width: usize,
 }
 
 impl LeverDraws {
@@ -39,7 +41,14 @@ impl LeverDraws {
             .iter()
             .map(|p| LeverSetup::new(p, Some(reference.start), Some(&reference.heroic_name)))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Self { setups, runs, master })
+        let all: Vec<&Parameters> = setups.iter().flat_map(|s: &LeverSetup| s.arms.iter()).collect();
+        let width = paired_width(&all);
+        Ok(Self {
+            setups,
+            runs,
+            master,
+            width,
+        })
     }
 
     /// Indices of the job: draws × runs.
@@ -54,14 +63,13 @@ impl LeverDraws {
 
     /// Values per arm, the same for every draw: [`paired_width`] over all draws' arms.
     pub fn width(&self) -> usize {
-        let all: Vec<&Parameters> = self.setups.iter().flat_map(|s| s.arms.iter()).collect();
-        paired_width(&all)
+        self.width
     }
 
     /// The values of every arm at index `index` ([`Self::width`] each).
     pub fn metrics(&self, index: u64) -> Vec<Vec<f64>> {
         let setup = &self.setups[(index / self.runs.max(1)) as usize];
-        let width = self.width();
+        let width = self.width;
         paired_metrics(&setup.arm_refs(), self.master, index % self.runs.max(1))
             .into_iter()
             .map(|mut values| {
