@@ -41,6 +41,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Sweep(args) => sweep::sweep(args),
         Command::Merge(args) => merge::merge(args),
         Command::Sensitivity(args) => sensitivity::sensitivity(args),
+        Command::Discover(args) => discover::discover(args),
         Command::Analyze(args) => analyze::analyze(args),
         Command::Validate(args) => validate::validate(args),
         Command::Calibrate(args) => calibrate::calibrate_command(args),

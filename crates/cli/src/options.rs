@@ -88,6 +88,7 @@ compare.csv and manifest.json.")]
   esplab leverage mcp --runs 200
   esplab leverage online-banking --runs 100 --start-day 730 --heroic big-banks
   esplab leverage mcp --draws plans/mcp-lhs.toml --runs 20   # over 32 draws of the plan
+  esplab leverage mcp --draws runs/mcp-calibrate --runs 20   # over 40 posterior draws
 
 Each lever (advocacy, heroic vendor, cheaper security, liability, procurement, disclosure,
 shock, exogenous regulation) is added at a standard size from --start-day on and compared with
@@ -96,7 +97,7 @@ last 365 days. An effect whose 95% interval contains zero is reported as indisti
 zero. Each effect is split into the part from vendors' security at the base's market shares and
 the part from shifted shares.
 
-With --draws PLAN the levers are pulled in every design point of the plan, each point run in
+With --draws PLAN (or FOLDER, a calibration's posterior) the levers are pulled in every draw, each run in
 pairs on the same seeds; each lever's effect is reported across draws: the median and 90%
 interval of the draws' effects, the seed noise, the spread across draws without it, the chance
 it raises the baseline by more than 0.01, and the share of draws in which it ranks first.")]
@@ -125,6 +126,22 @@ N (d + 2) rows (Saltelli), first-order (Saltelli 2010) and total (Jansen) indice
 95% half-widths, as SALib computes them. Morris: `points` trajectories on `morris_levels` levels;
 mu, mu*, sigma. Each design row is the mean over the plan's replicates.")]
     Sensitivity(SensitivityArgs),
+    /// Scenario discovery: PRIM finds the factor ranges where a condition on an outcome holds.
+    #[command(after_help = "Examples:
+  esplab sweep plans/mcp-lhs.toml --out runs/sweep
+  esplab discover runs/sweep --where \"long_run_baseline > 0.1\"
+  esplab leverage mcp --draws plans/mcp-lhs.toml --runs 20 --out runs/robust
+  esplab discover runs/robust --where \"advocacy > 0.02\"       # where advocacy works
+  esplab discover runs/robust --where \"heroic <= 0\" --threshold 0.7
+
+Reads a sweep folder (one point per design point; each metric the mean over its replicates)
+or a `leverage --draws` folder (one point per draw; each lever's effect is an outcome). Points
+that meet the condition are the cases of interest. PRIM (Friedman and Fisher 1999, as the EMA
+Workbench implements it) peels the box of all points down to the ranges of the factors that hold
+them, then pastes back. Writes trajectory.csv (coverage, density and mass of every box on the
+way), restrictions.csv (each box's limits and quasi-p-values), points.csv and discovery.json,
+whose chosen box is the one with the largest coverage among those at least --threshold dense.")]
+    Discover(DiscoverArgs),
     /// Find the punctuations of a run (or of every run of an ensemble): jumps, their causes, erosion.
     #[command(after_help = "Examples:
   esplab run iot-botnets --out runs/iot && esplab analyze runs/iot
@@ -153,7 +170,7 @@ validation.json and validation.md (docs/validation.md is this table for the defa
   esplab report runs/mcp-leverage --format png         # or as a PNG file
 
 Works on the folders of run (with analyze's analysis.json when present), ensemble, compare,
-leverage, sweep, sensitivity and calibrate. The HTML has no script and loads nothing: it opens
+leverage, sweep, sensitivity, calibrate and discover. The HTML has no script and loads nothing: it opens
 offline and pastes into a slide deck. Default output: DIR/report.html.")]
     Report(ReportArgs),
     /// A local web explorer: pick a preset, move sliders, watch the simulation stream in.
@@ -232,6 +249,41 @@ pub struct ServeArgs {
     /// Most simulations running at once.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub max_concurrent: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct DiscoverArgs {
+    /// A sweep folder or a `leverage --draws` folder.
+    #[arg(value_name = "FOLDER")]
+    pub dir: PathBuf,
+    /// The cases of interest: METRIC > X (or >=, <, <=); METRIC is a metric of the sweep or a
+    /// lever of the leverage folder.
+    #[arg(long = "where", value_name = "CONDITION")]
+    pub condition: String,
+    /// The density a box must reach to be chosen.
+    #[arg(long, default_value_t = 0.8)]
+    pub threshold: f64,
+    /// Share of a box's points one peel removes.
+    #[arg(long, default_value_t = 0.05)]
+    pub peel_alpha: f64,
+    /// Share of the points beside a side one paste adds back.
+    #[arg(long, default_value_t = 0.05)]
+    pub paste_alpha: f64,
+    /// The smallest share of all points a box may hold.
+    #[arg(long, default_value_t = 0.05)]
+    pub mass_min: f64,
+    /// Report this step of the trajectory instead of the chosen box.
+    #[arg(long, value_name = "STEP")]
+    pub step: Option<usize>,
+    /// Output folder (default: a new folder runs/FOLDER-discover-N).
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Write into an existing, non-empty --out folder, replacing what it holds.
+    #[arg(long, requires = "out")]
+    pub force: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -471,9 +523,13 @@ pub struct LeverageArgs {
     #[arg(long)]
     pub heroic: Option<String>,
     /// Pull the levers in every draw of PLAN's design (a plan varying the same scenario; its
-    /// `[set]` applies) and summarise each lever's effect across draws; --runs is per draw.
-    #[arg(long, value_name = "PLAN")]
+    /// `[set]` applies), or in draws from the posterior of a calibration FOLDER of the same
+    /// scenario, and summarise each lever's effect across draws; --runs is per draw.
+    #[arg(long, value_name = "PLAN|FOLDER")]
     pub draws: Option<String>,
+    /// With --draws FOLDER: how many draws to take from the posterior (by weight).
+    #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u64).range(2..=100_000))]
+    pub posterior_draws: u64,
     #[command(flatten)]
     pub experiment: ExperimentArgs,
 }

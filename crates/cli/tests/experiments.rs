@@ -266,6 +266,93 @@ fn leverage_over_draws_summarises_each_lever_across_the_plans_design() {
 }
 
 #[test]
+fn leverage_over_a_calibration_posterior_draws_its_particles_by_weight() {
+    let dir = temp("posterior-leverage");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    let small = ["--users", "2000", "--years", "2", "--quiet"];
+    let mut calibrate = vec![
+        "calibrate",
+        "mcp",
+        "--targets",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/targets/mcp.toml"),
+        "--particles",
+        "20",
+        "--generations",
+        "2",
+        "--replicates",
+        "1",
+        "--predictive",
+        "5",
+    ];
+    let out = path("calibration");
+    calibrate.extend(["--out", out.as_str()]);
+    calibrate.extend(small);
+    ok(&calibrate);
+    let robust = path("robust");
+    let mut leverage = vec![
+        "leverage",
+        "mcp",
+        "--draws",
+        out.as_str(),
+        "--posterior-draws",
+        "6",
+        "--runs",
+        "3",
+    ];
+    leverage.extend(["--out", robust.as_str()]);
+    leverage.extend(small);
+    ok(&leverage);
+    // Each draw is a particle of the posterior: its values are one of posterior.csv's rows.
+    let posterior = String::from_utf8(read(Path::new(&out), "posterior.csv")).unwrap();
+    let header: Vec<&str> = posterior.lines().next().unwrap().split(',').collect();
+    let keys = ["vendors.security_cost", "vendors.memory_days", "attention.threshold"];
+    let at: Vec<usize> = keys
+        .iter()
+        .map(|k| header.iter().position(|h| h == k).unwrap())
+        .collect();
+    let particles: Vec<Vec<f64>> = posterior
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            at.iter().map(|&c| cells[c].parse().unwrap()).collect()
+        })
+        .collect();
+    let draws = String::from_utf8(read(Path::new(&robust), "leverage-draws.csv")).unwrap();
+    assert!(draws.starts_with(&format!("draw,{},lever,effect,standard_error\n", keys.join(","))));
+    let mut seen = std::collections::BTreeSet::new();
+    for line in draws.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let values: Vec<f64> = cells[1..4].iter().map(|c| c.parse().unwrap()).collect();
+        assert!(particles.contains(&values), "draw {values:?} is not a particle");
+        seen.insert(cells[0].to_string());
+    }
+    assert_eq!(seen.len(), 6);
+    let manifest = json(Path::new(&robust), "manifest.json");
+    assert_eq!(manifest["settings"]["draws_from"], "posterior");
+    assert_eq!(manifest["settings"]["draws"], 6);
+    assert_eq!(
+        manifest["settings"]["posterior_sha256"].as_str().unwrap().len(),
+        64,
+        "{manifest}"
+    );
+    // The posterior of another scenario, and a folder that is not a calibration, are refused.
+    let o = Command::new(env!("CARGO_BIN_EXE_esplab"))
+        .args(["leverage", "quiet", "--draws", out.as_str()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("the calibration is of scenario \"mcp\", not \"quiet\""));
+    let o = Command::new(env!("CARGO_BIN_EXE_esplab"))
+        .args(["leverage", "mcp", "--draws", robust.as_str()])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is a `leverage` folder, not a calibration folder"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn bad_experiment_options_fail_with_clear_messages() {
     let o = Command::new(env!("CARGO_BIN_EXE_esplab"))
         .args(["leverage", "mcp", "--heroic", "nobody"])

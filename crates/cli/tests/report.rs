@@ -90,6 +90,26 @@ fn reports_of_every_kind_of_folder() {
         "--out",
         &path("robust-leverage"),
     ]));
+    // Discovery on the draws: where regulation's effect is at least its median.
+    let robust: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("robust-leverage/robust-leverage.json")).unwrap())
+            .unwrap();
+    let regulation = robust["levers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["lever"] == "regulation")
+        .unwrap();
+    let condition = format!("regulation >= {}", regulation["median_effect"]);
+    ok(&[
+        "discover",
+        &path("robust-leverage"),
+        "--where",
+        &condition,
+        "--quiet",
+        "--out",
+        &path("discover"),
+    ]);
     ok(&[
         "sensitivity",
         &format!("{plans}/mcp-sensitivity.toml"),
@@ -140,6 +160,11 @@ fn reports_of_every_kind_of_folder() {
     for lever in ["regulation", "procurement", "heroic-vendor"] {
         assert!(robust.contains(lever), "{lever}");
     }
+
+    let discovery = html(&dir.join("discover"));
+    assert_self_contained(&discovery);
+    assert!(discovery.contains("Peeling trajectory") && discovery.contains("Where regulation &gt;="));
+    assert!(discovery.contains("16 of 32 draws") || discovery.contains("17 of 32 draws"));
 
     let sweep = html(&dir.join("sweep"));
     assert_self_contained(&sweep);

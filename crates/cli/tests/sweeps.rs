@@ -352,3 +352,104 @@ fn the_example_plans_are_valid() {
     assert!(count >= 2);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn discover_finds_a_box_whose_statistics_match_its_points_and_reports_it() {
+    let dir = temp("discover");
+    let plan = plan(&dir, 1500, 40, "");
+    let sweep = dir.join("sweep").to_string_lossy().to_string();
+    ok(&["sweep", &plan, "-q", "--out", &sweep]);
+    // The condition splits the design points at the median of their mean long-run baseline.
+    let csv = String::from_utf8(bytes(Path::new(&sweep), "sweep.csv")).unwrap();
+    let mut means = vec![0.0f64; 40];
+    for line in csv.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        means[cells[1].parse::<usize>().unwrap()] += cells[6].parse::<f64>().unwrap() / 2.0;
+    }
+    let mut sorted = means.clone();
+    sorted.sort_by(f64::total_cmp);
+    let cut = (sorted[19] + sorted[20]) / 2.0;
+    let out = dir.join("found").to_string_lossy().to_string();
+    let condition = format!("long_run_baseline > {cut}");
+    let o = ok(&["discover", &sweep, "--where", &condition, "--out", &out]);
+    let printed = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(printed.contains("20 of 40 design points of mcp meet"), "{printed}");
+    let doc: serde_json::Value = serde_json::from_slice(&bytes(Path::new(&out), "discovery.json")).unwrap();
+    assert_eq!(doc["of_interest"], 20);
+    assert_eq!(doc["points"], 40);
+    // points.csv holds each design point's mean and whether it meets the condition.
+    let points = String::from_utf8(bytes(Path::new(&out), "points.csv")).unwrap();
+    assert!(points.starts_with("point,vendors.tolerance,network.degree,long_run_baseline,of_interest\n"));
+    let rows: Vec<Vec<f64>> = points
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(|c| c.parse().unwrap()).collect())
+        .collect();
+    for r in &rows {
+        assert!((r[3] - means[r[0] as usize]).abs() < 1e-12);
+        assert_eq!(r[4] == 1.0, r[3] > cut);
+    }
+    // The chosen box's figures are those of the points inside its limits.
+    let chosen = &doc["chosen"];
+    let (mut inside, mut hits) = (0, 0);
+    for r in &rows {
+        let within = chosen["restrictions"].as_array().unwrap().iter().all(|q| {
+            let j = if q["factor"] == "vendors.tolerance" { 1 } else { 2 };
+            q["lower"].as_f64().unwrap() <= r[j] && r[j] <= q["upper"].as_f64().unwrap()
+        });
+        inside += within as u32;
+        hits += (within && r[4] == 1.0) as u32;
+    }
+    assert_eq!(chosen["points"], inside);
+    assert_eq!(chosen["of_interest"], hits);
+    assert!((chosen["density"].as_f64().unwrap() - hits as f64 / inside as f64).abs() < 1e-12);
+    assert!((chosen["coverage"].as_f64().unwrap() - hits as f64 / 20.0).abs() < 1e-12);
+    // The trajectory starts with all points and only gains density while peeling.
+    let trajectory = String::from_utf8(bytes(Path::new(&out), "trajectory.csv")).unwrap();
+    assert!(trajectory.starts_with("step,coverage,density,mass,restricted,points,of_interest\n0,1,"));
+    assert_eq!(trajectory.lines().count() as u64, 1 + doc["steps"].as_u64().unwrap());
+    // The same folder and condition give the same bytes; a report is made of it.
+    let again = dir.join("again").to_string_lossy().to_string();
+    ok(&["discover", &sweep, "--where", &condition, "-q", "--out", &again]);
+    for f in ["discovery.json", "trajectory.csv", "restrictions.csv", "points.csv"] {
+        assert_eq!(bytes(Path::new(&out), f), bytes(Path::new(&again), f), "{f}");
+    }
+    let o = ok(&["report", &out]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("esplab discover"));
+    let html = String::from_utf8(bytes(Path::new(&out), "report.html")).unwrap();
+    assert!(html.contains("Peeling trajectory") && html.contains("quasi-p"));
+    // Bad conditions, outcomes and folders are named.
+    for (args, message) in [
+        (vec!["--where", "long_run_baseline >> 1"], "is not a condition"),
+        (
+            vec!["--where", "nothing > 1"],
+            "has no outcome `nothing`; choose one of: long_run_baseline, regulations",
+        ),
+        (
+            vec!["--where", "long_run_baseline > 5"],
+            "0 of the 40 design points meet it",
+        ),
+        (
+            vec!["--where", "long_run_baseline > 0.1", "--peel-alpha", "0"],
+            "--peel-alpha 0: must lie in (0, 1)",
+        ),
+        (
+            vec!["--where", condition.as_str(), "--step", "999"],
+            "--step 999: the trajectory has steps 0 to",
+        ),
+    ] {
+        let mut full = vec!["discover", sweep.as_str()];
+        full.extend(args);
+        let o = esplab(&full);
+        assert_eq!(o.status.code(), Some(2), "{full:?}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains(message),
+            "{full:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let o = esplab(&["discover", &out, "--where", "x > 1"]);
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("is a `discover` folder; discover works on the folders of `sweep` and `leverage --draws`"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

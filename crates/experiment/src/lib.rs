@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod calibration;
 pub mod compare;
 pub mod design;
+pub mod discovery;
 pub mod executor;
 pub mod facts;
 pub mod jobs;

@@ -4,9 +4,13 @@
 use crate::atomic;
 use crate::error::Result;
 use crate::manifest;
+use crate::read_back::{self, Cells};
 use crate::table::{Column, Table};
+use esplab_experiment::calibration::posterior::resample_weights;
 use esplab_experiment::calibration::{Calibration, Generation};
-use esplab_scenario::Scenario;
+use esplab_model::Parameters;
+use esplab_scenario::fields::set_numeric;
+use esplab_scenario::{Override, Scenario};
 use serde_json::Value;
 use std::path::Path;
 
@@ -86,4 +90,119 @@ pub fn write_calibration(dir: &Path, files: &CalibrationFiles<'_>) -> Result<()>
         ],
     )?;
     atomic::write(&dir.join("manifest.json"), manifest::pretty(&m).as_bytes())
+}
+
+/// A calibration's posterior read back from its folder: the last generation's particles.
+#[derive(Debug, Clone)]
+pub struct Posterior {
+    /// The calibrated scenario's name.
+    pub scenario: String,
+    /// The calibrated keys.
+    pub keys: Vec<String>,
+    /// Each particle's values of the keys.
+    pub values: Vec<Vec<f64>>,
+    /// Each particle's normalised weight.
+    pub weights: Vec<f64>,
+    /// SHA-256 of the folder's manifest.
+    pub manifest_sha256: String,
+}
+
+/// Reads the posterior of the calibration folder `dir` (`posterior.csv`, with the calibrated
+/// keys from `calibration.json`).
+pub fn read_posterior(dir: &Path) -> Result<Posterior> {
+    let (manifest, manifest_sha256) = read_back::manifest(dir, "give a folder written by `esplab calibrate`")?;
+    if manifest["command"] != "calibrate" {
+        return Err(read_back::invalid(
+            dir,
+            format!(
+                "is a `{}` folder, not a calibration folder",
+                manifest["command"].as_str().unwrap_or_default()
+            ),
+        ));
+    }
+    let summary_path = dir.join("calibration.json");
+    let summary: Value = std::fs::read(&summary_path)
+        .map_err(|e| crate::OutputError::io(&summary_path, e))
+        .and_then(|b| {
+            serde_json::from_slice(&b).map_err(|e| read_back::invalid(&summary_path, format!("is not valid JSON: {e}")))
+        })?;
+    let keys: Vec<String> = summary["posterior"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["key"].as_str().map(str::to_string))
+        .collect();
+    if keys.is_empty() {
+        return Err(read_back::invalid(
+            &summary_path,
+            "names no calibrated parameter".into(),
+        ));
+    }
+    let cells = Cells::read(dir, "posterior.csv")?;
+    let weight = cells.column("weight")?;
+    let columns: Vec<usize> = keys.iter().map(|k| cells.column(k)).collect::<Result<_>>()?;
+    let mut values = Vec::with_capacity(cells.rows.len());
+    let mut weights = Vec::with_capacity(cells.rows.len());
+    for r in 0..cells.rows.len() {
+        weights.push(cells.number(r, weight)?);
+        values.push(
+            columns
+                .iter()
+                .map(|&c| cells.number(r, c))
+                .collect::<Result<Vec<f64>>>()?,
+        );
+    }
+    let total: f64 = weights.iter().sum();
+    if values.is_empty() || total.is_nan() || total <= 0.0 {
+        return Err(read_back::invalid(&cells.path, "holds no particle with weight".into()));
+    }
+    weights.iter_mut().for_each(|w| *w /= total);
+    Ok(Posterior {
+        scenario: manifest["scenario"]["name"].as_str().unwrap_or_default().to_string(),
+        keys,
+        values,
+        weights,
+        manifest_sha256,
+    })
+}
+
+/// Draws from a calibration's posterior, ready to run: the calibrated scenario and, per draw,
+/// the calibrated keys' values and the parameters with them set.
+pub struct PosteriorDraws {
+    /// The scenario the calibration ran (its `scenario.toml`, with the caller's overrides).
+    pub scenario: Scenario,
+    pub posterior: Posterior,
+    pub points: Vec<Vec<f64>>,
+    pub parameters: Vec<Parameters>,
+}
+
+/// `count` draws by weight (systematic resampling, seeded by the scenario's `run.seed`) from the
+/// posterior of the calibration folder `dir`, on its scenario with `overrides` applied. Shared by
+/// `leverage --draws FOLDER` and Python's `leverage_over_draws`.
+pub fn posterior_draws(
+    dir: &Path,
+    overrides: &[Override],
+    count: usize,
+) -> std::result::Result<PosteriorDraws, String> {
+    let posterior = read_posterior(dir).map_err(|e| e.to_string())?;
+    let scenario =
+        Scenario::load(&dir.join("scenario.toml").display().to_string(), overrides).map_err(|e| e.to_string())?;
+    let chosen = resample_weights(&posterior.weights, count, scenario.parameters.run.seed);
+    let points: Vec<Vec<f64>> = chosen.iter().map(|&i| posterior.values[i].clone()).collect();
+    let parameters = points
+        .iter()
+        .map(|x| {
+            let mut p = scenario.parameters.clone();
+            for (key, &v) in posterior.keys.iter().zip(x) {
+                set_numeric(&mut p, key, v);
+            }
+            p
+        })
+        .collect();
+    Ok(PosteriorDraws {
+        scenario,
+        posterior,
+        points,
+        parameters,
+    })
 }

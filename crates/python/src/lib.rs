@@ -10,6 +10,7 @@ use bridge::{settings as bad_setting, Failure, ScenarioError};
 use convert::{load, overrides_from, to_pyarrow, Options};
 use esplab_experiment::analysis::{analyze as analyze_run, RunData};
 use esplab_experiment::compare::compare as compare_metrics;
+use esplab_experiment::discovery::{Condition, PrimSettings};
 use esplab_experiment::jobs::draws::LeverDraws;
 use esplab_experiment::jobs::{self, shard_rows, LeverSetup};
 use esplab_experiment::leverage::rank;
@@ -19,7 +20,9 @@ use esplab_experiment::sensitivity::{indices as sensitivity_indices, Method};
 use esplab_experiment::{metric_names, Executor};
 use esplab_model::{EventKind, Parameters, Recorder};
 use esplab_output::analysis_files::{analysis_json, read_run};
+use esplab_output::calibration_files::posterior_draws as draws_from_posterior;
 use esplab_output::comparison_files::{comparison_table, leverage_table};
+use esplab_output::discovery_files::{discover as find, read_points, Outcome, Points};
 use esplab_output::robust_files::{draws_table, robust_table};
 use esplab_output::run_folder::timeseries_table;
 use esplab_output::sensitivity_files::sensitivity_table;
@@ -211,13 +214,16 @@ fn leverage<'py>(
     to_pyarrow(py, &leverage_table(&setup.levers, &rank(&results)))
 }
 
-/// Every standard lever pulled in each draw of `plan`'s design (its `[set]` and `set` apply),
-/// each draw run in pairs on the same seeds, as `esplab leverage SCENARIO --draws PLAN` writes:
+/// Every standard lever pulled in each draw of `plan`'s design (its `[set]` and `set` apply), or,
+/// when `plan` is a calibration folder, in `posterior_draws` draws from its posterior (on its
+/// scenario.toml with `set`), each draw run in pairs on the same seeds, as
+/// `esplab leverage SCENARIO --draws PLAN|FOLDER` writes:
 /// returns (robust-leverage.csv: rank, lever, size, unit, median_effect, low_5, high_95,
 /// seed_noise, spread_across_draws, probability_raises_by_0.01, share_of_draws_ranked_first;
 /// leverage-draws.csv: draw, the factors, lever, effect, standard_error).
 #[pyfunction]
-#[pyo3(signature = (plan, *, runs=20, start_day=None, heroic=None, threads=0, set=None))]
+#[pyo3(signature = (plan, *, runs=20, start_day=None, heroic=None, threads=0, set=None, posterior_draws=40))]
+#[allow(clippy::too_many_arguments)]
 fn leverage_over_draws<'py>(
     py: Python<'py>,
     plan: &str,
@@ -226,12 +232,26 @@ fn leverage_over_draws<'py>(
     heroic: Option<String>,
     threads: usize,
     set: Option<Bound<'py, PyDict>>,
+    posterior_draws: usize,
 ) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
     let overrides = overrides_from(set.as_ref(), "set")?;
-    let plan = Plan::load(plan, &overrides).map_err(Failure::from)?;
-    let points = plan.design_points();
-    let draws: Vec<Parameters> = points.iter().map(|x| plan.parameters_for(x)).collect();
-    let base = &plan.scenario.parameters;
+    let folder = std::path::Path::new(plan);
+    let (base, factors, points, draws) = if folder.is_dir() {
+        let found = draws_from_posterior(folder, &overrides, posterior_draws).map_err(bad_setting)?;
+        (
+            found.scenario.parameters,
+            found.posterior.keys,
+            found.points,
+            found.parameters,
+        )
+    } else {
+        let plan = Plan::load(plan, &overrides).map_err(Failure::from)?;
+        let points = plan.design_points();
+        let draws: Vec<Parameters> = points.iter().map(|x| plan.parameters_for(x)).collect();
+        let factors: Vec<String> = plan.factors.iter().map(|f| f.key.clone()).collect();
+        (plan.scenario.parameters.clone(), factors, points, draws)
+    };
+    let base = &base;
     let job =
         LeverDraws::new(base, &draws, start_day, heroic.as_deref(), runs, base.run.seed).map_err(Failure::from)?;
     let by_arm = py.detach(|| -> Result<_, Failure> {
@@ -242,7 +262,6 @@ fn leverage_over_draws<'py>(
     let effects = job.effects(&by_arm);
     let robust = summarize(&effects);
     let levers = &job.setups[0].levers;
-    let factors: Vec<String> = plan.factors.iter().map(|f| f.key.clone()).collect();
     Ok((
         to_pyarrow(py, &robust_table(levers, &robust))?,
         to_pyarrow(py, &draws_table(levers, &factors, &points, &effects))?,
@@ -418,6 +437,80 @@ fn analyze<'py>(
     Ok(out)
 }
 
+/// PRIM scenario discovery, as `esplab discover`: `source` is a sweep or `leverage --draws`
+/// folder, or a dict with `factors` and `outcomes` (each a dict of name to list of floats, one
+/// entry per point). Returns a dict: `discovery` (what discovery.json holds), `trajectory`,
+/// `restrictions` and `points` (the tables of the CSV files).
+#[pyfunction]
+#[pyo3(signature = (source, condition, *, threshold=0.8, peel_alpha=0.05, paste_alpha=0.05, mass_min=0.05, step=None))]
+#[allow(clippy::too_many_arguments)]
+fn discover<'py>(
+    py: Python<'py>,
+    source: &Bound<'py, PyAny>,
+    condition: &str,
+    threshold: f64,
+    peel_alpha: f64,
+    paste_alpha: f64,
+    mass_min: f64,
+    step: Option<usize>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let condition: Condition = condition.parse().map_err(bad_setting)?;
+    let points = match source.extract::<String>() {
+        Ok(folder) => read_points(std::path::Path::new(&folder)).map_err(bad_setting)?,
+        Err(_) => {
+            let dict = source
+                .cast::<PyDict>()
+                .map_err(|_| bad_setting("source: give a folder, or a dict with `factors` and `outcomes`"))?;
+            let columns = |key: &str| -> PyResult<Vec<(String, Vec<f64>)>> {
+                let inner = dict
+                    .get_item(key)?
+                    .ok_or_else(|| bad_setting(format!("source: no `{key}`")))?;
+                let inner = inner
+                    .cast::<PyDict>()
+                    .map_err(|_| bad_setting(format!("source[{key:?}]: not a dict")))?;
+                inner
+                    .iter()
+                    .map(|(k, v)| Ok((k.extract::<String>()?, v.extract::<Vec<f64>>()?)))
+                    .collect()
+            };
+            let factors = columns("factors")?;
+            let outcomes = columns("outcomes")?;
+            Points {
+                command: "python".into(),
+                unit: "point",
+                factors: factors.iter().map(|f| f.0.clone()).collect(),
+                x: factors.into_iter().map(|f| f.1).collect(),
+                outcomes: outcomes
+                    .into_iter()
+                    .map(|(name, values)| Outcome {
+                        meaning: name.clone(),
+                        name,
+                        values,
+                    })
+                    .collect(),
+                manifest_sha256: String::new(),
+                scenario: String::new(),
+            }
+        }
+    };
+    let settings = PrimSettings {
+        threshold,
+        peel_alpha,
+        paste_alpha,
+        mass_min,
+    };
+    let found = py
+        .detach(|| find(&points, &condition, &settings, step))
+        .map_err(bad_setting)?;
+    let out = PyDict::new(py);
+    let json = py.import("json")?;
+    out.set_item("discovery", json.call_method1("loads", (found.document.to_string(),))?)?;
+    for (name, table) in ["trajectory", "restrictions", "points"].iter().zip(&found.tables) {
+        out.set_item(name, to_pyarrow(py, table)?)?;
+    }
+    Ok(out)
+}
+
 /// Rows in a plan's design (points × replicates), for splitting a sweep into shards.
 #[pyfunction]
 #[pyo3(signature = (plan, *, set=None))]
@@ -436,6 +529,7 @@ fn _esplab(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(compare, m)?)?;
     m.add_function(wrap_pyfunction!(leverage, m)?)?;
     m.add_function(wrap_pyfunction!(leverage_over_draws, m)?)?;
+    m.add_function(wrap_pyfunction!(discover, m)?)?;
     m.add_function(wrap_pyfunction!(sweep, m)?)?;
     m.add_function(wrap_pyfunction!(sensitivity, m)?)?;
     m.add_function(wrap_pyfunction!(analyze, m)?)?;

@@ -3,6 +3,7 @@ determinism, executors and Ray."""
 
 import concurrent.futures
 import csv
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -100,6 +101,48 @@ def test_leverage_over_draws_matches_the_cli(tmp_path):
         assert_same_numbers(table, rows, numeric)
     assert draws.num_rows == 32 * levers.num_rows, "every lever in each of the plan's 32 draws"
     assert abs(sum(levers.column("share_of_draws_ranked_first").to_pylist()) - 1.0) < 1e-12
+
+
+def test_leverage_over_a_calibration_posterior_matches_the_cli(tmp_path):
+    targets = str(ROOT / "data" / "targets" / "mcp.toml")
+    small = ["--users", "2000", "--years", "2", "--quiet"]
+    calibrate = ["calibrate", "mcp", "--targets", targets, "--particles", "20", "--generations", "1"]
+    assert cli(*calibrate, "--replicates", "1", "--predictive", "5", *small, "--out", str(tmp_path / "cal")).returncode == 0
+    levers, draws = esplab.leverage_over_draws(str(tmp_path / "cal"), runs=3, posterior_draws=5)
+    args = ["leverage", "mcp", "--draws", str(tmp_path / "cal"), "--posterior-draws", "5", "--runs", "3", "--quiet"]
+    assert cli(*args, "--out", str(tmp_path / "robust")).returncode == 0
+    for table, name in [(levers, "robust-leverage.csv"), (draws, "leverage-draws.csv")]:
+        rows = csv_rows(tmp_path / "robust" / name)
+        assert table.column_names == list(rows[0].keys()), name
+        numeric = [c for c in table.column_names if c not in ("lever", "unit")]
+        assert_same_numbers(table, rows, numeric)
+    assert draws.num_rows == 5 * levers.num_rows
+
+
+def test_discover_matches_the_cli_on_folders_and_tables(tmp_path):
+    settings = {"run.users": 2000, "run.years": 2}
+    args = ["leverage", "mcp", "--draws", PLAN, "--runs", "4", "--users", "2000", "--years", "2", "--quiet"]
+    assert cli(*args, "--out", str(tmp_path / "draws")).returncode == 0
+    effects = [float(r["effect"]) for r in csv_rows(tmp_path / "draws" / "leverage-draws.csv") if r["lever"] == "advocacy"]
+    cut = sorted(effects)[len(effects) // 2]
+    where = f"advocacy >= {cut!r}"
+    found = esplab.discover(str(tmp_path / "draws"), where)
+    assert cli("discover", str(tmp_path / "draws"), "--where", where, "-q", "--out", str(tmp_path / "found")).returncode == 0
+    with open(tmp_path / "found" / "discovery.json") as f:
+        written = json.load(f)
+    assert found["discovery"] == written
+    assert found["discovery"]["of_interest"] == sum(e >= cut for e in effects)
+    rows = csv_rows(tmp_path / "found" / "trajectory.csv")
+    assert_same_numbers(found["trajectory"], rows, found["trajectory"].column_names)
+    # The draws table in memory gives the same box as the folder it was written to.
+    _, draws = esplab.leverage_over_draws(PLAN, runs=4, set=settings)
+    again = esplab.discover(draws, where)
+    assert again["discovery"]["chosen"] == written["chosen"]
+    assert again["trajectory"].equals(found["trajectory"])
+    with pytest.raises(esplab.ScenarioError, match="is not a condition"):
+        esplab.discover(draws, "advocacy")
+    with pytest.raises(esplab.ScenarioError, match="has no outcome `nothing`"):
+        esplab.discover(draws, "nothing > 0")
 
 
 def test_sweep_matches_the_cli_and_any_executor(tmp_path):

@@ -17,7 +17,7 @@ pub use page::{Figure, Report};
 use std::path::Path;
 
 /// The kinds of folder a report can be made of (the `command` of their manifest).
-pub const KINDS: [&str; 8] = [
+pub const KINDS: [&str; 9] = [
     "run",
     "ensemble",
     "compare",
@@ -26,6 +26,7 @@ pub const KINDS: [&str; 8] = [
     "sensitivity",
     "calibrate",
     "merge",
+    "discover",
 ];
 
 /// The report of output folder `dir`.
@@ -48,6 +49,7 @@ pub fn report(dir: &Path) -> Result<Report> {
         "sweep" | "merge" => kinds::design::sweep(dir, &manifest),
         "sensitivity" => kinds::design::sensitivity(dir, &manifest),
         "calibrate" => kinds::calibration::report(dir, &manifest),
+        "discover" => kinds::discovery::report(dir, &manifest),
         other => Err(ReportError::Invalid {
             path: manifest_path.display().to_string(),
             reason: format!(

@@ -5,6 +5,7 @@ pub mod analyze;
 pub mod calibrate;
 pub mod check;
 pub mod compare;
+pub mod discover;
 pub mod ensemble;
 pub mod leverage;
 pub mod merge;

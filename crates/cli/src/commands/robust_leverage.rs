@@ -1,5 +1,5 @@
-//! `esplab leverage SCENARIO --draws PLAN`: every standard lever pulled in each draw of a plan's
-//! design, each draw's levers run in pairs on the same seeds, and each lever's effect on the
+//! `esplab leverage SCENARIO --draws PLAN|FOLDER`: every standard lever pulled in each draw of a
+//! plan's design or of a calibration's posterior, each draw's levers run in pairs on the same seeds, and each lever's effect on the
 //! long-run baseline summarised across draws (leverage under uncertainty).
 
 use crate::options::LeverageArgs;
@@ -11,33 +11,98 @@ use esplab_experiment::jobs::draws::LeverDraws;
 use esplab_experiment::robust::{summarize, MARGIN};
 use esplab_experiment::Executor;
 use esplab_model::Parameters;
+use esplab_output::calibration_files::posterior_draws;
 use esplab_output::journal::Kind;
 use esplab_output::robust_files::{draws_table, ranked, robust_document, robust_table, write_robust_leverage};
 use esplab_scenario::plan::Plan;
-use esplab_scenario::{sha256_hex, Scenario};
+use esplab_scenario::{sha256_hex, Override, Scenario};
 use serde_json::json;
 use std::ops::ControlFlow;
+use std::path::Path;
 use std::process::ExitCode;
 
-/// `esplab leverage` over the draws of the plan at `plan_path`.
-pub fn robust_leverage(args: &LeverageArgs, plan_path: &str) -> Result<ExitCode> {
-    let e = &args.experiment;
-    let overrides = overrides(&args.scenario.options)?;
-    // The scenario only names what the plan must vary; the plan's warnings say the rest.
-    let scenario = Scenario::load(&args.scenario.scenario, &overrides)?;
-    let plan = Plan::load(plan_path, &overrides)?;
+/// Where the draws of parameters come from, and the draws.
+struct Draws {
+    /// How the source is named in the settings and the summary.
+    kind: &'static str,
+    source: String,
+    source_sha256: String,
+    factors: Vec<String>,
+    points: Vec<Vec<f64>>,
+    base: Parameters,
+    parameters: Vec<Parameters>,
+}
+
+/// The design points of the plan at `path`, which must vary `scenario`.
+fn plan_draws(path: &str, scenario: &Scenario, overrides: &[Override]) -> Result<Draws> {
+    let plan = Plan::load(path, overrides)?;
     warn(&plan.scenario.warnings);
     if plan.scenario.name != scenario.name {
         return usage(format!(
-            "--draws {plan_path}: the plan varies scenario {:?}, not {:?}; give the plan's scenario",
+            "--draws {path}: the plan varies scenario {:?}, not {:?}; give the plan's scenario",
             plan.scenario.name, scenario.name
         ));
     }
     let points = plan.design_points();
-    let draws: Vec<Parameters> = points.iter().map(|x| plan.parameters_for(x)).collect();
-    let base = &plan.scenario.parameters;
+    Ok(Draws {
+        kind: "plan",
+        source: plan.source.clone(),
+        source_sha256: plan.hash(),
+        factors: plan.factors.iter().map(|f| f.key.clone()).collect(),
+        parameters: points.iter().map(|x| plan.parameters_for(x)).collect(),
+        points,
+        base: plan.scenario.parameters.clone(),
+    })
+}
+
+/// `count` draws by weight from the posterior of the calibration folder `dir` (on the scenario
+/// the calibration ran, with the command line's overrides), which must be of `scenario`.
+fn draws_from_posterior(dir: &Path, scenario: &Scenario, overrides: &[Override], count: u64) -> Result<Draws> {
+    let found = match posterior_draws(dir, overrides, count as usize) {
+        Ok(found) => found,
+        Err(message) => return usage(format!("--draws {}: {message}", dir.display())),
+    };
+    if found.scenario.name != scenario.name {
+        return usage(format!(
+            "--draws {}: the calibration is of scenario {:?}, not {:?}; give the calibrated scenario",
+            dir.display(),
+            found.scenario.name,
+            scenario.name
+        ));
+    }
+    Ok(Draws {
+        kind: "posterior",
+        source: dir.display().to_string(),
+        source_sha256: found.posterior.manifest_sha256,
+        factors: found.posterior.keys,
+        points: found.points,
+        base: found.scenario.parameters,
+        parameters: found.parameters,
+    })
+}
+
+/// `esplab leverage` over the draws of a plan's design or a calibration's posterior at `source`.
+pub fn robust_leverage(args: &LeverageArgs, source: &str) -> Result<ExitCode> {
+    let e = &args.experiment;
+    let overrides = overrides(&args.scenario.options)?;
+    // The scenario names what the draws must vary; a plan's warnings say the rest.
+    let scenario = Scenario::load(&args.scenario.scenario, &overrides)?;
+    let path = Path::new(source);
+    let draws = if path.is_dir() {
+        draws_from_posterior(path, &scenario, &overrides, args.posterior_draws)?
+    } else {
+        plan_draws(source, &scenario, &overrides)?
+    };
+    let (points, base) = (&draws.points, &draws.base);
     let master = base.run.seed;
-    let job = match LeverDraws::new(base, &draws, args.start_day, args.heroic.as_deref(), e.runs, master) {
+    let job = match LeverDraws::new(
+        base,
+        &draws.parameters,
+        args.start_day,
+        args.heroic.as_deref(),
+        e.runs,
+        master,
+    ) {
         Ok(job) => job,
         Err(error) => return lever_usage(error, &scenario.name),
     };
@@ -71,13 +136,14 @@ pub fn robust_leverage(args: &LeverageArgs, plan_path: &str) -> Result<ExitCode>
     let robust = summarize(&effects);
     let setup = &job.setups[0];
     let levers = &setup.levers;
-    let factors: Vec<String> = plan.factors.iter().map(|f| f.key.clone()).collect();
+    let factors = &draws.factors;
     let settings = json!({
         "master_seed": master,
         "runs_per_draw": e.runs,
         "draws": points.len(),
-        "plan": plan.source,
-        "plan_sha256": plan.hash(),
+        "draws_from": draws.kind,
+        draws.kind: draws.source,
+        format!("{}_sha256", draws.kind): draws.source_sha256,
         "factors": factors,
         "start_day": setup.start,
         "heroic_offering": setup.heroic_name,
@@ -87,7 +153,7 @@ pub fn robust_leverage(args: &LeverageArgs, plan_path: &str) -> Result<ExitCode>
         &dir,
         &document,
         &robust_table(levers, &robust),
-        &draws_table(levers, &factors, &points, &effects),
+        &draws_table(levers, factors, points, &effects),
         &scenario,
         settings,
         Some(journal),
@@ -95,11 +161,12 @@ pub fn robust_leverage(args: &LeverageArgs, plan_path: &str) -> Result<ExitCode>
     .with_context(|| format!("cannot write the results into {}", dir.display()))?;
     if !e.quiet {
         println!(
-            "esplab leverage: {} ({}) over {} draws of {} ({}), {} paired runs per lever and draw, levers pulled from day {}",
+            "esplab leverage: {} ({}) over {} draws of the {} {} ({}), {} paired runs per lever and draw, levers pulled from day {}",
             scenario.name,
             scenario.source,
             points.len(),
-            plan.source,
+            draws.kind,
+            draws.source,
             factors.join(", "),
             e.runs,
             setup.start

@@ -76,16 +76,22 @@ pub fn marginal(generation: &Generation, k: usize) -> Marginal {
 
 /// `count` particle indices drawn by weight (systematic resampling from a seeded offset).
 pub fn resample(generation: &Generation, count: usize, seed: u64) -> Vec<usize> {
+    let weights: Vec<f64> = generation.particles.iter().map(|p| p.weight).collect();
+    resample_weights(&weights, count, seed)
+}
+
+/// `count` indices into `weights` (normalised), drawn by systematic resampling from a seeded
+/// offset: each index appears about `count × weight` times, in increasing order.
+pub fn resample_weights(weights: &[f64], count: usize, seed: u64) -> Vec<usize> {
     let mut rng = Generator::seed_from_u64(mix(seed ^ 0x9E5A_3B1E));
     let start: f64 = rng.random::<f64>() / count as f64;
     let mut out = Vec::with_capacity(count);
     let mut acc = 0.0;
     let mut i = 0;
-    let particles = &generation.particles;
     for m in 0..count {
         let u = start + m as f64 / count as f64;
-        while i + 1 < particles.len() && acc + particles[i].weight < u {
-            acc += particles[i].weight;
+        while i + 1 < weights.len() && acc + weights[i] < u {
+            acc += weights[i];
             i += 1;
         }
         out.push(i);

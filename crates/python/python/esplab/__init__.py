@@ -29,12 +29,14 @@ from ._esplab import (  # noqa: F401
     sensitivity,
     sweep_rows,
 )
+from ._esplab import discover as _discover
 from ._esplab import sweep as _sweep_shard
 
 __all__ = [
     "ScenarioError",
     "analyze",
     "compare",
+    "discover",
     "ensemble",
     "leverage",
     "leverage_over_draws",
@@ -82,3 +84,74 @@ def sweep(
 
 def _join(tables: Iterable[pa.Table]) -> pa.Table:
     return pa.concat_tables(list(tables)).combine_chunks()
+
+
+_DRAW_COLUMNS = {"draw", "lever", "effect", "standard_error"}
+_SWEEP_INDEX = {"row", "point", "replicate", "seed"}
+
+
+def discover(
+    source: Any,
+    where: str,
+    *,
+    factors: Optional[list[str]] = None,
+    threshold: float = 0.8,
+    peel_alpha: float = 0.05,
+    paste_alpha: float = 0.05,
+    mass_min: float = 0.05,
+    step: Optional[int] = None,
+) -> dict[str, Any]:
+    """Scenario discovery with PRIM, as ``esplab discover``: the factor ranges where ``where``
+    (``"METRIC > X"``, or ``>=``, ``<``, ``<=``) holds.
+
+    ``source`` is a sweep or ``leverage --draws`` folder; or the draws table that
+    :func:`leverage_over_draws` returns (each lever's effect is an outcome; the factors are the
+    other columns); or the table that :func:`sweep` returns, with ``factors`` naming its factor
+    columns (each metric is averaged over a design point's replicates). Returns a dict:
+    ``discovery`` (the chosen box, its restrictions and quasi-p-values, as discovery.json),
+    ``trajectory``, ``restrictions`` and ``points`` (tables).
+
+    >>> import esplab
+    >>> robust, draws = esplab.leverage_over_draws("plans/mcp-lhs.toml", runs=4)
+    >>> found = esplab.discover(draws, "advocacy > 0.02")
+    >>> found["discovery"]["chosen"]["restrictions"]
+    """
+    settings = dict(threshold=threshold, peel_alpha=peel_alpha, paste_alpha=paste_alpha, mass_min=mass_min, step=step)
+    if not isinstance(source, pa.Table):
+        return _discover(str(source), where, **settings)
+    names = source.column_names
+    columns = source.to_pydict()
+    if {"draw", "lever", "effect"} <= set(names):
+        keys = factors or [n for n in names if n not in _DRAW_COLUMNS]
+        draws = sorted(set(columns["draw"]))
+        at = {d: i for i, d in enumerate(draws)}
+        x = {k: [0.0] * len(draws) for k in keys}
+        outcomes: dict[str, list[float]] = {}
+        for r, d in enumerate(columns["draw"]):
+            for k in keys:
+                x[k][at[d]] = float(columns[k][r])
+            lever = columns["lever"][r]
+            outcomes.setdefault(lever, [float("nan")] * len(draws))[at[d]] = float(columns["effect"][r])
+    elif "point" in names:
+        if not factors:
+            raise ScenarioError("discover: give factors=[...] naming the factor columns of a sweep table")
+        missing = [k for k in factors if k not in names]
+        if missing:
+            raise ScenarioError(f"discover: the table has no column {missing[0]!r}")
+        points = sorted(set(columns["point"]))
+        at = {p: i for i, p in enumerate(points)}
+        metrics = [n for n in names if n not in _SWEEP_INDEX and n not in factors]
+        x = {k: [0.0] * len(points) for k in factors}
+        sums = {m: [0.0] * len(points) for m in metrics}
+        counts = [0] * len(points)
+        for r, p in enumerate(columns["point"]):
+            i = at[p]
+            counts[i] += 1
+            for k in factors:
+                x[k][i] = float(columns[k][r])
+            for m in metrics:
+                sums[m][i] += float(columns[m][r])
+        outcomes = {m: [v / c for v, c in zip(sums[m], counts)] for m in metrics}
+    else:
+        raise ScenarioError("discover: the table is neither a draws table (draw, lever, effect) nor a sweep table (point)")
+    return _discover({"factors": x, "outcomes": outcomes}, where, **settings)

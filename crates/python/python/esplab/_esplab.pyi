@@ -66,7 +66,18 @@ def leverage_over_draws(
     heroic: Optional[str] = None,
     threads: int = 0,
     set: Optional[dict[str, Any]] = None,
+    posterior_draws: int = 40,
 ) -> tuple[pa.Table, pa.Table]: ...
+def discover(
+    source: str | dict[str, dict[str, list[float]]],
+    condition: str,
+    *,
+    threshold: float = 0.8,
+    peel_alpha: float = 0.05,
+    paste_alpha: float = 0.05,
+    mass_min: float = 0.05,
+    step: Optional[int] = None,
+) -> dict[str, Any]: ...
 def sensitivity(
     plan: str,
     *,

@@ -3,5 +3,6 @@
 pub mod calibration;
 pub mod comparison;
 pub mod design;
+pub mod discovery;
 pub mod ensemble;
 pub mod run;
