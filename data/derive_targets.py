@@ -17,6 +17,8 @@ chronic one uses its chronic rows):
   incident_magnitude states one: a number (with an optional k or M) followed, within two words,
   by a unit of harmed entities (records, cards, profiles, customers, devices, adults, orgs);
   counts joined by '+' are summed. Exposure counts (servers, downloads, stars) do not count.
+- victim_leave_share: not from the case table but from the literature (LITERATURE below, with
+  its source), in every group.
 """
 import csv
 import math
@@ -121,6 +123,20 @@ def targets(rows):
     return [t for t in out if t]
 
 
+# Targets read from the literature rather than from the case table: statistic, value, source.
+# They describe how users answer harm, in every technology, so every group carries them.
+LITERATURE = [
+    (
+        "victim_leave_share",
+        0.11,
+        "RAND RR-1187 (Ablon, Heaton, Lavery and Romanosky 2016, rand.org/t/rr1187): 11% of a "
+        "nationally representative sample of 2,038 US adults who recalled a breach notification "
+        "stopped dealing with the affected company. The model counts victims who abandon the "
+        "technology within 90 days; switching to a rival is not counted",
+    ),
+]
+
+
 def render(name, description, rows):
     lines = [
         "# Calibration targets for `esplab calibrate --targets`, derived from data/cases.csv by",
@@ -138,6 +154,14 @@ def render(name, description, rows):
             f"value = {round(value, 4)}",
             f"rows = [{ids}]",
             f'derivation = "{derivation}"',
+        ]
+    for statistic, value, source in LITERATURE:
+        lines += [
+            "",
+            "[[targets]]",
+            f'statistic = "{statistic}"',
+            f"value = {value}",
+            f'derivation = "{source}"',
         ]
     return "\n".join(lines) + "\n"
 

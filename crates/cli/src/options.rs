@@ -88,7 +88,7 @@ compare.csv and manifest.json.")]
   esplab leverage mcp --runs 200
   esplab leverage online-banking --runs 100 --start-day 730 --heroic big-banks
   esplab leverage mcp --draws plans/mcp-lhs.toml --runs 20   # over 32 draws of the plan
-  esplab leverage mcp --draws runs/mcp-calibrate --runs 20   # over 40 posterior draws
+  esplab leverage mcp --draws runs/mcp-calibration-1 --runs 10   # 40 posterior draws
 
 Each lever (advocacy, heroic vendor, cheaper security, liability, procurement, disclosure,
 shock, exogenous regulation) is added at a standard size from --start-day on and compared with

@@ -224,7 +224,8 @@ mod calibrate_command {
         }
         let posterior = String::from_utf8(read(&a, "posterior.csv")).unwrap();
         assert!(posterior.starts_with(
-            "generation,particle,proposal,weight,distance,vendors.security_cost,vendors.memory_days,attention.threshold,vendor_lag_months"
+            "generation,particle,proposal,weight,distance,vendors.security_cost,vendors.memory_days,attention.threshold,\
+             users.risk_sensitivity_median,users.harm_fear,vendor_lag_months"
         ));
         assert_eq!(posterior.lines().count(), 21, "a header and 20 particles");
     }

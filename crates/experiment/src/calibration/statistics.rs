@@ -7,7 +7,7 @@
 //! late first incident cannot look like a fast response.
 
 use crate::run::replicate;
-use esplab_model::{DayRecord, Event, EventKind, Observer, OfferingDay, Parameters, VendorStrategy};
+use esplab_model::{DayRecord, Detail, Event, EventKind, Observer, OfferingDay, Parameters, VendorStrategy};
 
 /// Days per month in every lag (a mean Gregorian month).
 pub const DAYS_PER_MONTH: f64 = 30.4375;
@@ -39,8 +39,15 @@ const REGULATOR: [&str; 2] = [
     "regulator.outcry_threshold=log-uniform:0.02:2",
 ];
 
+/// Priors of the parameters behind how users answer harm: how much they weigh risk and how much
+/// fear being harmed adds.
+const VICTIMS: [&str; 2] = [
+    "users.risk_sensitivity_median=log-uniform:0.1:5",
+    "users.harm_fear=log-uniform:0.5:20",
+];
+
 /// Every statistic, in the order of [`RunStatistics::values`].
-pub const STATISTICS: [Statistic; 6] = [
+pub const STATISTICS: [Statistic; 7] = [
     Statistic {
         name: "vendor_lag_months",
         description: "median over news incidents of the months to the next vendor raise",
@@ -71,6 +78,12 @@ pub const STATISTICS: [Statistic; 6] = [
         name: "incident_log10_sd",
         description: "standard deviation of log10(records) over all incidents",
         drivers: &["attack.size_log10_sd=uniform:0.2:3"],
+    },
+    Statistic {
+        name: "victim_leave_share",
+        description: "share of all incidents' victims who abandoned the technology within 90 days of being harmed \
+                      (pooled over incidents whose 90 days end within the run)",
+        drivers: &VICTIMS,
     },
 ];
 
@@ -125,6 +138,8 @@ pub struct RunStatistics {
     incidents: u64,
     log_mean: f64,
     log_sum_of_squares: f64,
+    victims: u64,
+    victims_left: u64,
 }
 
 impl Observer for RunStatistics {
@@ -149,11 +164,13 @@ impl Observer for RunStatistics {
                 self.log_mean += delta / self.incidents as f64;
                 self.log_sum_of_squares += delta * (x - self.log_mean);
             }
-            EventKind::LossAgenda
-            | EventKind::Intervention
-            | EventKind::IncidentOutcome
-            | EventKind::Vulnerability
-            | EventKind::VendorFix => {}
+            EventKind::IncidentOutcome => {
+                if let Detail::IncidentOutcome { victims, abandoned, .. } = event.detail {
+                    self.victims += victims as u64;
+                    self.victims_left += abandoned as u64;
+                }
+            }
+            EventKind::LossAgenda | EventKind::Intervention | EventKind::Vulnerability | EventKind::VendorFix => {}
         }
     }
 }
@@ -217,7 +234,7 @@ impl RunStatistics {
     }
 
     /// The statistics, in the order of [`STATISTICS`]; NaN where a statistic is undefined (no
-    /// news for the lags from news, no loss, fewer than two incidents).
+    /// news for the lags from news, no loss, fewer than two incidents, no victims).
     pub fn values(&self) -> Vec<f64> {
         let first_news = self.news_days.first().copied();
         vec![
@@ -229,6 +246,11 @@ impl RunStatistics {
             self.no_response_share(),
             if self.incidents >= 2 {
                 (self.log_sum_of_squares / (self.incidents - 1) as f64).sqrt()
+            } else {
+                f64::NAN
+            },
+            if self.victims > 0 {
+                self.victims_left as f64 / self.victims as f64
             } else {
                 f64::NAN
             },
@@ -347,6 +369,28 @@ mod tests {
         assert!(v[3].is_nan(), "no loss");
         assert!(v[4].is_nan(), "the only news is too late to judge");
         assert!(v[5].is_nan(), "no incidents");
+        assert!(v[6].is_nan(), "no victims");
+    }
+
+    #[test]
+    fn the_victims_leave_share_is_pooled_over_incidents() {
+        let mut s = RunStatistics::default();
+        for (victims, abandoned) in [(10u32, 1u32), (30, 3), (60, 2)] {
+            s.event(&Event {
+                day: 200,
+                offering: Some(0),
+                size: abandoned as f64 / victims as f64,
+                detail: Detail::IncidentOutcome {
+                    incident_day: 110,
+                    records: 1e3,
+                    victims,
+                    abandoned,
+                },
+            });
+        }
+        days(&mut s, 300, 1, 10);
+        // (1 + 3 + 2) of (10 + 30 + 60): each victim counts once, not each incident.
+        assert_eq!(s.values()[6], 0.06);
     }
 
     #[test]
