@@ -306,7 +306,13 @@ fn leverage_over_a_calibration_posterior_draws_its_particles_by_weight() {
     // Each draw is a particle of the posterior: its values are one of posterior.csv's rows.
     let posterior = String::from_utf8(read(Path::new(&out), "posterior.csv")).unwrap();
     let header: Vec<&str> = posterior.lines().next().unwrap().split(',').collect();
-    let keys = ["vendors.security_cost", "vendors.memory_days", "attention.threshold"];
+    let keys = [
+        "vendors.security_cost",
+        "vendors.memory_days",
+        "attention.threshold",
+        "users.risk_sensitivity_median",
+        "users.harm_fear",
+    ];
     let at: Vec<usize> = keys
         .iter()
         .map(|k| header.iter().position(|h| h == k).unwrap())
@@ -324,7 +330,7 @@ fn leverage_over_a_calibration_posterior_draws_its_particles_by_weight() {
     let mut seen = std::collections::BTreeSet::new();
     for line in draws.lines().skip(1) {
         let cells: Vec<&str> = line.split(',').collect();
-        let values: Vec<f64> = cells[1..4].iter().map(|c| c.parse().unwrap()).collect();
+        let values: Vec<f64> = cells[1..=keys.len()].iter().map(|c| c.parse().unwrap()).collect();
         assert!(particles.contains(&values), "draw {values:?} is not a particle");
         seen.insert(cells[0].to_string());
     }
