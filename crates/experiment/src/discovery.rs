@@ -252,11 +252,13 @@ pub fn prim(x: &[Vec<f64>], y: &[bool], settings: &PrimSettings) -> Result<Traje
             ]
         })
         .collect();
+    let total_of_interest = y.iter().filter(|&&b| b).count();
     let search = Search {
         x,
         y,
         settings,
         initial: &initial,
+        total_of_interest,
     };
     let all: Vec<usize> = (0..y.len()).collect();
     let mut steps = vec![search.step(initial.clone(), all.clone())];
@@ -265,7 +267,7 @@ pub fn prim(x: &[Vec<f64>], y: &[bool], settings: &PrimSettings) -> Result<Traje
     search.paste(&mut steps, &mut inside);
     Ok(Trajectory {
         points: y.len(),
-        total_of_interest: count(y, &(0..y.len()).collect::<Vec<_>>()),
+        total_of_interest,
         initial,
         steps,
     })
@@ -277,6 +279,8 @@ struct Search<'a> {
     y: &'a [bool],
     settings: &'a PrimSettings,
     initial: &'a Limits,
+    /// Cases of interest among all points: the denominator of every coverage.
+    total_of_interest: usize,
 }
 
 /// A candidate box: its limits and the points in it.
@@ -290,10 +294,9 @@ impl Search<'_> {
     /// The trajectory entry of the box `limits` holding `inside`.
     fn step(&self, limits: Limits, inside: Vec<usize>) -> BoxStep {
         let k = count(self.y, &inside);
-        let total = count(self.y, &(0..self.y.len()).collect::<Vec<_>>());
         let quasi_p = self.quasi_p(&limits, inside.len(), k);
         BoxStep {
-            coverage: k as f64 / total as f64,
+            coverage: k as f64 / self.total_of_interest as f64,
             density: k as f64 / inside.len() as f64,
             mass: inside.len() as f64 / self.n(),
             cases: inside.len(),
