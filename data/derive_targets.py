@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """Derive the calibration targets of `esplab calibrate` from data/cases.csv.
 
-Writes data/targets/acute.toml, chronic.toml and mcp.toml. Each target is a statistic that
-esplab computes for a simulated run (see docs/calibration.md), with the value read from the
-case table by the rule stated in its `derivation` and the rows it used. A target needs at least
-two rows. With --check, compares instead of writing and exits 1 if a file is stale.
+Writes data/targets/acute.toml, chronic.toml, mcp.toml and all.toml, and for the
+leave-one-technology-out check (docs/calibration.md) without-FAMILY.toml (every row but the
+family's) and holdout-FAMILY.toml (the family's figures) for the families of the presets: mcp,
+online-banking and iot. Each target is a statistic that esplab computes for a simulated run (see
+docs/calibration.md), with the value read from the case table by the rule stated in its
+`derivation` and the rows it used. A target needs at least two rows, except in a holdout file,
+where one case is a figure to predict. Holdout files carry no literature target: it is not held
+out. With --check, compares instead of writing and exits 1 if a file is stale.
 
 Rules (the statistics measured from a salient incident use the group's acute rows only; the
 chronic one uses its chronic rows):
@@ -36,14 +40,34 @@ HARMED = re.compile(
 TERM = re.compile(NUMBER)
 SCALE = {None: 1.0, "k": 1e3, "M": 1e6}
 
-GROUPS = {
-    "acute": ("acute rows of every technology in data/cases.csv", lambda r: r["chronic_or_acute"] == "acute"),
-    "chronic": ("chronic rows of every technology in data/cases.csv", lambda r: r["chronic_or_acute"] == "chronic"),
-    "mcp": (
-        "the AI-agent tool protocol (MCP) rows C28-C37 of data/cases.csv",
-        lambda r: 28 <= int(r["case_id"][1:]) <= 37,
-    ),
+# The technology families of the presets: which rows describe the technology a preset models.
+FAMILIES = {
+    "mcp": ("the AI-agent tool protocol (MCP) rows C28-C37", lambda r: 28 <= int(r["case_id"][1:]) <= 37),
+    "online-banking": ("the banking rows (C03, C04, C20)", lambda r: "banking" in r["technology"]),
+    "iot": ("the consumer IoT rows (C10, C11)", lambda r: "IoT" in r["technology"]),
 }
+
+
+def without(family):
+    member = FAMILIES[family][1]
+    return lambda r: not member(r)
+
+
+# name: (description, row filter, least rows of a median target, with the literature targets)
+GROUPS = {
+    "acute": ("acute rows of every technology in data/cases.csv", lambda r: r["chronic_or_acute"] == "acute", 2, True),
+    "chronic": (
+        "chronic rows of every technology in data/cases.csv",
+        lambda r: r["chronic_or_acute"] == "chronic",
+        2,
+        True,
+    ),
+    "mcp": ("the AI-agent tool protocol (MCP) rows C28-C37 of data/cases.csv", FAMILIES["mcp"][1], 2, True),
+    "all": ("every row of data/cases.csv (acute statistics from the acute rows, chronic from the chronic)", lambda r: True, 2, True),
+}
+for family, (rows_text, member) in FAMILIES.items():
+    GROUPS[f"without-{family}"] = (f"every row of data/cases.csv but {rows_text}", without(family), 2, True)
+    GROUPS[f"holdout-{family}"] = (f"held-out figures: {rows_text} of data/cases.csv", member, 1, False)
 
 
 def harmed_count(magnitude):
@@ -61,14 +85,14 @@ def lag(row):
     return float(row["lag_months"])
 
 
-def median_target(rows, statistic, selector, derivation):
+def median_target(rows, statistic, selector, derivation, least):
     chosen = [r for r in rows if selector(r) and r["lag_months"].strip()]
-    if len(chosen) < 2:
+    if len(chosen) < least:
         return None
     return statistic, statistics.median(lag(r) for r in chosen), chosen, derivation
 
 
-def targets(rows):
+def targets(rows, least):
     chronic = [r for r in rows if r["chronic_or_acute"] == "chronic"]
     rows = [r for r in rows if r["chronic_or_acute"] == "acute"]
     out = [
@@ -77,24 +101,28 @@ def targets(rows):
             "vendor_lag_months",
             lambda r: r["response_type"] == "vendor_practice",
             "median lag_months of the vendor_practice rows",
+            least,
         ),
         median_target(
             rows,
             "standard_lag_months",
             lambda r: r["response_type"] == "industry_standard",
             "median lag_months of the industry_standard rows",
+            least,
         ),
         median_target(
             rows,
             "regulation_lag_months",
             lambda r: r["response_type"] == "regulation",
             "median lag_months of the acute regulation rows",
+            least,
         ),
         median_target(
             chronic,
             "chronic_regulation_lag_months",
             lambda r: r["response_type"] == "regulation",
             "median lag_months of the chronic regulation rows",
+            least,
         ),
     ]
     if len(rows) >= 2:
@@ -137,7 +165,7 @@ LITERATURE = [
 ]
 
 
-def render(name, description, rows):
+def render(name, description, rows, least, literature):
     lines = [
         "# Calibration targets for `esplab calibrate --targets`, derived from data/cases.csv by",
         "# data/derive_targets.py (run it to regenerate; do not edit by hand).",
@@ -145,7 +173,7 @@ def render(name, description, rows):
         f'name = "{name}"',
         f'description = "{description}"',
     ]
-    for statistic, value, used, derivation in targets(rows):
+    for statistic, value, used, derivation in targets(rows, least):
         ids = ", ".join(f'"{r["case_id"]}"' for r in used)
         lines += [
             "",
@@ -155,7 +183,7 @@ def render(name, description, rows):
             f"rows = [{ids}]",
             f'derivation = "{derivation}"',
         ]
-    for statistic, value, source in LITERATURE:
+    for statistic, value, source in LITERATURE if literature else []:
         lines += [
             "",
             "[[targets]]",
@@ -171,8 +199,8 @@ def main():
     with open(HERE / "cases.csv", newline="", encoding="utf-8") as f:
         cases = list(csv.DictReader(f))
     stale = []
-    for name, (description, member) in GROUPS.items():
-        text = render(name, description, [r for r in cases if member(r)])
+    for name, (description, member, least, literature) in GROUPS.items():
+        text = render(name, description, [r for r in cases if member(r)], least, literature)
         path = HERE / "targets" / f"{name}.toml"
         if check:
             if not path.exists() or path.read_text(encoding="utf-8") != text:

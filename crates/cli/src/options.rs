@@ -199,10 +199,13 @@ file, or a re-run that gives other bytes).")]
   esplab calibrate iot-botnets --targets data/targets/acute.toml \\
       --param regulator.lag_days=uniform:30:3000 --param attack.size_log10_sd=uniform:0.2:3
   esplab calibrate mcp --targets data/targets/mcp.toml --particles 500 --generations 8 --users 20000
+  esplab calibrate mcp --targets data/targets/without-mcp.toml --holdout data/targets/holdout-mcp.toml
 
 Approximate Bayesian computation by sequential Monte Carlo: generation 0 samples the priors;
 each later generation perturbs the previous one and keeps runs whose statistics lie within a
-shrinking tolerance of the targets (the --quantile of the previous distances). Target files
+shrinking tolerance of the targets (the --quantile of the previous distances). A particle stops
+running replicates once no outcome of the rest could be accepted (the result is unchanged).
+--holdout predicts figures left out of the fit (leave one technology out). Target files
 (data/targets/*.toml) are derived from data/cases.csv by data/derive_targets.py. Without
 --param, the priors are chosen from the targeted statistics (see docs/calibration.md). Runs use
 10,000 users unless --users says otherwise. Writes particles and posterior (CSV and Parquet),
@@ -313,6 +316,10 @@ pub struct CalibrateArgs {
     /// Fit only this statistic of the target file (repeatable; default: every target).
     #[arg(long = "only", value_name = "STATISTIC")]
     pub only: Vec<String>,
+    /// Held-out figures to predict, not fit (e.g. data/targets/holdout-mcp.toml): the posterior
+    /// predictive reports whether each lies within its central 90%, for an out-of-sample check.
+    #[arg(long, value_name = "FILE")]
+    pub holdout: Option<String>,
     /// A calibrated parameter and its prior: KEY=uniform:LOW:HIGH or KEY=log-uniform:LOW:HIGH
     /// (repeatable; default: chosen from the targets).
     #[arg(long = "param", value_name = "KEY=PRIOR")]

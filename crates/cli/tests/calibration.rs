@@ -230,6 +230,66 @@ mod calibrate_command {
         assert_eq!(posterior.lines().count(), 21, "a header and 20 particles");
     }
 
+    /// Held-out figures are predicted from the same runs as the fitted ones and leave the fit
+    /// itself unchanged.
+    #[test]
+    fn held_out_figures_are_predicted_without_changing_the_fit() {
+        let dir = temp("calibrate-holdout");
+        let (plain, held) = (dir.join("plain"), dir.join("held"));
+        ok(&small(&plain, "2").iter().map(String::as_str).collect::<Vec<_>>());
+        let mut args = small(&held, "2");
+        args.push("--holdout".into());
+        args.push(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/targets/holdout-mcp.toml").into());
+        ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        for f in ["particles.csv", "posterior.csv"] {
+            assert_eq!(read(&plain, f), read(&held, f), "{f}");
+        }
+        let json = |d: &std::path::Path| -> serde_json::Value {
+            serde_json::from_slice(&read(d, "calibration.json")).unwrap()
+        };
+        let (plain, summary) = (json(&plain), json(&held));
+        assert_eq!(plain["posterior_predictive"], summary["posterior_predictive"]);
+        assert!(plain.get("holdout").is_none());
+        let holdout = &summary["holdout"];
+        let rows = holdout["statistics"].as_array().unwrap();
+        let names: Vec<&str> = rows.iter().map(|r| r["statistic"].as_str().unwrap()).collect();
+        assert_eq!(names, ["vendor_lag_months", "standard_lag_months", "no_response_share"]);
+        let fitted = summary["posterior_predictive"]["statistics"].as_array().unwrap();
+        let mut covered = 0;
+        for row in rows {
+            // mcp.toml fits the same statistics as holdout-mcp.toml holds out, with the same
+            // values, so both predictives come from the same runs and must agree.
+            let twin = fitted.iter().find(|f| f["statistic"] == row["statistic"]).unwrap();
+            for key in ["target", "p05", "p50", "p95", "target_within_90"] {
+                assert_eq!(row[key], twin[key], "{key} of {}", row["statistic"]);
+            }
+            let (p05, p95, observed) = (
+                row["p05"].as_f64().unwrap(),
+                row["p95"].as_f64().unwrap(),
+                row["target"].as_f64().unwrap(),
+            );
+            let inside = p05 <= observed && observed <= p95;
+            assert_eq!(row["target_within_90"], inside);
+            covered += usize::from(inside);
+            let ratio = row["p50"].as_f64().unwrap() / observed;
+            assert_eq!(row["predicted_over_observed"].as_f64(), Some(ratio));
+            assert!(!row["rows"].as_array().unwrap().is_empty());
+        }
+        assert_eq!(holdout["covered"], covered);
+        let manifest = String::from_utf8(read(&held, "manifest.json")).unwrap();
+        assert!(
+            manifest.contains("holdout.toml"),
+            "the held-out file is kept and checksummed"
+        );
+        ok(&["report", held.to_str().unwrap(), "--quiet"]);
+        let html = String::from_utf8(read(&held, "report.html")).unwrap();
+        assert!(
+            html.contains("Held-out figures (out of sample)"),
+            "the report has the check"
+        );
+        assert!(html.contains(&format!("{covered} of 3 lie within")), "and its count");
+    }
+
     #[test]
     fn bad_input_is_named() {
         let dir = temp("calibrate-errors");

@@ -111,19 +111,38 @@ impl Outlook<'_> {
         } else {
             &[(1.0, false)]
         };
+        // Bins that hold a user of any offering.
+        let held: Vec<bool> = (0..self.ratios.len())
+            .map(|bin| self.histograms.iter().any(|h| h.get(bin).is_some_and(|&c| c > 0.0)))
+            .collect();
         let (mut staying, mut won, mut chosen, mut total) = (0.0, 0.0, 0.0, 0.0);
         for &(weight, bound) in classes {
             let admitted: Vec<bool> = terms.iter().map(|t| !bound || rules.admits(t.security)).collect();
             let taste = |k: usize| if admitted[k] { 1.0 } else { 0.0 };
+            // Per bin, whether a user of its ratio would choose the offering under review, and
+            // whether its own users there would be lured by the best rival: the same for every
+            // offering's users in the bin, so found once.
+            let per_bin: Vec<(bool, bool)> = self
+                .ratios
+                .iter()
+                .zip(&held)
+                .map(|(&x, &held)| {
+                    if !held {
+                        return (false, false);
+                    }
+                    let best = best_offering_tasted(&terms, x, None, taste) == Some(j);
+                    let rival = best_offering_tasted(&terms, x, Some(j), taste).map_or(0.0, |r| terms[r].utility(x));
+                    (best, rival - own.utility(x) > self.switching_cost * own.value)
+                })
+                .collect();
             for (k, histogram) in self.histograms.iter().enumerate() {
-                for (&count, &x) in histogram.iter().zip(self.ratios) {
+                for ((&count, &x), &(best, lured)) in histogram.iter().zip(self.ratios).zip(&per_bin) {
                     if count <= 0.0 {
                         continue;
                     }
                     let count = count * weight;
                     total += count;
-                    let best = best_offering_tasted(&terms, x, None, taste);
-                    if best == Some(j) {
+                    if best {
                         chosen += count;
                     }
                     if k == j {
@@ -134,11 +153,8 @@ impl Outlook<'_> {
                             staying += count * (1.0 - reconsidering);
                             continue;
                         }
-                        let rival =
-                            best_offering_tasted(&terms, x, Some(j), taste).map_or(0.0, |r| terms[r].utility(x));
-                        let lured = rival - own.utility(x) > self.switching_cost * own.value;
                         staying += if lured { count * (1.0 - reconsidering) } else { count };
-                    } else if best == Some(j)
+                    } else if best
                         && (!admitted[k]
                             || own.utility(x) - terms[k].utility(x).max(0.0) > self.switching_cost * terms[k].value)
                     {
@@ -164,9 +180,14 @@ impl Outlook<'_> {
 
     /// Expected profit over the horizon at security `s`, before one-off costs (currency units).
     pub fn value(&self, parameters: &VendorParameters, s: f64) -> f64 {
+        self.value_with_users(parameters, s, self.users(parameters, s))
+    }
+
+    /// [`Outlook::value`] given the users expected at `s` (from [`Outlook::users`]).
+    fn value_with_users(&self, parameters: &VendorParameters, s: f64, users: f64) -> f64 {
         let margin = parameters.price - parameters.security_cost * self.cost_index * s * s;
         let liability = self.liability * self.loss_per_year * self.exposure(s);
-        parameters.planning_years * (self.users(parameters, s) * self.scale * margin - liability)
+        parameters.planning_years * (users * self.scale * margin - liability)
     }
 
     /// Expected cost to the vendor of an exploit of a disclosed vulnerability: its share
@@ -230,9 +251,10 @@ impl Outlook<'_> {
                 continue;
             }
             // A programme serves the users the vendor has or expects, whichever are more.
-            let served = users.max(self.users(parameters, to));
+            let expected = self.users(parameters, to);
+            let served = users.max(expected);
             let programme = parameters.programme_cost * self.cost_index * served * self.scale;
-            let value = self.value(parameters, to) - programme;
+            let value = self.value_with_users(parameters, to, expected) - programme;
             if value > best.1 {
                 best = (Decision::Raise(to), value);
             }

@@ -4,7 +4,8 @@
 //! tolerable ratio `T_j`. Between its own events a user's `x_i` only falls (fear decays, reliance
 //! grows), so the `x_i` stored at the last event is an upper bound. Each day only the buckets at
 //! or above `T_j` are visited; a visited user is re-evaluated exactly and re-filed. Most users are
-//! never touched on most days.
+//! never touched on most days. A bitmap of the non-empty buckets lets a visit skip the empty
+//! ones, so its cost follows the users due, not the number of buckets.
 
 use crate::prefetch::prefetch_at;
 
@@ -14,6 +15,9 @@ const LN_HIGH: f32 = 12.0;
 /// Buckets per offering.
 pub const BUCKETS: usize = 3072;
 const SCALE: f32 = BUCKETS as f32 / (LN_HIGH - LN_LOW);
+/// Words of an offering's bitmap of non-empty buckets.
+const WORDS: usize = BUCKETS / 64;
+const _: () = assert!(BUCKETS % 64 == 0, "the bitmap needs whole words");
 
 /// Buckets per coarse bin of [`RiskIndex::histogram`].
 pub const BIN_WIDTH: usize = 16;
@@ -40,6 +44,8 @@ pub fn bucket_of(x: f32) -> usize {
 #[derive(Debug, Clone, Default)]
 pub struct RiskIndex {
     buckets: Vec<Vec<Vec<u32>>>,
+    /// Per offering, bit `b` is set when bucket `b` holds a user.
+    occupied: Vec<[u64; WORDS]>,
     bucket: Vec<u16>,
     position: Vec<u32>,
 }
@@ -49,6 +55,7 @@ impl RiskIndex {
     pub fn new(users: usize, offerings: usize) -> Self {
         Self {
             buckets: vec![vec![Vec::new(); BUCKETS]; offerings],
+            occupied: vec![[0; WORDS]; offerings],
             bucket: vec![0; users],
             position: vec![0; users],
         }
@@ -61,6 +68,7 @@ impl RiskIndex {
         self.bucket[user as usize] = b as u16;
         self.position[user as usize] = list.len() as u32;
         list.push(user);
+        self.occupied[offering][b / 64] |= 1 << (b % 64);
     }
 
     /// Prefetches what [`RiskIndex::remove`] of `user` will touch: its bucket and position, and,
@@ -91,6 +99,9 @@ impl RiskIndex {
         if let Some(&moved) = list.get(p) {
             self.position[moved as usize] = p as u32;
         }
+        if list.is_empty() {
+            self.occupied[offering][b / 64] &= !(1 << (b % 64));
+        }
     }
 
     /// Takes out every user of `offering` filed at or above the bucket of `threshold`, highest
@@ -98,8 +109,21 @@ impl RiskIndex {
     pub fn drain_at_or_above(&mut self, offering: usize, threshold: f32, out: &mut Vec<u32>) {
         out.clear();
         let low = bucket_of(threshold);
-        for b in (low..BUCKETS).rev() {
-            out.append(&mut self.buckets[offering][b]);
+        let occupied = &mut self.occupied[offering];
+        for word in (low / 64..WORDS).rev() {
+            // The word's buckets at or above `low`.
+            let mask = if word == low / 64 {
+                u64::MAX << (low % 64)
+            } else {
+                u64::MAX
+            };
+            let mut bits = occupied[word] & mask;
+            occupied[word] &= !mask;
+            while bits != 0 {
+                let bit = 63 - bits.leading_zeros() as usize;
+                bits &= !(1 << bit);
+                out.append(&mut self.buckets[offering][word * 64 + bit]);
+            }
         }
     }
 
@@ -134,6 +158,57 @@ mod tests {
             let b = bucket_of((k as f32 * 0.1).exp());
             assert!(b >= last);
             last = b;
+        }
+    }
+
+    #[test]
+    fn drain_matches_a_scan_of_every_bucket_after_random_edits() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(7);
+        let users = 400;
+        let mut index = RiskIndex::new(users, 2);
+        // Where each user is filed (offering), if anywhere, and the bucket it is under.
+        let mut filed: Vec<Option<(usize, usize)>> = vec![None; users];
+        let mut out = Vec::new();
+        for step in 0..20_000 {
+            let user = rng.random_range(0..users);
+            match filed[user] {
+                Some((offering, _)) if rng.random_bool(0.5) => {
+                    index.remove(offering, user as u32);
+                    filed[user] = None;
+                }
+                Some(_) => {}
+                None => {
+                    let offering = rng.random_range(0..2);
+                    let x = (rng.random_range(-14.0f32..14.0)).exp();
+                    index.insert(offering, user as u32, x);
+                    filed[user] = Some((offering, bucket_of(x)));
+                }
+            }
+            if step % 97 == 0 {
+                let offering = rng.random_range(0..2);
+                let threshold = (rng.random_range(-14.0f32..14.0)).exp();
+                let low = bucket_of(threshold);
+                index.drain_at_or_above(offering, threshold, &mut out);
+                // Highest bucket first; within a bucket the order is the list's.
+                let buckets: Vec<usize> = out.iter().map(|&u| filed[u as usize].unwrap().1).collect();
+                assert!(buckets.windows(2).all(|w| w[0] >= w[1]), "highest first");
+                let mut expected: Vec<u32> = (0..users as u32)
+                    .filter(|&u| matches!(filed[u as usize], Some((o, b)) if o == offering && b >= low))
+                    .collect();
+                let mut got = out.clone();
+                got.sort_unstable();
+                expected.sort_unstable();
+                assert_eq!(got, expected, "step {step}");
+                for &u in &out {
+                    filed[u as usize] = None;
+                }
+                let left = filed
+                    .iter()
+                    .filter(|f| matches!(f, Some((o, _)) if *o == offering))
+                    .count();
+                assert_eq!(index.count(offering), left);
+            }
         }
     }
 

@@ -54,13 +54,16 @@ pub struct CalibrationFiles<'a> {
     pub summary: Value,
     /// The target file's text, copied as `targets.toml`.
     pub targets_text: &'a str,
+    /// The held-out target file's text, copied as `holdout.toml`, if any.
+    pub holdout_text: Option<&'a str>,
     pub scenario: &'a Scenario,
     /// Settings recorded in the manifest.
     pub settings: Value,
 }
 
 /// Writes `particles.csv/.parquet`, `posterior.csv/.parquet`, `calibration.json`,
-/// `targets.toml`, `scenario.toml` and, last, `manifest.json` into `dir`.
+/// `targets.toml`, `holdout.toml` (with held-out targets), `scenario.toml` and, last,
+/// `manifest.json` into `dir`.
 pub fn write_calibration(dir: &Path, files: &CalibrationFiles<'_>) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| crate::OutputError::io(dir, e))?;
     let _ = std::fs::remove_file(dir.join("manifest.json"));
@@ -74,20 +77,26 @@ pub fn write_calibration(dir: &Path, files: &CalibrationFiles<'_>) -> Result<()>
     )?;
     atomic::write(&dir.join("targets.toml"), files.targets_text.as_bytes())?;
     atomic::write(&dir.join("scenario.toml"), files.scenario.resolved_toml().as_bytes())?;
+    let mut written = vec![
+        "particles.csv",
+        "particles.parquet",
+        "posterior.csv",
+        "posterior.parquet",
+        "calibration.json",
+        "targets.toml",
+        "scenario.toml",
+    ];
+    let _ = std::fs::remove_file(dir.join("holdout.toml"));
+    if let Some(text) = files.holdout_text {
+        atomic::write(&dir.join("holdout.toml"), text.as_bytes())?;
+        written.push("holdout.toml");
+    }
     let m = manifest::build(
         "calibrate",
         &[("scenario", files.scenario)],
         files.settings.clone(),
         dir,
-        &[
-            "particles.csv",
-            "particles.parquet",
-            "posterior.csv",
-            "posterior.parquet",
-            "calibration.json",
-            "targets.toml",
-            "scenario.toml",
-        ],
+        &written,
     )?;
     atomic::write(&dir.join("manifest.json"), manifest::pretty(&m).as_bytes())
 }

@@ -8,7 +8,7 @@ use esplab_experiment::calibration::posterior::{marginal, predictive, resample, 
 use esplab_experiment::calibration::smc::proposal_index;
 use esplab_experiment::calibration::statistics::default_priors;
 use esplab_experiment::calibration::{
-    calibrate, run_statistics, Calibration, Ending, Generation, Settings, STATISTICS,
+    calibrate, replicate_medians, run_statistics, Calibration, Ending, Generation, Settings, Tolerance, STATISTICS,
 };
 use esplab_experiment::design::{Distribution, Factor};
 use esplab_experiment::Executor;
@@ -30,16 +30,6 @@ const PREDICTIVE_GENERATION: usize = 0xFFFF;
 /// The run index of replicate `r` of the particle with run index `index`.
 fn replicate_index(index: u64, r: u64) -> u64 {
     index | (r << 56)
-}
-
-/// Median of the defined values (NaN if fewer than half are defined).
-fn median_of_defined(values: &[f64]) -> f64 {
-    let mut x: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
-    if 2 * x.len() < values.len() || x.is_empty() {
-        return f64::NAN;
-    }
-    x.sort_by(f64::total_cmp);
-    esplab_experiment::statistics::quantile_sorted(&x, 0.5)
 }
 
 fn prior_json(f: &Factor) -> Value {
@@ -104,6 +94,7 @@ pub fn calibrate_command(args: CalibrateArgs) -> Result<ExitCode> {
     if !args.only.is_empty() {
         targets.targets.retain(|t| args.only.contains(&t.statistic));
     }
+    let holdout = args.holdout.as_deref().map(TargetSet::load).transpose()?;
     let mut extra: Vec<Override> = Vec::new();
     if args.scenario.options.users.is_none() {
         extra.push(Override::option("calibrate default users", "run.users", DEFAULT_USERS));
@@ -130,18 +121,24 @@ pub fn calibrate_command(args: CalibrateArgs) -> Result<ExitCode> {
         p
     };
     let replicates = args.replicates;
-    let simulate = |values: &[f64], index: u64| {
+    // A proposal stops running replicates once no outcome of the rest could be accepted.
+    let simulate = |values: &[f64], index: u64, tolerance: &Tolerance<'_>| {
         let p = parameters_for(values);
-        let runs: Vec<Vec<f64>> = (0..replicates)
-            .map(|r| run_statistics(&p, master, replicate_index(index, r)))
-            .collect();
-        indices
-            .iter()
-            .map(|&i| {
-                let column: Vec<f64> = runs.iter().map(|run| run[i]).collect();
-                median_of_defined(&column)
-            })
-            .collect::<Vec<f64>>()
+        let (medians, _) = replicate_medians(replicates as usize, tolerance, |r| {
+            let all = run_statistics(&p, master, replicate_index(index, r));
+            indices.iter().map(|&i| all[i]).collect()
+        });
+        medians
+    };
+    // The posterior predictive: the targeted statistics, then the held-out ones, of the same runs.
+    let holdout_indices: Vec<usize> = holdout.iter().flat_map(|h| h.targets.iter().map(|t| t.index)).collect();
+    let predict = |values: &[f64], index: u64| {
+        let p = parameters_for(values);
+        let (medians, _) = replicate_medians(replicates as usize, &Tolerance::unlimited(), |r| {
+            let all = run_statistics(&p, master, replicate_index(index, r));
+            indices.iter().chain(&holdout_indices).map(|&i| all[i]).collect()
+        });
+        medians
     };
     let executor = Executor::new(args.threads);
     // Footprints grow with users, degree and horizon, so the top of every prior is the largest.
@@ -190,7 +187,7 @@ pub fn calibrate_command(args: CalibrateArgs) -> Result<ExitCode> {
     // Posterior predictive: fresh runs at parameters drawn by weight.
     let draws = resample(posterior, args.predictive as usize, master);
     let bar = progress(draws.len() as u64, "predictive runs", args.quiet);
-    let predictive_rows = predictive_runs(&executor, posterior, &draws, stop, &simulate, || bar.inc(1))?;
+    let predictive_rows = predictive_runs(&executor, posterior, &draws, stop, &predict, || bar.inc(1))?;
     bar.finish_and_clear();
     let marginals: Vec<Marginal> = (0..factors.len()).map(|k| marginal(posterior, k)).collect();
     let predictives: Vec<Predictive> = (0..target_values.len())
@@ -199,11 +196,21 @@ pub fn calibrate_command(args: CalibrateArgs) -> Result<ExitCode> {
             predictive(&column, target_values[k])
         })
         .collect();
+    let held_out: Vec<Predictive> = holdout
+        .iter()
+        .flat_map(|h| &h.targets)
+        .enumerate()
+        .map(|(k, t)| {
+            let column: Vec<f64> = predictive_rows.iter().map(|r| r[target_values.len() + k]).collect();
+            predictive(&column, t.value)
+        })
+        .collect();
     let outcome = Outcome {
         calibration: &calibration,
         factors: &factors,
         marginals: &marginals,
         predictives: &predictives,
+        holdout: holdout.as_ref().map(|h| (h, held_out.as_slice())),
         draws: draws.len(),
     };
     let summary = summary_json(&scenario, &targets, &outcome, replicates);
@@ -223,6 +230,7 @@ pub fn calibrate_command(args: CalibrateArgs) -> Result<ExitCode> {
             statistics: targets.targets.iter().map(|t| t.statistic.clone()).collect(),
             summary,
             targets_text: &targets.text,
+            holdout_text: holdout.as_ref().map(|h| h.text.as_str()),
             scenario: &scenario,
             settings: manifest_settings,
         },
@@ -241,12 +249,14 @@ struct Outcome<'a> {
     factors: &'a [Factor],
     marginals: &'a [Marginal],
     predictives: &'a [Predictive],
+    /// Held-out figures and their predictive check.
+    holdout: Option<(&'a TargetSet, &'a [Predictive])>,
     draws: usize,
 }
 
 /// `calibration.json`: targets, priors, the generations, the posterior and its predictive check.
 fn summary_json(scenario: &Scenario, targets: &TargetSet, outcome: &Outcome<'_>, replicates: u64) -> Value {
-    json!({
+    let mut summary = json!({
         "scenario": scenario.name,
         "targets": {
             "source": targets.source, "name": targets.name, "description": targets.description,
@@ -272,7 +282,31 @@ fn summary_json(scenario: &Scenario, targets: &TargetSet, outcome: &Outcome<'_>,
             "statistics": targets.targets.iter().zip(outcome.predictives)
                 .map(|(t, p)| predictive_json(&t.statistic, p)).collect::<Vec<_>>(),
         },
-    })
+    });
+    if let Some((holdout, predictives)) = outcome.holdout {
+        summary["holdout"] = json!({
+            "source": holdout.source, "name": holdout.name, "description": holdout.description,
+            "covered": predictives.iter().filter(|p| p.covers_target()).count(),
+            "statistics": holdout.targets.iter().zip(predictives).map(|(t, p)| {
+                let mut row = predictive_json(&t.statistic, p);
+                row["rows"] = json!(t.rows);
+                row["derivation"] = json!(t.derivation);
+                row["predicted_over_observed"] = ratio_json(p.p50, t.value);
+                row
+            }).collect::<Vec<_>>(),
+        });
+    }
+    summary
+}
+
+/// `predicted / observed`, or null when the observed figure is zero.
+fn ratio_json(predicted: f64, observed: f64) -> Value {
+    let ratio = predicted / observed;
+    if ratio.is_finite() {
+        json!(ratio)
+    } else {
+        Value::Null
+    }
 }
 
 /// The tables of a calibration on stdout.
@@ -330,6 +364,30 @@ fn print_results(scenario: &Scenario, targets: &TargetSet, outcome: &Outcome<'_>
             if p.covers_target() { "yes" } else { "no" }
         );
     }
+    if let Some((holdout, predictives)) = outcome.holdout {
+        println!(
+            "held-out figures of {} (predicted, not fitted): {} of {} within p05..p95",
+            holdout.source,
+            predictives.iter().filter(|p| p.covers_target()).count(),
+            predictives.len()
+        );
+        println!(
+            "  {:<30} {:>10} {:>10} {:>10} {:>10} {:>10}  covered",
+            "statistic", "observed", "p05", "p50", "p95", "p50/obs"
+        );
+        for (t, p) in holdout.targets.iter().zip(predictives) {
+            println!(
+                "  {:<30} {:>10} {:>10} {:>10} {:>10} {:>10}  {}",
+                t.statistic,
+                number(t.value),
+                number(p.p05),
+                number(p.p50),
+                number(p.p95),
+                number(p.p50 / t.value),
+                if p.covers_target() { "yes" } else { "no" }
+            );
+        }
+    }
     println!("results written to {}", dir.display());
 }
 
@@ -356,7 +414,8 @@ fn priors(args: &CalibrateArgs, targets: &TargetSet, scenario: &Scenario) -> Res
     Ok((prior_texts, factors))
 }
 
-/// The targeted statistics of one fresh run at each posterior draw (particle indices `draws`).
+/// The targeted and held-out statistics of one fresh run at each posterior draw (particle indices
+/// `draws`).
 fn predictive_runs(
     executor: &Executor,
     posterior: &Generation,

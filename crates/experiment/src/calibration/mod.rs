@@ -2,8 +2,10 @@
 //! Bayesian computation, and summarising the posterior.
 
 pub mod posterior;
+pub mod replicates;
 pub mod smc;
 pub mod statistics;
 
+pub use replicates::{median_of_defined, replicate_medians, Tolerance};
 pub use smc::{calibrate, Calibration, Ending, Generation, Particle, Progress, Settings};
 pub use statistics::{run_statistics, statistic_index, statistic_names, Statistic, STATISTICS};

@@ -10,7 +10,10 @@
 //!
 //! Proposal `k` of generation `g` draws from its own random stream and runs with its own seed,
 //! and proposals are accepted in index order, so the result does not depend on the threads.
+//! Each simulation is told the tolerance it must meet ([`Tolerance`]), so it may stop as soon as
+//! it cannot (see [`super::replicates`]).
 
+use super::replicates::Tolerance;
 use crate::design::Factor;
 use crate::executor::Executor;
 use crate::seeds::run_seed;
@@ -294,7 +297,8 @@ enum Stop {
 }
 
 /// Runs ABC-SMC over `factors` (their distributions are the priors) against `targets`.
-/// `simulate(values, run_index)` returns the statistics matching `targets` for one run.
+/// `simulate(values, run_index, tolerance)` returns the statistics matching `targets` for one
+/// proposal; it may return undefined (NaN) statistics once `tolerance` cannot accept them.
 pub fn calibrate<F, P>(
     factors: &[Factor],
     targets: &[f64],
@@ -305,7 +309,7 @@ pub fn calibrate<F, P>(
     mut progress: P,
 ) -> Calibration
 where
-    F: Fn(&[f64], u64) -> Vec<f64> + Sync,
+    F: Fn(&[f64], u64, &Tolerance<'_>) -> Vec<f64> + Sync,
     P: FnMut(Progress),
 {
     let d = factors.len();
@@ -324,6 +328,16 @@ where
                 crate::statistics::quantile_sorted(&distances, settings.quantile)
             }
         };
+        // The prior generation accepts any defined statistics (their scales are not known yet).
+        let tolerance = if g == 0 {
+            Tolerance::unlimited()
+        } else {
+            Tolerance {
+                epsilon,
+                targets,
+                scales: &scales_of_statistics,
+            }
+        };
         let mut particles: Vec<Particle> = Vec::with_capacity(n);
         let mut simulations: u64 = 0;
         let mut start: u64 = 0;
@@ -337,7 +351,7 @@ where
                     Some(kernel) => kernel.propose(&mut rng),
                 };
                 let values: Vec<f64> = factors.iter().zip(&unit).map(|(f, u)| f.value(*u)).collect();
-                let statistics = simulate(&values, proposal_index(g, k));
+                let statistics = simulate(&values, proposal_index(g, k), &tolerance);
                 (unit, values, statistics)
             };
             let outcome = executor.run(&indices, stop, job, |k, (unit, values, statistics)| {
@@ -444,7 +458,11 @@ mod tests {
 
     /// A Gaussian model with a known posterior: data x ~ Normal(mu, 1), n = 20 observations
     /// summarised by their mean; with a flat prior the posterior of mu is Normal(x̄, 1/√20).
-    fn gaussian(values: &[f64], index: u64) -> Vec<f64> {
+    fn gaussian(values: &[f64], index: u64, _: &Tolerance<'_>) -> Vec<f64> {
+        one_gaussian_run(values, index)
+    }
+
+    fn one_gaussian_run(values: &[f64], index: u64) -> Vec<f64> {
         let mut rng = Generator::seed_from_u64(mix(index ^ 77));
         let n = 20;
         let sum: f64 = (0..n)
@@ -509,6 +527,45 @@ mod tests {
         s.generations = 3;
         let run = |threads| calibrate(&factors, &[0.5], &s, &Executor::new(threads), &stop, gaussian, |_| {});
         assert_eq!(run(1), run(3));
+    }
+
+    #[test]
+    fn early_rejection_of_replicates_leaves_the_result_unchanged() {
+        use super::super::replicates::replicate_medians;
+        use std::sync::atomic::{AtomicU64, Ordering};
+        let stop = AtomicBool::new(false);
+        let factors = [factor("mu", -5.0, 5.0)];
+        let mut s = settings(6);
+        s.particles = 100;
+        s.generations = 4;
+        let runs = AtomicU64::new(0);
+        let fit = |early: bool| {
+            runs.store(0, Ordering::Relaxed);
+            calibrate(
+                &factors,
+                &[1.3],
+                &s,
+                &Executor::new(1),
+                &stop,
+                |values, index, tolerance| {
+                    let tolerance = if early { *tolerance } else { Tolerance::unlimited() };
+                    let (medians, made) =
+                        replicate_medians(5, &tolerance, |r| one_gaussian_run(values, index | r << 56));
+                    runs.fetch_add(made as u64, Ordering::Relaxed);
+                    medians
+                },
+                |_| {},
+            )
+        };
+        let full = fit(false);
+        let full_runs = runs.load(Ordering::Relaxed);
+        let early = fit(true);
+        let early_runs = runs.load(Ordering::Relaxed);
+        assert_eq!(early, full);
+        assert!(
+            (early_runs as f64) < 0.9 * full_runs as f64,
+            "{early_runs} runs with early rejection, {full_runs} without"
+        );
     }
 
     #[test]

@@ -119,6 +119,23 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
             if covered { "yes" } else { "no" }.into(),
         ]);
     }
+    let mut sections = vec![
+        Section {
+            heading: "Posterior".into(),
+            paragraphs: vec![],
+            figures: marginals,
+            tables: vec![table],
+        },
+        Section {
+            heading: "Posterior predictive checks".into(),
+            paragraphs: vec!["Red: the target lies outside the central 90% of the predictive draws.".into()],
+            figures: checks,
+            tables: vec![predictive_table],
+        },
+    ];
+    if let Some(section) = holdout_section(&doc) {
+        sections.push(section);
+    }
     Ok(Report {
         title: format!("esplab calibrate: {}", text(manifest, "/scenario/name")),
         subtitle: format!(
@@ -128,19 +145,65 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
             number(&doc, "/simulations"),
             text(&doc, "/ending")
         ),
-        sections: vec![
-            Section {
-                heading: "Posterior".into(),
-                paragraphs: vec![],
-                figures: marginals,
-                tables: vec![table],
-            },
-            Section {
-                heading: "Posterior predictive checks".into(),
-                paragraphs: vec!["Red: the target lies outside the central 90% of the predictive draws.".into()],
-                figures: checks,
-                tables: vec![predictive_table],
-            },
-        ],
+        sections,
+    })
+}
+
+/// The out-of-sample check of a calibration run with `--holdout`: each held-out figure against
+/// the central 90% of the posterior predictive.
+fn holdout_section(doc: &Value) -> Option<Section> {
+    let holdout = doc.get("holdout")?;
+    let rows = holdout["statistics"].as_array()?;
+    let mut table = Table {
+        header: [
+            "statistic",
+            "observed",
+            "case rows",
+            "p05",
+            "p50",
+            "p95",
+            "p50 / observed",
+            "covered",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        rows: vec![],
+    };
+    for s in rows {
+        let cases: Vec<&str> = s["rows"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        table.rows.push(vec![
+            text(s, "/statistic"),
+            cell(number(s, "/target")),
+            cases.join(", "),
+            cell(number(s, "/p05")),
+            cell(number(s, "/p50")),
+            cell(number(s, "/p95")),
+            cell(number(s, "/predicted_over_observed")),
+            if s["target_within_90"].as_bool().unwrap_or(false) {
+                "yes"
+            } else {
+                "no"
+            }
+            .into(),
+        ]);
+    }
+    Some(Section {
+        heading: "Held-out figures (out of sample)".into(),
+        paragraphs: vec![format!(
+            "Figures of {} ({}) were left out of the fit and predicted by the posterior: {} of {} lie within the \
+             central 90% of the predictive draws.",
+            text(holdout, "/source"),
+            text(holdout, "/description"),
+            number(holdout, "/covered"),
+            rows.len()
+        )],
+        figures: vec![],
+        tables: vec![table],
     })
 }
