@@ -89,6 +89,7 @@ compare.csv and manifest.json.")]
   esplab leverage online-banking --runs 100 --start-day 730 --heroic big-banks
   esplab leverage mcp --draws plans/mcp-lhs.toml --runs 20   # over 32 draws of the plan
   esplab leverage mcp --draws runs/mcp-calibration-1 --runs 10   # 40 posterior draws
+  esplab leverage mcp --draws plans/mcp-lhs.toml --shard 0/4 --out runs/draws-0   # one of 4 slices
 
 Each lever (advocacy, heroic vendor, cheaper security, liability, procurement, disclosure,
 shock, exogenous regulation) is added at a standard size from --start-day on and compared with
@@ -114,7 +115,15 @@ Writes sweep.csv and sweep.parquet (row, point, replicate, seed, the factors, th
 manifest.json. Rows are journaled as they finish: after Ctrl-C or kill -9, --resume finishes
 the sweep without redoing or duplicating any row. The plan format is in docs/experiments.md.")]
     Sweep(SweepArgs),
-    /// Join the folders of the shards of one sweep into the result of the unsharded sweep.
+    /// Join the folders of the shards of one sweep, or of one `leverage --draws`, into the
+    /// result of the unsharded command.
+    #[command(after_help = "Examples:
+  esplab merge --out runs/sweep runs/shard-0 runs/shard-1 runs/shard-2 runs/shard-3
+  esplab merge --out runs/robust runs/draws-0 runs/draws-1    # shards of leverage --draws
+
+The shards must all be finished (each has its manifest.json, whose checksums are verified), of
+the same plan and settings, and together every shard 0/N..N-1/N exactly once. The merged folder
+is byte for byte the unsharded command's.")]
     Merge(MergeArgs),
     /// Global sensitivity of the metrics to the plan's factors: Sobol' indices or Morris effects.
     #[command(after_help = "Examples:
@@ -537,6 +546,10 @@ pub struct LeverageArgs {
     /// With --draws FOLDER: how many draws to take from the posterior (by weight).
     #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u64).range(2..=100_000))]
     pub posterior_draws: u64,
+    /// With --draws: run only slice I of N of the draws (0 <= I < N), e.g. 0/4; join the slices
+    /// with `esplab merge`.
+    #[arg(long, value_name = "I/N", requires = "draws")]
+    pub shard: Option<String>,
     #[command(flatten)]
     pub experiment: ExperimentArgs,
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{ok, read, temp};
+use common::{esplab, ok, read, temp};
 use esplab_experiment::{simulate, BAND_SERIES};
 use std::path::Path;
 use std::process::Command;
@@ -262,6 +262,89 @@ fn leverage_over_draws_summarises_each_lever_across_the_plans_design() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("the plan varies scenario \"quiet\", not \"mcp\""));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Shards of `leverage --draws` merge into the unsharded folder byte for byte; a missing or
+/// foreign shard is named.
+#[test]
+fn sharded_leverage_over_draws_merges_into_the_unsharded_result() {
+    let dir = temp("robust-shards");
+    std::fs::create_dir_all(&dir).unwrap();
+    let plan = dir.join("plan.toml");
+    std::fs::write(
+        &plan,
+        "schema = 1\nscenario = \"quiet\"\nsampler = \"latin-hypercube\"\npoints = 5\nreplicates = 1\n\
+         metrics = [\"long_run_baseline\"]\n[set]\n\"run.users\" = 1500\n\"run.years\" = 2\n\
+         [[factors]]\nkey = \"excitement.base\"\ndistribution = \"uniform\"\nlow = 0.8\nhigh = 2.0\n",
+    )
+    .unwrap();
+    let plan = plan.to_str().unwrap();
+    let run = |out: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "leverage",
+            "quiet",
+            "--draws",
+            plan,
+            "--runs",
+            "3",
+            "-q",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        ok(&args);
+    };
+    let whole = dir.join("whole");
+    run(&whole, &[]);
+    let shards: Vec<std::path::PathBuf> = (0..3).map(|i| dir.join(format!("shard-{i}"))).collect();
+    for (i, shard) in shards.iter().enumerate() {
+        run(shard, &["--shard", &format!("{i}/3")]);
+    }
+    let shard_draws = String::from_utf8(read(&shards[2], "leverage-draws.csv")).unwrap();
+    assert!(
+        shard_draws.lines().nth(1).unwrap().starts_with("3,"),
+        "shard 2/3 holds draws 3 and 4: {shard_draws}"
+    );
+    let merged = dir.join("merged");
+    let paths: Vec<&str> = shards.iter().rev().map(|p| p.to_str().unwrap()).collect();
+    let mut args = vec!["merge", "--out", merged.to_str().unwrap()];
+    args.extend(&paths);
+    let o = ok(&args);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("merged 3 shards (5 draws)"));
+    for f in [
+        "robust-leverage.json",
+        "robust-leverage.csv",
+        "leverage-draws.csv",
+        "manifest.json",
+    ] {
+        assert!(
+            read(&whole, f) == read(&merged, f),
+            "{f} differs from the unsharded run's"
+        );
+    }
+    // Two of three shards: the missing one is named.
+    let partial = dir.join("partial");
+    let o = esplab(&["merge", "--out", partial.to_str().unwrap(), paths[2], paths[1]]);
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("missing: 2/3"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // A shard of other settings is refused.
+    let foreign = dir.join("foreign");
+    run(&foreign, &["--shard", "1/3", "--seed", "9"]);
+    let o = esplab(&[
+        "merge",
+        "--out",
+        partial.to_str().unwrap(),
+        paths[2],
+        foreign.to_str().unwrap(),
+        paths[0],
+    ]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("belongs to another leverage --draws"));
+    assert!(!partial.join("manifest.json").exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

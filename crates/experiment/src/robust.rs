@@ -110,9 +110,66 @@ pub fn summarize(effects: &[Vec<DrawEffect>]) -> Vec<RobustEffect> {
         .collect()
 }
 
+/// `effects[draw][lever]` from rows of (draw, lever name, effect), as `leverage-draws.csv` holds
+/// them, with the levers in the order of `levers`. Shards of one job joined give the rows of
+/// the whole; every draw must hold each lever exactly once, and the draws must be numbered
+/// `0..D` without a gap, so a missing shard is caught. Returns the draws in order.
+pub fn pivot(rows: &[(u64, &str, DrawEffect)], levers: &[&str]) -> Result<Vec<Vec<DrawEffect>>, String> {
+    let draws = rows.iter().map(|r| r.0 + 1).max().unwrap_or(0) as usize;
+    let mut effects: Vec<Vec<Option<DrawEffect>>> = vec![vec![None; levers.len()]; draws];
+    for &(draw, name, effect) in rows {
+        let Some(lever) = levers.iter().position(|l| *l == name) else {
+            return Err(format!(
+                "draw {draw}: unknown lever {name:?}; known: {}",
+                levers.join(", ")
+            ));
+        };
+        let slot = &mut effects[draw as usize][lever];
+        if slot.is_some() {
+            return Err(format!("draw {draw}: lever {name} appears twice"));
+        }
+        *slot = Some(effect);
+    }
+    effects
+        .into_iter()
+        .enumerate()
+        .map(|(draw, row)| {
+            row.iter()
+                .zip(levers)
+                .map(|(e, name)| {
+                    e.ok_or_else(|| format!("draw {draw}: no effect of lever {name} (is a shard missing?)"))
+                })
+                .collect()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_pivot_into_draws_and_gaps_are_named() {
+        let e = |x: f64| DrawEffect {
+            estimate: x,
+            standard_error: 0.1,
+        };
+        let rows = [(1, "b", e(4.0)), (0, "a", e(1.0)), (0, "b", e(2.0)), (1, "a", e(3.0))];
+        let pivoted = pivot(&rows, &["a", "b"]).unwrap();
+        let estimates: Vec<Vec<f64>> = pivoted.iter().map(|d| d.iter().map(|x| x.estimate).collect()).collect();
+        assert_eq!(estimates, vec![vec![1.0, 2.0], vec![3.0, 4.0]]);
+        let gap = [(0, "a", e(1.0)), (0, "b", e(2.0)), (2, "a", e(3.0)), (2, "b", e(4.0))];
+        assert_eq!(
+            pivot(&gap, &["a", "b"]).unwrap_err(),
+            "draw 1: no effect of lever a (is a shard missing?)"
+        );
+        assert!(pivot(&[(0, "c", e(1.0))], &["a"])
+            .unwrap_err()
+            .contains("unknown lever \"c\""));
+        assert!(pivot(&[(0, "a", e(1.0)), (0, "a", e(1.0))], &["a"])
+            .unwrap_err()
+            .contains("twice"));
+    }
 
     fn effect(estimate: f64, standard_error: f64) -> DrawEffect {
         DrawEffect {

@@ -15,6 +15,7 @@ mod read_back;
 pub mod robust_files;
 pub mod run_folder;
 pub mod sensitivity_files;
+pub mod shards;
 pub mod sweep_folder;
 pub mod table;
 

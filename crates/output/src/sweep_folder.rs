@@ -11,8 +11,9 @@ use crate::atomic;
 use crate::error::{OutputError, Result};
 use crate::journal::{self, Journal, Kind};
 use crate::manifest;
+use crate::shards::{conflict, merged_manifest, read_shards, Shard};
 use crate::table::{Column, Table};
-use esplab_scenario::{sha256_hex, Scenario};
+use esplab_scenario::Scenario;
 use serde_json::Value;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -21,10 +22,6 @@ use std::path::{Path, PathBuf};
 pub const INDEX_COLUMNS: [&str; 4] = ["row", "point", "replicate", "seed"];
 
 /// Why a sweep folder cannot be used as asked.
-fn conflict(dir: &Path, message: String) -> OutputError {
-    OutputError::io(dir, std::io::Error::other(message))
-}
-
 /// An open sweep journal.
 pub struct SweepJournal {
     journal: Journal,
@@ -114,68 +111,10 @@ pub fn write_sweep_files(dir: &Path, header: &[String], lines: &[&str]) -> Resul
 /// Joins the folders of shards `0/n … (n-1)/n` of one sweep into `out`, byte-identical to the
 /// unsharded sweep. Checks that every shard is complete, intact (checksums) and of the same plan.
 pub fn merge(out: &Path, shards: &[PathBuf]) -> Result<usize> {
-    let mut found: Vec<(u64, Value, PathBuf)> = Vec::new();
-    for dir in shards {
-        let path = dir.join("manifest.json");
-        let text = std::fs::read_to_string(&path).map_err(|_| {
-            conflict(
-                dir,
-                "is not a finished sweep shard (no manifest.json): finish it with --resume".into(),
-            )
-        })?;
-        let m: Value = serde_json::from_str(&text).map_err(|e| conflict(&path, format!("unreadable: {e}")))?;
-        if m["command"] != "sweep" || m["settings"]["shard"].is_null() {
-            return Err(conflict(dir, "is not a sweep shard (its manifest has no shard)".into()));
-        }
-        for file in m["files"].as_array().into_iter().flatten() {
-            let name = file["name"].as_str().unwrap_or_default();
-            let bytes = std::fs::read(dir.join(name)).map_err(|e| OutputError::io(&dir.join(name), e))?;
-            if Some(sha256_hex(&bytes).as_str()) != file["sha256"].as_str() {
-                return Err(conflict(
-                    &dir.join(name),
-                    "is corrupted: its checksum differs from the manifest's".into(),
-                ));
-            }
-        }
-        let index = m["settings"]["shard"]["index"].as_u64().unwrap_or(u64::MAX);
-        found.push((index, m, dir.clone()));
-    }
-    found.sort_by_key(|(i, _, _)| *i);
-    let Some((_, first, _)) = found.first() else {
-        return Err(conflict(out, "no shard folders given".into()));
-    };
-    let count = first["settings"]["shard"]["count"].as_u64().unwrap_or(0);
-    let plan = first["settings"]["plan_sha256"].clone();
-    for (position, (index, m, dir)) in found.iter().enumerate() {
-        if m["settings"]["plan_sha256"] != plan || m["settings"]["shard"]["count"].as_u64() != Some(count) {
-            return Err(conflict(
-                dir,
-                "belongs to another sweep (plan or shard count differs)".into(),
-            ));
-        }
-        if *index != position as u64 {
-            return Err(conflict(
-                dir,
-                format!("shard {index}/{count} where shard {position}/{count} was expected"),
-            ));
-        }
-    }
-    if found.len() as u64 != count {
-        return Err(conflict(
-            out,
-            format!(
-                "{} of {count} shards given; missing: {}",
-                found.len(),
-                (found.len() as u64..count)
-                    .map(|i| format!("{i}/{count}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ));
-    }
+    let found = read_shards(out, shards, "sweep", "sweep", |m| m["settings"]["plan_sha256"].clone())?;
     let mut header: Option<String> = None;
     let mut lines: Vec<String> = Vec::new();
-    for (_, _, dir) in &found {
+    for Shard { dir, .. } in &found {
         let text =
             std::fs::read_to_string(dir.join("sweep.csv")).map_err(|e| OutputError::io(&dir.join("sweep.csv"), e))?;
         let mut it = text.lines();
@@ -190,16 +129,7 @@ pub fn merge(out: &Path, shards: &[PathBuf]) -> Result<usize> {
     let _ = std::fs::remove_file(out.join("manifest.json"));
     let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
     write_sweep_files(out, &header, &refs)?;
-    let mut m = first.clone();
-    if let Some(settings) = m["settings"].as_object_mut() {
-        settings.shift_remove("shard");
-    }
-    let mut listed = Vec::new();
-    for name in SWEEP_FILES {
-        let bytes = std::fs::read(out.join(name)).map_err(|e| OutputError::io(&out.join(name), e))?;
-        listed.push(serde_json::json!({"name": name, "bytes": bytes.len(), "sha256": sha256_hex(&bytes)}));
-    }
-    m["files"] = Value::Array(listed);
+    let m = merged_manifest(&found[0].manifest, out, &SWEEP_FILES)?;
     atomic::write(&out.join("manifest.json"), manifest::pretty(&m).as_bytes())?;
     Ok(lines.len())
 }

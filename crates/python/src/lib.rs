@@ -13,9 +13,9 @@ use esplab_experiment::compare::compare as compare_metrics;
 use esplab_experiment::discovery::{Condition, PrimSettings};
 use esplab_experiment::jobs::draws::LeverDraws;
 use esplab_experiment::jobs::{self, shard_rows, LeverSetup};
-use esplab_experiment::leverage::rank;
+use esplab_experiment::leverage::{rank, standard_levers, Lever};
 use esplab_experiment::memory::Spelling;
-use esplab_experiment::robust::summarize;
+use esplab_experiment::robust::{pivot, summarize, DrawEffect};
 use esplab_experiment::sensitivity::{indices as sensitivity_indices, Method};
 use esplab_experiment::{metric_names, Executor};
 use esplab_model::{EventKind, Parameters, Recorder};
@@ -220,9 +220,11 @@ fn leverage<'py>(
 /// `esplab leverage SCENARIO --draws PLAN|FOLDER` writes:
 /// returns (robust-leverage.csv: rank, lever, size, unit, median_effect, low_5, high_95,
 /// seed_noise, spread_across_draws, probability_raises_by_0.01, share_of_draws_ranked_first;
-/// leverage-draws.csv: draw, the factors, lever, effect, standard_error).
+/// leverage-draws.csv: draw, the factors, lever, effect, standard_error). With `shard = (i, n)`,
+/// only shard `i` of `n` of the draws, numbered as in the whole; `robust_leverage` summarises
+/// the joined draws tables of every shard into the unsharded robust table.
 #[pyfunction]
-#[pyo3(signature = (plan, *, runs=20, start_day=None, heroic=None, threads=0, set=None, posterior_draws=40))]
+#[pyo3(signature = (plan, *, runs=20, start_day=None, heroic=None, threads=0, set=None, posterior_draws=40, shard=None))]
 #[allow(clippy::too_many_arguments)]
 fn leverage_over_draws<'py>(
     py: Python<'py>,
@@ -233,6 +235,7 @@ fn leverage_over_draws<'py>(
     threads: usize,
     set: Option<Bound<'py, PyDict>>,
     posterior_draws: usize,
+    shard: Option<(u64, u64)>,
 ) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
     let overrides = overrides_from(set.as_ref(), "set")?;
     let folder = std::path::Path::new(plan);
@@ -251,9 +254,11 @@ fn leverage_over_draws<'py>(
         let factors: Vec<String> = plan.factors.iter().map(|f| f.key.clone()).collect();
         (plan.scenario.parameters.clone(), factors, points, draws)
     };
+    let slice = shard_rows(draws.len() as u64, shard).map_err(Failure::from)?;
+    let slice = slice.start as usize..slice.end as usize;
+    let (points, draws) = (&points[slice.clone()], &draws[slice.clone()]);
     let base = &base;
-    let job =
-        LeverDraws::new(base, &draws, start_day, heroic.as_deref(), runs, base.run.seed).map_err(Failure::from)?;
+    let job = LeverDraws::new(base, draws, start_day, heroic.as_deref(), runs, base.run.seed).map_err(Failure::from)?;
     let by_arm = py.detach(|| -> Result<_, Failure> {
         let executor = Executor::new(threads);
         ensure_memory(job.setups.iter().flat_map(|s| s.arms.iter()), &executor, job.indices())?;
@@ -264,8 +269,55 @@ fn leverage_over_draws<'py>(
     let levers = &job.setups[0].levers;
     Ok((
         to_pyarrow(py, &robust_table(levers, &robust))?,
-        to_pyarrow(py, &draws_table(levers, &factors, &points, &effects))?,
+        to_pyarrow(py, &draws_table(levers, &factors, slice.start, points, &effects))?,
     ))
+}
+
+/// The robust table of `leverage_over_draws` (rank, lever, size, unit, median_effect, ...) from
+/// a draws table (columns draw, lever, effect, standard_error, as it returns): the summary of
+/// the joined shards' draws tables is that of the unsharded call.
+#[pyfunction]
+fn robust_leverage(py: Python<'_>, draws: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    let column = |name: &str| -> PyResult<Bound<'_, PyAny>> {
+        draws
+            .call_method1("column", (name,))
+            .map_err(|_| {
+                PyErr::from(bad_setting(format!(
+                    "draws: no column {name:?} (give the draws table of leverage_over_draws)"
+                )))
+            })?
+            .call_method0("to_pylist")
+    };
+    let numbers: Vec<u64> = column("draw")?.extract()?;
+    let names: Vec<String> = column("lever")?.extract()?;
+    let effects: Vec<f64> = column("effect")?.extract()?;
+    let errors: Vec<f64> = column("standard_error")?.extract()?;
+    let levers = standard_levers(0, "");
+    let known: Vec<&str> = levers.iter().map(|l| l.name()).collect();
+    let rows: Vec<(u64, &str, DrawEffect)> = numbers
+        .iter()
+        .zip(&names)
+        .zip(effects.iter().zip(&errors))
+        .map(|((&d, name), (&estimate, &standard_error))| {
+            (
+                d,
+                name.as_str(),
+                DrawEffect {
+                    estimate,
+                    standard_error,
+                },
+            )
+        })
+        .collect();
+    // The levers present, in the standard order (every draw must hold each of them).
+    let present: Vec<&Lever> = levers.iter().filter(|l| names.iter().any(|n| n == l.name())).collect();
+    let order: Vec<&str> = present.iter().map(|l| l.name()).collect();
+    if let Some(unknown) = names.iter().find(|n| !known.contains(&n.as_str())) {
+        return Err(bad_setting(format!("draws: unknown lever {unknown:?}; known: {}", known.join(", "))).into());
+    }
+    let effects = pivot(&rows, &order).map_err(|e| PyErr::from(bad_setting(format!("draws: {e}"))))?;
+    let present: Vec<Lever> = present.into_iter().cloned().collect();
+    to_pyarrow(py, &robust_table(&present, &summarize(&effects)))
 }
 
 /// Rows of a sweep plan (or of shard `shard = (i, n)` of it), as `esplab sweep` writes to
@@ -529,6 +581,7 @@ fn _esplab(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(compare, m)?)?;
     m.add_function(wrap_pyfunction!(leverage, m)?)?;
     m.add_function(wrap_pyfunction!(leverage_over_draws, m)?)?;
+    m.add_function(wrap_pyfunction!(robust_leverage, m)?)?;
     m.add_function(wrap_pyfunction!(discover, m)?)?;
     m.add_function(wrap_pyfunction!(sweep, m)?)?;
     m.add_function(wrap_pyfunction!(sensitivity, m)?)?;

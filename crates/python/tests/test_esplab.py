@@ -103,6 +103,21 @@ def test_leverage_over_draws_matches_the_cli(tmp_path):
     assert abs(sum(levers.column("share_of_draws_ranked_first").to_pylist()) - 1.0) < 1e-12
 
 
+def test_sharded_leverage_over_draws_joins_into_the_whole():
+    settings = {"run.users": 2000, "run.years": 2}
+    whole_levers, whole_draws = esplab.leverage_over_draws(PLAN, runs=3, set=settings)
+    parts = [esplab.leverage_over_draws(PLAN, runs=3, set=settings, shard=s)[1] for s in esplab.shards(3)]
+    assert all(0 < p.num_rows < whole_draws.num_rows for p in parts), "each shard holds a slice"
+    joined = pa.concat_tables(parts).combine_chunks()
+    assert joined.equals(whole_draws), "draws numbered as in the whole, in order"
+    assert esplab.robust_leverage(joined).equals(whole_levers)
+    # A missing shard is named, not summarised as if the draws were all there.
+    with pytest.raises(esplab.ScenarioError, match="is a shard missing"):
+        esplab.robust_leverage(pa.concat_tables([parts[0], parts[2]]))
+    with pytest.raises(esplab.ScenarioError, match="3/3"):
+        esplab.leverage_over_draws(PLAN, runs=3, set=settings, shard=(3, 3))
+
+
 def test_leverage_over_a_calibration_posterior_matches_the_cli(tmp_path):
     targets = str(ROOT / "data" / "targets" / "mcp.toml")
     small = ["--users", "2000", "--years", "2", "--quiet"]
@@ -266,5 +281,9 @@ def test_ray_runs_the_same_sweep_and_ensemble():
         settings = {"run.users": 2000, "run.years": 1}
         assert esplab_ray.sweep(PLAN, shards=4, set=settings).equals(esplab.sweep(PLAN, set=settings))
         assert esplab_ray.ensemble("mcp", runs=10, tasks=3, **SMALL).equals(esplab.ensemble("mcp", runs=10, **SMALL))
+        draws_settings = {"runs": 2, "set": {"run.users": 1500, "run.years": 1}}
+        levers, draws = esplab_ray.leverage_over_draws(PLAN, shards=3, **draws_settings)
+        whole_levers, whole_draws = esplab.leverage_over_draws(PLAN, **draws_settings)
+        assert draws.equals(whole_draws) and levers.equals(whole_levers)
     finally:
         ray.shutdown()

@@ -8,6 +8,7 @@ use crate::shared::{
 };
 use anyhow::{Context, Result};
 use esplab_experiment::jobs::draws::LeverDraws;
+use esplab_experiment::jobs::{parse_shard, shard_rows};
 use esplab_experiment::robust::{summarize, MARGIN};
 use esplab_experiment::Executor;
 use esplab_model::Parameters;
@@ -93,11 +94,21 @@ pub fn robust_leverage(args: &LeverageArgs, source: &str) -> Result<ExitCode> {
     } else {
         plan_draws(source, &scenario, &overrides)?
     };
-    let (points, base) = (&draws.points, &draws.base);
+    let shard = match &args.shard {
+        None => None,
+        Some(text) => match parse_shard(text) {
+            Ok(shard) => Some(shard),
+            Err(e) => return usage(format!("--shard {e}")),
+        },
+    };
+    // A shard runs a contiguous slice of the draws, numbered as in the whole.
+    let slice = shard_rows(draws.points.len() as u64, shard)?;
+    let slice = slice.start as usize..slice.end as usize;
+    let (points, base) = (&draws.points[slice.clone()], &draws.base);
     let master = base.run.seed;
     let job = match LeverDraws::new(
         base,
-        &draws.parameters,
+        &draws.parameters[slice.clone()],
         args.start_day,
         args.heroic.as_deref(),
         e.runs,
@@ -137,10 +148,10 @@ pub fn robust_leverage(args: &LeverageArgs, source: &str) -> Result<ExitCode> {
     let setup = &job.setups[0];
     let levers = &setup.levers;
     let factors = &draws.factors;
-    let settings = json!({
+    let mut settings = json!({
         "master_seed": master,
         "runs_per_draw": e.runs,
-        "draws": points.len(),
+        "draws": draws.points.len(),
         "draws_from": draws.kind,
         draws.kind: draws.source,
         format!("{}_sha256", draws.kind): draws.source_sha256,
@@ -148,12 +159,15 @@ pub fn robust_leverage(args: &LeverageArgs, source: &str) -> Result<ExitCode> {
         "start_day": setup.start,
         "heroic_offering": setup.heroic_name,
     });
+    if let Some((i, n)) = shard {
+        settings["shard"] = json!({"index": i, "count": n, "draws": [slice.start, slice.end]});
+    }
     let document = robust_document(levers, &robust, &settings);
     write_robust_leverage(
         &dir,
         &document,
         &robust_table(levers, &robust),
-        &draws_table(levers, factors, points, &effects),
+        &draws_table(levers, factors, slice.start, points, &effects),
         &scenario,
         settings,
         Some(journal),

@@ -67,7 +67,9 @@ def leverage_over_draws(
     threads: int = 0,
     set: Optional[dict[str, Any]] = None,
     posterior_draws: int = 40,
+    shard: Optional[tuple[int, int]] = None,
 ) -> tuple[pa.Table, pa.Table]: ...
+def robust_leverage(draws: pa.Table) -> pa.Table: ...
 def discover(
     source: str | dict[str, dict[str, list[float]]],
     condition: str,

@@ -8,6 +8,7 @@ a cluster); see docs/scaling.md.
 >>> import ray, esplab.ray
 >>> ray.init(num_cpus=2)
 >>> table = esplab.ray.sweep("plans/mcp-lhs.toml", shards=8)
+>>> levers, draws = esplab.ray.leverage_over_draws("plans/mcp-discovery.toml", shards=8, runs=8)
 """
 
 from __future__ import annotations
@@ -28,6 +29,21 @@ def _sweep_task(plan: str, shard: tuple, set: Optional[dict]) -> pa.Table:
 @ray.remote
 def _ensemble_task(scenario: Any, start: int, runs: int, settings: dict) -> pa.Table:
     return _esplab.ensemble(scenario, runs=runs, start=start, threads=1, **settings)
+
+
+@ray.remote
+def _draws_task(plan: str, shard: tuple, settings: dict) -> pa.Table:
+    return _esplab.leverage_over_draws(plan, shard=shard, threads=1, **settings)[1]
+
+
+def leverage_over_draws(plan: str, *, shards: int = 8, **settings: Any) -> tuple:
+    """Leverage over the draws of ``plan`` (a plan or a calibration folder) in ``shards`` Ray
+    tasks of consecutive draws; the same (robust table, draws table) as
+    ``esplab.leverage_over_draws(plan, **settings)``. ``settings``: runs, start_day, heroic, set,
+    posterior_draws."""
+    tasks = [_draws_task.remote(plan, s, settings) for s in _shards(shards)]
+    draws = pa.concat_tables(ray.get(tasks)).combine_chunks()
+    return _esplab.robust_leverage(draws), draws
 
 
 def sweep(plan: str, *, shards: int = 8, set: Optional[dict] = None) -> pa.Table:
