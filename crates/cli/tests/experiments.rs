@@ -208,18 +208,26 @@ fn leverage_ranks_levers_and_says_plainly_when_an_effect_is_indistinguishable_fr
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-#[test]
-fn leverage_over_draws_summarises_each_lever_across_the_plans_design() {
-    let dir = temp("robust-leverage");
-    std::fs::create_dir_all(&dir).unwrap();
+/// A plan in `dir` of `points` Latin-hypercube draws of `excitement.base` in the `quiet` preset.
+fn excitement_plan(dir: &Path, points: u32, users: u32, years: u32) -> std::path::PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
     let plan = dir.join("plan.toml");
     std::fs::write(
         &plan,
-        "schema = 1\nscenario = \"quiet\"\nsampler = \"latin-hypercube\"\npoints = 4\nreplicates = 1\n\
-         metrics = [\"long_run_baseline\"]\n[set]\n\"run.users\" = 3000\n\"run.years\" = 3\n\
-         [[factors]]\nkey = \"excitement.base\"\ndistribution = \"uniform\"\nlow = 0.8\nhigh = 2.0\n",
+        format!(
+            "schema = 1\nscenario = \"quiet\"\nsampler = \"latin-hypercube\"\npoints = {points}\nreplicates = 1\n\
+             metrics = [\"long_run_baseline\"]\n[set]\n\"run.users\" = {users}\n\"run.years\" = {years}\n\
+             [[factors]]\nkey = \"excitement.base\"\ndistribution = \"uniform\"\nlow = 0.8\nhigh = 2.0\n"
+        ),
     )
     .unwrap();
+    plan
+}
+
+#[test]
+fn leverage_over_draws_summarises_each_lever_across_the_plans_design() {
+    let dir = temp("robust-leverage");
+    let plan = excitement_plan(&dir, 4, 3000, 3);
     let out = dir.join("out");
     let o = ok(&[
         "leverage",
@@ -270,15 +278,7 @@ fn leverage_over_draws_summarises_each_lever_across_the_plans_design() {
 #[test]
 fn sharded_leverage_over_draws_merges_into_the_unsharded_result() {
     let dir = temp("robust-shards");
-    std::fs::create_dir_all(&dir).unwrap();
-    let plan = dir.join("plan.toml");
-    std::fs::write(
-        &plan,
-        "schema = 1\nscenario = \"quiet\"\nsampler = \"latin-hypercube\"\npoints = 5\nreplicates = 1\n\
-         metrics = [\"long_run_baseline\"]\n[set]\n\"run.users\" = 1500\n\"run.years\" = 2\n\
-         [[factors]]\nkey = \"excitement.base\"\ndistribution = \"uniform\"\nlow = 0.8\nhigh = 2.0\n",
-    )
-    .unwrap();
+    let plan = excitement_plan(&dir, 5, 1500, 2);
     let plan = plan.to_str().unwrap();
     let run = |out: &Path, extra: &[&str]| {
         let mut args = vec![
