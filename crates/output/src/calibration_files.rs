@@ -1,17 +1,21 @@
 //! Files of `esplab calibrate`: every particle of every generation and the posterior (CSV and
-//! Parquet), the summary as JSON, the targets and the scenario, and the manifest.
+//! Parquet), the summary as JSON (the posterior, its predictive check, held-out figures), the
+//! targets and the scenario, and the manifest; and a posterior read back for draws.
 
 use crate::atomic;
 use crate::error::Result;
 use crate::manifest;
 use crate::read_back::{self, Cells};
 use crate::table::{Column, Table};
-use esplab_experiment::calibration::posterior::resample_weights;
-use esplab_experiment::calibration::{Calibration, Generation};
+use esplab_experiment::calibration::posterior::{resample_weights, Marginal, Predictive};
+use esplab_experiment::calibration::{Calibration, Generation, STATISTICS};
+use esplab_experiment::design::{Distribution, Factor};
+use esplab_experiment::jobs::calibration::{CalibrationJob, CalibrationResult};
 use esplab_model::Parameters;
 use esplab_scenario::fields::set_numeric;
+use esplab_scenario::targets::TargetSet;
 use esplab_scenario::{Override, Scenario};
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::path::Path;
 
 /// The particles of `generations` as a table: generation, particle, proposal, weight, distance,
@@ -99,6 +103,140 @@ pub fn write_calibration(dir: &Path, files: &CalibrationFiles<'_>) -> Result<()>
         &written,
     )?;
     atomic::write(&dir.join("manifest.json"), manifest::pretty(&m).as_bytes())
+}
+
+/// A finished calibration with what it was run on, for its files.
+#[derive(Clone, Copy)]
+pub struct Calibrated<'a> {
+    pub scenario: &'a Scenario,
+    pub targets: &'a TargetSet,
+    /// Held-out figures, if any.
+    pub holdout: Option<&'a TargetSet>,
+    pub factors: &'a [Factor],
+    pub result: &'a CalibrationResult,
+    pub job: &'a CalibrationJob,
+}
+
+pub fn prior_json(f: &Factor) -> Value {
+    match &f.distribution {
+        Distribution::Uniform { low, high } => {
+            json!({"key": f.key, "distribution": "uniform", "low": low, "high": high})
+        }
+        Distribution::LogUniform { low, high } => {
+            json!({"key": f.key, "distribution": "log-uniform", "low": low, "high": high})
+        }
+        Distribution::Values(v) => json!({"key": f.key, "distribution": "values", "values": v}),
+    }
+}
+
+pub fn marginal_json(key: &str, m: &Marginal, prior: &Factor) -> Value {
+    json!({
+        "key": key, "mean": m.mean, "sd": m.sd, "median": m.median,
+        "credible_95": [m.low95, m.high95], "credible_50": [m.low50, m.high50],
+        "prior": prior_json(prior),
+    })
+}
+
+fn predictive_json(name: &str, p: &Predictive) -> Value {
+    json!({
+        "statistic": name, "target": p.target, "draws_defined": p.defined, "mean": p.mean,
+        "p05": p.p05, "p50": p.p50, "p95": p.p95, "share_below_target": p.share_below_target,
+        "target_within_90": p.covers_target(),
+    })
+}
+
+/// `calibration.json`: targets, priors, the generations, the posterior and its predictive check.
+pub fn summary_json(calibrated: &Calibrated<'_>) -> Value {
+    let Calibrated {
+        scenario,
+        targets,
+        holdout,
+        factors,
+        result,
+        job,
+    } = *calibrated;
+    let mut summary = json!({
+        "scenario": scenario.name,
+        "targets": {
+            "source": targets.source, "name": targets.name, "description": targets.description,
+            "targets": targets.targets.iter().zip(&result.calibration.scales).map(|(t, s)| json!({
+                "statistic": t.statistic, "value": t.value, "rows": t.rows, "derivation": t.derivation,
+                "description": STATISTICS[t.index].description, "distance_scale": s,
+            })).collect::<Vec<_>>(),
+        },
+        "priors": factors.iter().map(prior_json).collect::<Vec<_>>(),
+        "users": scenario.parameters.run.users,
+        "replicates": job.replicates,
+        "days": scenario.parameters.run.days(),
+        "ending": result.calibration.ending.describe(),
+        "simulations": result.calibration.simulations(),
+        "generations": result.calibration.generations.iter().map(|g| json!({
+            "generation": g.index, "epsilon": if g.epsilon.is_finite() { json!(g.epsilon) } else { Value::Null },
+            "simulations": g.simulations, "acceptance_rate": g.acceptance_rate(),
+            "effective_sample_size": g.effective_sample_size(),
+        })).collect::<Vec<_>>(),
+        "posterior": factors.iter().zip(&result.marginals).map(|(f, m)| marginal_json(&f.key, m, f)).collect::<Vec<_>>(),
+        "posterior_predictive": {
+            "draws": result.draws,
+            "statistics": targets.targets.iter().zip(&result.predictives)
+                .map(|(t, p)| predictive_json(&t.statistic, p)).collect::<Vec<_>>(),
+        },
+    });
+    if let Some(holdout) = holdout {
+        let predictives = &result.held_out;
+        summary["holdout"] = json!({
+            "source": holdout.source, "name": holdout.name, "description": holdout.description,
+            "covered": predictives.iter().filter(|p| p.covers_target()).count(),
+            "statistics": holdout.targets.iter().zip(predictives).map(|(t, p)| {
+                let mut row = predictive_json(&t.statistic, p);
+                row["rows"] = json!(t.rows);
+                row["derivation"] = json!(t.derivation);
+                row["predicted_over_observed"] = ratio_json(p.p50, t.value);
+                row
+            }).collect::<Vec<_>>(),
+        });
+    }
+    summary
+}
+
+/// `predicted / observed`, or null when the observed figure is zero.
+fn ratio_json(predicted: f64, observed: f64) -> Value {
+    let ratio = predicted / observed;
+    if ratio.is_finite() {
+        json!(ratio)
+    } else {
+        Value::Null
+    }
+}
+
+/// The settings a calibration's manifest records.
+pub fn manifest_settings(job: &CalibrationJob, prior_texts: &[String]) -> Value {
+    let s = &job.settings;
+    json!({
+        "master_seed": s.seed, "particles": s.particles, "generations": s.generations,
+        "quantile": s.quantile, "min_acceptance": s.min_acceptance,
+        "max_simulations": s.max_simulations, "predictive_draws": job.predictive_draws,
+        "replicates": job.replicates,
+        "priors": prior_texts,
+        "run_seeds": "esplab_experiment::run_seed(master_seed, replicate << 56 | generation << 40 | proposal)",
+    })
+}
+
+/// Writes every file of `calibrated` into `dir` (see [`write_calibration`]).
+pub fn write_calibrated(dir: &Path, calibrated: &Calibrated<'_>, prior_texts: &[String]) -> Result<()> {
+    write_calibration(
+        dir,
+        &CalibrationFiles {
+            calibration: &calibrated.result.calibration,
+            parameters: calibrated.factors.iter().map(|f| f.key.clone()).collect(),
+            statistics: calibrated.targets.targets.iter().map(|t| t.statistic.clone()).collect(),
+            summary: summary_json(calibrated),
+            targets_text: &calibrated.targets.text,
+            holdout_text: calibrated.holdout.map(|h| h.text.as_str()),
+            scenario: calibrated.scenario,
+            settings: manifest_settings(calibrated.job, prior_texts),
+        },
+    )
 }
 
 /// A calibration's posterior read back from its folder: the last generation's particles.

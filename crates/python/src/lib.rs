@@ -9,8 +9,10 @@ mod convert;
 use bridge::{settings as bad_setting, Failure, ScenarioError};
 use convert::{load, overrides_from, to_pyarrow, Options};
 use esplab_experiment::analysis::{analyze as analyze_run, RunData};
+use esplab_experiment::calibration::{Generation, Settings as CalibrationSettings};
 use esplab_experiment::compare::compare as compare_metrics;
 use esplab_experiment::discovery::{Condition, PrimSettings};
+use esplab_experiment::jobs::calibration::{CalibrationFailure, CalibrationJob, DEFAULT_USERS};
 use esplab_experiment::jobs::draws::LeverDraws;
 use esplab_experiment::jobs::{self, shard_rows, LeverSetup};
 use esplab_experiment::leverage::{rank, standard_levers, Lever};
@@ -21,6 +23,7 @@ use esplab_experiment::{metric_names, Executor};
 use esplab_model::{EventKind, Parameters, Recorder};
 use esplab_output::analysis_files::{analysis_json, read_run};
 use esplab_output::calibration_files::posterior_draws as draws_from_posterior;
+use esplab_output::calibration_files::{particles_table, summary_json, write_calibrated, Calibrated};
 use esplab_output::comparison_files::{comparison_table, leverage_table};
 use esplab_output::discovery_files::{discover as find, read_points, Outcome, Points};
 use esplab_output::robust_files::{draws_table, robust_table};
@@ -28,8 +31,12 @@ use esplab_output::run_folder::timeseries_table;
 use esplab_output::sensitivity_files::sensitivity_table;
 use esplab_output::sweep_folder::INDEX_COLUMNS;
 use esplab_output::table::{Column, Table};
+use esplab_scenario::fields::set_numeric;
 use esplab_scenario::plan::Plan;
 use esplab_scenario::presets;
+use esplab_scenario::priors::calibration_priors;
+use esplab_scenario::targets::TargetSet;
+use esplab_scenario::Override;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use std::sync::atomic::AtomicBool;
@@ -320,6 +327,137 @@ fn robust_leverage(py: Python<'_>, draws: &Bound<'_, PyAny>) -> PyResult<Py<PyAn
     to_pyarrow(py, &robust_table(&present, &summarize(&effects)))
 }
 
+/// Calibrates `scenario` against the target file `targets` by ABC-SMC, as `esplab calibrate`
+/// does: `only` keeps some of its statistics, `params` gives priors (`"KEY=uniform:LOW:HIGH"`;
+/// default: the drivers of the targeted statistics), `holdout` a target file of figures to
+/// predict, not fit. Runs use 10,000 users unless `users` is given. With `out`, writes the same
+/// folder as the command line. Returns a dict: `summary` (what calibration.json holds: the
+/// posterior, its predictive check and the held-out figures), `posterior` and `particles`
+/// (the tables of posterior.csv and particles.csv).
+#[pyfunction]
+#[pyo3(signature = (
+    scenario, targets, *, holdout=None, only=None, params=None, particles=200, generations=5,
+    quantile=0.5, min_acceptance=0.02, max_simulations=20_000, replicates=5, predictive=100,
+    users=None, years=None, seed=None, set=None, threads=0, out=None
+))]
+#[allow(clippy::too_many_arguments)]
+fn calibrate<'py>(
+    py: Python<'py>,
+    scenario: &Bound<'py, PyAny>,
+    targets: &str,
+    holdout: Option<&str>,
+    only: Option<Vec<String>>,
+    params: Option<Vec<String>>,
+    particles: usize,
+    generations: usize,
+    quantile: f64,
+    min_acceptance: f64,
+    max_simulations: u64,
+    replicates: u64,
+    predictive: usize,
+    users: Option<u64>,
+    years: Option<f64>,
+    seed: Option<u64>,
+    set: Option<Bound<'py, PyDict>>,
+    threads: usize,
+    out: Option<std::path::PathBuf>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let in_unit = |name: &str, x: f64| {
+        if x > 0.0 && x < 1.0 {
+            Ok(())
+        } else {
+            Err(bad_setting(format!("{name} {x}: out of range; allowed: (0, 1)")))
+        }
+    };
+    in_unit("quantile", quantile)?;
+    in_unit("min_acceptance", min_acceptance)?;
+    if particles < 10 || replicates < 1 || predictive < 1 {
+        return Err(bad_setting(format!(
+            "particles {particles}, replicates {replicates}, predictive {predictive}: allowed: particles >= 10, \
+             replicates >= 1, predictive >= 1"
+        ))
+        .into());
+    }
+    let mut target_set = TargetSet::load(targets).map_err(Failure::from)?;
+    let only = only.unwrap_or_default();
+    if let Some(missing) = only
+        .iter()
+        .find(|n| !target_set.targets.iter().any(|t| &&t.statistic == n))
+    {
+        let present: Vec<&str> = target_set.targets.iter().map(|t| t.statistic.as_str()).collect();
+        return Err(bad_setting(format!(
+            "only {missing}: {targets} has no such target; it has: {}",
+            present.join(", ")
+        ))
+        .into());
+    }
+    if !only.is_empty() {
+        target_set.targets.retain(|t| only.contains(&t.statistic));
+    }
+    let held = holdout.map(TargetSet::load).transpose().map_err(Failure::from)?;
+    let default_users = [Override::option("calibrate default users", "run.users", DEFAULT_USERS)];
+    let extra: &[Override] = if users.is_none() { &default_users } else { &[] };
+    let scenario = load(scenario, &Options::new(users, years, seed, set.as_ref())?, extra)?;
+    let (prior_texts, factors) =
+        calibration_priors(&params.unwrap_or_default(), &target_set, &scenario).map_err(Failure::from)?;
+    let job = CalibrationJob {
+        base: scenario.parameters.clone(),
+        factors: factors.clone(),
+        set: set_numeric,
+        targets: target_set.targets.iter().map(|t| (t.index, t.value)).collect(),
+        held_out: held
+            .iter()
+            .flat_map(|h| h.targets.iter().map(|t| (t.index, t.value)))
+            .collect(),
+        replicates,
+        settings: CalibrationSettings {
+            particles,
+            generations,
+            quantile,
+            min_acceptance,
+            max_simulations,
+            seed: scenario.parameters.run.seed,
+        },
+        predictive_draws: predictive,
+    };
+    let result = py.detach(|| -> Result<_, Failure> {
+        let executor = Executor::new(threads);
+        ensure_memory([&job.largest()], &executor, particles as u64)?;
+        job.run(&executor, &NO_STOP, |_| {}, || {}).map_err(|e| match e {
+            CalibrationFailure::Interrupted => Failure::Interrupted,
+            CalibrationFailure::NoGeneration => bad_setting(e),
+        })
+    })?;
+    let calibrated = Calibrated {
+        scenario: &scenario,
+        targets: &target_set,
+        holdout: held.as_ref(),
+        factors: &factors,
+        result: &result,
+        job: &job,
+    };
+    if let Some(dir) = &out {
+        write_calibrated(dir, &calibrated, &prior_texts)
+            .map_err(|e| Failure::Other(format!("cannot write the results into {}: {e}", dir.display())))?;
+    }
+    let keys: Vec<String> = factors.iter().map(|f| f.key.clone()).collect();
+    let statistics: Vec<String> = target_set.targets.iter().map(|t| t.statistic.clone()).collect();
+    let all: Vec<&Generation> = result.calibration.generations.iter().collect();
+    let last: Vec<&Generation> = result.calibration.posterior().into_iter().collect();
+    let dict = PyDict::new(py);
+    let json = py.import("json")?;
+    dict.set_item(
+        "summary",
+        json.call_method1("loads", (summary_json(&calibrated).to_string(),))?,
+    )?;
+    dict.set_item(
+        "posterior",
+        to_pyarrow(py, &particles_table(&last, &keys, &statistics))?,
+    )?;
+    dict.set_item("particles", to_pyarrow(py, &particles_table(&all, &keys, &statistics))?)?;
+    Ok(dict)
+}
+
 /// Rows of a sweep plan (or of shard `shard = (i, n)` of it), as `esplab sweep` writes to
 /// sweep.csv: row, point, replicate, seed, the factors, the plan's metrics.
 #[pyfunction]
@@ -583,6 +721,7 @@ fn _esplab(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(leverage_over_draws, m)?)?;
     m.add_function(wrap_pyfunction!(robust_leverage, m)?)?;
     m.add_function(wrap_pyfunction!(discover, m)?)?;
+    m.add_function(wrap_pyfunction!(calibrate, m)?)?;
     m.add_function(wrap_pyfunction!(sweep, m)?)?;
     m.add_function(wrap_pyfunction!(sensitivity, m)?)?;
     m.add_function(wrap_pyfunction!(analyze, m)?)?;

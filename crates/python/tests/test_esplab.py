@@ -118,6 +118,35 @@ def test_sharded_leverage_over_draws_joins_into_the_whole():
         esplab.leverage_over_draws(PLAN, runs=3, set=settings, shard=(3, 3))
 
 
+def test_calibrate_matches_the_cli_and_predicts_held_out_figures(tmp_path):
+    targets = str(ROOT / "data" / "targets" / "mcp.toml")
+    holdout = str(ROOT / "data" / "targets" / "holdout-mcp.toml")
+    small = {"particles": 20, "generations": 1, "replicates": 1, "predictive": 5, "users": 2000, "years": 2}
+    found = esplab.calibrate("mcp", targets, holdout=holdout, out=str(tmp_path / "py"), **small)
+    args = ["calibrate", "mcp", "--targets", targets, "--holdout", holdout, "--particles", "20", "--generations", "1"]
+    args += ["--replicates", "1", "--predictive", "5", "--users", "2000", "--years", "2", "--quiet"]
+    assert cli(*args, "--out", str(tmp_path / "cli")).returncode == 0
+    with open(tmp_path / "cli" / "calibration.json") as f:
+        written = json.load(f)
+    assert found["summary"] == written
+    for name in ["calibration.json", "posterior.csv", "particles.parquet", "holdout.toml"]:
+        assert (tmp_path / "py" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
+    # The manifests differ only in how the overrides were spelled (users=2000, --users 2000).
+    manifests = [json.loads((tmp_path / side / "manifest.json").read_text()) for side in ("py", "cli")]
+    assert manifests[0]["files"] == manifests[1]["files"]
+    assert manifests[0]["settings"] == manifests[1]["settings"]
+    rows = csv_rows(tmp_path / "cli" / "posterior.csv")
+    assert found["posterior"].num_rows == len(rows) == 20
+    assert_same_numbers(found["posterior"], rows, found["posterior"].column_names)
+    held = found["summary"]["holdout"]
+    assert [s["statistic"] for s in held["statistics"]] == ["vendor_lag_months", "standard_lag_months", "no_response_share"]
+    assert held["covered"] == sum(s["target_within_90"] for s in held["statistics"])
+    with pytest.raises(esplab.ScenarioError, match="only regulation_lag_months"):
+        esplab.calibrate("mcp", targets, only=["regulation_lag_months"], **small)
+    with pytest.raises(esplab.ScenarioError, match="quantile 1.5"):
+        esplab.calibrate("mcp", targets, quantile=1.5, **small)
+
+
 def test_leverage_over_a_calibration_posterior_matches_the_cli(tmp_path):
     targets = str(ROOT / "data" / "targets" / "mcp.toml")
     small = ["--users", "2000", "--years", "2", "--quiet"]

@@ -1,10 +1,44 @@
 //! Priors of calibrated parameters as given on the command line:
-//! `KEY=uniform:LOW:HIGH` or `KEY=log-uniform:LOW:HIGH`, for any numeric scenario key.
+//! `KEY=uniform:LOW:HIGH` or `KEY=log-uniform:LOW:HIGH`, for any numeric scenario key; without
+//! any, the priors of the targeted statistics' drivers.
 
 use crate::error::{Result, ScenarioError};
 use crate::fields::{numeric_kind, Kind};
 use crate::scenario::Scenario;
+use crate::targets::TargetSet;
+use esplab_experiment::calibration::statistics::default_priors;
 use esplab_experiment::design::{Distribution, Factor};
+
+/// The priors of a calibration of `scenario` against `targets`: `given` (`--param` texts), or
+/// without any, the default priors of the targeted statistics' drivers (docs/calibration.md).
+/// Returns the texts and their factors; a key given twice is an error.
+pub fn calibration_priors(
+    given: &[String],
+    targets: &TargetSet,
+    scenario: &Scenario,
+) -> Result<(Vec<String>, Vec<Factor>)> {
+    let texts: Vec<String> = if given.is_empty() {
+        let targeted: Vec<usize> = targets.targets.iter().map(|t| t.index).collect();
+        default_priors(&targeted, scenario.parameters.vendors.strategy)
+            .into_iter()
+            .map(String::from)
+            .collect()
+    } else {
+        given.to_vec()
+    };
+    let mut factors: Vec<Factor> = Vec::new();
+    for text in &texts {
+        let f = parse_prior(text, scenario)?;
+        if factors.iter().any(|g| g.key == f.key) {
+            return Err(ScenarioError::BadOverride {
+                text: format!("--param {text}"),
+                reason: format!("`{}` already has a prior", f.key),
+            });
+        }
+        factors.push(f);
+    }
+    Ok((texts, factors))
+}
 
 /// Parses one `--param KEY=DISTRIBUTION:LOW:HIGH` for `scenario`.
 pub fn parse_prior(text: &str, scenario: &Scenario) -> Result<Factor> {

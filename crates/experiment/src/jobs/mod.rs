@@ -8,8 +8,11 @@
 //! - [`designs`]: the rows of sweeps and sensitivity designs (one simulation per sweep row;
 //!   replicate means per sensitivity row), and the metrics a plan keeps;
 //! - [`shards`]: contiguous slices of a design's rows;
+//! - [`calibration`]: ABC-SMC against targets, then the posterior predictive of the targets and
+//!   of held-out figures;
 //! - [`ensure_memory`]: the up-front memory check of any of them.
 
+pub mod calibration;
 pub mod designs;
 pub mod draws;
 pub mod levers;

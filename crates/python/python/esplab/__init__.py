@@ -20,6 +20,7 @@ import pyarrow as pa
 from ._esplab import (  # noqa: F401
     ScenarioError,
     analyze,
+    calibrate,
     compare,
     ensemble,
     leverage,
@@ -36,6 +37,7 @@ from ._esplab import sweep as _sweep_shard
 __all__ = [
     "ScenarioError",
     "analyze",
+    "calibrate",
     "compare",
     "discover",
     "ensemble",

@@ -70,6 +70,27 @@ def leverage_over_draws(
     shard: Optional[tuple[int, int]] = None,
 ) -> tuple[pa.Table, pa.Table]: ...
 def robust_leverage(draws: pa.Table) -> pa.Table: ...
+def calibrate(
+    scenario: Any,
+    targets: str,
+    *,
+    holdout: Optional[str] = None,
+    only: Optional[list[str]] = None,
+    params: Optional[list[str]] = None,
+    particles: int = 200,
+    generations: int = 5,
+    quantile: float = 0.5,
+    min_acceptance: float = 0.02,
+    max_simulations: int = 20000,
+    replicates: int = 5,
+    predictive: int = 100,
+    users: Optional[int] = None,
+    years: Optional[float] = None,
+    seed: Optional[int] = None,
+    set: Optional[dict[str, Any]] = None,
+    threads: int = 0,
+    out: Optional[str] = None,
+) -> dict[str, Any]: ...
 def discover(
     source: str | dict[str, dict[str, list[float]]],
     condition: str,

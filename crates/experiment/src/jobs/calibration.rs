@@ -1,0 +1,170 @@
+//! A calibration as one job: ABC-SMC of the factors against the targets (each particle the
+//! median of its replicate runs, stopped early once it cannot be accepted), then the posterior
+//! predictive of the targets and of any held-out figures, all from the same fresh runs at
+//! draws of the posterior by weight. The command line and Python run this and only convert
+//! arguments and results.
+
+use super::replicates::{collect, Interrupted};
+use crate::calibration::posterior::{marginal, predictive, resample, Marginal, Predictive};
+use crate::calibration::smc::proposal_index;
+use crate::calibration::{
+    calibrate, replicate_medians, run_statistics, Calibration, Ending, Progress, Settings, Tolerance,
+};
+use crate::design::Factor;
+use crate::Executor;
+use esplab_model::Parameters;
+use std::sync::atomic::AtomicBool;
+
+/// Simulated users per calibration run unless the caller says otherwise.
+pub const DEFAULT_USERS: u32 = 10_000;
+
+/// Generation index whose proposal seeds the posterior-predictive runs use (no sampler
+/// generation reaches it).
+const PREDICTIVE_GENERATION: usize = 0xFFFF;
+
+/// The run index of replicate `r` of the particle with run index `index`.
+pub fn replicate_index(index: u64, r: u64) -> u64 {
+    index | (r << 56)
+}
+
+/// What to calibrate, against what, and how.
+#[derive(Debug, Clone)]
+pub struct CalibrationJob {
+    /// The scenario's parameters; the factors are set on a copy for each particle.
+    pub base: Parameters,
+    /// The calibrated keys and their priors.
+    pub factors: Vec<Factor>,
+    /// Sets a factor's key in parameters (the scenario's field registry).
+    pub set: fn(&mut Parameters, &str, f64),
+    /// The targets: statistic index and value.
+    pub targets: Vec<(usize, f64)>,
+    /// Held-out figures, predicted and never fitted: statistic index and value.
+    pub held_out: Vec<(usize, f64)>,
+    /// Runs per particle; its statistics are their medians.
+    pub replicates: u64,
+    pub settings: Settings,
+    /// Draws of the posterior predictive.
+    pub predictive_draws: usize,
+}
+
+/// What a calibration found.
+#[derive(Debug, Clone)]
+pub struct CalibrationResult {
+    pub calibration: Calibration,
+    /// The posterior of each factor.
+    pub marginals: Vec<Marginal>,
+    /// The posterior predictive of each target.
+    pub predictives: Vec<Predictive>,
+    /// The posterior predictive of each held-out figure.
+    pub held_out: Vec<Predictive>,
+    /// Draws of the posterior predictive made.
+    pub draws: usize,
+}
+
+/// Why a calibration gave no result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CalibrationFailure {
+    #[error("interrupted")]
+    Interrupted,
+    #[error(
+        "no complete generation within the simulation budget: the prior generation needs every particle \
+         with each targeted statistic defined (lags from news need news in the run)"
+    )]
+    NoGeneration,
+}
+
+impl From<Interrupted> for CalibrationFailure {
+    fn from(_: Interrupted) -> Self {
+        Self::Interrupted
+    }
+}
+
+impl CalibrationJob {
+    /// The parameters of a particle with factor `values`.
+    pub fn parameters_for(&self, values: &[f64]) -> Parameters {
+        let mut p = self.base.clone();
+        for (f, v) in self.factors.iter().zip(values) {
+            (self.set)(&mut p, &f.key, *v);
+        }
+        p
+    }
+
+    /// The parameters at the top of every prior: footprints grow with users, degree and
+    /// horizon, so these are the largest for the memory check.
+    pub fn largest(&self) -> Parameters {
+        self.parameters_for(&self.factors.iter().map(|f| f.value(1.0)).collect::<Vec<_>>())
+    }
+
+    /// The medians over the replicates of the statistics `indices` of the particle `values`
+    /// with run index `index`, stopping early once `tolerance` cannot accept them.
+    fn medians(&self, values: &[f64], index: u64, indices: &[usize], tolerance: &Tolerance<'_>) -> Vec<f64> {
+        let p = self.parameters_for(values);
+        let master = self.settings.seed;
+        replicate_medians(self.replicates as usize, tolerance, |r| {
+            let all = run_statistics(&p, master, replicate_index(index, r));
+            indices.iter().map(|&i| all[i]).collect()
+        })
+        .0
+    }
+
+    /// Runs the sampler, then the posterior predictive; `progress` after each batch of
+    /// proposals, `tick` after each predictive draw.
+    pub fn run(
+        &self,
+        executor: &Executor,
+        stop: &AtomicBool,
+        progress: impl FnMut(Progress),
+        tick: impl FnMut(),
+    ) -> Result<CalibrationResult, CalibrationFailure> {
+        let targeted: Vec<usize> = self.targets.iter().map(|t| t.0).collect();
+        let values: Vec<f64> = self.targets.iter().map(|t| t.1).collect();
+        let calibration = calibrate(
+            &self.factors,
+            &values,
+            &self.settings,
+            executor,
+            stop,
+            |x, index, tolerance| self.medians(x, index, &targeted, tolerance),
+            progress,
+        );
+        if calibration.ending == Ending::Interrupted {
+            return Err(CalibrationFailure::Interrupted);
+        }
+        let posterior = calibration.posterior().ok_or(CalibrationFailure::NoGeneration)?;
+        // Fresh runs at draws by weight: the targeted statistics, then the held-out ones.
+        let draws = resample(posterior, self.predictive_draws, self.settings.seed);
+        let predicted: Vec<usize> = targeted
+            .iter()
+            .chain(self.held_out.iter().map(|h| &h.0))
+            .copied()
+            .collect();
+        let indices: Vec<u64> = (0..draws.len() as u64).collect();
+        let rows = collect(
+            executor,
+            &indices,
+            stop,
+            |m| {
+                let particle = &posterior.particles[draws[m as usize]];
+                let index = proposal_index(PREDICTIVE_GENERATION, m);
+                self.medians(&particle.values, index, &predicted, &Tolerance::unlimited())
+            },
+            tick,
+        )?;
+        let column = |k: usize, value: f64| predictive(&rows.iter().map(|r| r[k]).collect::<Vec<f64>>(), value);
+        let predictives = values.iter().enumerate().map(|(k, &v)| column(k, v)).collect();
+        let held_out = self
+            .held_out
+            .iter()
+            .enumerate()
+            .map(|(k, &(_, v))| column(values.len() + k, v))
+            .collect();
+        let marginals = (0..self.factors.len()).map(|k| marginal(posterior, k)).collect();
+        Ok(CalibrationResult {
+            marginals,
+            predictives,
+            held_out,
+            draws: draws.len(),
+            calibration,
+        })
+    }
+}
