@@ -404,11 +404,8 @@ fn calibrate<'py>(
         base: scenario.parameters.clone(),
         factors: factors.clone(),
         set: set_numeric,
-        targets: target_set.targets.iter().map(|t| (t.index, t.value)).collect(),
-        held_out: held
-            .iter()
-            .flat_map(|h| h.targets.iter().map(|t| (t.index, t.value)))
-            .collect(),
+        targets: target_set.indexed(),
+        held_out: held.as_ref().map(TargetSet::indexed).unwrap_or_default(),
         replicates,
         settings: CalibrationSettings {
             particles,

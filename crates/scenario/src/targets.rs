@@ -68,6 +68,11 @@ fn wrong(text: &str, source: &str, item: &Item, path: &str, expected: &str) -> S
 }
 
 impl TargetSet {
+    /// Each target as (statistic index, value), the form a calibration job takes.
+    pub fn indexed(&self) -> Vec<(usize, f64)> {
+        self.targets.iter().map(|t| (t.index, t.value)).collect()
+    }
+
     /// Reads a target file.
     pub fn load(path: &str) -> Result<Self> {
         let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Io {

@@ -61,11 +61,8 @@ pub fn calibrate_command(args: CalibrateArgs) -> Result<ExitCode> {
         base: scenario.parameters.clone(),
         factors: factors.clone(),
         set: set_numeric,
-        targets: targets.targets.iter().map(|t| (t.index, t.value)).collect(),
-        held_out: holdout
-            .iter()
-            .flat_map(|h| h.targets.iter().map(|t| (t.index, t.value)))
-            .collect(),
+        targets: targets.indexed(),
+        held_out: holdout.as_ref().map(TargetSet::indexed).unwrap_or_default(),
         replicates: args.replicates,
         settings: Settings {
             particles: args.particles as usize,
