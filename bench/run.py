@@ -16,6 +16,8 @@ Usage:
   python3 bench/run.py              # everything (about 25 minutes on 2 cores)
   python3 bench/run.py --quick      # 10^5 and 10^6 only, a 100-run ensemble, Mesa at 10^3
   python3 bench/run.py --no-mesa    # skip the Mesa comparison (no Python packages needed)
+  python3 bench/run.py --baseline /tmp/old/esplab   # also time an earlier build, same cases
+                                                    # below 10^8 users, in the same invocation
 
 Writes bench/results/<date>.json. The Mesa peer is installed on first use into
 bench/peers/mesa/.venv from bench/peers/mesa/requirements.txt (pinned).
@@ -71,6 +73,23 @@ def bandwidth_bound(users, days):
     out = json.loads(subprocess.run([binary, str(users), str(passes)], check=True, capture_output=True,
                                     text=True).stdout)
     return out["seconds_per_pass"]["median"] * days, out
+
+
+def baseline_run(binary, users, years, repeat, tmp):
+    """The same command with an earlier build, for a before/after ratio in one invocation."""
+    command = [binary, "run", "mcp", "-q", "--users", str(users), "--years", str(years), "--force", "--out",
+               os.path.join(tmp, f"baseline-{users}")]
+    print(f"  baseline: {binary} run mcp --users {users} --years {years}  ({repeat} repeats after a warm-up)",
+          flush=True)
+    times, peak = timed(command, repeat)
+    return {
+        "case": f"mcp, {users:,} users, {years:g} years",
+        "binary": binary,
+        "users": users,
+        "wall_seconds": spread(times),
+        "peak_bytes": peak,
+        "bytes_per_user": peak / users,
+    }
 
 
 def esplab_run(binary, users, years, repeat, tmp):
@@ -212,6 +231,16 @@ def table(results):
     if e:
         lines.append(f"| {e['case']} | {e['wall_seconds']['median']:.1f} s, 1 | {e['user_days_per_second']:.3g} | "
                      f"{e['peak_bytes'] / 2**20:.0f} MiB | | | |")
+    if results.get("baseline"):
+        lines += ["", f"Against the baseline build ({results['baseline'][0]['binary']}), same cases, same invocation:",
+                  "", "| case | baseline, median (min–max), n | esplab, median | speed-up | baseline bytes/user | "
+                  "bytes/user |", "|---|---|---|---|---|---|"]
+        now = {r["users"]: r for r in results["runs"]}
+        for b in results["baseline"]:
+            r, w = now[b["users"]], b["wall_seconds"]
+            lines.append(f"| {b['case']} | {w['median']:.3f} s ({w['min']:.3f}–{w['max']:.3f}), {w['n']} | "
+                         f"{r['wall_seconds']['median']:.3f} s | {w['median'] / r['wall_seconds']['median']:.2f}× | "
+                         f"{b['bytes_per_user']:.0f} | {r['bytes_per_user']:.0f} |")
     m = results.get("mesa")
     if m:
         lines += ["", f"Mesa {m['mesa']} (networkx {m['networkx']}, Python {m['python']}), same model, same machine:",
@@ -231,6 +260,8 @@ def main():
     parser.add_argument("--quick", action="store_true", help="the small cases only (a few minutes)")
     parser.add_argument("--no-mesa", action="store_true", help="skip the Mesa comparison")
     parser.add_argument("--out", help="JSON file (default bench/results/<date>.json)")
+    parser.add_argument("--baseline", metavar="BINARY",
+                        help="an earlier esplab build, timed on the same cases below 10^8 users")
     args = parser.parse_args()
     binary = build()
     results = {"date": datetime.date.today().isoformat(), "machine": machine(), "runs": []}
@@ -243,6 +274,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for users, years, repeat in sizes:
             results["runs"].append(esplab_run(binary, users, years, repeat, tmp))
+            if args.baseline and users < 10**8:
+                results.setdefault("baseline", []).append(baseline_run(args.baseline, users, years, repeat, tmp))
         results["ensemble"] = esplab_ensemble(binary, ensemble_runs, tmp)
         if not args.no_mesa:
             results["mesa"] = mesa_comparison(binary, mesa_sizes, tmp)

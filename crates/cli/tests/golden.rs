@@ -2,8 +2,9 @@
 //! whatever is done to make the engine faster. The committed file
 //! `tests/golden/runs.json` holds, per case, the summary and the SHA-256 of `timeseries.csv`,
 //! `offerings.csv` and `events.csv`. The scenarios are frozen copies of the version-1 presets
-//! under `tests/golden/scenarios/` (the reactive vendor rule), so that later changes to the
-//! shipped presets leave them alone. A deliberate change of the model regenerates it with
+//! under `tests/golden/scenarios/` (the reactive vendor rule), and of the `mcp` preset of the
+//! economic model (`mcp-market.toml`), so that later changes to the shipped presets leave them
+//! alone. A deliberate change of the model regenerates it with
 //! `ESPLAB_BLESS=1 cargo test --release -p esplab --test golden` (and says why in its commit).
 
 mod common;
@@ -13,7 +14,7 @@ use esplab_scenario::sha256_hex;
 use serde_json::{json, Value};
 
 /// (preset, users, years, seed, extra `--set`).
-const CASES: [(&str, &str, &str, &str, &str); 10] = [
+const CASES: [(&str, &str, &str, &str, &str); 12] = [
     ("mcp", "30000", "5", "1", ""),
     ("mcp", "30000", "5", "7", ""),
     ("mcp", "200000", "5", "1", ""),
@@ -24,6 +25,8 @@ const CASES: [(&str, &str, &str, &str, &str); 10] = [
     ("loud", "30000", "10", "4", ""),
     ("loud", "30000", "10", "5", "network.kind=none"),
     ("heroic-effort", "30000", "10", "1", ""),
+    ("mcp-market", "100000", "5", "1", ""),
+    ("mcp-market", "30000", "5", "3", "network.kind=barabasi-albert"),
 ];
 
 const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/runs.json");

@@ -5,14 +5,14 @@
 //! exact in discrete days) and redrawn whenever `a_i` changes, which is exact by
 //! memorylessness. Stale entries are skipped when their day comes.
 
-/// Marker of "no consideration scheduled".
-pub const NEVER: u32 = u32::MAX;
+/// Marker of "no consideration scheduled". Days are kept in 16 bits: no horizon reaches it.
+pub const NEVER: u16 = u16::MAX;
 
 /// Per-day lists of users due to consider adopting.
 #[derive(Debug, Clone, Default)]
 pub struct Calendar {
     days: Vec<Vec<u32>>,
-    next: Vec<u32>,
+    next: Vec<u16>,
 }
 
 impl Calendar {
@@ -26,8 +26,8 @@ impl Calendar {
 
     /// Schedules `user` on `day`, replacing any earlier schedule; days past the horizon cancel.
     pub fn schedule(&mut self, user: u32, day: u32) {
-        if (day as usize) < self.days.len() {
-            self.next[user as usize] = day;
+        if (day as usize) < self.days.len() && day < u32::from(NEVER) {
+            self.next[user as usize] = day as u16;
             self.days[day as usize].push(user);
         } else {
             self.next[user as usize] = NEVER;
@@ -52,6 +52,7 @@ impl Calendar {
             return;
         };
         let list = std::mem::take(list);
+        let day = day as u16;
         for user in list {
             if self.next[user as usize] == day {
                 self.next[user as usize] = NEVER;

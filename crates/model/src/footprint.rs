@@ -1,21 +1,21 @@
 //! An upper bound on the memory one simulation allocates, known before it starts.
 //!
-//! Per user the state is a few `u32`/`f32` arrays (population, risk index, calendar, victims)
-//! and the graph's compressed rows; while the graph is built its link list exists beside the
-//! rows. The bound below covers the largest of these moments with room for growth of the
-//! membership lists, and is checked against measured peak memory by the `memory` tests of the
+//! Per user the state is a few 1-, 2- and 4-byte arrays (population, risk index, calendar,
+//! victims) and the graph's compressed rows; while the graph is built its link list exists
+//! beside the rows. The bound below covers the largest of these moments with room for growth of
+//! the bucket and calendar lists, and is checked against measured peak memory by the `memory` tests of the
 //! command line (`crates/cli/tests/hardening.rs`).
 
 use crate::parameters::{NetworkKind, Parameters};
 
 /// Bytes per user that do not depend on the graph (state, index, calendar, growth room).
-pub const BYTES_PER_USER: u64 = 64;
+pub const BYTES_PER_USER: u64 = 40;
 /// Bytes per user and unit of mean degree (link list while building, plus the rows).
 pub const BYTES_PER_LINK_END: u64 = 8;
 /// Bytes per user of the re-choice calendar, allocated only when users reconsider.
 pub const RECHOICE_BYTES_PER_USER: u64 = 16;
 /// Bytes per user and offering of the users' tastes, allocated only when users have tastes.
-pub const TASTE_BYTES_PER_OFFERING: u64 = 4;
+pub const TASTE_BYTES_PER_OFFERING: u64 = 2;
 /// Bytes per simulated day (calendar lists, per-day records of an ensemble run).
 pub const BYTES_PER_DAY: u64 = 512;
 /// Bytes of a simulation that does not grow with users or days.

@@ -1,11 +1,13 @@
 //! The social graph: compressed sparse rows of undirected neighbours.
 //!
-//! Built once per run from its own random stream. Watts–Strogatz rewiring rejects self-loops;
+//! Built once per run from its own random stream: Watts–Strogatz links block by block of users,
+//! each block from its own stream (`random::USER_BLOCK`); Barabási–Albert in one sequence (each
+//! newcomer depends on the links before it). Watts–Strogatz rewiring rejects self-loops;
 //! a rewired link may rarely duplicate an existing one (probability about `degree / users`),
 //! which is kept as a double link.
 
 use crate::parameters::{NetworkKind, NetworkParameters};
-use crate::random::Generator;
+use crate::random::{generator, keyed, Generator, Stream, USER_BLOCK};
 use rand::Rng;
 
 /// Undirected graph in compressed sparse row form.
@@ -16,12 +18,14 @@ pub struct Network {
 }
 
 impl Network {
-    /// Builds the graph of `users` users described by `parameters`.
-    pub fn build(users: u32, parameters: &NetworkParameters, rng: &mut Generator) -> Self {
+    /// Builds the graph of `users` users described by `parameters`, for a run of seed `seed`.
+    pub fn build(users: u32, parameters: &NetworkParameters, seed: u64) -> Self {
         let links = match parameters.kind {
             NetworkKind::None => Vec::new(),
-            NetworkKind::WattsStrogatz => watts_strogatz(users, parameters.degree, parameters.rewiring, rng),
-            NetworkKind::BarabasiAlbert => barabasi_albert(users, parameters.degree, rng),
+            NetworkKind::WattsStrogatz => watts_strogatz(users, parameters.degree, parameters.rewiring, seed),
+            NetworkKind::BarabasiAlbert => {
+                barabasi_albert(users, parameters.degree, &mut generator(seed, Stream::Network))
+            }
         };
         Self::from_links(users, &links)
     }
@@ -82,13 +86,17 @@ impl Network {
     }
 }
 
-fn watts_strogatz(users: u32, degree: u32, rewiring: f64, rng: &mut Generator) -> Vec<(u32, u32)> {
+fn watts_strogatz(users: u32, degree: u32, rewiring: f64, seed: u64) -> Vec<(u32, u32)> {
     let half = (degree / 2).min(users.saturating_sub(1) / 2);
     let mut links = Vec::with_capacity(users as usize * half as usize);
     if users < 2 {
         return links;
     }
+    let mut rng = keyed(seed, Stream::Network, 0, 0);
     for i in 0..users {
+        if i as usize % USER_BLOCK == 0 {
+            rng = keyed(seed, Stream::Network, i as usize / USER_BLOCK, 0);
+        }
         for step in 1..=half {
             let mut j = (i + step) % users;
             if rewiring > 0.0 && rng.random::<f64>() < rewiring {
@@ -145,7 +153,6 @@ fn barabasi_albert(users: u32, degree: u32, rng: &mut Generator) -> Vec<(u32, u3
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::random::{generator, Stream};
 
     fn parameters(kind: NetworkKind) -> NetworkParameters {
         NetworkParameters {
@@ -157,8 +164,7 @@ mod tests {
 
     #[test]
     fn watts_strogatz_has_the_mean_degree_and_no_self_loops() {
-        let mut rng = generator(3, Stream::Network);
-        let g = Network::build(10_000, &parameters(NetworkKind::WattsStrogatz), &mut rng);
+        let g = Network::build(10_000, &parameters(NetworkKind::WattsStrogatz), 3);
         assert_eq!(g.link_ends(), 10_000 * 8);
         for u in 0..10_000 {
             assert!(!g.neighbours(u).contains(&u));
@@ -167,8 +173,7 @@ mod tests {
 
     #[test]
     fn barabasi_albert_has_heavy_tailed_degrees() {
-        let mut rng = generator(3, Stream::Network);
-        let g = Network::build(20_000, &parameters(NetworkKind::BarabasiAlbert), &mut rng);
+        let g = Network::build(20_000, &parameters(NetworkKind::BarabasiAlbert), 3);
         let max = (0..20_000).map(|u| g.degree(u)).max().unwrap();
         let mean = g.link_ends() as f64 / 20_000.0;
         assert!((mean - 8.0).abs() < 0.1, "mean degree {mean}");
@@ -178,8 +183,7 @@ mod tests {
 
     #[test]
     fn links_are_symmetric() {
-        let mut rng = generator(5, Stream::Network);
-        let g = Network::build(500, &parameters(NetworkKind::WattsStrogatz), &mut rng);
+        let g = Network::build(500, &parameters(NetworkKind::WattsStrogatz), 5);
         for u in 0..500 {
             for &v in g.neighbours(u) {
                 assert!(g.neighbours(v).contains(&u));
@@ -189,14 +193,13 @@ mod tests {
 
     #[test]
     fn tiny_and_empty_graphs_are_fine() {
-        let mut rng = generator(5, Stream::Network);
         for users in [0, 1, 2, 3] {
             for kind in [
                 NetworkKind::WattsStrogatz,
                 NetworkKind::BarabasiAlbert,
                 NetworkKind::None,
             ] {
-                let g = Network::build(users, &parameters(kind), &mut rng);
+                let g = Network::build(users, &parameters(kind), 5);
                 for u in 0..users {
                     assert!(!g.neighbours(u).contains(&u));
                 }

@@ -1,8 +1,9 @@
-//! User state as structure-of-arrays, and the membership lists of each offering.
+//! User state as structure-of-arrays, and the number of users of each offering.
 //!
-//! A user is either an adopter of one offering or a non-adopter. Membership lists allow a
-//! uniform draw among an offering's users (incident victims) or among non-adopters (innovators)
-//! and O(1) moves between them.
+//! A user is either an adopter of one offering or a non-adopter. No list of an offering's users
+//! is kept: draws among them (incident victims, innovators) are made over user numbers, so they
+//! do not depend on the order in which users joined (`simulation/attacks.rs`,
+//! `simulation/adoption.rs`).
 
 use crate::prefetch::prefetch_at;
 
@@ -16,24 +17,24 @@ pub struct Population {
     pub ratio: Vec<f32>,
     /// Personal fear `rho_i` as of `fear_day`.
     fear: Vec<f32>,
-    fear_day: Vec<u32>,
+    /// Days are kept in 16 bits: no horizon reaches day 65,535 (150 years at most).
+    fear_day: Vec<u16>,
     /// Offering used, or [`NO_OFFERING`].
     pub offering: Vec<u8>,
     /// Day the user adopted the technology (tenure starts there).
-    pub adopted_day: Vec<u32>,
+    adopted_day: Vec<u16>,
     /// Number of adopting neighbours, kept up to date on every flip.
     pub adopting_neighbours: Vec<u32>,
-    /// Members of each offering, the last list being the non-adopters.
-    members: Vec<Vec<u32>>,
-    member_position: Vec<u32>,
+    /// Users of each offering, the last count being the non-adopters.
+    counts: Vec<usize>,
 }
 
 impl Population {
     /// A population of non-adopters with the given ratios, for `offerings` offerings.
     pub fn new(ratio: Vec<f32>, offerings: usize) -> Self {
         let n = ratio.len();
-        let mut members = vec![Vec::new(); offerings + 1];
-        members[offerings] = (0..n as u32).collect();
+        let mut counts = vec![0; offerings + 1];
+        counts[offerings] = n;
         Self {
             ratio,
             fear: vec![0.0; n],
@@ -41,8 +42,7 @@ impl Population {
             offering: vec![NO_OFFERING; n],
             adopted_day: vec![0; n],
             adopting_neighbours: vec![0; n],
-            members,
-            member_position: (0..n as u32).collect(),
+            counts,
         }
     }
 
@@ -67,27 +67,6 @@ impl Population {
         prefetch_at(&self.adopted_day, u);
     }
 
-    /// Prefetches the membership of `user`: its position (`deep = false`), or its slot in its
-    /// offering's member list (`deep`, from the possibly stale position).
-    #[inline]
-    pub fn prefetch_membership(&self, user: u32, deep: bool) {
-        let u = user as usize;
-        if !deep {
-            prefetch_at(&self.member_position, u);
-            return;
-        }
-        if let (Some(&o), Some(&p)) = (self.offering.get(u), self.member_position.get(u)) {
-            let list = if o == NO_OFFERING {
-                self.members.len() - 1
-            } else {
-                o as usize
-            };
-            if let Some(members) = self.members.get(list) {
-                prefetch_at(members, p as usize);
-            }
-        }
-    }
-
     /// Prefetches what a neighbour's flip touches of `user`: its count and offering.
     #[inline]
     pub fn prefetch_counts(&self, user: u32) {
@@ -95,20 +74,27 @@ impl Population {
         prefetch_at(&self.offering, user as usize);
     }
 
-    /// Members of offering `j`.
-    pub fn members(&self, j: usize) -> &[u32] {
-        &self.members[j]
+    /// Number of users of offering `j`.
+    pub fn count(&self, j: usize) -> usize {
+        self.counts[j]
     }
 
-    /// Non-adopters.
-    pub fn non_adopters(&self) -> &[u32] {
-        self.members.last().map(Vec::as_slice).unwrap_or(&[])
+    /// Number of non-adopters.
+    pub fn non_adopters(&self) -> usize {
+        self.counts.last().copied().unwrap_or(0)
+    }
+
+    /// The users of offering `j` in increasing order (a scan of every user).
+    pub fn users_of(&self, j: usize) -> Vec<u32> {
+        (0..self.len() as u32)
+            .filter(|&u| self.offering[u as usize] as usize == j)
+            .collect()
     }
 
     /// Personal fear of `user` on `day`, with decay factor per day `decay = exp(-ln2 / half-life)`.
     pub fn fear(&self, user: u32, day: u32, log_decay: f32) -> f32 {
         let u = user as usize;
-        let age = day.saturating_sub(self.fear_day[u]) as f32;
+        let age = day.saturating_sub(u32::from(self.fear_day[u])) as f32;
         self.fear[u] * (log_decay * age).exp()
     }
 
@@ -117,26 +103,35 @@ impl Population {
         let current = self.fear(user, day, log_decay);
         let u = user as usize;
         self.fear[u] = current + jump;
-        self.fear_day[u] = day;
+        self.fear_day[u] = short_day(day);
+    }
+
+    /// Day `user` adopted the technology.
+    #[inline]
+    pub fn adopted_day(&self, user: u32) -> u32 {
+        u32::from(self.adopted_day[user as usize])
+    }
+
+    /// Records that `user` adopted the technology on `day`.
+    pub fn set_adopted_day(&mut self, user: u32, day: u32) {
+        self.adopted_day[user as usize] = short_day(day);
     }
 
     /// Moves `user` to offering `to` (or [`NO_OFFERING`]).
     pub fn set_offering(&mut self, user: u32, to: u8) {
         let u = user as usize;
-        let last = self.members.len() - 1;
-        let list_of = |o: u8| if o == NO_OFFERING { last } else { o as usize };
-        let from_list = list_of(self.offering[u]);
-        let position = self.member_position[u] as usize;
-        let list = &mut self.members[from_list];
-        list.swap_remove(position);
-        if let Some(&moved) = list.get(position) {
-            self.member_position[moved as usize] = position as u32;
-        }
-        let to_list = list_of(to);
-        self.member_position[u] = self.members[to_list].len() as u32;
-        self.members[to_list].push(user);
+        let last = self.counts.len() - 1;
+        let count_of = |o: u8| if o == NO_OFFERING { last } else { o as usize };
+        self.counts[count_of(self.offering[u])] -= 1;
+        self.counts[count_of(to)] += 1;
         self.offering[u] = to;
     }
+}
+
+/// A day number in 16 bits. Horizons end before day 65,535 (`scenario` checks `run.years`).
+fn short_day(day: u32) -> u16 {
+    debug_assert!(day < u32::from(u16::MAX), "day {day} past any horizon");
+    day.min(u32::from(u16::MAX)) as u16
 }
 
 /// Reliance as a function of tenure: `reliance_max * (1 - exp(-tenure / reliance_days))`.
@@ -158,27 +153,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn membership_moves_keep_lists_consistent() {
+    fn moves_keep_the_counts() {
         let mut p = Population::new(vec![1.0; 6], 2);
         p.set_offering(1, 0);
         p.set_offering(4, 1);
         p.set_offering(2, 0);
         p.set_offering(1, 1);
         p.set_offering(4, NO_OFFERING);
-        let mut m0 = p.members(0).to_vec();
-        let mut m1 = p.members(1).to_vec();
-        let mut none = p.non_adopters().to_vec();
-        m0.sort();
-        m1.sort();
-        none.sort();
-        assert_eq!(m0, vec![2]);
-        assert_eq!(m1, vec![1]);
-        assert_eq!(none, vec![0, 3, 4, 5]);
-        for j in 0..3 {
-            for (i, &u) in p.members[j].iter().enumerate() {
-                assert_eq!(p.member_position[u as usize] as usize, i);
-            }
-        }
+        assert_eq!(p.users_of(0), vec![2]);
+        assert_eq!(p.users_of(1), vec![1]);
+        assert_eq!((p.count(0), p.count(1), p.non_adopters()), (1, 1, 4));
     }
 
     #[test]

@@ -127,6 +127,18 @@ impl RiskIndex {
         }
     }
 
+    /// Appends every user filed for `offering` to `out`, lowest bucket first.
+    pub fn collect(&self, offering: usize, out: &mut Vec<u32>) {
+        for (word, &bits) in self.occupied[offering].iter().enumerate() {
+            let mut bits = bits;
+            while bits != 0 {
+                let bit = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                out.extend_from_slice(&self.buckets[offering][word * 64 + bit]);
+            }
+        }
+    }
+
     /// The users of `offering` per coarse bin of [`BIN_WIDTH`] buckets, into `out` (resized to
     /// [`BINS`]). A vendor's view of how tolerant its users are (docs/model.md §7).
     pub fn histogram(&self, offering: usize, out: &mut Vec<f64>) {
@@ -162,7 +174,7 @@ mod tests {
     }
 
     #[test]
-    fn drain_matches_a_scan_of_every_bucket_after_random_edits() {
+    fn drain_and_collect_match_a_scan_of_every_bucket_after_random_edits() {
         use rand::{Rng, SeedableRng};
         let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(7);
         let users = 400;
@@ -184,6 +196,16 @@ mod tests {
                     index.insert(offering, user as u32, x);
                     filed[user] = Some((offering, bucket_of(x)));
                 }
+            }
+            if step % 89 == 0 {
+                let offering = rng.random_range(0..2);
+                let mut collected = Vec::new();
+                index.collect(offering, &mut collected);
+                collected.sort_unstable();
+                let expected: Vec<u32> = (0..users as u32)
+                    .filter(|&u| matches!(filed[u as usize], Some((o, _)) if o == offering))
+                    .collect();
+                assert_eq!(collected, expected, "collect lists every filed user once");
             }
             if step % 97 == 0 {
                 let offering = rng.random_range(0..2);

@@ -7,36 +7,57 @@ use crate::calendar::geometric_wait;
 use crate::observer::OUTCOME_DAYS;
 use crate::parameters::NetworkKind;
 use crate::population::NO_OFFERING;
-use rand::seq::index;
+use crate::random::{keyed, Generator, Stream, USER_BLOCK};
 use rand::Rng;
-use rand_distr::{Binomial, Distribution};
+
+/// Users passed over before the next one picked, each picked with `probability`: the number of
+/// failures before a success, `floor(ln u / ln(1 − p))`.
+fn skip(probability: f64, rng: &mut Generator) -> usize {
+    if probability >= 1.0 {
+        return 0;
+    }
+    let u: f64 = 1.0 - rng.random::<f64>();
+    let gap = u.ln() / (-probability).ln_1p();
+    if gap.is_finite() && gap < usize::MAX as f64 / 2.0 {
+        gap as usize
+    } else {
+        usize::MAX / 2
+    }
+}
 
 impl Simulation<'_> {
+    /// Each non-adopter considers adopting today with probability `1 − e^(−p/365)`: users are
+    /// picked over user numbers, block by block, each block from its own (block, day) stream,
+    /// and the adopters among them skipped, so the choice does not depend on any list's order.
     pub(super) fn innovate(&mut self) {
-        let non_adopters = self.population.non_adopters().len();
+        let non_adopters = self.population.non_adopters();
         if non_adopters == 0 {
             return;
         }
+        let n = self.population.len();
         let mut rate = self.innovation_per_day;
         if self.parameters.network.kind == NetworkKind::None {
-            let n = self.population.len() as f64;
-            rate += self.imitation_per_day * (n - non_adopters as f64) / n;
+            rate += self.imitation_per_day * (n - non_adopters) as f64 / n as f64;
         }
         let probability = 1.0 - (-rate).exp();
-        let count = Binomial::new(non_adopters as u64, probability)
-            .map(|d| d.sample(&mut self.adoption_rng))
-            .unwrap_or(0) as usize;
-        if count == 0 {
+        if probability <= 0.0 || probability.is_nan() {
             return;
         }
         let mut chosen = std::mem::take(&mut self.scratch);
         chosen.clear();
-        let pool = self.population.non_adopters();
-        chosen.extend(
-            index::sample(&mut self.adoption_rng, non_adopters, count)
-                .into_iter()
-                .map(|i| pool[i]),
-        );
+        let seed = self.parameters.run.seed;
+        for (block, start) in (0..n).step_by(USER_BLOCK).enumerate() {
+            let end = (start + USER_BLOCK).min(n);
+            let mut rng = keyed(seed, Stream::Innovation, block, self.day);
+            let mut user = start + skip(probability, &mut rng);
+            while user < end {
+                if self.population.offering[user] == NO_OFFERING {
+                    chosen.push(user as u32);
+                }
+                user = user.saturating_add(1 + skip(probability, &mut rng));
+            }
+        }
+        self.arrange(&mut chosen);
         for (k, &user) in chosen.iter().enumerate() {
             self.prefetch_flip(&chosen, k);
             self.consider(user);
@@ -47,6 +68,7 @@ impl Simulation<'_> {
     pub(super) fn imitate(&mut self) {
         let mut due = std::mem::take(&mut self.scratch);
         self.calendar.take_due(self.day, &mut due);
+        self.arrange(&mut due);
         for (k, &user) in due.iter().enumerate() {
             self.prefetch_flip(&due, k);
             if self.population.offering[user as usize] == NO_OFFERING && !self.consider(user) {
@@ -74,7 +96,7 @@ impl Simulation<'_> {
     fn adopt(&mut self, user: u32, j: usize, x: f32) {
         let day = self.day;
         self.population.set_offering(user, j as u8);
-        self.population.adopted_day[user as usize] = day;
+        self.population.set_adopted_day(user, day);
         self.vendors[j].tenure_sum += day as f64;
         self.file(j, user, x);
         self.calendar.cancel(user);
@@ -93,7 +115,7 @@ impl Simulation<'_> {
                 incident.abandoned += 1;
             }
         }
-        self.vendors[j].tenure_sum -= self.population.adopted_day[user as usize] as f64;
+        self.vendors[j].tenure_sum -= f64::from(self.population.adopted_day(user));
         self.population.set_offering(user, NO_OFFERING);
         self.cancel_rechoice(user);
         self.tell_neighbours(user, false);
@@ -125,7 +147,7 @@ impl Simulation<'_> {
             return;
         }
         let rate = self.imitation_per_day * adopting as f64 / degree as f64;
-        let u: f64 = 1.0 - self.adoption_rng.random::<f64>();
+        let u = self.imitation_draws.uniform(self.day, user);
         let wait = geometric_wait(rate, u);
         self.calendar
             .schedule(user, self.day.saturating_add(1).saturating_add(wait));
@@ -147,7 +169,7 @@ mod tests {
         let mut s = Simulation::new(&p);
         s.update_terms(1.0);
         s.innovate();
-        let adopters = 20_000 - s.population.non_adopters().len();
+        let adopters = 20_000 - s.population.non_adopters();
         // Binomial(20,000, 1 − e^−0.01) among those who find an offering worth it.
         assert!(adopters > 0 && adopters < 400, "{adopters}");
         assert_eq!(s.population.adopting_neighbours, recount_adopting_neighbours(&s));
@@ -160,7 +182,7 @@ mod tests {
         step_to(&mut s, 60, &mut Recorder::default());
         assert_eq!(s.population.adopting_neighbours, recount_adopting_neighbours(&s));
         let j = s.largest_offering();
-        let leaving: Vec<u32> = s.population.members(j).iter().take(50).copied().collect();
+        let leaving: Vec<u32> = s.population.users_of(j).into_iter().take(50).collect();
         for &u in &leaving {
             s.index.remove(j, u);
             s.abandon(u, j);
@@ -177,10 +199,10 @@ mod tests {
         let mut s = Simulation::new(&p);
         let adopter = s
             .population
-            .members(0)
+            .users_of(0)
             .first()
             .copied()
-            .or_else(|| s.population.members(1).first().copied())
+            .or_else(|| s.population.users_of(1).first().copied())
             .unwrap();
         assert!(!s.consider(adopter));
     }

@@ -11,6 +11,11 @@ use crate::population::NO_OFFERING;
 use crate::prefetch::prefetch_at;
 use crate::random::{keyed, Generator, Stream};
 use rand::seq::index;
+use rand::Rng;
+
+/// An offering with at least `1 / DENSE_OFFERING` of the users has its victims drawn over user
+/// numbers (at most `DENSE_OFFERING` draws per victim on average).
+const DENSE_OFFERING: usize = 32;
 
 impl Simulation<'_> {
     /// Strikes today's shocks, then each offering's Poisson attacks in offering order; returns
@@ -32,7 +37,7 @@ impl Simulation<'_> {
             harmed += self.incident(records, target, &mut rng, record, observer);
         }
         for j in 0..self.vendors.len() {
-            let share = self.population.members(j).len() as f64 / n;
+            let share = self.population.count(j) as f64 / n;
             let rate = incidents::daily_rate(&p.attack, share, self.vendors[j].security());
             if rate <= 0.0 || !rate.is_finite() {
                 continue;
@@ -60,16 +65,11 @@ impl Simulation<'_> {
         let day = self.day;
         let target = target.min(self.vendors.len() - 1);
         let scale = self.population.len() as f64 / p.run.population;
-        let members = self.population.members(target).len();
+        let members = self.population.count(target);
         let harmed = incidents::harmed_users(records, scale, members, rng);
-        self.victims.clear();
-        let members = self.population.members(target);
-        self.victims.extend(
-            index::sample(rng, members.len(), harmed)
-                .into_iter()
-                .map(|i| members[i]),
-        );
-        let victims = std::mem::take(&mut self.victims);
+        let mut victims = std::mem::take(&mut self.victims);
+        let incident_id = self.incident_log.len() as u32 + 1;
+        self.choose_victims(target, harmed, incident_id, rng, &mut victims);
         self.incident_log.push(IncidentRecord {
             day,
             offering: target,
@@ -77,13 +77,6 @@ impl Simulation<'_> {
             victims: victims.len() as u32,
             abandoned: 0,
         });
-        let incident_id = self.incident_log.len() as u32;
-        for (k, &victim) in victims.iter().enumerate() {
-            if let Some(&ahead) = victims.get(k + PREFETCH_FAR) {
-                prefetch_at(&self.victim_of, ahead as usize);
-            }
-            self.victim_of[victim as usize] = incident_id;
-        }
         let harm = p.users.harm_fear as f32;
         let word_of_mouth = p.users.word_of_mouth_fear as f32;
         for (k, &victim) in victims.iter().enumerate() {
@@ -126,6 +119,48 @@ impl Simulation<'_> {
         harmed
     }
 
+    /// Draws `harmed` distinct users of `target`, each set of them equally likely, into `out` in
+    /// increasing order, and marks them as victims of incident `id`. The draw is over user
+    /// numbers (rejecting users of other offerings) while `target` holds at least 1/32 of the
+    /// users and twice the victims; otherwise over its users gathered from the risk index in
+    /// increasing order. Either way it depends on who uses `target`, never on the order in
+    /// which they came.
+    fn choose_victims(&mut self, target: usize, harmed: usize, id: u32, rng: &mut Generator, out: &mut Vec<u32>) {
+        out.clear();
+        let n = self.population.len();
+        let members = self.population.count(target);
+        if harmed == 0 || members == 0 {
+            return;
+        }
+        if harmed * 2 <= members && members * DENSE_OFFERING >= n {
+            while out.len() < harmed {
+                let user = rng.random_range(0..n as u32);
+                let u = user as usize;
+                if self.population.offering[u] as usize == target && self.victim_of[u] != id {
+                    self.victim_of[u] = id;
+                    out.push(user);
+                }
+            }
+            out.sort_unstable();
+            return;
+        }
+        self.index.collect(target, out);
+        out.sort_unstable();
+        debug_assert_eq!(out.len(), members, "every user of an offering is filed in phase 3");
+        let mut picked: Vec<u32> = index::sample(rng, out.len(), harmed.min(out.len()))
+            .into_iter()
+            .map(|i| out[i])
+            .collect();
+        picked.sort_unstable();
+        *out = picked;
+        for (k, &victim) in out.iter().enumerate() {
+            if let Some(&ahead) = out.get(k + PREFETCH_FAR) {
+                prefetch_at(&self.victim_of, ahead as usize);
+            }
+            self.victim_of[victim as usize] = id;
+        }
+    }
+
     /// Raises `user`'s fear, re-filing an adopter under its new ratio.
     pub(super) fn frighten(&mut self, user: u32, jump: f32) {
         self.population.frighten(user, self.day, self.log_fear_decay, jump);
@@ -157,7 +192,7 @@ mod tests {
         let mut recorder = Recorder::default();
         let mut record = DayRecord::default();
         let target = s.largest_offering();
-        let members = s.population.members(target).len();
+        let members = s.population.count(target);
         assert!(members > 100);
         // As many records as the real population: every simulated member is harmed.
         let harmed = s.incident(p.run.population, target, &mut rng(), &mut record, &mut recorder);
@@ -171,9 +206,50 @@ mod tests {
         assert_eq!(kinds, vec![EventKind::Incident, EventKind::News]);
         assert_eq!(record.news, 1);
         assert!(s.attention.fear > 0.0, "news raises public fear");
-        for &m in s.population.members(target) {
+        for m in s.population.users_of(target) {
             assert_eq!(s.victim_of[m as usize], 1, "every member is a victim of incident 1");
             assert!(s.population.fear(m, 0, s.log_fear_decay) > 0.0);
+        }
+    }
+
+    #[test]
+    fn victims_are_distinct_users_of_the_offering_each_equally_likely_on_both_paths() {
+        let p = small(4_000);
+        let mut s = Simulation::new(&p);
+        let target = s.largest_offering();
+        let members = s.population.users_of(target);
+        let m = members.len();
+        assert!(m * DENSE_OFFERING >= 4_000 && m > 200, "{m}");
+        let mut rng = rng();
+        // A few victims (rejection over user numbers), then most of the users (drawn from the
+        // users gathered from the risk index).
+        for harmed in [m / 10, m * 3 / 4] {
+            let mut hits = vec![0.0; 4_000];
+            let mut victims = Vec::new();
+            let rounds = 400;
+            for round in 0..rounds {
+                s.choose_victims(target, harmed, 1_000 + round, &mut rng, &mut victims);
+                assert_eq!(victims.len(), harmed);
+                assert!(victims.windows(2).all(|w| w[0] < w[1]), "distinct, increasing");
+                for &v in &victims {
+                    assert_eq!(s.population.offering[v as usize] as usize, target);
+                    assert_eq!(s.victim_of[v as usize], 1_000 + round);
+                    hits[v as usize] += 1.0;
+                }
+            }
+            // Each user is hit Binomial(rounds, harmed / m) times: chi-square over the users
+            // with m - 1 degrees of freedom, within 5 standard deviations of its mean.
+            let q = harmed as f64 / m as f64;
+            let expected = rounds as f64 * q;
+            let statistic: f64 = members
+                .iter()
+                .map(|&u| (hits[u as usize] - expected).powi(2) / (expected * (1.0 - q)))
+                .sum();
+            let dof = (m - 1) as f64;
+            assert!(
+                (statistic - dof).abs() < 5.0 * (2.0 * dof).sqrt(),
+                "{harmed} victims: chi-square {statistic} on {dof} degrees of freedom"
+            );
         }
     }
 

@@ -40,7 +40,7 @@ impl Simulation<'_> {
         let n = self.population.len().max(1) as f64;
         if p.attack.disclosure_rate > 0.0 {
             for j in 0..self.vendors.len() {
-                let share = self.population.members(j).len() as f64 / n;
+                let share = self.population.count(j) as f64 / n;
                 let rate = incidents::disclosure_rate(&p.attack, share, self.vendors[j].security());
                 if rate <= 0.0 || !rate.is_finite() {
                     continue;

@@ -10,7 +10,6 @@
 use super::Simulation;
 use crate::calendar::geometric_wait;
 use crate::population::NO_OFFERING;
-use rand::Rng;
 
 impl Simulation<'_> {
     /// The adopters due to reconsider today switch when a rival is worth the switching cost.
@@ -20,8 +19,10 @@ impl Simulation<'_> {
         }
         let mut due = std::mem::take(&mut self.scratch);
         self.rechoice.take_due(self.day, &mut due);
+        self.arrange(&mut due);
         let margin = self.parameters.users.switching_cost;
-        for &user in &due {
+        for (k, &user) in due.iter().enumerate() {
+            self.prefetch_rechoice(&due, k);
             let j = self.population.offering[user as usize];
             if j == NO_OFFERING {
                 continue;
@@ -56,7 +57,7 @@ impl Simulation<'_> {
 
     /// Moves adopter `user` of `j` to `k`, filed under ratio `x`; its tenure carries over.
     pub(super) fn switch(&mut self, user: u32, j: usize, k: usize, x: f32) {
-        let adopted = self.population.adopted_day[user as usize] as f64;
+        let adopted = f64::from(self.population.adopted_day(user));
         self.vendors[j].tenure_sum -= adopted;
         self.vendors[k].tenure_sum += adopted;
         self.index.remove(j, user);
@@ -69,7 +70,7 @@ impl Simulation<'_> {
         if self.rechoice_per_day <= 0.0 {
             return;
         }
-        let u: f64 = 1.0 - self.rechoice_rng.random::<f64>();
+        let u = self.rechoice_draws.uniform(self.day, user);
         let wait = geometric_wait(self.rechoice_per_day, u);
         self.rechoice
             .schedule(user, self.day.saturating_add(1).saturating_add(wait));
@@ -111,10 +112,10 @@ mod tests {
             s.vendors[0].heroic = 0.9;
             s.vendors[0].hold(0.0);
         }
-        let before = fickle.population.members(0).len();
+        let before = fickle.population.count(0);
         step_to(&mut still, 200, &mut Recorder::default());
         step_to(&mut fickle, 200, &mut Recorder::default());
-        let (kept_still, kept_fickle) = (still.population.members(0).len(), fickle.population.members(0).len());
+        let (kept_still, kept_fickle) = (still.population.count(0), fickle.population.count(0));
         assert!(before > 500);
         assert!(
             (kept_fickle as f64) < 0.9 * kept_still as f64,
@@ -148,9 +149,8 @@ mod tests {
         s.vendors[0].heroic = 0.6;
         let bound_on_lax = |s: &Simulation<'_>| -> Vec<u32> {
             s.population
-                .members(1)
-                .iter()
-                .copied()
+                .users_of(1)
+                .into_iter()
                 .filter(|&u| s.procurement.binds(p.run.seed, u))
                 .collect()
         };
@@ -167,10 +167,10 @@ mod tests {
             "{kept} of the bound users on the lax offering stay"
         );
         assert!(
-            after.iter().all(|&u| s.population.adopted_day[u as usize] == 0),
+            after.iter().all(|&u| s.population.adopted_day(u) == 0),
             "bound users only ever came to the lax offering before the rules"
         );
-        let unbound_lax = s.population.members(1).len() - after.len();
+        let unbound_lax = s.population.count(1) - after.len();
         assert!(
             unbound_lax > 2 * after.len(),
             "users not bound stay on the lax offering"

@@ -19,6 +19,7 @@ impl Simulation<'_> {
         let threshold = self.terms[j].tolerable_ratio();
         let mut due = std::mem::take(&mut self.scratch);
         self.index.drain_at_or_above(j, threshold, &mut due);
+        self.arrange(&mut due);
         let mut churned = 0;
         for (k, &user) in due.iter().enumerate() {
             self.prefetch_flip(&due, k);
@@ -31,7 +32,7 @@ impl Simulation<'_> {
             churned += 1;
             match self.best_for(user, x, Some(j)) {
                 Some(k) => {
-                    let adopted = self.population.adopted_day[user as usize] as f64;
+                    let adopted = f64::from(self.population.adopted_day(user));
                     self.vendors[j].tenure_sum -= adopted;
                     self.vendors[k].tenure_sum += adopted;
                     self.population.set_offering(user, k as u8);
@@ -69,9 +70,7 @@ mod tests {
     fn frightened_adopters_leave_and_are_counted_as_churn() {
         let p = small(5_000);
         let mut s = Simulation::new(&p);
-        let adopters: Vec<u32> = (0..s.vendors.len())
-            .flat_map(|j| s.population.members(j).to_vec())
-            .collect();
+        let adopters: Vec<u32> = (0..s.vendors.len()).flat_map(|j| s.population.users_of(j)).collect();
         assert!(!adopters.is_empty());
         for &u in &adopters {
             s.frighten(u, 1e6);
@@ -99,7 +98,7 @@ mod tests {
         let excitement = calm.excitement(0);
         let quiet: usize = calm.reevaluate_all(excitement, 1.0).iter().sum();
         let churn: usize = loud.reevaluate_all(excitement, 3.0).iter().sum();
-        let adopters: usize = (0..loud.vendors.len()).map(|j| calm.population.members(j).len()).sum();
+        let adopters: usize = (0..loud.vendors.len()).map(|j| calm.population.count(j)).sum();
         assert!(churn > quiet, "tripled perceived risk drives some adopters out");
         assert!(churn < adopters, "but not those who value the technology most");
     }

@@ -55,7 +55,7 @@ impl Simulation<'_> {
             .iter()
             .enumerate()
             .map(|(j, v)| OfferingDay {
-                users: self.population.members(j).len() as f64 / n,
+                users: self.population.count(j) as f64 / n,
                 security: v.security(),
                 security_churn: churned[j] as f64 / n,
             })
@@ -85,7 +85,7 @@ mod tests {
             &mut record,
             &mut recorder,
         );
-        let first = s.population.members(target)[0];
+        let first = s.population.users_of(target)[0];
         s.abandon(first, target);
         recorder.events.clear();
         s.day = OUTCOME_DAYS - 1;

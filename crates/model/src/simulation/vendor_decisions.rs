@@ -40,7 +40,7 @@ impl Simulation<'_> {
             if rng.random::<f64>() < chance {
                 let size = RAISES[rng.random_range(0..RAISES.len())];
                 let to = (vendor.security() + size).min(MAX_SECURITY);
-                let raise = vendor.raise_to(to, self.population.members(j).len());
+                let raise = vendor.raise_to(to, self.population.count(j));
                 if raise.to > raise.from {
                     report_raise(day, j, raise, observer);
                 }
@@ -55,7 +55,7 @@ impl Simulation<'_> {
         let p = self.parameters;
         let day = self.day;
         for (j, &churn) in churned.iter().enumerate() {
-            let users = self.population.members(j).len();
+            let users = self.population.count(j);
             let tenure = if users > 0 {
                 day as f64 - self.vendors[j].tenure_sum / users as f64
             } else {
@@ -93,7 +93,7 @@ impl Simulation<'_> {
             self.review_now.iter_mut().for_each(|r| *r = false);
             for (j, decision) in decisions.into_iter().enumerate() {
                 let Some(decision) = decision else { continue };
-                let users = self.population.members(j).len();
+                let users = self.population.count(j);
                 let vendor = &mut self.vendors[j];
                 vendor.depreciating = decision == Decision::Depreciate;
                 if let Decision::Raise(to) = decision {
@@ -200,7 +200,7 @@ mod tests {
         let j = s.largest_offering();
         let before = s.vendors[j].security();
         let mut churned = vec![0; s.vendors.len()];
-        churned[j] = s.population.members(j).len() / 2;
+        churned[j] = s.population.count(j) / 2;
         let mut recorder = Recorder::default();
         s.vendor_decisions(1.0, &churned, &mut recorder);
         assert_eq!(recorder.events.len(), 1);
