@@ -94,7 +94,7 @@ fn watts_strogatz(users: u32, degree: u32, rewiring: f64, seed: u64) -> Vec<(u32
     }
     let mut rng = keyed(seed, Stream::Network, 0, 0);
     for i in 0..users {
-        if i as usize % USER_BLOCK == 0 {
+        if i > 0 && i as usize % USER_BLOCK == 0 {
             rng = keyed(seed, Stream::Network, i as usize / USER_BLOCK, 0);
         }
         for step in 1..=half {

@@ -84,7 +84,8 @@ impl Population {
         self.counts.last().copied().unwrap_or(0)
     }
 
-    /// The users of offering `j` in increasing order (a scan of every user).
+    /// The users of offering `j` in increasing order (a scan of every user, for tests).
+    #[cfg(test)]
     pub fn users_of(&self, j: usize) -> Vec<u32> {
         (0..self.len() as u32)
             .filter(|&u| self.offering[u as usize] as usize == j)

@@ -100,7 +100,8 @@ pub struct Simulation<'a> {
     incident_log: Vec<IncidentRecord>,
     /// Index of the first incident whose outcome is not yet reported.
     next_outcome: usize,
-    /// Visit users in decreasing order (tests of order-freedom).
+    /// Visit each phase's users in the reverse of the order they come in (tests of
+    /// order-freedom).
     #[cfg(test)]
     descending: bool,
 }
@@ -163,7 +164,7 @@ impl<'a> Simulation<'a> {
         let mut traits = keyed(seed, Stream::Traits, 0, 0);
         let ratio: Vec<f32> = (0..n)
             .map(|u| {
-                if u % USER_BLOCK == 0 {
+                if u > 0 && u % USER_BLOCK == 0 {
                     traits = keyed(seed, Stream::Traits, u / USER_BLOCK, 0);
                 }
                 let zv: f64 = StandardNormal.sample(&mut traits);
