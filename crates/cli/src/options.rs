@@ -47,10 +47,11 @@ pub enum Command {
   esplab run mcp
   esplab run iot-botnets --years 10 --seed 3 --out runs/iot
   esplab run my.toml --set vendors.liability=0.5 --set interventions.0.day=400
+  esplab run mcp --users 10000000 --threads 2
 
 Writes into DIR: timeseries.csv and .parquet (one row per day), offerings.csv, events.csv,
 summary.json, scenario.toml (every resolved parameter) and, last, manifest.json. A folder is
-complete when manifest.json exists.")]
+complete when manifest.json exists. The outputs are byte-identical for any --threads.")]
     Run(RunArgs),
     /// Validate a scenario file (and overrides) without running it.
     #[command(after_help = "Examples:
@@ -595,6 +596,9 @@ pub struct RunArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Threads for the run's per-user work (0: one per core). Outputs do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
 }
 
 #[derive(Debug, Args)]

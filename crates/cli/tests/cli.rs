@@ -198,6 +198,35 @@ fn same_scenario_and_seed_give_byte_identical_folders_and_other_seeds_differ() {
 }
 
 #[test]
+fn a_run_gives_byte_identical_folders_for_any_threads() {
+    // Three shards of users (131,072 each), so that a run has per-user work to share.
+    let dir = temp("threads");
+    let run = |threads: &str| {
+        let out = dir.join(threads);
+        ok(&[
+            "run",
+            "mcp",
+            "--users",
+            "300000",
+            "--years",
+            "1",
+            "--threads",
+            threads,
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ]);
+        files(&out)
+    };
+    let alone = run("1");
+    assert_eq!(alone.len(), 7);
+    for threads in ["2", "3", "8"] {
+        assert!(alone == run(threads), "--threads {threads} wrote other bytes");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn extreme_but_valid_scenarios_run_and_give_sane_outputs() {
     let dir = temp("extreme");
     let all_harmed: &[&str] = &[

@@ -36,6 +36,12 @@ impl Executor {
         self.threads
     }
 
+    /// Runs `work` inside the pool, so that the parallel steps of one run
+    /// (`Simulation::new_parallel`) use its threads.
+    pub fn install<R: Send>(&self, work: impl FnOnce() -> R + Send) -> R {
+        self.pool.install(work)
+    }
+
     /// Runs `job(i)` for every `i` in `indices`, in batches of a few jobs per thread, and hands
     /// each result to `sink` in the order of `indices`. Checks `stop` between batches.
     pub fn run<T, J, S, E>(&self, indices: &[u64], stop: &AtomicBool, job: J, mut sink: S) -> Result<Option<Stopped>, E>

@@ -32,6 +32,7 @@ pub mod incidents;
 pub mod market;
 pub mod network;
 pub mod observer;
+pub mod parallel;
 pub mod parameters;
 pub mod population;
 pub mod prefetch;

@@ -6,6 +6,7 @@
 //! a rewired link may rarely duplicate an existing one (probability about `degree / users`),
 //! which is kept as a double link.
 
+use crate::parallel::collect_blocks;
 use crate::parameters::{NetworkKind, NetworkParameters};
 use crate::random::{generator, keyed, Generator, Stream, USER_BLOCK};
 use rand::Rng;
@@ -18,11 +19,12 @@ pub struct Network {
 }
 
 impl Network {
-    /// Builds the graph of `users` users described by `parameters`, for a run of seed `seed`.
-    pub fn build(users: u32, parameters: &NetworkParameters, seed: u64) -> Self {
+    /// Builds the graph of `users` users described by `parameters`, for a run of seed `seed`,
+    /// Watts–Strogatz blocks on the thread pool when `parallel` (the same graph either way).
+    pub fn build(users: u32, parameters: &NetworkParameters, seed: u64, parallel: bool) -> Self {
         let links = match parameters.kind {
             NetworkKind::None => Vec::new(),
-            NetworkKind::WattsStrogatz => watts_strogatz(users, parameters.degree, parameters.rewiring, seed),
+            NetworkKind::WattsStrogatz => watts_strogatz(users, parameters.degree, parameters.rewiring, seed, parallel),
             NetworkKind::BarabasiAlbert => {
                 barabasi_albert(users, parameters.degree, &mut generator(seed, Stream::Network))
             }
@@ -86,32 +88,34 @@ impl Network {
     }
 }
 
-fn watts_strogatz(users: u32, degree: u32, rewiring: f64, seed: u64) -> Vec<(u32, u32)> {
+fn watts_strogatz(users: u32, degree: u32, rewiring: f64, seed: u64, parallel: bool) -> Vec<(u32, u32)> {
     let half = (degree / 2).min(users.saturating_sub(1) / 2);
-    let mut links = Vec::with_capacity(users as usize * half as usize);
     if users < 2 {
-        return links;
+        return Vec::new();
     }
-    let mut rng = keyed(seed, Stream::Network, 0, 0);
-    for i in 0..users {
-        if i > 0 && i as usize % USER_BLOCK == 0 {
-            rng = keyed(seed, Stream::Network, i as usize / USER_BLOCK, 0);
-        }
-        for step in 1..=half {
-            let mut j = (i + step) % users;
-            if rewiring > 0.0 && rng.random::<f64>() < rewiring {
-                loop {
-                    let candidate = rng.random_range(0..users);
-                    if candidate != i {
-                        j = candidate;
-                        break;
+    let blocks = (users as usize).div_ceil(USER_BLOCK);
+    collect_blocks(blocks, parallel, |block| {
+        let mut rng = keyed(seed, Stream::Network, block, 0);
+        let first = (block * USER_BLOCK) as u32;
+        let end = (first as usize + USER_BLOCK).min(users as usize) as u32;
+        let mut links = Vec::with_capacity((end - first) as usize * half as usize);
+        for i in first..end {
+            for step in 1..=half {
+                let mut j = (i + step) % users;
+                if rewiring > 0.0 && rng.random::<f64>() < rewiring {
+                    loop {
+                        let candidate = rng.random_range(0..users);
+                        if candidate != i {
+                            j = candidate;
+                            break;
+                        }
                     }
                 }
+                links.push((i, j));
             }
-            links.push((i, j));
         }
-    }
-    links
+        links
+    })
 }
 
 fn barabasi_albert(users: u32, degree: u32, rng: &mut Generator) -> Vec<(u32, u32)> {
@@ -164,7 +168,7 @@ mod tests {
 
     #[test]
     fn watts_strogatz_has_the_mean_degree_and_no_self_loops() {
-        let g = Network::build(10_000, &parameters(NetworkKind::WattsStrogatz), 3);
+        let g = Network::build(10_000, &parameters(NetworkKind::WattsStrogatz), 3, false);
         assert_eq!(g.link_ends(), 10_000 * 8);
         for u in 0..10_000 {
             assert!(!g.neighbours(u).contains(&u));
@@ -173,7 +177,7 @@ mod tests {
 
     #[test]
     fn barabasi_albert_has_heavy_tailed_degrees() {
-        let g = Network::build(20_000, &parameters(NetworkKind::BarabasiAlbert), 3);
+        let g = Network::build(20_000, &parameters(NetworkKind::BarabasiAlbert), 3, false);
         let max = (0..20_000).map(|u| g.degree(u)).max().unwrap();
         let mean = g.link_ends() as f64 / 20_000.0;
         assert!((mean - 8.0).abs() < 0.1, "mean degree {mean}");
@@ -183,7 +187,7 @@ mod tests {
 
     #[test]
     fn links_are_symmetric() {
-        let g = Network::build(500, &parameters(NetworkKind::WattsStrogatz), 5);
+        let g = Network::build(500, &parameters(NetworkKind::WattsStrogatz), 5, false);
         for u in 0..500 {
             for &v in g.neighbours(u) {
                 assert!(g.neighbours(v).contains(&u));
@@ -199,7 +203,7 @@ mod tests {
                 NetworkKind::BarabasiAlbert,
                 NetworkKind::None,
             ] {
-                let g = Network::build(users, &parameters(kind), 5);
+                let g = Network::build(users, &parameters(kind), 5, false);
                 for u in 0..users {
                     assert!(!g.neighbours(u).contains(&u));
                 }

@@ -95,16 +95,36 @@ impl Population {
     /// Personal fear of `user` on `day`, with decay factor per day `decay = exp(-ln2 / half-life)`.
     pub fn fear(&self, user: u32, day: u32, log_decay: f32) -> f32 {
         let u = user as usize;
-        let age = day.saturating_sub(u32::from(self.fear_day[u])) as f32;
-        self.fear[u] * (log_decay * age).exp()
+        fear_at(self.fear[u], self.fear_day[u], day, log_decay)
     }
 
     /// Adds `jump` to the personal fear of `user` on `day`.
+    #[cfg(test)]
     pub fn frighten(&mut self, user: u32, day: u32, log_decay: f32, jump: f32) {
-        let current = self.fear(user, day, log_decay);
         let u = user as usize;
-        self.fear[u] = current + jump;
-        self.fear_day[u] = short_day(day);
+        frighten_at(&mut self.fear[u], &mut self.fear_day[u], day, log_decay, jump);
+    }
+
+    /// The state fear touches, cut into shards of `users` users in user order, for work on the
+    /// thread pool.
+    pub fn fear_shards(&mut self, users: usize) -> Vec<FearShard<'_>> {
+        let users = users.max(1);
+        self.ratio
+            .chunks(users)
+            .zip(self.fear.chunks_mut(users))
+            .zip(self.fear_day.chunks_mut(users))
+            .zip(self.offering.chunks(users))
+            .zip(self.adopted_day.chunks(users))
+            .enumerate()
+            .map(|(s, ((((ratio, fear), fear_day), offering), adopted_day))| FearShard {
+                first: (s * users) as u32,
+                ratio,
+                fear,
+                fear_day,
+                offering,
+                adopted_day,
+            })
+            .collect()
     }
 
     /// Day `user` adopted the technology.
@@ -127,6 +147,59 @@ impl Population {
         self.counts[count_of(to)] += 1;
         self.offering[u] = to;
     }
+}
+
+/// The state of one shard of users that fear touches: their fear (written) and what their ratio
+/// is computed from (read).
+pub struct FearShard<'a> {
+    /// First user of the shard.
+    pub first: u32,
+    pub ratio: &'a [f32],
+    fear: &'a mut [f32],
+    fear_day: &'a mut [u16],
+    pub offering: &'a [u8],
+    adopted_day: &'a [u16],
+}
+
+impl FearShard<'_> {
+    /// Adds `jump` to the personal fear of `user` (of this shard) on `day`; returns it.
+    #[inline]
+    pub fn frighten(&mut self, user: u32, day: u32, log_decay: f32, jump: f32) -> f32 {
+        let u = (user - self.first) as usize;
+        frighten_at(&mut self.fear[u], &mut self.fear_day[u], day, log_decay, jump)
+    }
+
+    /// Day `user` (of this shard) adopted the technology.
+    #[inline]
+    pub fn adopted_day(&self, user: u32) -> u32 {
+        u32::from(self.adopted_day[(user - self.first) as usize])
+    }
+
+    /// Prefetches the state of `user` (of this shard) that frightening it reads.
+    #[inline]
+    pub fn prefetch(&self, user: u32) {
+        let u = (user - self.first) as usize;
+        prefetch_at(self.ratio, u);
+        prefetch_at(self.fear, u);
+        prefetch_at(self.fear_day, u);
+        prefetch_at(self.offering, u);
+        prefetch_at(self.adopted_day, u);
+    }
+}
+
+/// A fear of `fear` as of `fear_day`, on `day`.
+#[inline]
+fn fear_at(fear: f32, fear_day: u16, day: u32, log_decay: f32) -> f32 {
+    let age = day.saturating_sub(u32::from(fear_day)) as f32;
+    fear * (log_decay * age).exp()
+}
+
+/// Adds `jump` to a fear of `fear` as of `fear_day`, on `day`; returns the new fear.
+#[inline]
+fn frighten_at(fear: &mut f32, fear_day: &mut u16, day: u32, log_decay: f32, jump: f32) -> f32 {
+    *fear = fear_at(*fear, *fear_day, day, log_decay) + jump;
+    *fear_day = short_day(day);
+    *fear
 }
 
 /// A day number in 16 bits. Horizons end before day 65,535 (`scenario` checks `run.years`).

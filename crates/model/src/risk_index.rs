@@ -40,12 +40,32 @@ pub fn bucket_of(x: f32) -> usize {
     }
 }
 
-/// Buckets of adopters per offering.
+/// Users per shard of the index (and of every per-user phase run on the thread pool): a
+/// fixed number, never derived from the thread count, so the work is cut the same way on any
+/// machine.
+pub const SHARD_USERS: usize = 1 << 17;
+
+/// The shard holding `user`.
+#[inline]
+pub fn shard_of(user: u32) -> usize {
+    user as usize / SHARD_USERS
+}
+
+/// Buckets of adopters per offering, one [`IndexShard`] per [`SHARD_USERS`] users.
 #[derive(Debug, Clone, Default)]
 pub struct RiskIndex {
+    shards: Vec<IndexShard>,
+}
+
+/// The buckets of the adopters of one shard of users.
+#[derive(Debug, Clone, Default)]
+pub struct IndexShard {
+    /// First user of the shard.
+    first: u32,
     buckets: Vec<Vec<Vec<u32>>>,
     /// Per offering, bit `b` is set when bucket `b` holds a user.
     occupied: Vec<[u64; WORDS]>,
+    /// Per user of the shard (from `first`), its bucket and its position in the bucket's list.
     bucket: Vec<u16>,
     position: Vec<u32>,
 }
@@ -54,6 +74,82 @@ impl RiskIndex {
     /// An empty index for `users` users and `offerings` offerings.
     pub fn new(users: usize, offerings: usize) -> Self {
         Self {
+            shards: (0..users.div_ceil(SHARD_USERS))
+                .map(|s| {
+                    let first = s * SHARD_USERS;
+                    IndexShard::new(first as u32, (users - first).min(SHARD_USERS), offerings)
+                })
+                .collect(),
+        }
+    }
+
+    /// The shards, in user order, for work on the thread pool.
+    pub fn shards_mut(&mut self) -> &mut [IndexShard] {
+        &mut self.shards
+    }
+
+    /// Files `user` of offering `offering` under ratio `x`.
+    pub fn insert(&mut self, offering: usize, user: u32, x: f32) {
+        self.shards[shard_of(user)].insert(offering, user, x);
+    }
+
+    /// Prefetches what [`RiskIndex::remove`] of `user` will touch: its bucket and position, and,
+    /// when `deep`, its slot in its bucket list (read from the possibly stale bucket and position).
+    #[inline]
+    pub fn prefetch(&self, offering: usize, user: u32, deep: bool) {
+        if let Some(shard) = self.shards.get(shard_of(user)) {
+            shard.prefetch(offering, user, deep);
+        }
+    }
+
+    /// Removes `user` of offering `offering`.
+    pub fn remove(&mut self, offering: usize, user: u32) {
+        self.shards[shard_of(user)].remove(offering, user);
+    }
+
+    /// Takes out every user of `offering` filed at or above the bucket of `threshold` into `out`
+    /// (cleared first): shard by shard, highest bucket first within a shard. The caller re-files
+    /// those who stay.
+    pub fn drain_at_or_above(&mut self, offering: usize, threshold: f32, out: &mut Vec<u32>) {
+        out.clear();
+        for shard in &mut self.shards {
+            shard.drain_at_or_above(offering, threshold, out);
+        }
+    }
+
+    /// Appends every user filed for `offering` to `out`: shard by shard, lowest bucket first
+    /// within a shard.
+    pub fn collect(&self, offering: usize, out: &mut Vec<u32>) {
+        for shard in &self.shards {
+            shard.collect(offering, out);
+        }
+    }
+
+    /// The users of `offering` per coarse bin of [`BIN_WIDTH`] buckets, into `out` (resized to
+    /// [`BINS`]). A vendor's view of how tolerant its users are (docs/model.md §7).
+    pub fn histogram(&self, offering: usize, out: &mut Vec<f64>) {
+        out.clear();
+        out.resize(BINS, 0.0);
+        for shard in &self.shards {
+            for (bin, chunk) in out.iter_mut().zip(shard.buckets[offering].chunks(BIN_WIDTH)) {
+                *bin += chunk.iter().map(Vec::len).sum::<usize>() as f64;
+            }
+        }
+    }
+
+    /// Number of users filed for `offering`.
+    pub fn count(&self, offering: usize) -> usize {
+        self.shards
+            .iter()
+            .map(|shard| shard.buckets[offering].iter().map(Vec::len).sum::<usize>())
+            .sum()
+    }
+}
+
+impl IndexShard {
+    fn new(first: u32, users: usize, offerings: usize) -> Self {
+        Self {
+            first,
             buckets: vec![vec![Vec::new(); BUCKETS]; offerings],
             occupied: vec![[0; WORDS]; offerings],
             bucket: vec![0; users],
@@ -61,21 +157,46 @@ impl RiskIndex {
         }
     }
 
-    /// Files `user` of offering `offering` under ratio `x`.
+    /// First user of the shard.
+    pub fn first(&self) -> u32 {
+        self.first
+    }
+
+    #[inline]
+    fn local(&self, user: u32) -> usize {
+        (user - self.first) as usize
+    }
+
+    /// Files `user` (of this shard) of offering `offering` under ratio `x`.
     pub fn insert(&mut self, offering: usize, user: u32, x: f32) {
-        let b = bucket_of(x);
+        self.insert_at(offering, user, bucket_of(x));
+    }
+
+    fn insert_at(&mut self, offering: usize, user: u32, b: usize) {
+        let u = self.local(user);
         let list = &mut self.buckets[offering][b];
-        self.bucket[user as usize] = b as u16;
-        self.position[user as usize] = list.len() as u32;
+        self.bucket[u] = b as u16;
+        self.position[u] = list.len() as u32;
         list.push(user);
         self.occupied[offering][b / 64] |= 1 << (b % 64);
     }
 
-    /// Prefetches what [`RiskIndex::remove`] of `user` will touch: its bucket and position, and,
-    /// when `deep`, its slot in its bucket list (read from the possibly stale bucket and position).
+    /// Files adopter `user` of `offering`, filed now, under ratio `x` instead: moves it only
+    /// when its bucket changes (its place within a bucket carries no meaning).
+    pub fn refile(&mut self, offering: usize, user: u32, x: f32) {
+        let b = bucket_of(x);
+        if usize::from(self.bucket[self.local(user)]) != b {
+            self.remove(offering, user);
+            self.insert_at(offering, user, b);
+        }
+    }
+
+    /// See [`RiskIndex::prefetch`].
     #[inline]
     pub fn prefetch(&self, offering: usize, user: u32, deep: bool) {
-        let u = user as usize;
+        let Some(u) = user.checked_sub(self.first).map(|u| u as usize) else {
+            return;
+        };
         if !deep {
             prefetch_at(&self.bucket, u);
             prefetch_at(&self.position, u);
@@ -90,24 +211,24 @@ impl RiskIndex {
         }
     }
 
-    /// Removes `user` of offering `offering`.
+    /// Removes `user` (of this shard) of offering `offering`.
     pub fn remove(&mut self, offering: usize, user: u32) {
-        let b = self.bucket[user as usize] as usize;
-        let p = self.position[user as usize] as usize;
+        let u = self.local(user);
+        let b = self.bucket[u] as usize;
+        let p = self.position[u] as usize;
         let list = &mut self.buckets[offering][b];
         list.swap_remove(p);
         if let Some(&moved) = list.get(p) {
-            self.position[moved as usize] = p as u32;
+            self.position[(moved - self.first) as usize] = p as u32;
         }
         if list.is_empty() {
             self.occupied[offering][b / 64] &= !(1 << (b % 64));
         }
     }
 
-    /// Takes out every user of `offering` filed at or above the bucket of `threshold`, highest
-    /// first, into `out` (cleared first). The caller re-files those who stay.
-    pub fn drain_at_or_above(&mut self, offering: usize, threshold: f32, out: &mut Vec<u32>) {
-        out.clear();
+    /// Appends the shard's users of `offering` filed at or above the bucket of `threshold` to
+    /// `out`, highest bucket first, taking them out.
+    fn drain_at_or_above(&mut self, offering: usize, threshold: f32, out: &mut Vec<u32>) {
         let low = bucket_of(threshold);
         let occupied = &mut self.occupied[offering];
         for word in (low / 64..WORDS).rev() {
@@ -127,8 +248,8 @@ impl RiskIndex {
         }
     }
 
-    /// Appends every user filed for `offering` to `out`, lowest bucket first.
-    pub fn collect(&self, offering: usize, out: &mut Vec<u32>) {
+    /// Appends the shard's users of `offering` to `out`, lowest bucket first.
+    fn collect(&self, offering: usize, out: &mut Vec<u32>) {
         for (word, &bits) in self.occupied[offering].iter().enumerate() {
             let mut bits = bits;
             while bits != 0 {
@@ -137,22 +258,6 @@ impl RiskIndex {
                 out.extend_from_slice(&self.buckets[offering][word * 64 + bit]);
             }
         }
-    }
-
-    /// The users of `offering` per coarse bin of [`BIN_WIDTH`] buckets, into `out` (resized to
-    /// [`BINS`]). A vendor's view of how tolerant its users are (docs/model.md §7).
-    pub fn histogram(&self, offering: usize, out: &mut Vec<f64>) {
-        out.clear();
-        out.extend(
-            self.buckets[offering]
-                .chunks(BIN_WIDTH)
-                .map(|chunk| chunk.iter().map(Vec::len).sum::<usize>() as f64),
-        );
-    }
-
-    /// Number of users filed for `offering`.
-    pub fn count(&self, offering: usize) -> usize {
-        self.buckets[offering].iter().map(Vec::len).sum()
     }
 }
 
@@ -178,18 +283,24 @@ mod tests {
         use rand::{Rng, SeedableRng};
         let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(7);
         let users = 400;
-        let mut index = RiskIndex::new(users, 2);
+        // Users spread over three shards.
+        let spread = 751;
+        let mut index = RiskIndex::new(users * spread, 2);
         // Where each user is filed (offering), if anywhere, and the bucket it is under.
-        let mut filed: Vec<Option<(usize, usize)>> = vec![None; users];
+        let mut filed: Vec<Option<(usize, usize)>> = vec![None; users * spread];
         let mut out = Vec::new();
         for step in 0..20_000 {
-            let user = rng.random_range(0..users);
+            let user = rng.random_range(0..users) * spread;
             match filed[user] {
                 Some((offering, _)) if rng.random_bool(0.5) => {
                     index.remove(offering, user as u32);
                     filed[user] = None;
                 }
-                Some(_) => {}
+                Some((offering, _)) => {
+                    let x = (rng.random_range(-14.0f32..14.0)).exp();
+                    index.shards_mut()[shard_of(user as u32)].refile(offering, user as u32, x);
+                    filed[user] = Some((offering, bucket_of(x)));
+                }
                 None => {
                     let offering = rng.random_range(0..2);
                     let x = (rng.random_range(-14.0f32..14.0)).exp();
@@ -202,7 +313,7 @@ mod tests {
                 let mut collected = Vec::new();
                 index.collect(offering, &mut collected);
                 collected.sort_unstable();
-                let expected: Vec<u32> = (0..users as u32)
+                let expected: Vec<u32> = (0..(users * spread) as u32)
                     .filter(|&u| matches!(filed[u as usize], Some((o, _)) if o == offering))
                     .collect();
                 assert_eq!(collected, expected, "collect lists every filed user once");
@@ -212,10 +323,13 @@ mod tests {
                 let threshold = (rng.random_range(-14.0f32..14.0)).exp();
                 let low = bucket_of(threshold);
                 index.drain_at_or_above(offering, threshold, &mut out);
-                // Highest bucket first; within a bucket the order is the list's.
-                let buckets: Vec<usize> = out.iter().map(|&u| filed[u as usize].unwrap().1).collect();
-                assert!(buckets.windows(2).all(|w| w[0] >= w[1]), "highest first");
-                let mut expected: Vec<u32> = (0..users as u32)
+                // Shard by shard, highest bucket first within a shard.
+                let keys: Vec<(usize, std::cmp::Reverse<usize>)> = out
+                    .iter()
+                    .map(|&u| (shard_of(u), std::cmp::Reverse(filed[u as usize].unwrap().1)))
+                    .collect();
+                assert!(keys.windows(2).all(|w| w[0] <= w[1]), "shard by shard, highest first");
+                let mut expected: Vec<u32> = (0..(users * spread) as u32)
                     .filter(|&u| matches!(filed[u as usize], Some((o, b)) if o == offering && b >= low))
                     .collect();
                 let mut got = out.clone();

@@ -17,11 +17,16 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     let scenario = load(&args.scenario)?;
     let p = &scenario.parameters;
     ensure_memory(&format!("scenario `{}`", scenario.name), [p], &Executor::new(1), 1)?;
+    let executor = Executor::new(args.threads);
     let dir = output_folder(args.out.as_deref(), &scenario.name, args.force)?;
     let names = p.offerings.iter().map(|o| o.name.clone()).collect();
     let mut folder = RunFolder::create(&dir, names).with_context(|| format!("cannot write into {}", dir.display()))?;
     let started = Instant::now();
-    let mut simulation = Simulation::new(p);
+    let mut simulation = if executor.threads() > 1 {
+        executor.install(|| Simulation::new_parallel(p))
+    } else {
+        Simulation::new(p)
+    };
     let progress = if args.quiet {
         ProgressBar::hidden()
     } else {
@@ -32,11 +37,13 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
-    while simulation.step(&mut folder) {
-        if simulation.day() % 30 == 0 {
-            progress.set_position(simulation.day() as u64);
+    executor.install(|| {
+        while simulation.step(&mut folder) {
+            if simulation.day() % 30 == 0 {
+                progress.set_position(simulation.day() as u64);
+            }
         }
-    }
+    });
     progress.finish_and_clear();
     let elapsed = started.elapsed();
     let summary = folder

@@ -7,7 +7,6 @@ use super::{IncidentRecord, Simulation, PREFETCH_FAR};
 use crate::events::{Detail, Event};
 use crate::incidents;
 use crate::observer::{DayRecord, Observer};
-use crate::population::NO_OFFERING;
 use crate::prefetch::prefetch_at;
 use crate::random::{keyed, Generator, Stream};
 use rand::seq::index;
@@ -77,18 +76,7 @@ impl Simulation<'_> {
             victims: victims.len() as u32,
             abandoned: 0,
         });
-        let harm = p.users.harm_fear as f32;
-        let word_of_mouth = p.users.word_of_mouth_fear as f32;
-        for (k, &victim) in victims.iter().enumerate() {
-            self.prefetch_victim(&victims, k, target, word_of_mouth > 0.0);
-            self.frighten(victim, harm);
-            if word_of_mouth > 0.0 {
-                for k in 0..self.network.neighbours(victim).len() {
-                    let neighbour = self.network.neighbours(victim)[k];
-                    self.frighten(neighbour, word_of_mouth);
-                }
-            }
-        }
+        self.spread_fear(&victims, p.users.harm_fear as f32, p.users.word_of_mouth_fear as f32);
         self.victims = victims;
         let loss = records * p.attack.loss_per_record;
         self.losses_today[target] += loss;
@@ -161,15 +149,10 @@ impl Simulation<'_> {
         }
     }
 
-    /// Raises `user`'s fear, re-filing an adopter under its new ratio.
+    /// Raises `user`'s fear, re-filing an adopter under its new ratio (no word of mouth).
+    #[cfg(test)]
     pub(super) fn frighten(&mut self, user: u32, jump: f32) {
-        self.population.frighten(user, self.day, self.log_fear_decay, jump);
-        let o = self.population.offering[user as usize];
-        if o != NO_OFFERING {
-            let x = self.ratio(user);
-            self.index.remove(o as usize, user);
-            self.file(o as usize, user, x);
-        }
+        self.spread_fear(&[user], jump, 0.0);
     }
 }
 

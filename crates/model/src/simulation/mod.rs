@@ -21,6 +21,7 @@
 mod adoption;
 mod attacks;
 mod disclosures;
+mod fear;
 mod interventions;
 mod prefetching;
 mod rechoice;
@@ -36,6 +37,7 @@ use crate::calendar::Calendar;
 use crate::market::{self, Procurement, Terms};
 use crate::network::Network;
 use crate::observer::{DayRecord, Observer};
+use crate::parallel::for_each_block;
 use crate::parameters::Parameters;
 use crate::population::{Population, Reliance, NO_OFFERING};
 use crate::random::{generator, keyed, Stream, UserDraws, USER_BLOCK};
@@ -100,17 +102,20 @@ pub struct Simulation<'a> {
     incident_log: Vec<IncidentRecord>,
     /// Index of the first incident whose outcome is not yet reported.
     next_outcome: usize,
+    /// Per shard of users, the fear jumps an incident adds to them (see `fear`).
+    jumps: Vec<Vec<(u32, f32)>>,
+    /// Whether per-user work is spread over the current thread pool.
+    parallel: bool,
     /// Visit each phase's users in the reverse of the order they come in (tests of
     /// order-freedom).
     #[cfg(test)]
     descending: bool,
 }
 
-/// How many victims ahead each prefetch stage of an incident looks (see `prefetch_victim`).
+/// How many users ahead each prefetch stage of a loop over users looks (`prefetching`, `fear`).
 const PREFETCH_FAR: usize = 24;
 const PREFETCH_MID: usize = 12;
 const PREFETCH_NEAR: usize = 6;
-const PREFETCH_NEAREST: usize = 2;
 
 /// What is kept of an incident until its outcome is reported.
 #[derive(Debug, Clone, Copy)]
@@ -137,6 +142,28 @@ fn unpack_taste(packed: u16) -> f64 {
     f64::from(f32::from_bits(u32::from(packed) << 16))
 }
 
+/// The risk-to-value ratio of a user of trait ratio `ratio` and personal fear `fear`, and, for
+/// an adopter, of `tenure` days of use.
+#[inline]
+fn current_ratio(ratio: f32, fear: f32, tenure: Option<f32>, reliance: Reliance) -> f32 {
+    let base = ratio * (1.0 + fear);
+    match tenure {
+        None => base,
+        Some(tenure) => base / (1.0 + reliance.at(tenure)),
+    }
+}
+
+/// `user`'s taste for offering `j` in user-major `tastes` of `offerings` per user (1 without
+/// tastes).
+#[inline]
+fn taste_in(tastes: &[u16], offerings: usize, user: u32, j: usize) -> f64 {
+    if tastes.is_empty() {
+        1.0
+    } else {
+        unpack_taste(tastes[user as usize * offerings + j])
+    }
+}
+
 /// Runs the whole horizon of `parameters`, reporting to `observer`.
 pub fn run(parameters: &Parameters, observer: &mut impl Observer) {
     let mut simulation = Simulation::new(parameters);
@@ -144,7 +171,8 @@ pub fn run(parameters: &Parameters, observer: &mut impl Observer) {
 }
 
 impl<'a> Simulation<'a> {
-    /// Builds the population, graph and vendors, and seeds initial adoption on day 0.
+    /// Builds the population, graph and vendors, and seeds initial adoption on day 0; the run
+    /// does all its work on the calling thread.
     ///
     /// `parameters` must be valid (the scenario crate checks them): in particular one to
     /// [`MAX_OFFERINGS`] offerings.
@@ -153,25 +181,47 @@ impl<'a> Simulation<'a> {
     ///
     /// If there is no offering.
     pub fn new(parameters: &'a Parameters) -> Self {
+        Self::build(parameters, false)
+    }
+
+    /// As [`new`](Self::new), but building and each day's per-user work are spread over the
+    /// current rayon thread pool (step inside `rayon::ThreadPool::install` to choose it). The
+    /// outputs are the same bytes as [`new`](Self::new)'s, for any number of threads: work is cut
+    /// into fixed blocks and shards of users, never by the thread count.
+    ///
+    /// # Panics
+    ///
+    /// If there is no offering.
+    pub fn new_parallel(parameters: &'a Parameters) -> Self {
+        Self::build(parameters, true)
+    }
+
+    fn build(parameters: &'a Parameters, parallel: bool) -> Self {
         let p = parameters;
         assert!(!p.offerings.is_empty(), "a simulation needs at least one offering");
         let seed = p.run.seed;
         let users = p.run.users;
         let n = users as usize;
         let offerings = p.offerings.len().clamp(1, MAX_OFFERINGS);
-        let network = Network::build(users, &p.network, seed);
+        let network = Network::build(users, &p.network, seed, parallel);
         let ln_ratio_median = (p.users.risk_sensitivity_median / p.users.value_median).ln();
-        let mut traits = keyed(seed, Stream::Traits, 0, 0);
-        let ratio: Vec<f32> = (0..n)
-            .map(|u| {
-                if u > 0 && u % USER_BLOCK == 0 {
-                    traits = keyed(seed, Stream::Traits, u / USER_BLOCK, 0);
-                }
+        let mut ratio = vec![0f32; n];
+        for_each_block(&mut ratio, USER_BLOCK, parallel, |block, ratios| {
+            let mut traits = keyed(seed, Stream::Traits, block, 0);
+            for r in ratios {
                 let zv: f64 = StandardNormal.sample(&mut traits);
                 let zk: f64 = StandardNormal.sample(&mut traits);
-                (ln_ratio_median + p.users.risk_sensitivity_spread * zk - p.users.value_spread * zv).exp() as f32
-            })
-            .collect();
+                *r = (ln_ratio_median + p.users.risk_sensitivity_spread * zk - p.users.value_spread * zv).exp() as f32;
+            }
+        });
+        let mut tastes = vec![0u16; if p.users.taste_spread > 0.0 { n * offerings } else { 0 }];
+        for_each_block(&mut tastes, USER_BLOCK * offerings, parallel, |block, tastes| {
+            let first = block * USER_BLOCK;
+            for (k, taste) in tastes.iter_mut().enumerate() {
+                let user = (first + k / offerings) as u32;
+                *taste = pack_taste(market::taste(seed, user, k % offerings, p.users.taste_spread));
+            }
+        });
         let days = p.run.days();
         let mut simulation = Self {
             parameters,
@@ -202,15 +252,7 @@ impl<'a> Simulation<'a> {
             },
             rechoice_draws: UserDraws::new(seed, Stream::Rechoice),
             rechoice_per_day: p.users.rechoice / 365.0,
-            tastes: if p.users.taste_spread > 0.0 {
-                (0..n as u32)
-                    .flat_map(|u| {
-                        (0..offerings).map(move |j| pack_taste(market::taste(seed, u, j, p.users.taste_spread)))
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            },
+            tastes,
             imitation_per_day: p.adoption.imitation / 365.0,
             innovation_per_day: p.adoption.innovation / 365.0,
             tax_factor: 1.0,
@@ -229,6 +271,8 @@ impl<'a> Simulation<'a> {
             flaws: Vec::new(),
             incident_log: Vec::new(),
             next_outcome: 0,
+            jumps: Vec::new(),
+            parallel,
             #[cfg(test)]
             descending: false,
         };
@@ -370,23 +414,15 @@ impl<'a> Simulation<'a> {
     fn ratio(&self, user: u32) -> f32 {
         let u = user as usize;
         let fear = self.population.fear(user, self.day, self.log_fear_decay);
-        let base = self.population.ratio[u] * (1.0 + fear);
-        if self.population.offering[u] == NO_OFFERING {
-            base
-        } else {
-            let tenure = (self.day - self.population.adopted_day(user)) as f32;
-            base / (1.0 + self.reliance.at(tenure))
-        }
+        let tenure =
+            (self.population.offering[u] != NO_OFFERING).then(|| (self.day - self.population.adopted_day(user)) as f32);
+        current_ratio(self.population.ratio[u], fear, tenure, self.reliance)
     }
 
     /// `user`'s taste for offering `j` (1 without tastes).
     #[inline]
     fn taste(&self, user: u32, j: usize) -> f64 {
-        if self.tastes.is_empty() {
-            1.0
-        } else {
-            unpack_taste(self.tastes[user as usize * self.vendors.len() + j])
-        }
+        taste_in(&self.tastes, self.vendors.len(), user, j)
     }
 
     /// Whether procurement rules bind `user`.
@@ -504,6 +540,34 @@ mod tests {
         let mut recorder = Recorder::default();
         while simulation.step(&mut recorder) {}
         recorder
+    }
+
+    /// A run whose per-user work is spread over a pool of `threads` threads.
+    fn record_on(parameters: &Parameters, threads: usize) -> Recorder {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| {
+            let mut simulation = Simulation::new_parallel(parameters);
+            let mut recorder = Recorder::default();
+            while simulation.step(&mut recorder) {}
+            recorder
+        })
+    }
+
+    #[test]
+    fn the_number_of_threads_changes_nothing() {
+        // Three shards of users; in tests every incident spreads its fear over the pool.
+        let p = market(300_000);
+        let alone = record(&p, false);
+        assert!(alone.events.len() > 100, "{} events", alone.events.len());
+        for threads in [1, 2, 3, 8] {
+            let shared = record_on(&p, threads);
+            assert!(alone.days == shared.days, "{threads} threads: the days differ");
+            assert!(
+                alone.offerings == shared.offerings,
+                "{threads} threads: the offerings differ"
+            );
+            assert!(alone.events == shared.events, "{threads} threads: the events differ");
+        }
     }
 
     #[test]

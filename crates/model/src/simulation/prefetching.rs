@@ -1,44 +1,11 @@
-//! Memory prefetch hints for the loops over incident victims and possible flips. A prefetch
+//! Memory prefetch hints for the loops over possible flips and reconsiderations. A prefetch
 //! changes no result (the golden test checks this).
 
-use super::{Simulation, PREFETCH_FAR, PREFETCH_MID, PREFETCH_NEAR, PREFETCH_NEAREST};
+use super::{Simulation, PREFETCH_FAR, PREFETCH_MID, PREFETCH_NEAR};
 use crate::population::NO_OFFERING;
 use crate::prefetch::prefetch_at;
 
 impl Simulation<'_> {
-    /// Prefetches, in stages, what frightening the victims ahead of victim `k` will touch: the
-    /// victims' state and rows first, then their bucket slots and neighbour lists, then their
-    /// neighbours' state, then the neighbours' bucket slots. Changes no result.
-    #[inline]
-    pub(super) fn prefetch_victim(&self, victims: &[u32], k: usize, target: usize, neighbours: bool) {
-        if let Some(&v) = victims.get(k + PREFETCH_FAR) {
-            self.population.prefetch(v);
-            self.index.prefetch(target, v, false);
-            self.network.prefetch(v, false);
-        }
-        if let Some(&v) = victims.get(k + PREFETCH_MID) {
-            self.index.prefetch(target, v, true);
-            self.network.prefetch(v, true);
-        }
-        if !neighbours {
-            return;
-        }
-        if let Some(&v) = victims.get(k + PREFETCH_NEAR) {
-            for &n in self.network.neighbours(v) {
-                self.population.prefetch(n);
-                self.index.prefetch(target, n, false);
-            }
-        }
-        if let Some(&v) = victims.get(k + PREFETCH_NEAREST) {
-            for &n in self.network.neighbours(v) {
-                let o = self.population.offering[n as usize];
-                if o != NO_OFFERING {
-                    self.index.prefetch(o as usize, n, true);
-                }
-            }
-        }
-    }
-
     /// Prefetches, in stages, what a possible flip (adoption, switch, abandonment) of the users
     /// ahead of user `k` will touch: their state and rows first, then their neighbour lists,
     /// then their neighbours' counts. Changes no result.

@@ -1,0 +1,103 @@
+//! Phase 3, the fear an incident spreads: the harm to its victims and the word of mouth to their
+//! neighbours, applied shard by shard of users, on the thread pool when the run is parallel
+//! ([`Simulation::new_parallel`]). Each user's jumps are added in the order of the victims, as one
+//! pass would add them, and a user's place in the risk index depends only on its final ratio, so
+//! every thread count gives the same bytes.
+
+use super::{current_ratio, taste_in, Simulation, PREFETCH_FAR, PREFETCH_NEAR};
+use crate::population::{FearShard, Reliance, NO_OFFERING};
+use crate::risk_index::{shard_of, IndexShard, SHARD_USERS};
+use rayon::prelude::*;
+
+/// An incident spreads its fear over the thread pool from this many jumps on (fewer cost more
+/// to hand over than to add); in tests, always.
+const PARALLEL_JUMPS: usize = if cfg!(test) { 1 } else { 1 << 13 };
+
+/// What a jump's new ratio is computed from, besides the user's own state.
+struct Context<'a> {
+    day: u32,
+    log_fear_decay: f32,
+    reliance: Reliance,
+    tastes: &'a [u16],
+    offerings: usize,
+}
+
+impl Simulation<'_> {
+    /// Adds `harm` to the fear of each of `victims` and `word_of_mouth` to that of each of their
+    /// neighbours (once per victim they neighbour), re-filing adopters under their new ratio.
+    pub(super) fn spread_fear(&mut self, victims: &[u32], harm: f32, word_of_mouth: f32) {
+        if victims.is_empty() {
+            return;
+        }
+        let mut jumps = std::mem::take(&mut self.jumps);
+        jumps.resize_with(self.population.len().div_ceil(SHARD_USERS), Vec::new);
+        jumps.iter_mut().for_each(Vec::clear);
+        let mut total = 0;
+        for (k, &victim) in victims.iter().enumerate() {
+            if let Some(&ahead) = victims.get(k + PREFETCH_FAR) {
+                self.network.prefetch(ahead, false);
+            }
+            if let Some(&ahead) = victims.get(k + PREFETCH_NEAR) {
+                self.network.prefetch(ahead, true);
+            }
+            jumps[shard_of(victim)].push((victim, harm));
+            if word_of_mouth > 0.0 {
+                let neighbours = self.network.neighbours(victim);
+                total += neighbours.len();
+                for &neighbour in neighbours {
+                    jumps[shard_of(neighbour)].push((neighbour, word_of_mouth));
+                }
+            }
+        }
+        total += victims.len();
+        let context = Context {
+            day: self.day,
+            log_fear_decay: self.log_fear_decay,
+            reliance: self.reliance,
+            tastes: &self.tastes,
+            offerings: self.vendors.len(),
+        };
+        let work: Vec<_> = self
+            .population
+            .fear_shards(SHARD_USERS)
+            .into_iter()
+            .zip(self.index.shards_mut())
+            .zip(&jumps)
+            .filter(|(_, jumps)| !jumps.is_empty())
+            .collect();
+        if self.parallel && total >= PARALLEL_JUMPS {
+            work.into_par_iter()
+                .for_each(|((people, index), jumps)| frighten_shard(people, index, jumps, &context));
+        } else {
+            for ((people, index), jumps) in work {
+                frighten_shard(people, index, jumps, &context);
+            }
+        }
+        self.jumps = jumps;
+    }
+}
+
+/// Adds each of `jumps` (user, jump), all of users of one shard, in order, re-filing adopters.
+fn frighten_shard(mut people: FearShard<'_>, index: &mut IndexShard, jumps: &[(u32, f32)], context: &Context<'_>) {
+    for (k, &(user, jump)) in jumps.iter().enumerate() {
+        if let Some(&(ahead, _)) = jumps.get(k + PREFETCH_FAR) {
+            people.prefetch(ahead);
+            index.prefetch(0, ahead, false);
+        }
+        if let Some(&(ahead, _)) = jumps.get(k + PREFETCH_NEAR) {
+            let o = people.offering[(ahead - people.first) as usize];
+            if o != NO_OFFERING {
+                index.prefetch(o as usize, ahead, true);
+            }
+        }
+        let fear = people.frighten(user, context.day, context.log_fear_decay, jump);
+        let u = (user - people.first) as usize;
+        let o = people.offering[u];
+        if o != NO_OFFERING {
+            let tenure = (context.day - people.adopted_day(user)) as f32;
+            let x = current_ratio(people.ratio[u], fear, Some(tenure), context.reliance);
+            let y = (x as f64 / taste_in(context.tastes, context.offerings, user, o as usize)) as f32;
+            index.refile(o as usize, user, y);
+        }
+    }
+}
