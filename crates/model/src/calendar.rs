@@ -5,13 +5,25 @@
 //! exact in discrete days) and redrawn whenever `a_i` changes, which is exact by
 //! memorylessness. Stale entries are skipped when their day comes.
 
+use crate::risk_index::{shard_of, SHARD_USERS};
+
 /// Marker of "no consideration scheduled". Days are kept in 16 bits: no horizon reaches it.
 pub const NEVER: u16 = u16::MAX;
 
-/// Per-day lists of users due to consider adopting.
+/// Per-day lists of users due, one [`CalendarShard`] per
+/// [`SHARD_USERS`](crate::risk_index::SHARD_USERS) users.
 #[derive(Debug, Clone, Default)]
 pub struct Calendar {
+    shards: Vec<CalendarShard>,
+}
+
+/// The per-day lists of one shard of users.
+#[derive(Debug, Clone, Default)]
+pub struct CalendarShard {
+    /// First user of the shard.
+    first: u32,
     days: Vec<Vec<u32>>,
+    /// Per user of the shard (from `first`), its scheduled day or [`NEVER`].
     next: Vec<u16>,
 }
 
@@ -19,43 +31,89 @@ impl Calendar {
     /// An empty calendar over `days` days for `users` users.
     pub fn new(users: usize, days: u32) -> Self {
         Self {
-            days: vec![Vec::new(); days as usize],
-            next: vec![NEVER; users],
+            shards: (0..users.div_ceil(SHARD_USERS))
+                .map(|s| {
+                    let first = s * SHARD_USERS;
+                    CalendarShard {
+                        first: first as u32,
+                        days: vec![Vec::new(); days as usize],
+                        next: vec![NEVER; (users - first).min(SHARD_USERS)],
+                    }
+                })
+                .collect(),
         }
+    }
+
+    /// The shards, in user order, for work on the thread pool.
+    pub fn shards_mut(&mut self) -> &mut [CalendarShard] {
+        &mut self.shards
     }
 
     /// Schedules `user` on `day`, replacing any earlier schedule; days past the horizon cancel.
     pub fn schedule(&mut self, user: u32, day: u32) {
-        if (day as usize) < self.days.len() && day < u32::from(NEVER) {
-            self.next[user as usize] = day as u16;
-            self.days[day as usize].push(user);
-        } else {
-            self.next[user as usize] = NEVER;
-        }
+        self.shards[shard_of(user)].schedule(user, day);
     }
 
     /// Prefetches the scheduled day of `user`.
     #[inline]
     pub fn prefetch(&self, user: u32) {
-        crate::prefetch::prefetch_at(&self.next, user as usize);
+        if let Some(shard) = self.shards.get(shard_of(user)) {
+            shard.prefetch(user);
+        }
     }
 
     /// Cancels any consideration of `user`.
     pub fn cancel(&mut self, user: u32) {
-        self.next[user as usize] = NEVER;
+        self.shards[shard_of(user)].cancel(user);
     }
 
-    /// Takes the users due on `day` (stale entries removed, each user once) into `out`.
+    /// Takes the users due on `day` (stale entries removed, each user once) into `out`, shard
+    /// by shard.
     pub fn take_due(&mut self, day: u32, out: &mut Vec<u32>) {
         out.clear();
+        for shard in &mut self.shards {
+            shard.take_due(day, out);
+        }
+    }
+}
+
+impl CalendarShard {
+    /// Schedules `user` (of this shard) on `day`, replacing any earlier schedule; days past the
+    /// horizon cancel.
+    pub fn schedule(&mut self, user: u32, day: u32) {
+        let u = (user - self.first) as usize;
+        if (day as usize) < self.days.len() && day < u32::from(NEVER) {
+            self.next[u] = day as u16;
+            self.days[day as usize].push(user);
+        } else {
+            self.next[u] = NEVER;
+        }
+    }
+
+    /// Prefetches the scheduled day of `user` (of this shard).
+    #[inline]
+    pub fn prefetch(&self, user: u32) {
+        if let Some(u) = user.checked_sub(self.first) {
+            crate::prefetch::prefetch_at(&self.next, u as usize);
+        }
+    }
+
+    /// Cancels any consideration of `user` (of this shard).
+    pub fn cancel(&mut self, user: u32) {
+        self.next[(user - self.first) as usize] = NEVER;
+    }
+
+    /// Appends the shard's users due on `day` (stale entries removed, each user once) to `out`.
+    pub fn take_due(&mut self, day: u32, out: &mut Vec<u32>) {
         let Some(list) = self.days.get_mut(day as usize) else {
             return;
         };
         let list = std::mem::take(list);
         let day = day as u16;
         for user in list {
-            if self.next[user as usize] == day {
-                self.next[user as usize] = NEVER;
+            let u = (user - self.first) as usize;
+            if self.next[u] == day {
+                self.next[u] = NEVER;
                 out.push(user);
             }
         }
@@ -94,6 +152,27 @@ mod tests {
         c.take_due(7, &mut out);
         assert!(out.is_empty());
         c.take_due(50, &mut out);
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn shards_keep_their_own_users() {
+        let users = 3 * SHARD_USERS;
+        let mut c = Calendar::new(users, 10);
+        let picked = [
+            5u32,
+            SHARD_USERS as u32 + 7,
+            2 * SHARD_USERS as u32 - 1,
+            users as u32 - 1,
+        ];
+        for &u in &picked {
+            c.schedule(u, 4);
+        }
+        c.cancel(picked[1]);
+        let mut out = Vec::new();
+        c.take_due(4, &mut out);
+        assert_eq!(out, vec![picked[0], picked[2], picked[3]]);
+        c.take_due(4, &mut out);
         assert!(out.is_empty());
     }
 

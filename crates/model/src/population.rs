@@ -105,26 +105,39 @@ impl Population {
         frighten_at(&mut self.fear[u], &mut self.fear_day[u], day, log_decay, jump);
     }
 
-    /// The state fear touches, cut into shards of `users` users in user order, for work on the
-    /// thread pool.
-    pub fn fear_shards(&mut self, users: usize) -> Vec<FearShard<'_>> {
+    /// The users' state cut into shards of `users` users in user order, for work on the thread
+    /// pool. A shard moves its users between offerings on its own count of moves, added to the
+    /// counts by [`Population::add_moves`].
+    pub fn shards(&mut self, users: usize) -> Vec<PeopleShard<'_>> {
         let users = users.max(1);
+        let offerings = self.counts.len();
         self.ratio
             .chunks(users)
             .zip(self.fear.chunks_mut(users))
             .zip(self.fear_day.chunks_mut(users))
-            .zip(self.offering.chunks(users))
-            .zip(self.adopted_day.chunks(users))
+            .zip(self.offering.chunks_mut(users))
+            .zip(self.adopted_day.chunks_mut(users))
             .enumerate()
-            .map(|(s, ((((ratio, fear), fear_day), offering), adopted_day))| FearShard {
-                first: (s * users) as u32,
-                ratio,
-                fear,
-                fear_day,
-                offering,
-                adopted_day,
-            })
+            .map(
+                |(s, ((((ratio, fear), fear_day), offering), adopted_day))| PeopleShard {
+                    first: (s * users) as u32,
+                    ratio,
+                    fear,
+                    fear_day,
+                    offering,
+                    adopted_day,
+                    moves: vec![0; offerings],
+                },
+            )
             .collect()
+    }
+
+    /// Adds a shard's moves between offerings (from [`PeopleShard::set_offering`]) to the
+    /// counts.
+    pub fn add_moves(&mut self, moves: &[i64]) {
+        for (count, &moved) in self.counts.iter_mut().zip(moves) {
+            *count = (*count as i64 + moved) as usize;
+        }
     }
 
     /// Day `user` adopted the technology.
@@ -149,41 +162,98 @@ impl Population {
     }
 }
 
-/// The state of one shard of users that fear touches: their fear (written) and what their ratio
-/// is computed from (read).
-pub struct FearShard<'a> {
+/// The state of one shard of users: what their ratio is computed from, and their offering,
+/// written with a count of the moves between offerings.
+pub struct PeopleShard<'a> {
     /// First user of the shard.
     pub first: u32,
     pub ratio: &'a [f32],
     fear: &'a mut [f32],
     fear_day: &'a mut [u16],
-    pub offering: &'a [u8],
-    adopted_day: &'a [u16],
+    pub offering: &'a mut [u8],
+    adopted_day: &'a mut [u16],
+    /// Users gained (lost, when negative) by each offering, the last entry the non-adopters.
+    pub moves: Vec<i64>,
 }
 
-impl FearShard<'_> {
+impl PeopleShard<'_> {
+    #[inline]
+    fn local(&self, user: u32) -> usize {
+        (user - self.first) as usize
+    }
+
+    /// Offering of `user` (of this shard), or [`NO_OFFERING`].
+    #[inline]
+    pub fn offering_of(&self, user: u32) -> u8 {
+        self.offering[self.local(user)]
+    }
+
+    /// Personal fear of `user` (of this shard) on `day`.
+    #[inline]
+    pub fn fear(&self, user: u32, day: u32, log_decay: f32) -> f32 {
+        let u = self.local(user);
+        fear_at(self.fear[u], self.fear_day[u], day, log_decay)
+    }
+
     /// Adds `jump` to the personal fear of `user` (of this shard) on `day`; returns it.
     #[inline]
     pub fn frighten(&mut self, user: u32, day: u32, log_decay: f32, jump: f32) -> f32 {
-        let u = (user - self.first) as usize;
+        let u = self.local(user);
         frighten_at(&mut self.fear[u], &mut self.fear_day[u], day, log_decay, jump)
     }
 
     /// Day `user` (of this shard) adopted the technology.
     #[inline]
     pub fn adopted_day(&self, user: u32) -> u32 {
-        u32::from(self.adopted_day[(user - self.first) as usize])
+        u32::from(self.adopted_day[self.local(user)])
     }
 
-    /// Prefetches the state of `user` (of this shard) that frightening it reads.
+    /// Records that `user` (of this shard) adopted the technology on `day`.
+    pub fn set_adopted_day(&mut self, user: u32, day: u32) {
+        let u = self.local(user);
+        self.adopted_day[u] = short_day(day);
+    }
+
+    /// Moves `user` (of this shard) to offering `to` (or [`NO_OFFERING`]), counting the move.
+    pub fn set_offering(&mut self, user: u32, to: u8) {
+        let u = self.local(user);
+        let last = self.moves.len() - 1;
+        let count_of = |o: u8| if o == NO_OFFERING { last } else { o as usize };
+        self.moves[count_of(self.offering[u])] -= 1;
+        self.moves[count_of(to)] += 1;
+        self.offering[u] = to;
+    }
+
+    /// Current risk-to-value ratio of `user` (of this shard) on `day` (reliance counts only for
+    /// adopters).
+    #[inline]
+    pub fn ratio_now(&self, user: u32, day: u32, log_decay: f32, reliance: Reliance) -> f32 {
+        let u = self.local(user);
+        let fear = self.fear(user, day, log_decay);
+        let tenure = (self.offering[u] != NO_OFFERING).then(|| (day - u32::from(self.adopted_day[u])) as f32);
+        current_ratio(self.ratio[u], fear, tenure, reliance)
+    }
+
+    /// Prefetches the state of `user` (of this shard) that its ratio reads.
     #[inline]
     pub fn prefetch(&self, user: u32) {
-        let u = (user - self.first) as usize;
+        let u = self.local(user);
         prefetch_at(self.ratio, u);
         prefetch_at(self.fear, u);
         prefetch_at(self.fear_day, u);
         prefetch_at(self.offering, u);
         prefetch_at(self.adopted_day, u);
+    }
+}
+
+/// The risk-to-value ratio of a user of trait ratio `ratio` and personal fear `fear`, and, for
+/// an adopter, of `tenure` days of use.
+#[inline]
+pub fn current_ratio(ratio: f32, fear: f32, tenure: Option<f32>, reliance: Reliance) -> f32 {
+    let base = ratio * (1.0 + fear);
+    match tenure {
+        None => base,
+        Some(tenure) => base / (1.0 + reliance.at(tenure)),
     }
 }
 

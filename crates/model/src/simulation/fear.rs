@@ -5,7 +5,7 @@
 //! every thread count gives the same bytes.
 
 use super::{current_ratio, taste_in, Simulation, PREFETCH_FAR, PREFETCH_NEAR};
-use crate::population::{FearShard, Reliance, NO_OFFERING};
+use crate::population::{PeopleShard, Reliance, NO_OFFERING};
 use crate::risk_index::{shard_of, IndexShard, SHARD_USERS};
 use rayon::prelude::*;
 
@@ -59,7 +59,7 @@ impl Simulation<'_> {
         };
         let work: Vec<_> = self
             .population
-            .fear_shards(SHARD_USERS)
+            .shards(SHARD_USERS)
             .into_iter()
             .zip(self.index.shards_mut())
             .zip(&jumps)
@@ -78,21 +78,21 @@ impl Simulation<'_> {
 }
 
 /// Adds each of `jumps` (user, jump), all of users of one shard, in order, re-filing adopters.
-fn frighten_shard(mut people: FearShard<'_>, index: &mut IndexShard, jumps: &[(u32, f32)], context: &Context<'_>) {
+fn frighten_shard(mut people: PeopleShard<'_>, index: &mut IndexShard, jumps: &[(u32, f32)], context: &Context<'_>) {
     for (k, &(user, jump)) in jumps.iter().enumerate() {
         if let Some(&(ahead, _)) = jumps.get(k + PREFETCH_FAR) {
             people.prefetch(ahead);
             index.prefetch(0, ahead, false);
         }
         if let Some(&(ahead, _)) = jumps.get(k + PREFETCH_NEAR) {
-            let o = people.offering[(ahead - people.first) as usize];
+            let o = people.offering_of(ahead);
             if o != NO_OFFERING {
                 index.prefetch(o as usize, ahead, true);
             }
         }
         let fear = people.frighten(user, context.day, context.log_fear_decay, jump);
         let u = (user - people.first) as usize;
-        let o = people.offering[u];
+        let o = people.offering_of(user);
         if o != NO_OFFERING {
             let tenure = (context.day - people.adopted_day(user)) as f32;
             let x = current_ratio(people.ratio[u], fear, Some(tenure), context.reliance);

@@ -39,7 +39,7 @@ use crate::network::Network;
 use crate::observer::{DayRecord, Observer};
 use crate::parallel::for_each_block;
 use crate::parameters::Parameters;
-use crate::population::{Population, Reliance, NO_OFFERING};
+use crate::population::{current_ratio, Population, Reliance, NO_OFFERING};
 use crate::random::{generator, keyed, Stream, UserDraws, USER_BLOCK};
 use crate::regulator::Regulator;
 use crate::risk_index::RiskIndex;
@@ -102,6 +102,8 @@ pub struct Simulation<'a> {
     incident_log: Vec<IncidentRecord>,
     /// Index of the first incident whose outcome is not yet reported.
     next_outcome: usize,
+    /// Per shard of users, the users due in a phase (scratch).
+    due: Vec<Vec<u32>>,
     /// Per shard of users, the fear jumps an incident adds to them (see `fear`).
     jumps: Vec<Vec<(u32, f32)>>,
     /// Whether per-user work is spread over the current thread pool.
@@ -142,17 +144,6 @@ fn unpack_taste(packed: u16) -> f64 {
     f64::from(f32::from_bits(u32::from(packed) << 16))
 }
 
-/// The risk-to-value ratio of a user of trait ratio `ratio` and personal fear `fear`, and, for
-/// an adopter, of `tenure` days of use.
-#[inline]
-fn current_ratio(ratio: f32, fear: f32, tenure: Option<f32>, reliance: Reliance) -> f32 {
-    let base = ratio * (1.0 + fear);
-    match tenure {
-        None => base,
-        Some(tenure) => base / (1.0 + reliance.at(tenure)),
-    }
-}
-
 /// `user`'s taste for offering `j` in user-major `tastes` of `offerings` per user (1 without
 /// tastes).
 #[inline]
@@ -161,6 +152,51 @@ fn taste_in(tastes: &[u16], offerings: usize, user: u32, j: usize) -> f64 {
         1.0
     } else {
         unpack_taste(tastes[user as usize * offerings + j])
+    }
+}
+
+/// What choosing an offering reads besides the user's ratio: today's terms, the tastes and the
+/// procurement rules in force. Shared by the shards of a phase.
+#[derive(Clone, Copy)]
+struct Chooser<'s> {
+    terms: &'s [Terms],
+    tastes: &'s [u16],
+    procurement: Procurement,
+    seed: u64,
+}
+
+impl Chooser<'_> {
+    /// `user`'s taste for offering `j` (1 without tastes).
+    #[inline]
+    fn taste(&self, user: u32, j: usize) -> f64 {
+        taste_in(self.tastes, self.terms.len(), user, j)
+    }
+
+    /// Whether procurement rules bind `user`.
+    fn bound(&self, user: u32) -> bool {
+        self.procurement.binds(self.seed, user)
+    }
+
+    /// `user`'s ratio against offering `j`'s tolerable ratio: `x / taste`.
+    fn tasted_ratio(&self, user: u32, j: usize, x: f32) -> f32 {
+        (x as f64 / self.taste(user, j)) as f32
+    }
+
+    /// The offering of highest positive utility for `user` at ratio `x`, skipping `except` and,
+    /// for a user bound by procurement rules, every offering they do not admit.
+    fn best_for(&self, user: u32, x: f32, except: Option<usize>) -> Option<usize> {
+        if self.bound(user) {
+            let rules = self.procurement;
+            market::best_offering_tasted(self.terms, x, except, |j| {
+                if rules.admits(self.terms[j].security) {
+                    self.taste(user, j)
+                } else {
+                    0.0
+                }
+            })
+        } else {
+            market::best_offering_tasted(self.terms, x, except, |j| self.taste(user, j))
+        }
     }
 }
 
@@ -271,6 +307,7 @@ impl<'a> Simulation<'a> {
             flaws: Vec::new(),
             incident_log: Vec::new(),
             next_outcome: 0,
+            due: Vec::new(),
             jumps: Vec::new(),
             parallel,
             #[cfg(test)]
@@ -419,32 +456,25 @@ impl<'a> Simulation<'a> {
         current_ratio(self.population.ratio[u], fear, tenure, self.reliance)
     }
 
+    /// What choosing an offering reads besides the user's ratio.
+    fn chooser(&self) -> Chooser<'_> {
+        Chooser {
+            terms: &self.terms,
+            tastes: &self.tastes,
+            procurement: self.procurement,
+            seed: self.parameters.run.seed,
+        }
+    }
+
     /// `user`'s taste for offering `j` (1 without tastes).
     #[inline]
     fn taste(&self, user: u32, j: usize) -> f64 {
         taste_in(&self.tastes, self.vendors.len(), user, j)
     }
 
-    /// Whether procurement rules bind `user`.
-    fn bound(&self, user: u32) -> bool {
-        self.procurement.binds(self.parameters.run.seed, user)
-    }
-
-    /// The offering of highest positive utility for `user` at ratio `x`, skipping `except` and,
-    /// for a user bound by procurement rules, every offering they do not admit.
+    /// See [`Chooser::best_for`].
     fn best_for(&self, user: u32, x: f32, except: Option<usize>) -> Option<usize> {
-        if self.bound(user) {
-            let rules = self.procurement;
-            market::best_offering_tasted(&self.terms, x, except, |j| {
-                if rules.admits(self.terms[j].security) {
-                    self.taste(user, j)
-                } else {
-                    0.0
-                }
-            })
-        } else {
-            market::best_offering_tasted(&self.terms, x, except, |j| self.taste(user, j))
-        }
+        self.chooser().best_for(user, x, except)
     }
 
     /// `user`'s ratio against offering `j`'s tolerable ratio: `x / taste`.
@@ -468,6 +498,15 @@ impl<'a> Simulation<'a> {
         if self.descending {
             _users.reverse();
         }
+    }
+
+    /// Whether each phase visits its users in reverse (tests of order-freedom).
+    #[cfg_attr(not(test), allow(clippy::unused_self))]
+    fn reversed(&self) -> bool {
+        #[cfg(test)]
+        return self.descending;
+        #[cfg(not(test))]
+        false
     }
 
     /// Share of users adopting.

@@ -7,62 +7,88 @@
 //! them, or stops using the technology when none does. Neither is security churn: the user was
 //! not driven out by its own fear.
 
-use super::Simulation;
-use crate::calendar::geometric_wait;
-use crate::population::NO_OFFERING;
+use super::{Chooser, Simulation, PREFETCH_FAR, PREFETCH_MID, PREFETCH_NEAR};
+use crate::calendar::{geometric_wait, CalendarShard};
+use crate::population::{PeopleShard, Reliance, NO_OFFERING};
+use crate::prefetch::prefetch_at;
+use crate::random::UserDraws;
+use crate::risk_index::{IndexShard, SHARD_USERS};
+use rayon::prelude::*;
+
+/// What reconsidering reads besides the user's own state.
+struct Context<'s> {
+    day: u32,
+    log_fear_decay: f32,
+    reliance: Reliance,
+    per_day: f64,
+    switching_cost: f64,
+    draws: UserDraws,
+    chooser: Chooser<'s>,
+    /// Visit each shard's users in reverse (tests of order-freedom).
+    reverse: bool,
+}
+
+/// What a shard's reconsiderations change outside the shard.
+#[derive(Default)]
+struct Tally {
+    /// Users gained or lost by each offering (the last entry: non-adopters).
+    moves: Vec<i64>,
+    /// Change of each offering's sum of adoption days.
+    tenure: Vec<f64>,
+    /// Users who stop using the technology (bound by rules no offering meets), with the
+    /// offering they leave, already out of the risk index.
+    leaving: Vec<(u32, usize)>,
+}
 
 impl Simulation<'_> {
-    /// The adopters due to reconsider today switch when a rival is worth the switching cost.
+    /// The adopters due to reconsider today switch when a rival is worth the switching cost:
+    /// shard by shard, on the thread pool in a parallel run; then the users who stop using the
+    /// technology leave, in user order.
     pub(super) fn rechoose(&mut self) {
         if self.rechoice_per_day <= 0.0 {
             return;
         }
-        let mut due = std::mem::take(&mut self.scratch);
-        self.rechoice.take_due(self.day, &mut due);
-        self.arrange(&mut due);
-        let margin = self.parameters.users.switching_cost;
-        for (k, &user) in due.iter().enumerate() {
-            self.prefetch_rechoice(&due, k);
-            let j = self.population.offering[user as usize];
-            if j == NO_OFFERING {
-                continue;
+        let context = Context {
+            day: self.day,
+            log_fear_decay: self.log_fear_decay,
+            reliance: self.reliance,
+            per_day: self.rechoice_per_day,
+            switching_cost: self.parameters.users.switching_cost,
+            draws: self.rechoice_draws,
+            chooser: Chooser {
+                terms: &self.terms,
+                tastes: &self.tastes,
+                procurement: self.procurement,
+                seed: self.parameters.run.seed,
+            },
+            reverse: self.reversed(),
+        };
+        let mut due = std::mem::take(&mut self.due);
+        due.resize_with(self.population.len().div_ceil(SHARD_USERS), Vec::new);
+        let work: Vec<_> = self
+            .population
+            .shards(SHARD_USERS)
+            .into_iter()
+            .zip(self.index.shards_mut())
+            .zip(self.rechoice.shards_mut())
+            .zip(&mut due)
+            .collect();
+        let run = |(((people, index), calendar), due)| rechoose_shard(people, index, calendar, due, &context);
+        let tallies: Vec<Tally> = if self.parallel {
+            work.into_par_iter().map(run).collect()
+        } else {
+            work.into_iter().map(run).collect()
+        };
+        self.due = due;
+        for tally in &tallies {
+            self.population.add_moves(&tally.moves);
+            for (vendor, change) in self.vendors.iter_mut().zip(&tally.tenure) {
+                vendor.tenure_sum += change;
             }
-            let j = j as usize;
-            let x = self.ratio(user);
-            if self.bound(user) && !self.procurement.admits(self.terms[j].security) {
-                // Its offering no longer meets the rules: it moves to one that does, or stops.
-                match self.best_for(user, x, Some(j)) {
-                    Some(k) => {
-                        self.switch(user, j, k, x);
-                        self.schedule_rechoice(user);
-                    }
-                    None => {
-                        self.index.remove(j, user);
-                        self.abandon(user, j);
-                    }
-                }
-                continue;
-            }
-            let here = self.terms[j].utility_tasted(x, self.taste(user, j));
-            if let Some(k) = self.best_for(user, x, Some(j)) {
-                let there = self.terms[k].utility_tasted(x, self.taste(user, k));
-                if there - here > margin * self.terms[j].value * self.taste(user, j) {
-                    self.switch(user, j, k, x);
-                }
-            }
-            self.schedule_rechoice(user);
         }
-        self.scratch = due;
-    }
-
-    /// Moves adopter `user` of `j` to `k`, filed under ratio `x`; its tenure carries over.
-    pub(super) fn switch(&mut self, user: u32, j: usize, k: usize, x: f32) {
-        let adopted = f64::from(self.population.adopted_day(user));
-        self.vendors[j].tenure_sum -= adopted;
-        self.vendors[k].tenure_sum += adopted;
-        self.index.remove(j, user);
-        self.population.set_offering(user, k as u8);
-        self.file(k, user, x);
+        for &(user, j) in tallies.iter().flat_map(|tally| &tally.leaving) {
+            self.abandon(user, j);
+        }
     }
 
     /// Draws the next day `user` reconsiders its offering (nothing when users never do).
@@ -82,6 +108,86 @@ impl Simulation<'_> {
             self.rechoice.cancel(user);
         }
     }
+}
+
+/// Reconsiders the users of one shard due today (see [`Simulation::rechoose`]).
+fn rechoose_shard(
+    mut people: PeopleShard<'_>,
+    index: &mut IndexShard,
+    calendar: &mut CalendarShard,
+    due: &mut Vec<u32>,
+    context: &Context<'_>,
+) -> Tally {
+    let chooser = &context.chooser;
+    let terms = chooser.terms;
+    let offerings = terms.len();
+    let mut tally = Tally {
+        tenure: vec![0.0; offerings],
+        ..Tally::default()
+    };
+    due.clear();
+    calendar.take_due(context.day, due);
+    if context.reverse {
+        due.reverse();
+    }
+    let schedule = |calendar: &mut CalendarShard, user: u32| {
+        let wait = geometric_wait(context.per_day, context.draws.uniform(context.day, user));
+        calendar.schedule(user, context.day.saturating_add(1).saturating_add(wait));
+    };
+    for (k, &user) in due.iter().enumerate() {
+        if let Some(&ahead) = due.get(k + PREFETCH_FAR) {
+            people.prefetch(ahead);
+            if !chooser.tastes.is_empty() {
+                prefetch_at(chooser.tastes, ahead as usize * offerings);
+            }
+        }
+        for (distance, deep) in [(PREFETCH_MID, false), (PREFETCH_NEAR, true)] {
+            if let Some(&ahead) = due.get(k + distance) {
+                let o = people.offering_of(ahead);
+                if o != NO_OFFERING {
+                    index.prefetch(o as usize, ahead, deep);
+                }
+            }
+        }
+        let j = people.offering_of(user);
+        if j == NO_OFFERING {
+            continue;
+        }
+        let j = j as usize;
+        let x = people.ratio_now(user, context.day, context.log_fear_decay, context.reliance);
+        let mut switch = |people: &mut PeopleShard<'_>, index: &mut IndexShard, k: usize| {
+            let adopted = f64::from(people.adopted_day(user));
+            tally.tenure[j] -= adopted;
+            tally.tenure[k] += adopted;
+            index.remove(j, user);
+            people.set_offering(user, k as u8);
+            index.insert(k, user, chooser.tasted_ratio(user, k, x));
+        };
+        if chooser.bound(user) && !chooser.procurement.admits(terms[j].security) {
+            // Its offering no longer meets the rules: it moves to one that does, or stops.
+            match chooser.best_for(user, x, Some(j)) {
+                Some(k) => {
+                    switch(&mut people, index, k);
+                    schedule(calendar, user);
+                }
+                None => {
+                    index.remove(j, user);
+                    tally.leaving.push((user, j));
+                }
+            }
+            continue;
+        }
+        let here = terms[j].utility_tasted(x, chooser.taste(user, j));
+        if let Some(k) = chooser.best_for(user, x, Some(j)) {
+            let there = terms[k].utility_tasted(x, chooser.taste(user, k));
+            if there - here > context.switching_cost * terms[j].value * chooser.taste(user, j) {
+                switch(&mut people, index, k);
+            }
+        }
+        schedule(calendar, user);
+    }
+    tally.moves = std::mem::take(&mut people.moves);
+    tally
 }
 
 #[cfg(test)]
