@@ -117,15 +117,17 @@ impl Population {
             .zip(self.fear_day.chunks_mut(users))
             .zip(self.offering.chunks_mut(users))
             .zip(self.adopted_day.chunks_mut(users))
+            .zip(self.adopting_neighbours.chunks_mut(users))
             .enumerate()
             .map(
-                |(s, ((((ratio, fear), fear_day), offering), adopted_day))| PeopleShard {
+                |(s, (((((ratio, fear), fear_day), offering), adopted_day), adopting_neighbours))| PeopleShard {
                     first: (s * users) as u32,
                     ratio,
                     fear,
                     fear_day,
                     offering,
                     adopted_day,
+                    adopting_neighbours,
                     moves: vec![0; offerings],
                 },
             )
@@ -172,6 +174,8 @@ pub struct PeopleShard<'a> {
     fear_day: &'a mut [u16],
     pub offering: &'a mut [u8],
     adopted_day: &'a mut [u16],
+    /// Number of adopting neighbours of each user of the shard.
+    pub adopting_neighbours: &'a mut [u32],
     /// Users gained (lost, when negative) by each offering, the last entry the non-adopters.
     pub moves: Vec<i64>,
 }
@@ -180,6 +184,12 @@ impl PeopleShard<'_> {
     #[inline]
     fn local(&self, user: u32) -> usize {
         (user - self.first) as usize
+    }
+
+    /// Number of adopting neighbours of `user` (of this shard).
+    #[inline]
+    pub fn adopting_neighbours(&self, user: u32) -> u32 {
+        self.adopting_neighbours[self.local(user)]
     }
 
     /// Offering of `user` (of this shard), or [`NO_OFFERING`].

@@ -228,7 +228,7 @@ impl IndexShard {
 
     /// Appends the shard's users of `offering` filed at or above the bucket of `threshold` to
     /// `out`, highest bucket first, taking them out.
-    fn drain_at_or_above(&mut self, offering: usize, threshold: f32, out: &mut Vec<u32>) {
+    pub fn drain_at_or_above(&mut self, offering: usize, threshold: f32, out: &mut Vec<u32>) {
         let low = bucket_of(threshold);
         let occupied = &mut self.occupied[offering];
         for word in (low / 64..WORDS).rev() {

@@ -1,14 +1,16 @@
-//! Phase 5: adoption. Innovators are drawn in aggregate (one binomial draw), then the imitators
-//! due today come from the calendar. Also the bookkeeping of flips: neighbours' adopting counts
-//! and their next consideration days.
+//! Phase 5: adoption. Innovators are picked over user numbers, then the imitators due today
+//! come from the calendar, shard by shard of users (`shard`, which also keeps the bookkeeping
+//! of flips: neighbours' adopting counts and their next consideration days).
 
+use super::shard::{Shard, Shared};
 use super::Simulation;
-use crate::calendar::geometric_wait;
-use crate::observer::OUTCOME_DAYS;
 use crate::parameters::NetworkKind;
 use crate::population::NO_OFFERING;
 use crate::random::{keyed, Generator, Stream, USER_BLOCK};
+use crate::risk_index::{shard_of, SHARD_USERS};
 use rand::Rng;
+
+const _: () = assert!(SHARD_USERS % USER_BLOCK == 0, "a shard holds whole blocks of users");
 
 /// Users passed over before the next one picked, each picked with `probability`: the number of
 /// failures before a success, `floor(ln u / ln(1 − p))`.
@@ -43,114 +45,94 @@ impl Simulation<'_> {
         if probability <= 0.0 || probability.is_nan() {
             return;
         }
-        let mut chosen = std::mem::take(&mut self.scratch);
+        self.run_shards(|shard, shared| shard.innovate(probability, shared));
+    }
+
+    /// The non-adopters due today from the imitation calendar consider adopting; those who do
+    /// not have their next consideration drawn.
+    pub(super) fn imitate(&mut self) {
+        self.run_shards(|shard, shared| shard.imitate(shared));
+    }
+
+    /// Each of `users` (in increasing order) that does not adopt yet weighs the offerings.
+    pub(super) fn consider_all(&mut self, users: &[u32]) {
+        let mut lists = vec![Vec::new(); self.population.len().div_ceil(SHARD_USERS)];
+        for &user in users {
+            lists[shard_of(user)].push(user);
+        }
+        self.run_shards(|shard, shared| {
+            for &user in &lists[shard_of(shard.people.first)] {
+                shard.consider(user, shared);
+            }
+        });
+    }
+
+    /// A non-adopter weighs the offerings; returns whether it adopted.
+    #[cfg(test)]
+    pub(super) fn consider(&mut self, user: u32) -> bool {
+        let tallies = self.run_shards(|shard, shared| {
+            if shard_of(shard.people.first) == shard_of(user) {
+                shard.consider(user, shared);
+            }
+        });
+        tallies.iter().map(|tally| tally.adoptions).sum::<u64>() > 0
+    }
+
+    /// Adopter `user` of `j`, already out of the risk index, stops using the technology.
+    #[cfg(test)]
+    pub(super) fn abandon(&mut self, user: u32, j: usize) {
+        self.run_shards(|shard, shared| {
+            if shard_of(shard.people.first) == shard_of(user) {
+                shard.abandon(user, j, shared);
+            }
+        });
+    }
+}
+
+impl Shard<'_> {
+    /// Picks this shard's innovators block by block (see [`Simulation::innovate`]); each weighs
+    /// the offerings.
+    fn innovate(&mut self, probability: f64, shared: &Shared<'_>) {
+        let first = self.people.first as usize;
+        let end = first + self.people.offering.len();
+        let mut chosen = std::mem::take(self.due);
         chosen.clear();
-        let seed = self.parameters.run.seed;
-        for (block, start) in (0..n).step_by(USER_BLOCK).enumerate() {
-            let end = (start + USER_BLOCK).min(n);
-            let mut rng = keyed(seed, Stream::Innovation, block, self.day);
-            let mut user = start + skip(probability, &mut rng);
-            while user < end {
-                if self.population.offering[user] == NO_OFFERING {
+        for block in first / USER_BLOCK..end.div_ceil(USER_BLOCK) {
+            let stop = ((block + 1) * USER_BLOCK).min(end);
+            let mut rng = keyed(shared.seed, Stream::Innovation, block, shared.day);
+            let mut user = block * USER_BLOCK + skip(probability, &mut rng);
+            while user < stop {
+                if self.people.offering[user - first] == NO_OFFERING {
                     chosen.push(user as u32);
                 }
                 user = user.saturating_add(1 + skip(probability, &mut rng));
             }
         }
-        self.arrange(&mut chosen);
+        if shared.reverse {
+            chosen.reverse();
+        }
         for (k, &user) in chosen.iter().enumerate() {
-            self.prefetch_flip(&chosen, k);
-            self.consider(user);
+            self.prefetch(&chosen, k, shared);
+            self.consider(user, shared);
         }
-        self.scratch = chosen;
+        *self.due = chosen;
     }
 
-    pub(super) fn imitate(&mut self) {
-        let mut due = std::mem::take(&mut self.scratch);
-        self.calendar.take_due(self.day, &mut due);
-        self.arrange(&mut due);
+    /// This shard's non-adopters due today consider adopting; those who do not are rescheduled.
+    fn imitate(&mut self, shared: &Shared<'_>) {
+        let mut due = std::mem::take(self.due);
+        due.clear();
+        self.calendar.take_due(shared.day, &mut due);
+        if shared.reverse {
+            due.reverse();
+        }
         for (k, &user) in due.iter().enumerate() {
-            self.prefetch_flip(&due, k);
-            if self.population.offering[user as usize] == NO_OFFERING && !self.consider(user) {
-                self.reschedule(user);
+            self.prefetch(&due, k, shared);
+            if self.people.offering_of(user) == NO_OFFERING && !self.consider(user, shared) {
+                self.reschedule(user, shared);
             }
         }
-        self.scratch = due;
-    }
-
-    /// A non-adopter weighs the offerings; returns whether it adopted.
-    pub(super) fn consider(&mut self, user: u32) -> bool {
-        if self.population.offering[user as usize] != NO_OFFERING {
-            return false;
-        }
-        let x = self.ratio(user);
-        match self.best_for(user, x, None) {
-            Some(j) => {
-                self.adopt(user, j, x);
-                true
-            }
-            None => false,
-        }
-    }
-
-    fn adopt(&mut self, user: u32, j: usize, x: f32) {
-        let day = self.day;
-        self.population.set_offering(user, j as u8);
-        self.population.set_adopted_day(user, day);
-        self.vendors[j].tenure_sum += day as f64;
-        self.file(j, user, x);
-        self.calendar.cancel(user);
-        self.adoptions_since_review += 1;
-        self.schedule_rechoice(user);
-        self.tell_neighbours(user, true);
-    }
-
-    pub(super) fn abandon(&mut self, user: u32, j: usize) {
-        let harmed_by = std::mem::take(&mut self.victim_of[user as usize]);
-        if let Some(incident) = harmed_by
-            .checked_sub(1)
-            .and_then(|i| self.incident_log.get_mut(i as usize))
-        {
-            if self.day < incident.day + OUTCOME_DAYS {
-                incident.abandoned += 1;
-            }
-        }
-        self.vendors[j].tenure_sum -= f64::from(self.population.adopted_day(user));
-        self.population.set_offering(user, NO_OFFERING);
-        self.cancel_rechoice(user);
-        self.tell_neighbours(user, false);
-        self.reschedule(user);
-    }
-
-    /// Keeps neighbours' adopting counts current and redraws their consideration days.
-    fn tell_neighbours(&mut self, user: u32, adopted: bool) {
-        for k in 0..self.network.neighbours(user).len() {
-            let neighbour = self.network.neighbours(user)[k];
-            let count = &mut self.population.adopting_neighbours[neighbour as usize];
-            if adopted {
-                *count += 1;
-            } else {
-                *count = count.saturating_sub(1);
-            }
-            if self.population.offering[neighbour as usize] == NO_OFFERING {
-                self.reschedule(neighbour);
-            }
-        }
-    }
-
-    /// Draws the next imitation consideration of a non-adopter from its current rate.
-    fn reschedule(&mut self, user: u32) {
-        let adopting = self.population.adopting_neighbours[user as usize];
-        let degree = self.network.degree(user);
-        if adopting == 0 || degree == 0 || self.imitation_per_day <= 0.0 {
-            self.calendar.cancel(user);
-            return;
-        }
-        let rate = self.imitation_per_day * adopting as f64 / degree as f64;
-        let u = self.imitation_draws.uniform(self.day, user);
-        let wait = geometric_wait(rate, u);
-        self.calendar
-            .schedule(user, self.day.saturating_add(1).saturating_add(wait));
+        *self.due = due;
     }
 }
 

@@ -4,8 +4,8 @@
 //! pass would add them, and a user's place in the risk index depends only on its final ratio, so
 //! every thread count gives the same bytes.
 
-use super::{current_ratio, taste_in, Simulation, PREFETCH_FAR, PREFETCH_NEAR};
-use crate::population::{PeopleShard, Reliance, NO_OFFERING};
+use super::{taste_in, Simulation, PREFETCH_FAR, PREFETCH_NEAR};
+use crate::population::{current_ratio, PeopleShard, Reliance, NO_OFFERING};
 use crate::risk_index::{shard_of, IndexShard, SHARD_USERS};
 use rayon::prelude::*;
 

@@ -23,11 +23,11 @@ mod attacks;
 mod disclosures;
 mod fear;
 mod interventions;
-mod prefetching;
 mod rechoice;
 mod reevaluation;
 mod regulation;
 mod report;
+mod shard;
 #[cfg(test)]
 mod testing;
 mod vendor_decisions;
@@ -39,7 +39,7 @@ use crate::network::Network;
 use crate::observer::{DayRecord, Observer};
 use crate::parallel::for_each_block;
 use crate::parameters::Parameters;
-use crate::population::{current_ratio, Population, Reliance, NO_OFFERING};
+use crate::population::{Population, Reliance};
 use crate::random::{generator, keyed, Stream, UserDraws, USER_BLOCK};
 use crate::regulator::Regulator;
 use crate::risk_index::RiskIndex;
@@ -92,7 +92,6 @@ pub struct Simulation<'a> {
     histograms: Vec<Vec<f64>>,
     adoption_history: Vec<f64>,
     terms: Vec<Terms>,
-    scratch: Vec<u32>,
     victims: Vec<u32>,
     /// Per user: 1 + index of the last incident that harmed it (0: never harmed).
     victim_of: Vec<u32>,
@@ -301,7 +300,6 @@ impl<'a> Simulation<'a> {
             histograms: vec![Vec::new(); offerings],
             adoption_history: Vec::with_capacity(days as usize),
             terms: Vec::with_capacity(offerings),
-            scratch: Vec::new(),
             victims: Vec::new(),
             victim_of: vec![0; n],
             flaws: Vec::new(),
@@ -337,9 +335,7 @@ impl<'a> Simulation<'a> {
             .map(|u| u as u32)
             .collect();
         chosen.sort_unstable();
-        for user in chosen {
-            self.consider(user);
-        }
+        self.consider_all(&chosen);
     }
 
     /// Simulates one day; returns false once the horizon is done.
@@ -445,59 +441,6 @@ impl<'a> Simulation<'a> {
             self.vendors.iter().map(Vendor::security).sum::<f64>() / self.vendors.len().max(1) as f64
         };
         b.max(self.regulator.floor)
-    }
-
-    /// Current risk-to-value ratio of `user` (reliance counts only for adopters).
-    fn ratio(&self, user: u32) -> f32 {
-        let u = user as usize;
-        let fear = self.population.fear(user, self.day, self.log_fear_decay);
-        let tenure =
-            (self.population.offering[u] != NO_OFFERING).then(|| (self.day - self.population.adopted_day(user)) as f32);
-        current_ratio(self.population.ratio[u], fear, tenure, self.reliance)
-    }
-
-    /// What choosing an offering reads besides the user's ratio.
-    fn chooser(&self) -> Chooser<'_> {
-        Chooser {
-            terms: &self.terms,
-            tastes: &self.tastes,
-            procurement: self.procurement,
-            seed: self.parameters.run.seed,
-        }
-    }
-
-    /// `user`'s taste for offering `j` (1 without tastes).
-    #[inline]
-    fn taste(&self, user: u32, j: usize) -> f64 {
-        taste_in(&self.tastes, self.vendors.len(), user, j)
-    }
-
-    /// See [`Chooser::best_for`].
-    fn best_for(&self, user: u32, x: f32, except: Option<usize>) -> Option<usize> {
-        self.chooser().best_for(user, x, except)
-    }
-
-    /// `user`'s ratio against offering `j`'s tolerable ratio: `x / taste`.
-    fn tasted_ratio(&self, user: u32, j: usize, x: f32) -> f32 {
-        (x as f64 / self.taste(user, j)) as f32
-    }
-
-    /// Files adopter `user` of `j` in the risk index under its ratio `x` over its taste.
-    fn file(&mut self, j: usize, user: u32, x: f32) {
-        let y = self.tasted_ratio(user, j, x);
-        self.index.insert(j, user, y);
-    }
-
-    /// The order users about to be visited are visited in: as they come. No result depends on
-    /// it (every draw about a user is keyed by the user, and the updates of a phase commute); a
-    /// test visits them in the reverse order and compares. (Sorting them, so that visits walk
-    /// memory forwards, was measured slower at 10^6 users: docs/performance.md.)
-    #[cfg_attr(not(test), allow(clippy::unused_self))]
-    fn arrange(&self, _users: &mut [u32]) {
-        #[cfg(test)]
-        if self.descending {
-            _users.reverse();
-        }
     }
 
     /// Whether each phase visits its users in reverse (tests of order-freedom).

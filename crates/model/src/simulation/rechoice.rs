@@ -7,187 +7,91 @@
 //! them, or stops using the technology when none does. Neither is security churn: the user was
 //! not driven out by its own fear.
 
-use super::{Chooser, Simulation, PREFETCH_FAR, PREFETCH_MID, PREFETCH_NEAR};
-use crate::calendar::{geometric_wait, CalendarShard};
-use crate::population::{PeopleShard, Reliance, NO_OFFERING};
+use super::shard::{Shard, Shared};
+use super::{Simulation, PREFETCH_FAR, PREFETCH_MID, PREFETCH_NEAR};
+use crate::population::NO_OFFERING;
 use crate::prefetch::prefetch_at;
-use crate::random::UserDraws;
-use crate::risk_index::{IndexShard, SHARD_USERS};
-use rayon::prelude::*;
-
-/// What reconsidering reads besides the user's own state.
-struct Context<'s> {
-    day: u32,
-    log_fear_decay: f32,
-    reliance: Reliance,
-    per_day: f64,
-    switching_cost: f64,
-    draws: UserDraws,
-    chooser: Chooser<'s>,
-    /// Visit each shard's users in reverse (tests of order-freedom).
-    reverse: bool,
-}
-
-/// What a shard's reconsiderations change outside the shard.
-#[derive(Default)]
-struct Tally {
-    /// Users gained or lost by each offering (the last entry: non-adopters).
-    moves: Vec<i64>,
-    /// Change of each offering's sum of adoption days.
-    tenure: Vec<f64>,
-    /// Users who stop using the technology (bound by rules no offering meets), with the
-    /// offering they leave, already out of the risk index.
-    leaving: Vec<(u32, usize)>,
-}
+use crate::risk_index::shard_of;
 
 impl Simulation<'_> {
-    /// The adopters due to reconsider today switch when a rival is worth the switching cost:
-    /// shard by shard, on the thread pool in a parallel run; then the users who stop using the
-    /// technology leave, in user order.
+    /// The adopters due to reconsider today switch when a rival is worth the switching cost,
+    /// shard by shard; then the users who stop using the technology leave.
     pub(super) fn rechoose(&mut self) {
         if self.rechoice_per_day <= 0.0 {
             return;
         }
-        let context = Context {
-            day: self.day,
-            log_fear_decay: self.log_fear_decay,
-            reliance: self.reliance,
-            per_day: self.rechoice_per_day,
-            switching_cost: self.parameters.users.switching_cost,
-            draws: self.rechoice_draws,
-            chooser: Chooser {
-                terms: &self.terms,
-                tastes: &self.tastes,
-                procurement: self.procurement,
-                seed: self.parameters.run.seed,
-            },
-            reverse: self.reversed(),
-        };
-        let mut due = std::mem::take(&mut self.due);
-        due.resize_with(self.population.len().div_ceil(SHARD_USERS), Vec::new);
-        let work: Vec<_> = self
-            .population
-            .shards(SHARD_USERS)
-            .into_iter()
-            .zip(self.index.shards_mut())
-            .zip(self.rechoice.shards_mut())
-            .zip(&mut due)
-            .collect();
-        let run = |(((people, index), calendar), due)| rechoose_shard(people, index, calendar, due, &context);
-        let tallies: Vec<Tally> = if self.parallel {
-            work.into_par_iter().map(run).collect()
-        } else {
-            work.into_iter().map(run).collect()
-        };
-        self.due = due;
-        for tally in &tallies {
-            self.population.add_moves(&tally.moves);
-            for (vendor, change) in self.vendors.iter_mut().zip(&tally.tenure) {
-                vendor.tenure_sum += change;
-            }
-        }
-        for &(user, j) in tallies.iter().flat_map(|tally| &tally.leaving) {
-            self.abandon(user, j);
-        }
-    }
-
-    /// Draws the next day `user` reconsiders its offering (nothing when users never do).
-    pub(super) fn schedule_rechoice(&mut self, user: u32) {
-        if self.rechoice_per_day <= 0.0 {
-            return;
-        }
-        let u = self.rechoice_draws.uniform(self.day, user);
-        let wait = geometric_wait(self.rechoice_per_day, u);
-        self.rechoice
-            .schedule(user, self.day.saturating_add(1).saturating_add(wait));
-    }
-
-    /// Cancels `user`'s next reconsideration (it left the technology).
-    pub(super) fn cancel_rechoice(&mut self, user: u32) {
-        if self.rechoice_per_day > 0.0 {
-            self.rechoice.cancel(user);
+        let tallies = self.run_shards(|shard, shared| shard.rechoose(shared));
+        let leaving: Vec<Vec<(u32, usize)>> = tallies.into_iter().map(|tally| tally.leaving).collect();
+        if leaving.iter().any(|users| !users.is_empty()) {
+            self.run_shards(|shard, shared| {
+                for &(user, j) in &leaving[shard_of(shard.people.first)] {
+                    shard.abandon(user, j, shared);
+                }
+            });
         }
     }
 }
 
-/// Reconsiders the users of one shard due today (see [`Simulation::rechoose`]).
-fn rechoose_shard(
-    mut people: PeopleShard<'_>,
-    index: &mut IndexShard,
-    calendar: &mut CalendarShard,
-    due: &mut Vec<u32>,
-    context: &Context<'_>,
-) -> Tally {
-    let chooser = &context.chooser;
-    let terms = chooser.terms;
-    let offerings = terms.len();
-    let mut tally = Tally {
-        tenure: vec![0.0; offerings],
-        ..Tally::default()
-    };
-    due.clear();
-    calendar.take_due(context.day, due);
-    if context.reverse {
-        due.reverse();
+impl Shard<'_> {
+    /// Reconsiders the users of this shard due today (see [`Simulation::rechoose`]).
+    fn rechoose(&mut self, shared: &Shared<'_>) {
+        let chooser = &shared.chooser;
+        let terms = chooser.terms;
+        let offerings = terms.len();
+        let mut due = std::mem::take(self.due);
+        due.clear();
+        if let Some(rechoice) = self.rechoice.as_deref_mut() {
+            rechoice.take_due(shared.day, &mut due);
+        }
+        if shared.reverse {
+            due.reverse();
+        }
+        for (k, &user) in due.iter().enumerate() {
+            if let Some(&ahead) = due.get(k + PREFETCH_FAR) {
+                self.people.prefetch(ahead);
+                if !chooser.tastes.is_empty() {
+                    prefetch_at(chooser.tastes, ahead as usize * offerings);
+                }
+            }
+            for (distance, deep) in [(PREFETCH_MID, false), (PREFETCH_NEAR, true)] {
+                if let Some(&ahead) = due.get(k + distance) {
+                    let o = self.people.offering_of(ahead);
+                    if o != NO_OFFERING {
+                        self.index.prefetch(o as usize, ahead, deep);
+                    }
+                }
+            }
+            let j = self.people.offering_of(user);
+            if j == NO_OFFERING {
+                continue;
+            }
+            let j = j as usize;
+            let x = self.ratio(user, shared);
+            if chooser.bound(user) && !chooser.procurement.admits(terms[j].security) {
+                // Its offering no longer meets the rules: it moves to one that does, or stops.
+                match chooser.best_for(user, x, Some(j)) {
+                    Some(k) => {
+                        self.switch(user, j, k, x, shared);
+                        self.schedule_rechoice(user, shared);
+                    }
+                    None => {
+                        self.index.remove(j, user);
+                        self.tally.leaving.push((user, j));
+                    }
+                }
+                continue;
+            }
+            let here = terms[j].utility_tasted(x, chooser.taste(user, j));
+            if let Some(k) = chooser.best_for(user, x, Some(j)) {
+                let there = terms[k].utility_tasted(x, chooser.taste(user, k));
+                if there - here > shared.switching_cost * terms[j].value * chooser.taste(user, j) {
+                    self.switch(user, j, k, x, shared);
+                }
+            }
+            self.schedule_rechoice(user, shared);
+        }
+        *self.due = due;
     }
-    let schedule = |calendar: &mut CalendarShard, user: u32| {
-        let wait = geometric_wait(context.per_day, context.draws.uniform(context.day, user));
-        calendar.schedule(user, context.day.saturating_add(1).saturating_add(wait));
-    };
-    for (k, &user) in due.iter().enumerate() {
-        if let Some(&ahead) = due.get(k + PREFETCH_FAR) {
-            people.prefetch(ahead);
-            if !chooser.tastes.is_empty() {
-                prefetch_at(chooser.tastes, ahead as usize * offerings);
-            }
-        }
-        for (distance, deep) in [(PREFETCH_MID, false), (PREFETCH_NEAR, true)] {
-            if let Some(&ahead) = due.get(k + distance) {
-                let o = people.offering_of(ahead);
-                if o != NO_OFFERING {
-                    index.prefetch(o as usize, ahead, deep);
-                }
-            }
-        }
-        let j = people.offering_of(user);
-        if j == NO_OFFERING {
-            continue;
-        }
-        let j = j as usize;
-        let x = people.ratio_now(user, context.day, context.log_fear_decay, context.reliance);
-        let mut switch = |people: &mut PeopleShard<'_>, index: &mut IndexShard, k: usize| {
-            let adopted = f64::from(people.adopted_day(user));
-            tally.tenure[j] -= adopted;
-            tally.tenure[k] += adopted;
-            index.remove(j, user);
-            people.set_offering(user, k as u8);
-            index.insert(k, user, chooser.tasted_ratio(user, k, x));
-        };
-        if chooser.bound(user) && !chooser.procurement.admits(terms[j].security) {
-            // Its offering no longer meets the rules: it moves to one that does, or stops.
-            match chooser.best_for(user, x, Some(j)) {
-                Some(k) => {
-                    switch(&mut people, index, k);
-                    schedule(calendar, user);
-                }
-                None => {
-                    index.remove(j, user);
-                    tally.leaving.push((user, j));
-                }
-            }
-            continue;
-        }
-        let here = terms[j].utility_tasted(x, chooser.taste(user, j));
-        if let Some(k) = chooser.best_for(user, x, Some(j)) {
-            let there = terms[k].utility_tasted(x, chooser.taste(user, k));
-            if there - here > context.switching_cost * terms[j].value * chooser.taste(user, j) {
-                switch(&mut people, index, k);
-            }
-        }
-        schedule(calendar, user);
-    }
-    tally.moves = std::mem::take(&mut people.moves);
-    tally
 }
 
 #[cfg(test)]

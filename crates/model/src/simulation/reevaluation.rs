@@ -3,46 +3,57 @@
 //! churn). Only users filed at or above the threshold are looked at (ARCHITECTURE.md,
 //! invariant 5).
 
+use super::shard::{Shard, Shared};
 use super::Simulation;
 
 impl Simulation<'_> {
     /// Computes today's terms (fear, excitement, advocacy) and re-evaluates every offering in
-    /// offering order; returns each offering's security churn (users who left it over risk).
+    /// offering order, shard by shard; returns each offering's security churn (users who left
+    /// it over risk).
     pub(super) fn reevaluate_all(&mut self, excitement: f64, advocacy: f64) -> Vec<usize> {
         let awareness = self.parameters.security.risk_awareness + self.attention.fear;
         self.update_terms_with(excitement, awareness, advocacy);
-        (0..self.vendors.len()).map(|j| self.reevaluate(j)).collect()
+        let thresholds: Vec<f32> = self.terms.iter().map(|t| t.tolerable_ratio()).collect();
+        let tallies = self.run_shards(|shard, shared| shard.reevaluate(&thresholds, shared));
+        (0..thresholds.len())
+            .map(|j| tallies.iter().map(|tally| tally.churned[j]).sum())
+            .collect()
     }
+}
 
-    /// Adopters of `j` above its tolerable ratio leave; returns how many (security churn).
-    fn reevaluate(&mut self, j: usize) -> usize {
-        let threshold = self.terms[j].tolerable_ratio();
-        let mut due = std::mem::take(&mut self.scratch);
-        self.index.drain_at_or_above(j, threshold, &mut due);
-        self.arrange(&mut due);
-        let mut churned = 0;
-        for (k, &user) in due.iter().enumerate() {
-            self.prefetch_flip(&due, k);
-            let x = self.ratio(user);
-            let y = self.tasted_ratio(user, j, x);
-            if y <= threshold {
-                self.index.insert(j, user, y);
-                continue;
+impl Shard<'_> {
+    /// For each offering `j` in order, this shard's adopters of `j` above `thresholds[j]` leave
+    /// it: to the best other offering, or out of the technology.
+    fn reevaluate(&mut self, thresholds: &[f32], shared: &Shared<'_>) {
+        let mut due = std::mem::take(self.due);
+        for (j, &threshold) in thresholds.iter().enumerate() {
+            due.clear();
+            self.index.drain_at_or_above(j, threshold, &mut due);
+            if shared.reverse {
+                due.reverse();
             }
-            churned += 1;
-            match self.best_for(user, x, Some(j)) {
-                Some(k) => {
-                    let adopted = f64::from(self.population.adopted_day(user));
-                    self.vendors[j].tenure_sum -= adopted;
-                    self.vendors[k].tenure_sum += adopted;
-                    self.population.set_offering(user, k as u8);
-                    self.file(k, user, x);
+            for (k, &user) in due.iter().enumerate() {
+                self.prefetch(&due, k, shared);
+                let x = self.ratio(user, shared);
+                let y = shared.chooser.tasted_ratio(user, j, x);
+                if y <= threshold {
+                    self.index.insert(j, user, y);
+                    continue;
                 }
-                None => self.abandon(user, j),
+                self.tally.churned[j] += 1;
+                match shared.chooser.best_for(user, x, Some(j)) {
+                    Some(k) => {
+                        let adopted = f64::from(self.people.adopted_day(user));
+                        self.tally.tenure[j] -= adopted;
+                        self.tally.tenure[k] += adopted;
+                        self.people.set_offering(user, k as u8);
+                        self.index.insert(k, user, shared.chooser.tasted_ratio(user, k, x));
+                    }
+                    None => self.abandon(user, j, shared),
+                }
             }
         }
-        self.scratch = due;
-        churned
+        *self.due = due;
     }
 }
 
