@@ -1,9 +1,10 @@
 """The esplab benchmark suite: one command, one table, one JSON file.
 
 Measures, on this machine and in this invocation:
-  - `esplab run mcp` for 5 simulated years at 10^5, 10^6 and 10^7 users, and for 1 year at 10^8:
-    wall time (median, min, max of the repeats), simulated user-days per second, peak resident
-    memory and bytes per user;
+  - `esplab run mcp` for 5 simulated years at 10^5, 10^6 and 10^7 users on one thread and on
+    every core (`--threads`), and for 1 year at 10^8 on every core: wall time (median, min, max
+    of the repeats), simulated user-days per second, peak resident memory and bytes per user;
+    the rate at 10^7 over the rate at 10^6, and the speed-up of every core over one;
   - a 1,000-run ensemble at 10^5 users;
   - the memory-bandwidth bound at each size: one streaming pass over 21 bytes of state per user
     (crates/model/examples/bandwidth.rs) times the simulated days, the least a naive engine
@@ -64,14 +65,22 @@ def spread(times):
     return {"median": statistics.median(times), "min": min(times), "max": max(times), "n": len(times)}
 
 
+BANDWIDTH = {}
+
+
 def bandwidth_bound(users, days):
-    """Seconds a naive engine needs at least: one streaming pass per day over the user state."""
+    """Seconds a naive engine needs at least: one streaming pass per day over the user state
+    (one thread; measured once per size)."""
+    if users in BANDWIDTH:
+        seconds, out = BANDWIDTH[users]
+        return seconds * days, out
     subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "esplab-model", "--example", "bandwidth"],
                    cwd=ROOT, check=True)
     binary = os.path.join(ROOT, "target", "release", "examples", "bandwidth")
     passes = 5 if users >= 10**8 else 20
     out = json.loads(subprocess.run([binary, str(users), str(passes)], check=True, capture_output=True,
                                     text=True).stdout)
+    BANDWIDTH[users] = (out["seconds_per_pass"]["median"], out)
     return out["seconds_per_pass"]["median"] * days, out
 
 
@@ -92,12 +101,12 @@ def baseline_run(binary, users, years, repeat, tmp):
     }
 
 
-def esplab_run(binary, users, years, repeat, tmp):
+def esplab_run(binary, users, years, repeat, threads, tmp):
     days = int(years * 365)
-    command = [binary, "run", "mcp", "-q", "--users", str(users), "--years", str(years), "--force", "--out",
-               os.path.join(tmp, f"run-{users}")]
+    command = [binary, "run", "mcp", "-q", "--users", str(users), "--years", str(years), "--threads", str(threads),
+               "--force", "--out", os.path.join(tmp, f"run-{users}")]
     how = "once, no warm-up" if users >= 10**8 else f"{repeat} repeats after a warm-up"
-    print(f"  esplab run mcp --users {users} --years {years}  ({how})", flush=True)
+    print(f"  esplab run mcp --users {users} --years {years} --threads {threads}  ({how})", flush=True)
     if users >= 10**8:
         times, peak = timed_once(command)
     else:
@@ -105,9 +114,10 @@ def esplab_run(binary, users, years, repeat, tmp):
     bound, bandwidth = bandwidth_bound(users, days)
     median = statistics.median(times)
     return {
-        "case": f"mcp, {users:,} users, {years:g} years",
-        "command": "esplab run mcp -q --users {} --years {}".format(users, years),
+        "case": f"mcp, {users:,} users, {years:g} years, {threads} thread{'s' if threads > 1 else ''}",
+        "command": "esplab run mcp -q --users {} --years {} --threads {}".format(users, years, threads),
         "users": users,
+        "threads": threads,
         "days": days,
         "wall_seconds": spread(times),
         "user_days_per_second": users * days / median,
@@ -181,8 +191,9 @@ def mesa_comparison(binary, sizes, tmp):
                                  "--seeds", ",".join(str(s) for s in range(1, repeat + 1))],
                                 check=True, capture_output=True, text=True).stdout
         mesa_times = [json.loads(line)["seconds"] for line in result.splitlines() if line.strip()]
-        esplab_times, _ = timed([binary, "run", "mcp", "-q", "--users", str(users), "--years", str(years), "--force",
-                                 "--out", os.path.join(tmp, f"esplab-{users}"), *VERSION_1_SET], 5)
+        esplab_times, _ = timed([binary, "run", "mcp", "-q", "--users", str(users), "--years", str(years),
+                                 "--threads", "1", "--force", "--out", os.path.join(tmp, f"esplab-{users}"),
+                                 *VERSION_1_SET], 5)
         mesa_median, esplab_median = statistics.median(mesa_times), statistics.median(esplab_times)
         rows.append({
             "case": f"mcp, {users:,} users, {years:g} years",
@@ -227,15 +238,28 @@ def table(results):
                      f"{r['user_days_per_second']:.3g} | {r['peak_bytes'] / 2**20:.0f} MiB | "
                      f"{r['bytes_per_user']:.0f} | {r['bandwidth_bound_seconds']:.3f} s | "
                      f"{r['fraction_of_bound']:.3f} |")
+    rates = {(r["users"], r["threads"]): r["user_days_per_second"] for r in results["runs"]}
+    notes = []
+    for threads in sorted({t for _, t in rates}):
+        if (10**6, threads) in rates and (10**7, threads) in rates:
+            notes.append(f"rate at 10^7 users / rate at 10^6, {threads} thread{'s' if threads > 1 else ''}: "
+                         f"{rates[(10**7, threads)] / rates[(10**6, threads)]:.2f}")
+    for users in sorted({u for u, _ in rates}):
+        counts = sorted(t for u, t in rates if u == users)
+        if len(counts) > 1:
+            notes.append(f"{users:,} users, {counts[-1]} threads / 1 thread: "
+                         f"{rates[(users, counts[-1])] / rates[(users, 1)]:.2f}×")
     e = results.get("ensemble")
     if e:
         lines.append(f"| {e['case']} | {e['wall_seconds']['median']:.1f} s, 1 | {e['user_days_per_second']:.3g} | "
                      f"{e['peak_bytes'] / 2**20:.0f} MiB | | | |")
+    if notes:
+        lines += [""] + [f"- {note}" for note in notes]
     if results.get("baseline"):
         lines += ["", f"Against the baseline build ({results['baseline'][0]['binary']}), same cases, same invocation:",
-                  "", "| case | baseline, median (min–max), n | esplab, median | speed-up | baseline bytes/user | "
+                  "", "| case | baseline, median (min–max), n | esplab 1 thread, median | speed-up | baseline bytes/user | "
                   "bytes/user |", "|---|---|---|---|---|---|"]
-        now = {r["users"]: r for r in results["runs"]}
+        now = {r["users"]: r for r in results["runs"] if r["threads"] == 1}
         for b in results["baseline"]:
             r, w = now[b["users"]], b["wall_seconds"]
             lines.append(f"| {b['case']} | {w['median']:.3f} s ({w['min']:.3f}–{w['max']:.3f}), {w['n']} | "
@@ -265,15 +289,18 @@ def main():
     args = parser.parse_args()
     binary = build()
     results = {"date": datetime.date.today().isoformat(), "machine": machine(), "runs": []}
+    cores = os.cpu_count() or 1
+    every = sorted({1, cores})
     if args.quick:
-        sizes, ensemble_runs, mesa_sizes = [(10**5, 5, 5), (10**6, 5, 3)], 100, [(1_000, 1, 3)]
+        sizes, ensemble_runs, mesa_sizes = [(10**5, 5, 5, [1]), (10**6, 5, 3, every)], 100, [(1_000, 1, 3)]
     else:
-        sizes = [(10**5, 5, 5), (10**6, 5, 5), (10**7, 5, 3), (10**8, 1, 1)]
+        sizes = [(10**5, 5, 5, every), (10**6, 5, 5, every), (10**7, 5, 3, every), (10**8, 1, 1, [cores])]
         ensemble_runs, mesa_sizes = 1000, [(1_000, 1, 5), (10_000, 1, 3), (100_000, 1, 1)]
     print(f"esplab benchmarks on {results['machine']['cpu']} ({results['machine']['cores']} cores)", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        for users, years, repeat in sizes:
-            results["runs"].append(esplab_run(binary, users, years, repeat, tmp))
+        for users, years, repeat, thread_counts in sizes:
+            for threads in thread_counts:
+                results["runs"].append(esplab_run(binary, users, years, repeat, threads, tmp))
             if args.baseline and users < 10**8:
                 results.setdefault("baseline", []).append(baseline_run(args.baseline, users, years, repeat, tmp))
         results["ensemble"] = esplab_ensemble(binary, ensemble_runs, tmp)
