@@ -113,7 +113,8 @@ pub struct Simulation<'a> {
     descending: bool,
 }
 
-/// How many users ahead each prefetch stage of a loop over users looks (`prefetching`, `fear`).
+/// How many users ahead each prefetch stage of a loop over users looks (`shard`, `fear`,
+/// `rechoice`).
 const PREFETCH_FAR: usize = 24;
 const PREFETCH_MID: usize = 12;
 const PREFETCH_NEAR: usize = 6;
