@@ -11,7 +11,7 @@ use crate::risk_index::{shard_of, SHARD_USERS};
 pub const NEVER: u16 = u16::MAX;
 
 /// Per-day lists of users due, one [`CalendarShard`] per
-/// [`SHARD_USERS`](crate::risk_index::SHARD_USERS) users.
+/// [`SHARD_USERS`] users.
 #[derive(Debug, Clone, Default)]
 pub struct Calendar {
     shards: Vec<CalendarShard>,
