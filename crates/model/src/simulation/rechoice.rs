@@ -71,6 +71,7 @@ impl Shard<'_> {
                 // Its offering no longer meets the rules: it moves to one that does, or stops.
                 match chooser.best_for(user, x, Some(j)) {
                     Some(k) => {
+                        self.index.remove(j, user);
                         self.switch(user, j, k, x, shared);
                         self.schedule_rechoice(user, shared);
                     }
@@ -85,6 +86,7 @@ impl Shard<'_> {
             if let Some(k) = chooser.best_for(user, x, Some(j)) {
                 let there = terms[k].utility_tasted(x, chooser.taste(user, k));
                 if there - here > shared.switching_cost * terms[j].value * chooser.taste(user, j) {
+                    self.index.remove(j, user);
                     self.switch(user, j, k, x, shared);
                 }
             }

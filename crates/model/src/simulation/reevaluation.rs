@@ -42,13 +42,7 @@ impl Shard<'_> {
                 }
                 self.tally.churned[j] += 1;
                 match shared.chooser.best_for(user, x, Some(j)) {
-                    Some(k) => {
-                        let adopted = f64::from(self.people.adopted_day(user));
-                        self.tally.tenure[j] -= adopted;
-                        self.tally.tenure[k] += adopted;
-                        self.people.set_offering(user, k as u8);
-                        self.index.insert(k, user, shared.chooser.tasted_ratio(user, k, x));
-                    }
+                    Some(k) => self.switch(user, j, k, x, shared),
                     None => self.abandon(user, j, shared),
                 }
             }

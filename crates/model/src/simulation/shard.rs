@@ -233,12 +233,12 @@ impl Shard<'_> {
         self.reschedule(user, shared);
     }
 
-    /// Moves adopter `user` of `j` to `k`, filed under ratio `x`; its tenure carries over.
+    /// Moves adopter `user` of `j`, already out of the risk index, to `k`, filed under ratio
+    /// `x`; its tenure carries over.
     pub fn switch(&mut self, user: u32, j: usize, k: usize, x: f32, shared: &Shared<'_>) {
         let adopted = f64::from(self.people.adopted_day(user));
         self.tally.tenure[j] -= adopted;
         self.tally.tenure[k] += adopted;
-        self.index.remove(j, user);
         self.people.set_offering(user, k as u8);
         self.index.insert(k, user, shared.chooser.tasted_ratio(user, k, x));
     }
