@@ -3,7 +3,8 @@
 //! A non-adopter with `a_i` adopting neighbours out of `d_i` considers adopting at rate
 //! `q a_i / d_i` per day. Its next consideration day is drawn from that rate (a geometric wait,
 //! exact in discrete days) and redrawn whenever `a_i` changes, which is exact by
-//! memorylessness. Stale entries are skipped when their day comes.
+//! memorylessness. Stale entries are skipped when their day comes, and dropped all at once when
+//! they outnumber the shard's users (so the lists hold at most about two entries per user).
 
 use crate::risk_index::{shard_of, SHARD_USERS};
 
@@ -25,6 +26,8 @@ pub struct CalendarShard {
     days: Vec<Vec<u32>>,
     /// Per user of the shard (from `first`), its scheduled day or [`NEVER`].
     next: Vec<u16>,
+    /// Entries in `days`, live and stale.
+    entries: usize,
 }
 
 impl Calendar {
@@ -38,6 +41,7 @@ impl Calendar {
                         first: first as u32,
                         days: vec![Vec::new(); days as usize],
                         next: vec![NEVER; (users - first).min(SHARD_USERS)],
+                        entries: 0,
                     }
                 })
                 .collect(),
@@ -85,9 +89,31 @@ impl CalendarShard {
         if (day as usize) < self.days.len() && day < u32::from(NEVER) {
             self.next[u] = day as u16;
             self.days[day as usize].push(user);
+            self.entries += 1;
+            if self.entries > 2 * self.next.len() {
+                self.drop_stale();
+            }
         } else {
             self.next[u] = NEVER;
         }
+    }
+
+    /// Rebuilds the day lists from the scheduled days alone, in user order, each list at its
+    /// exact length: one entry per scheduled user, none stale.
+    fn drop_stale(&mut self) {
+        let mut lengths = vec![0usize; self.days.len()];
+        for &day in &self.next {
+            if day != NEVER {
+                lengths[day as usize] += 1;
+            }
+        }
+        self.days = lengths.iter().map(|&length| Vec::with_capacity(length)).collect();
+        for (u, &day) in self.next.iter().enumerate() {
+            if day != NEVER {
+                self.days[day as usize].push(self.first + u as u32);
+            }
+        }
+        self.entries = lengths.iter().sum();
     }
 
     /// Prefetches the scheduled day of `user` (of this shard).
@@ -109,6 +135,7 @@ impl CalendarShard {
             return;
         };
         let list = std::mem::take(list);
+        self.entries -= list.len();
         let day = day as u16;
         for user in list {
             let u = (user - self.first) as usize;
@@ -153,6 +180,37 @@ mod tests {
         assert!(out.is_empty());
         c.take_due(50, &mut out);
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn dropping_stale_entries_keeps_every_schedule() {
+        let users = 1_000;
+        let mut c = Calendar::new(users, 40);
+        let mut expected = vec![None; users];
+        // Many more schedules than users, so stale entries are dropped several times.
+        for k in 0..20 * users as u32 {
+            let user = k.wrapping_mul(2_654_435_761) % users as u32;
+            let day = 1 + (k.wrapping_mul(40_503) >> 3) % 39;
+            if k % 7 == 0 {
+                c.cancel(user);
+                expected[user as usize] = None;
+            } else {
+                c.schedule(user, day);
+                expected[user as usize] = Some(day);
+            }
+            assert!(c.shards[0].entries <= 2 * users);
+        }
+        let mut out = Vec::new();
+        for day in 0..40 {
+            c.take_due(day, &mut out);
+            let mut due: Vec<u32> = (0..users as u32)
+                .filter(|&u| expected[u as usize] == Some(day))
+                .collect();
+            out.sort_unstable();
+            due.sort_unstable();
+            assert_eq!(out, due, "day {day}");
+        }
+        assert_eq!(c.shards[0].entries, 0);
     }
 
     #[test]
