@@ -13,6 +13,11 @@ use rayon::prelude::*;
 /// to hand over than to add); in tests, always.
 const PARALLEL_JUMPS: usize = if cfg!(test) { 1 } else { 1 << 13 };
 
+/// An incident's jumps are gathered and added this many at most at a time (a few more: a
+/// victim's jumps are never split), so a mega-breach's word of mouth never needs a list as
+/// long as its reach; in tests, a few, so every incident is spread in several passes.
+const JUMPS_PER_PASS: usize = if cfg!(test) { 64 } else { 1 << 18 };
+
 /// What a jump's new ratio is computed from, besides the user's own state.
 struct Context<'a> {
     day: u32,
@@ -25,10 +30,9 @@ struct Context<'a> {
 impl Simulation<'_> {
     /// Adds `harm` to the fear of each of `victims` and `word_of_mouth` to that of each of their
     /// neighbours (once per victim they neighbour), re-filing adopters under their new ratio.
+    /// Victims are taken in passes of at most about [`JUMPS_PER_PASS`] jumps, in order, so each
+    /// user's jumps are still added in the order of the victims.
     pub(super) fn spread_fear(&mut self, victims: &[u32], harm: f32, word_of_mouth: f32) {
-        if victims.is_empty() {
-            return;
-        }
         let mut jumps = std::mem::take(&mut self.jumps);
         jumps.resize_with(self.population.len().div_ceil(SHARD_USERS), Vec::new);
         jumps.iter_mut().for_each(Vec::clear);
@@ -41,6 +45,7 @@ impl Simulation<'_> {
                 self.network.prefetch(ahead, true);
             }
             jumps[shard_of(victim)].push((victim, harm));
+            total += 1;
             if word_of_mouth > 0.0 {
                 let neighbours = self.network.neighbours(victim);
                 total += neighbours.len();
@@ -48,8 +53,20 @@ impl Simulation<'_> {
                     jumps[shard_of(neighbour)].push((neighbour, word_of_mouth));
                 }
             }
+            if total >= JUMPS_PER_PASS {
+                self.add_jumps(&jumps, total);
+                jumps.iter_mut().for_each(Vec::clear);
+                total = 0;
+            }
         }
-        total += victims.len();
+        if total > 0 {
+            self.add_jumps(&jumps, total);
+        }
+        self.jumps = jumps;
+    }
+
+    /// Adds the `total` gathered `jumps`, shard by shard (on the pool when they are many).
+    fn add_jumps(&mut self, jumps: &[Vec<(u32, f32)>], total: usize) {
         let context = Context {
             day: self.day,
             log_fear_decay: self.log_fear_decay,
@@ -62,7 +79,7 @@ impl Simulation<'_> {
             .shards(SHARD_USERS)
             .into_iter()
             .zip(self.index.shards_mut())
-            .zip(&jumps)
+            .zip(jumps)
             .filter(|(_, jumps)| !jumps.is_empty())
             .collect();
         if self.parallel && total >= PARALLEL_JUMPS {
@@ -73,7 +90,6 @@ impl Simulation<'_> {
                 frighten_shard(people, index, jumps, &context);
             }
         }
-        self.jumps = jumps;
     }
 }
 
@@ -98,6 +114,52 @@ fn frighten_shard(mut people: PeopleShard<'_>, index: &mut IndexShard, jumps: &[
             let x = current_ratio(people.ratio[u], fear, Some(tenure), context.reliance);
             let y = (x as f64 / taste_in(context.tastes, context.offerings, user, o as usize)) as f32;
             index.refile(o as usize, user, y);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{small, step_to};
+    use super::*;
+    use crate::Recorder;
+
+    #[test]
+    fn an_incident_spread_in_many_passes_adds_each_jump_once_in_victim_order() {
+        let p = small(4_000);
+        let mut s = Simulation::new(&p);
+        step_to(&mut s, 30, &mut Recorder::default());
+        // Victims neighbour each other and repeat, so users take several jumps, over far more
+        // than one pass of JUMPS_PER_PASS.
+        let victims: Vec<u32> = (0..400u32).map(|k| (k * 7) % 1_500).collect();
+        let (harm, word_of_mouth) = (0.3f32, 0.07f32);
+        let mut expected = s.population.clone();
+        let mut jumps = 0;
+        for &victim in &victims {
+            expected.frighten(victim, s.day, s.log_fear_decay, harm);
+            for &neighbour in s.network.neighbours(victim) {
+                expected.frighten(neighbour, s.day, s.log_fear_decay, word_of_mouth);
+                jumps += 1;
+            }
+        }
+        assert!(jumps > 20 * JUMPS_PER_PASS, "{jumps} jumps");
+        s.spread_fear(&victims, harm, word_of_mouth);
+        for user in 0..4_000 {
+            let (got, want) = (
+                s.population.fear(user, s.day, s.log_fear_decay),
+                expected.fear(user, s.day, s.log_fear_decay),
+            );
+            assert!(
+                got.to_bits() == want.to_bits(),
+                "user {user}: fear {got}, expected {want}"
+            );
+        }
+        // Adopters are filed under their new ratio: none is left at a stale place.
+        for j in 0..s.vendors.len() {
+            let mut filed = Vec::new();
+            s.index.collect(j, &mut filed);
+            filed.sort_unstable();
+            assert_eq!(filed, s.population.users_of(j));
         }
     }
 }
