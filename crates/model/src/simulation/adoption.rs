@@ -118,7 +118,8 @@ impl Shard<'_> {
         *self.due = chosen;
     }
 
-    /// This shard's non-adopters due today consider adopting; those who do not are rescheduled.
+    /// This shard's non-adopters due today consider adopting; those who do not are marked for
+    /// their next consideration.
     fn imitate(&mut self, shared: &Shared<'_>) {
         let mut due = std::mem::take(self.due);
         due.clear();
@@ -129,7 +130,7 @@ impl Shard<'_> {
         for (k, &user) in due.iter().enumerate() {
             self.prefetch(&due, k, shared);
             if self.people.offering_of(user) == NO_OFFERING && !self.consider(user, shared) {
-                self.reschedule(user, shared);
+                self.mark(user);
             }
         }
         *self.due = due;

@@ -101,8 +101,8 @@ pub struct Simulation<'a> {
     incident_log: Vec<IncidentRecord>,
     /// Index of the first incident whose outcome is not yet reported.
     next_outcome: usize,
-    /// Per shard of users, the users due in a phase (scratch).
-    due: Vec<Vec<u32>>,
+    /// Per shard of users, its scratch lists (see `shard`).
+    scratch: Vec<shard::Scratch>,
     /// Per shard of users, the fear jumps an incident adds to them (see `fear`).
     jumps: Vec<Vec<(u32, f32)>>,
     /// Whether per-user work is spread over the current thread pool.
@@ -306,7 +306,7 @@ impl<'a> Simulation<'a> {
             flaws: Vec::new(),
             incident_log: Vec::new(),
             next_outcome: 0,
-            due: Vec::new(),
+            scratch: Vec::new(),
             jumps: Vec::new(),
             parallel,
             #[cfg(test)]

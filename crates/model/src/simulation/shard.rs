@@ -3,11 +3,14 @@
 //! A [`Shard`] holds the state of [`SHARD_USERS`] users (their slices of the population, the
 //! risk index, both calendars and the victim marks) and a [`Tally`] of what its work changes
 //! outside the shard: moves between offerings, tenure sums, adoptions, incidents whose victims
-//! left, and the neighbours to tell of a flip, per shard they live in. Tallies are added in
-//! shard order, and the neighbours told afterwards, shard by shard, so the outcome of a phase
-//! is the same on one thread or many (ARCHITECTURE.md, invariant 2): each user's own updates
-//! are made by its shard alone, and a told neighbour's consideration day is redrawn from its
-//! final count with its own keyed draw.
+//! left, and the neighbours in other shards to tell of a flip, per shard they live in. A flip's
+//! neighbours in the shard itself are told at once. Tallies are added in shard order, and the
+//! other shards' neighbours told afterwards, shard by shard, so the outcome of a phase is the
+//! same on one thread or many (ARCHITECTURE.md, invariant 2): each user's own updates are made
+//! by its shard alone, and a non-adopter whose count changed, or whose consideration came, is
+//! marked and its next consideration day drawn once, when its shard's part of the phase ends,
+//! from its count then and its own keyed draw. Counts only add up, and a redraw is a function
+//! of the final count, so neither the order of users nor the shard a flip comes from matters.
 
 use super::{Chooser, Simulation, PREFETCH_FAR, PREFETCH_NEAR};
 use crate::calendar::{geometric_wait, CalendarShard};
@@ -46,7 +49,19 @@ pub(super) struct Shard<'a> {
     victim_of: &'a mut [u32],
     /// Scratch list of the users a phase visits.
     pub due: &'a mut Vec<u32>,
+    /// Non-adopters whose next consideration is to be drawn when the shard's work ends.
+    marked: &'a mut Vec<u32>,
+    /// One bit per user of the shard: whether it is in `marked`.
+    is_marked: &'a mut [u64],
     pub tally: Tally,
+}
+
+/// A shard's scratch lists, kept between phases so no phase allocates them again.
+#[derive(Default)]
+pub(super) struct Scratch {
+    due: Vec<u32>,
+    marked: Vec<u32>,
+    is_marked: Vec<u64>,
 }
 
 /// What a shard's work changes outside the shard.
@@ -62,7 +77,7 @@ pub(super) struct Tally {
     pub churned: Vec<usize>,
     /// Incidents (1 + index) whose victims stopped using the technology.
     pub victims_left: Vec<u32>,
-    /// Per shard, neighbours of users who adopted / stopped, to tell.
+    /// Per other shard, neighbours of users who adopted / stopped, to tell.
     pub joined: Vec<Vec<u32>>,
     pub left: Vec<Vec<u32>>,
     /// Users who are to stop using the technology after the phase (bound by rules no offering
@@ -72,7 +87,8 @@ pub(super) struct Tally {
 
 impl Simulation<'_> {
     /// Runs `work` on every shard (on the thread pool in a parallel run) and adds the tallies:
-    /// moves, tenure, adoptions, victims who left; then tells the neighbours of every flip.
+    /// moves, tenure, adoptions, victims who left; then tells the neighbours of every flip in
+    /// other shards.
     /// Returns the tallies, in shard order, for what else the phase reads of them.
     pub(super) fn run_shards(&mut self, work: impl Fn(&mut Shard<'_>, &Shared<'_>) + Sync) -> Vec<Tally> {
         let tallies = self.on_shards(|shard, shared| work(shard, shared));
@@ -97,13 +113,13 @@ impl Simulation<'_> {
             .iter()
             .any(|t| t.joined.iter().chain(&t.left).any(|told| !told.is_empty()))
         {
-            let told = self.on_shards(|shard, shared| {
+            let told = self.on_shards(|shard, _| {
                 let target = shard_of(shard.people.first);
                 for tally in &tallies {
-                    shard.hear(&tally.joined[target], true, shared);
+                    shard.hear(&tally.joined[target], true);
                 }
                 for tally in &tallies {
-                    shard.hear(&tally.left[target], false, shared);
+                    shard.hear(&tally.left[target], false);
                 }
             });
             debug_assert!(told.iter().all(|t| t.moves.iter().all(|&m| m == 0)));
@@ -115,7 +131,14 @@ impl Simulation<'_> {
     fn on_shards(&mut self, work: impl Fn(&mut Shard<'_>, &Shared<'_>) + Sync) -> Vec<Tally> {
         let shards = self.population.len().div_ceil(SHARD_USERS);
         let offerings = self.vendors.len();
-        self.due.resize_with(shards, Vec::new);
+        if self.scratch.len() != shards {
+            self.scratch = (0..shards)
+                .map(|s| Scratch {
+                    is_marked: vec![0; (self.population.len() - s * SHARD_USERS).min(SHARD_USERS).div_ceil(64)],
+                    ..Scratch::default()
+                })
+                .collect();
+        }
         let reverse = self.reversed();
         let shared = Shared {
             day: self.day,
@@ -148,6 +171,7 @@ impl Simulation<'_> {
                 ..Tally::default()
             };
             work(&mut shard, &shared);
+            shard.redraw_marked(&shared);
             shard.tally.moves = std::mem::take(&mut shard.people.moves);
             shard.tally
         };
@@ -159,16 +183,20 @@ impl Simulation<'_> {
             .zip(self.calendar.shards_mut())
             .zip(rechoice)
             .zip(self.victim_of.chunks_mut(SHARD_USERS))
-            .zip(self.due.iter_mut())
-            .map(|(((((people, index), calendar), rechoice), victim_of), due)| Shard {
-                people,
-                index,
-                calendar,
-                rechoice,
-                victim_of,
-                due,
-                tally: Tally::default(),
-            })
+            .zip(self.scratch.iter_mut())
+            .map(
+                |(((((people, index), calendar), rechoice), victim_of), scratch)| Shard {
+                    people,
+                    index,
+                    calendar,
+                    rechoice,
+                    victim_of,
+                    due: &mut scratch.due,
+                    marked: &mut scratch.marked,
+                    is_marked: &mut scratch.is_marked,
+                    tally: Tally::default(),
+                },
+            )
             .collect();
         if self.parallel {
             shards.into_par_iter().map(work_on).collect()
@@ -210,9 +238,7 @@ impl Shard<'_> {
         self.calendar.cancel(user);
         self.tally.adoptions += 1;
         self.schedule_rechoice(user, shared);
-        for &neighbour in shared.network.neighbours(user) {
-            self.tally.joined[shard_of(neighbour)].push(neighbour);
-        }
+        self.tell_neighbours(user, true, shared);
     }
 
     /// Adopter `user` of `j`, already out of the risk index, stops using the technology.
@@ -227,10 +253,65 @@ impl Shard<'_> {
         if let Some(rechoice) = self.rechoice.as_deref_mut() {
             rechoice.cancel(user);
         }
+        self.tell_neighbours(user, false, shared);
+        self.mark(user);
+    }
+
+    /// Tells the neighbours of `user` that it adopted (`joined`) or stopped: those of this
+    /// shard at once, the others through the tally.
+    fn tell_neighbours(&mut self, user: u32, joined: bool, shared: &Shared<'_>) {
+        let own = shard_of(self.people.first);
         for &neighbour in shared.network.neighbours(user) {
-            self.tally.left[shard_of(neighbour)].push(neighbour);
+            let target = shard_of(neighbour);
+            if target == own {
+                self.hear_one(neighbour, joined);
+            } else if joined {
+                self.tally.joined[target].push(neighbour);
+            } else {
+                self.tally.left[target].push(neighbour);
+            }
         }
-        self.reschedule(user, shared);
+    }
+
+    /// Counts a flip of a neighbour of `user` (of this shard) and marks it for a redraw.
+    #[inline]
+    fn hear_one(&mut self, user: u32, joined: bool) {
+        let u = (user - self.people.first) as usize;
+        let count = &mut self.people.adopting_neighbours[u];
+        *count = if joined { *count + 1 } else { count.saturating_sub(1) };
+        if self.people.offering[u] == NO_OFFERING {
+            self.mark(user);
+        }
+    }
+
+    /// Marks `user` (of this shard) to have its next consideration drawn when the shard's
+    /// work ends, once however often it is marked.
+    #[inline]
+    pub fn mark(&mut self, user: u32) {
+        let u = (user - self.people.first) as usize;
+        let (word, bit) = (u / 64, 1u64 << (u % 64));
+        if self.is_marked[word] & bit == 0 {
+            self.is_marked[word] |= bit;
+            self.marked.push(user);
+        }
+    }
+
+    /// Draws the next consideration of every marked user that still does not adopt, from its
+    /// count now, and clears the marks.
+    fn redraw_marked(&mut self, shared: &Shared<'_>) {
+        let marked = std::mem::take(self.marked);
+        for (k, &user) in marked.iter().enumerate() {
+            if let Some(&ahead) = marked.get(k + PREFETCH_FAR) {
+                self.calendar.prefetch(ahead);
+            }
+            let u = (user - self.people.first) as usize;
+            self.is_marked[u / 64] &= !(1u64 << (u % 64));
+            if self.people.offering[u] == NO_OFFERING {
+                self.reschedule(user, shared);
+            }
+        }
+        *self.marked = marked;
+        self.marked.clear();
     }
 
     /// Moves adopter `user` of `j`, already out of the risk index, to `k`, filed under ratio
@@ -244,7 +325,7 @@ impl Shard<'_> {
     }
 
     /// Draws the next imitation consideration of non-adopter `user` from its current rate.
-    pub fn reschedule(&mut self, user: u32, shared: &Shared<'_>) {
+    fn reschedule(&mut self, user: u32, shared: &Shared<'_>) {
         let adopting = self.people.adopting_neighbours(user);
         let degree = shared.network.degree(user);
         if adopting == 0 || degree == 0 || shared.imitation_per_day <= 0.0 {
@@ -265,23 +346,16 @@ impl Shard<'_> {
         }
     }
 
-    /// Counts the flips of `neighbours` in this shard (`joined`: each gained an adopting
-    /// neighbour; otherwise each lost one) and redraws the consideration day of each told
-    /// non-adopter.
-    fn hear(&mut self, neighbours: &[u32], joined: bool, shared: &Shared<'_>) {
+    /// Counts the flips of `neighbours` in this shard, told by other shards (`joined`: each
+    /// gained an adopting neighbour; otherwise each lost one), and marks each told non-adopter.
+    fn hear(&mut self, neighbours: &[u32], joined: bool) {
         for (k, &user) in neighbours.iter().enumerate() {
             if let Some(&ahead) = neighbours.get(k + PREFETCH_FAR) {
                 let u = (ahead - self.people.first) as usize;
                 prefetch_at(self.people.adopting_neighbours, u);
                 prefetch_at(self.people.offering, u);
-                self.calendar.prefetch(ahead);
             }
-            let u = (user - self.people.first) as usize;
-            let count = &mut self.people.adopting_neighbours[u];
-            *count = if joined { *count + 1 } else { count.saturating_sub(1) };
-            if self.people.offering[u] == NO_OFFERING {
-                self.reschedule(user, shared);
-            }
+            self.hear_one(user, joined);
         }
     }
 
