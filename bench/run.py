@@ -84,17 +84,28 @@ def bandwidth_bound(users, days):
     return out["seconds_per_pass"]["median"] * days, out
 
 
+def threads_option(binary):
+    """Whether `binary run` takes `--threads` (builds before parallel single runs do not, and run
+    on one thread; later ones default to every core)."""
+    help_text = subprocess.run([binary, "run", "--help"], capture_output=True, text=True).stdout
+    return "--threads" in help_text
+
+
 def baseline_run(binary, users, years, repeat, tmp):
-    """The same command with an earlier build, for a before/after ratio in one invocation."""
+    """The same command with an earlier build on one thread, for a before/after ratio in one
+    invocation against esplab on one thread."""
     command = [binary, "run", "mcp", "-q", "--users", str(users), "--years", str(years), "--force", "--out",
                os.path.join(tmp, f"baseline-{users}")]
-    print(f"  baseline: {binary} run mcp --users {users} --years {years}  ({repeat} repeats after a warm-up)",
-          flush=True)
+    if threads_option(binary):
+        command += ["--threads", "1"]
+    shown = " ".join(arg for arg in command if arg not in ("--force", "--out", command[command.index("--out") + 1]))
+    print(f"  baseline: {shown}  ({repeat} repeats after a warm-up)", flush=True)
     times, peak = timed(command, repeat)
     return {
         "case": f"mcp, {users:,} users, {years:g} years",
         "binary": binary,
         "users": users,
+        "threads": 1,
         "wall_seconds": spread(times),
         "peak_bytes": peak,
         "bytes_per_user": peak / users,
@@ -257,7 +268,7 @@ def table(results):
         lines += [""] + [f"- {note}" for note in notes]
     if results.get("baseline"):
         lines += ["", f"Against the baseline build ({results['baseline'][0]['binary']}), same cases, same invocation:",
-                  "", "| case | baseline, median (min–max), n | esplab 1 thread, median | speed-up | baseline bytes/user | "
+                  "", "| case | baseline 1 thread, median (min–max), n | esplab 1 thread, median | speed-up | baseline bytes/user | "
                   "bytes/user |", "|---|---|---|---|---|---|"]
         now = {r["users"]: r for r in results["runs"] if r["threads"] == 1}
         for b in results["baseline"]:
