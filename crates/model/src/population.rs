@@ -56,24 +56,6 @@ impl Population {
         self.ratio.is_empty()
     }
 
-    /// Prefetches the state of `user` that fear and ratio updates read.
-    #[inline]
-    pub fn prefetch(&self, user: u32) {
-        let u = user as usize;
-        prefetch_at(&self.ratio, u);
-        prefetch_at(&self.fear, u);
-        prefetch_at(&self.fear_day, u);
-        prefetch_at(&self.offering, u);
-        prefetch_at(&self.adopted_day, u);
-    }
-
-    /// Prefetches what a neighbour's flip touches of `user`: its count and offering.
-    #[inline]
-    pub fn prefetch_counts(&self, user: u32) {
-        prefetch_at(&self.adopting_neighbours, user as usize);
-        prefetch_at(&self.offering, user as usize);
-    }
-
     /// Number of users of offering `j`.
     pub fn count(&self, j: usize) -> usize {
         self.counts[j]
@@ -253,6 +235,15 @@ impl PeopleShard<'_> {
         prefetch_at(self.fear_day, u);
         prefetch_at(self.offering, u);
         prefetch_at(self.adopted_day, u);
+    }
+
+    /// Prefetches what a neighbour's flip touches of `user` (of this shard): its count and
+    /// offering.
+    #[inline]
+    pub fn prefetch_counts(&self, user: u32) {
+        let u = self.local(user);
+        prefetch_at(self.adopting_neighbours, u);
+        prefetch_at(self.offering, u);
     }
 }
 

@@ -35,7 +35,6 @@ impl Simulation<'_> {
     pub(super) fn spread_fear(&mut self, victims: &[u32], harm: f32, word_of_mouth: f32) {
         let mut jumps = std::mem::take(&mut self.jumps);
         jumps.resize_with(self.population.len().div_ceil(SHARD_USERS), Vec::new);
-        jumps.iter_mut().for_each(Vec::clear);
         let mut total = 0;
         for (k, &victim) in victims.iter().enumerate() {
             if let Some(&ahead) = victims.get(k + PREFETCH_FAR) {
@@ -54,19 +53,19 @@ impl Simulation<'_> {
                 }
             }
             if total >= JUMPS_PER_PASS {
-                self.add_jumps(&jumps, total);
-                jumps.iter_mut().for_each(Vec::clear);
+                self.add_jumps(&mut jumps, total);
                 total = 0;
             }
         }
         if total > 0 {
-            self.add_jumps(&jumps, total);
+            self.add_jumps(&mut jumps, total);
         }
         self.jumps = jumps;
     }
 
-    /// Adds the `total` gathered `jumps`, shard by shard (on the pool when they are many).
-    fn add_jumps(&mut self, jumps: &[Vec<(u32, f32)>], total: usize) {
+    /// Adds the `total` gathered `jumps`, shard by shard (on the pool when they are many), and
+    /// empties their lists for the next pass.
+    fn add_jumps(&mut self, jumps: &mut [Vec<(u32, f32)>], total: usize) {
         let context = Context {
             day: self.day,
             log_fear_decay: self.log_fear_decay,
@@ -79,7 +78,7 @@ impl Simulation<'_> {
             .shards(SHARD_USERS)
             .into_iter()
             .zip(self.index.shards_mut())
-            .zip(jumps)
+            .zip(&*jumps)
             .filter(|(_, jumps)| !jumps.is_empty())
             .collect();
         if self.parallel && total >= PARALLEL_JUMPS {
@@ -90,6 +89,7 @@ impl Simulation<'_> {
                 frighten_shard(people, index, jumps, &context);
             }
         }
+        jumps.iter_mut().for_each(Vec::clear);
     }
 }
 

@@ -17,7 +17,6 @@ use crate::calendar::{geometric_wait, CalendarShard};
 use crate::network::Network;
 use crate::observer::OUTCOME_DAYS;
 use crate::population::{PeopleShard, Reliance, NO_OFFERING};
-use crate::prefetch::prefetch_at;
 use crate::random::UserDraws;
 use crate::risk_index::{shard_of, IndexShard, SHARD_USERS};
 use rayon::prelude::*;
@@ -351,9 +350,7 @@ impl Shard<'_> {
     fn hear(&mut self, neighbours: &[u32], joined: bool) {
         for (k, &user) in neighbours.iter().enumerate() {
             if let Some(&ahead) = neighbours.get(k + PREFETCH_FAR) {
-                let u = (ahead - self.people.first) as usize;
-                prefetch_at(self.people.adopting_neighbours, u);
-                prefetch_at(self.people.offering, u);
+                self.people.prefetch_counts(ahead);
             }
             self.hear_one(user, joined);
         }
