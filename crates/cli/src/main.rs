@@ -43,6 +43,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Sensitivity(args) => sensitivity::sensitivity(args),
         Command::Discover(args) => discover::discover(args),
         Command::Analyze(args) => analyze::analyze(args),
+        Command::Story(args) => story::story(args),
         Command::Validate(args) => validate::validate(args),
         Command::Calibrate(args) => calibrate::calibrate_command(args),
         Command::Report(args) => report::report(args),

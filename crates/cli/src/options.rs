@@ -163,6 +163,17 @@ back through the event log (incident -> news -> security churn -> vendor raise, 
 regulation). For an ensemble, every run is recomputed from scenario.toml and the master seed,
 analysed, and summarised across runs. Writes analysis.json into the folder.")]
     Analyze(AnalyzeArgs),
+    /// Tell what happened in a run and why, in plain sentences.
+    #[command(after_help = "Examples:
+  esplab run iot-botnets --out runs/iot && esplab story runs/iot
+  esplab story runs/mcp-1 > story.txt
+
+Told from the chains of events behind the run's jumps (as esplab analyze finds them): the
+incident that made the news, how each offering's share of the population moved over the next 30
+days, the vendor raise or regulation that followed, and how far the baseline moved. Every number
+is read from the folder's files; with a start date in the scenario (run.start_date), days are
+also given as dates. The same story opens the run's report (esplab report).")]
+    Story(StoryArgs),
     /// Check every stylized fact of the model over ensembles; exit status 0 only if all pass.
     #[command(after_help = "Examples:
   esplab validate
@@ -417,6 +428,12 @@ pub struct AnalyzeArgs {
     /// Print nothing; only write analysis.json.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StoryArgs {
+    /// A run folder (`esplab run`).
+    pub dir: PathBuf,
 }
 
 /// A plan file and the scenario options that apply to its base scenario (after the plan's

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{esplab, ok, read, temp};
-use esplab_experiment::{simulate, BAND_SERIES};
+use esplab_experiment::{band_series, simulate};
 use std::path::Path;
 use std::process::Command;
 
@@ -76,13 +76,18 @@ fn bands_are_the_exact_quantiles_of_the_runs() {
     let mut lines = bands.lines();
     assert_eq!(lines.next().unwrap(), "day,metric,mean,p05,p25,p50,p75,p95");
     let rows: Vec<Vec<String>> = lines.map(|l| l.split(',').map(str::to_string).collect()).collect();
-    assert_eq!(rows.len(), 730 * BAND_SERIES.len());
+    let series = band_series(&scenario.parameters);
+    assert!(
+        series.iter().any(|n| n.starts_with("users:")),
+        "market shares have bands"
+    );
+    assert_eq!(rows.len(), 730 * series.len());
     for row in rows.iter().step_by(37) {
         let day: usize = row[0].parse().unwrap();
-        let s = BAND_SERIES.iter().position(|n| *n == row[1]).unwrap();
+        let s = series.iter().position(|n| *n == row[1]).unwrap();
         let mut values: Vec<f64> = outcomes
             .iter()
-            .map(|o| o.series[day * BAND_SERIES.len() + s] as f64)
+            .map(|o| o.series[day * series.len() + s] as f64)
             .collect();
         values.sort_by(f64::total_cmp);
         let mean = values.iter().sum::<f64>() / values.len() as f64;

@@ -128,12 +128,15 @@ fn reports_of_every_kind_of_folder() {
         "Public fear and outcry",
         "attention threshold",
         "Jumps and what triggered them",
+        "What happened",
+        "Market shares",
+        "date (day 0 = 2015-01-01)",
     ] {
         assert!(run.contains(title), "run report has {title}");
     }
     // The Mirai shock (day 659, 10^8 records) is the first link of a listed jump.
     assert!(
-        run.contains("day 659: incident of 1.000e8 records"),
+        run.contains("2016-10-21 (day 659): incident of 1.000e8 records"),
         "the jump's chain names the shock"
     );
 
@@ -141,6 +144,8 @@ fn reports_of_every_kind_of_folder() {
     let ensemble = html(&dir.join("ensemble"));
     assert_self_contained(&ensemble);
     assert!(ensemble.contains("p05–p95") && ensemble.contains("median"));
+    assert!(ensemble.contains("Market shares (mean across runs)") && ensemble.contains("share across runs"));
+    assert!(ensemble.contains("date (day 0 = 2024-11-25)"));
     assert!(ensemble.contains("Punctuations (esplab analyze)") && ensemble.contains("daily kurtosis"));
 
     let compare = html(&dir.join("compare"));
@@ -228,6 +233,56 @@ fn the_baseline_chart_holds_the_numbers_of_the_run() {
     assert!(
         page.contains(&format!("L700.0,{y:.1}")),
         "the last baseline point ({y:.1}) is drawn"
+    );
+}
+
+#[test]
+fn the_market_share_chart_stacks_to_adoption() {
+    let dir = temp("report-shares");
+    let out = dir.join("run");
+    ok(&[
+        "run",
+        "mcp",
+        "--users",
+        "2000",
+        "--years",
+        "1",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let page = html(&out);
+    // offerings.csv's shares on the last day, stacked: the top edge of the last layer is their
+    // sum, drawn at y = 40 + 270 (1 - sum); it is adoption as timeseries.csv gives it.
+    let offerings = std::fs::read_to_string(out.join("offerings.csv")).unwrap();
+    let last_day = offerings.lines().last().unwrap().split(',').next().unwrap().to_string();
+    let total: f64 = offerings
+        .lines()
+        .skip(1)
+        .filter(|l| l.split(',').next() == Some(last_day.as_str()))
+        .map(|l| l.split(',').nth(2).unwrap().parse::<f64>().unwrap())
+        .sum();
+    let series = std::fs::read_to_string(out.join("timeseries.csv")).unwrap();
+    let header: Vec<&str> = series.lines().next().unwrap().split(',').collect();
+    let a = header.iter().position(|h| *h == "adoption").unwrap();
+    let adoption: f64 = series
+        .lines()
+        .last()
+        .unwrap()
+        .split(',')
+        .nth(a)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (total - adoption).abs() < 1e-9,
+        "shares add up to adoption: {total} vs {adoption}"
+    );
+    let y = 40.0 + 270.0 * (1.0 - total);
+    let chart = &page[page.find("<title>Market shares</title>").expect("a market-share chart")..];
+    assert!(
+        chart.contains(&format!("L700.0,{y:.1}")),
+        "the stack's top ({y:.1}) is drawn"
     );
 }
 

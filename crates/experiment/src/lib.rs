@@ -21,5 +21,5 @@ pub mod sensitivity;
 pub mod statistics;
 
 pub use executor::{Executor, Stopped};
-pub use run::{metric_names, simulate, RunOutcome, BAND_SERIES};
+pub use run::{band_series, metric_names, simulate, RunOutcome};
 pub use seeds::run_seed;

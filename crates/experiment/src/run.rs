@@ -5,8 +5,13 @@ use crate::seeds::run_seed;
 use esplab_model::{DayRecord, Event, Observer, OfferingDay, Parameters, Simulation, Summary};
 
 /// Daily series kept for ensemble bands, in the order of [`RunOutcome::series`]: every daily
-/// series of the model.
-pub const BAND_SERIES: [&str; 12] = DayRecord::SERIES;
+/// series of the model, then each offering's users as a share of the population
+/// (`users:NAME`, its market share).
+pub fn band_series(parameters: &Parameters) -> Vec<String> {
+    let mut names: Vec<String> = DayRecord::SERIES.iter().map(|s| s.to_string()).collect();
+    names.extend(parameters.offerings.iter().map(|o| format!("users:{}", o.name)));
+    names
+}
 
 /// Days at the end of the horizon over which the long-run baseline is averaged.
 pub const LONG_RUN_DAYS: usize = 365;
@@ -27,7 +32,7 @@ pub struct RunOutcome {
     pub seed: u64,
     /// Values of [`metric_names`].
     pub metrics: Vec<f64>,
-    /// Day-major `days × BAND_SERIES.len()` values (empty unless requested).
+    /// Day-major `days × band_series().len()` values (empty unless requested).
     pub series: Vec<f32>,
     /// Per offering, over the last [`LONG_RUN_DAYS`]: its mean share of adopters and its mean
     /// security (the parts of the long-run baseline, for decomposing an effect).
@@ -55,6 +60,7 @@ impl Observer for Collector {
         );
         if let Some(series) = self.series.as_mut() {
             series.extend(record.series().iter().map(|&v| v as f32));
+            series.extend(offerings.iter().map(|o| o.users as f32));
         }
     }
 
@@ -96,7 +102,7 @@ pub fn simulate(parameters: &Parameters, master: u64, index: u64, keep_series: b
     let mut collector = Collector {
         summary: Summary::default(),
         baseline: Vec::with_capacity(days),
-        series: keep_series.then(|| Vec::with_capacity(days * BAND_SERIES.len())),
+        series: keep_series.then(|| Vec::with_capacity(days * band_series(parameters).len())),
         offerings: Vec::with_capacity(days),
     };
     replicate(parameters, master, index, &mut collector);
@@ -150,7 +156,7 @@ mod tests {
         let a = simulate(&p, 9, 3, true);
         let b = simulate(&p, 9, 3, true);
         assert_eq!(a, b);
-        assert_eq!(a.series.len(), 730 * BAND_SERIES.len());
+        assert_eq!(a.series.len(), 730 * band_series(&p).len());
         assert_eq!(a.metrics.len(), metric_names().len());
         let c = simulate(&p, 9, 4, false);
         assert_ne!(a.metrics, c.metrics);
@@ -158,13 +164,26 @@ mod tests {
     }
 
     #[test]
+    fn offering_shares_follow_the_model_series_and_add_up_to_adoption() {
+        let p = small();
+        let outcome = simulate(&p, 1, 0, true);
+        let names = band_series(&p);
+        assert_eq!(names.len(), DayRecord::SERIES.len() + p.offerings.len());
+        assert_eq!(names[DayRecord::SERIES.len()], format!("users:{}", p.offerings[0].name));
+        let adoption = names.iter().position(|s| s == "adoption").unwrap();
+        for day in outcome.series.chunks(names.len()) {
+            let shares: f32 = day[DayRecord::SERIES.len()..].iter().sum();
+            assert!((shares - day[adoption]).abs() < 1e-5, "{shares} vs {}", day[adoption]);
+        }
+    }
+
+    #[test]
     fn long_run_baseline_is_the_mean_of_the_last_year() {
         let p = small();
         let outcome = simulate(&p, 1, 0, true);
-        let k = BAND_SERIES.iter().position(|s| *s == "baseline").unwrap();
-        let last_year: Vec<f64> = (365..730)
-            .map(|d| outcome.series[d * BAND_SERIES.len() + k] as f64)
-            .collect();
+        let names = band_series(&p);
+        let k = names.iter().position(|s| s == "baseline").unwrap();
+        let last_year: Vec<f64> = (365..730).map(|d| outcome.series[d * names.len() + k] as f64).collect();
         let expected = last_year.iter().sum::<f64>() / 365.0;
         let got = *outcome.metrics.last().unwrap();
         assert!((got - expected).abs() < 1e-6, "{got} vs {expected}");

@@ -25,6 +25,7 @@
 
 pub mod attention;
 pub mod calendar;
+pub mod dates;
 pub mod economics;
 pub mod events;
 pub mod footprint;
@@ -42,6 +43,7 @@ pub mod risk_index;
 pub mod simulation;
 pub mod vendors;
 
+pub use dates::StartDate;
 pub use events::{Detail, Event, EventKind, Started};
 pub use observer::{DayRecord, Observer, OfferingDay, Recorder, Summary, JUMP_THRESHOLD, OUTCOME_DAYS};
 pub use parameters::*;

@@ -32,6 +32,8 @@ pub struct RunParameters {
     /// Real-world people the whole simulated population stands for (persons). Incident sizes
     /// are in real-world records; `population / users` real people stand behind each agent.
     pub population: f64,
+    /// Calendar date of day 0, if the scenario names one. Labels outputs only.
+    pub start_date: Option<crate::StartDate>,
 }
 
 impl RunParameters {
@@ -431,6 +433,7 @@ impl Default for Parameters {
                 years: 5.0,
                 seed: 1,
                 population: 10_000_000.0,
+                start_date: None,
             },
             users: UserParameters {
                 value_median: 1.0,

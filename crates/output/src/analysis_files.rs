@@ -11,7 +11,7 @@ fn bad(path: &Path, message: String) -> OutputError {
     OutputError::io(path, std::io::Error::other(message))
 }
 
-/// Reads `timeseries.csv` and `events.csv` of a complete run folder.
+/// Reads `timeseries.csv`, `events.csv` and `offerings.csv` of a complete run folder.
 pub fn read_run(dir: &Path) -> Result<RunData> {
     if !dir.join("manifest.json").exists() {
         return Err(bad(dir, "is not a complete run folder (no manifest.json)".into()));
@@ -55,41 +55,116 @@ pub fn read_run(dir: &Path) -> Result<RunData> {
     }
     let path = dir.join("events.csv");
     let mut reader = csv::Reader::from_path(&path).map_err(|e| bad(&path, e.to_string()))?;
+    // Columns by name: folders written before the `date` column read the same.
+    let headers = reader.headers().map_err(|e| bad(&path, e.to_string()))?.clone();
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| bad(&path, format!("has no column `{name}`")))
+    };
+    let (day, kind, offering, size, detail) = (
+        column("day")?,
+        column("kind")?,
+        column("offering")?,
+        column("size")?,
+        column("detail")?,
+    );
     for (n, record) in reader.records().enumerate() {
         let r = record.map_err(|e| bad(&path, e.to_string()))?;
         let field = |i: usize| r.get(i).unwrap_or_default().to_string();
         let line = n + 2;
-        let kind = EventKind::from_name(&field(1)).ok_or_else(|| {
+        let event_kind = EventKind::from_name(&field(kind)).ok_or_else(|| {
             bad(
                 &path,
                 format!(
                     "line {line}: column kind: {:?} is not an event kind; allowed: {}",
-                    field(1),
+                    field(kind),
                     EventKind::ALL.map(EventKind::name).join(", ")
                 ),
             )
         })?;
-        let detail = Detail::parse(kind, &field(4)).ok_or_else(|| {
+        let event_detail = Detail::parse(event_kind, &field(detail)).ok_or_else(|| {
             bad(
                 &path,
                 format!(
                     "line {line}: column detail: {:?} is not the detail of a {} event",
-                    field(4),
-                    kind.name()
+                    field(detail),
+                    event_kind.name()
                 ),
             )
         })?;
         data.events.push(EventRow {
-            day: field(0)
+            day: field(day)
                 .parse()
                 .map_err(|_| bad(&path, format!("line {line}: bad day")))?,
-            kind,
-            offering: field(2),
-            size: field(3).parse().unwrap_or(f64::NAN),
-            detail,
+            kind: event_kind,
+            offering: field(offering),
+            size: field(size).parse().unwrap_or(f64::NAN),
+            detail: event_detail,
         });
     }
+    data.offerings = read_offerings(dir)?;
     Ok(data)
+}
+
+/// Each offering's users per day (share of the population) from `offerings.csv`, offerings in
+/// their order of first appearance.
+fn read_offerings(dir: &Path) -> Result<Vec<(String, Vec<f64>)>> {
+    let path = dir.join("offerings.csv");
+    let mut reader = csv::Reader::from_path(&path).map_err(|e| bad(&path, e.to_string()))?;
+    let headers = reader.headers().map_err(|e| bad(&path, e.to_string()))?.clone();
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| bad(&path, format!("has no column `{name}`")))
+    };
+    let (offering, users) = (column("offering")?, column("users")?);
+    let mut out: Vec<(String, Vec<f64>)> = Vec::new();
+    for (n, record) in reader.records().enumerate() {
+        let r = record.map_err(|e| bad(&path, e.to_string()))?;
+        let name = r.get(offering).unwrap_or_default();
+        let share: f64 = r
+            .get(users)
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| bad(&path, format!("line {}: column users is not a number", n + 2)))?;
+        match out.iter_mut().find(|(o, _)| o == name) {
+            Some((_, values)) => values.push(share),
+            None => out.push((name.to_string(), vec![share])),
+        }
+    }
+    Ok(out)
+}
+
+/// The start date of a folder's scenario, from its manifest, if it sets one.
+pub fn start_date(dir: &Path) -> Result<Option<esplab_model::StartDate>> {
+    let path = dir.join("manifest.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| OutputError::io(&path, e))?;
+    let manifest: Value = serde_json::from_str(&text).map_err(|e| bad(&path, e.to_string()))?;
+    let date = manifest
+        .pointer("/scenario/parameters/run/start_date")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    Ok(esplab_model::StartDate::parse(date))
+}
+
+/// The story of a complete run folder ([`esplab_experiment::analysis::story`]): its paragraphs,
+/// with dates when its scenario sets a start date.
+pub fn run_story(dir: &Path) -> Result<Vec<String>> {
+    let data = read_run(dir)?;
+    if data.baseline.len() < 3 {
+        return Err(bad(
+            dir,
+            format!("the run has {} days; a story needs at least 3", data.baseline.len()),
+        ));
+    }
+    let analysis = esplab_experiment::analysis::analyze(&data);
+    Ok(esplab_experiment::analysis::story::story(
+        &data,
+        &analysis,
+        start_date(dir)?,
+    ))
 }
 
 fn number(x: f64) -> Value {

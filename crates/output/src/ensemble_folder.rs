@@ -15,7 +15,7 @@ use crate::journal::{self, Journal, Kind};
 use crate::manifest;
 use crate::table::{Column, Table};
 use esplab_experiment::statistics::quantile_sorted;
-use esplab_experiment::{RunOutcome, BAND_SERIES};
+use esplab_experiment::RunOutcome;
 use esplab_scenario::Scenario;
 use std::fs::{File, OpenOptions};
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
@@ -31,6 +31,8 @@ const BLOCK_BYTES: usize = 128 << 20;
 pub struct EnsembleFolder {
     dir: PathBuf,
     metric_names: Vec<String>,
+    /// Names of the daily series of each run ([`esplab_experiment::band_series`]).
+    series_names: Vec<String>,
     days: usize,
     runs: Vec<(u64, u64, Vec<f64>)>,
     journal: Journal,
@@ -51,6 +53,7 @@ impl EnsembleFolder {
     pub fn open(
         dir: &Path,
         metric_names: &[&str],
+        series_names: &[String],
         days: usize,
         identity: &str,
         runs: u64,
@@ -61,7 +64,7 @@ impl EnsembleFolder {
             journal::Opened::Complete => return Ok(None),
         };
         let trajectories_path = dir.join(TRAJECTORIES);
-        let run_bytes = (days * BAND_SERIES.len() * 4) as u64;
+        let run_bytes = (days * series_names.len() * 4) as u64;
         let done = journal.next_row();
         let mut restored = Vec::with_capacity(done as usize);
         let file = if done > 0 {
@@ -107,6 +110,7 @@ impl EnsembleFolder {
         Ok(Some(Self {
             dir: dir.to_path_buf(),
             metric_names: metric_names.iter().map(|s| s.to_string()).collect(),
+            series_names: series_names.to_vec(),
             days,
             runs: restored,
             journal,
@@ -130,7 +134,7 @@ impl EnsembleFolder {
         }
         self.pending.push(line);
         self.runs.push((run.index, run.seed, run.metrics.clone()));
-        let expected = self.days * BAND_SERIES.len();
+        let expected = self.days * self.series_names.len();
         let mut bytes = Vec::with_capacity(expected * 4);
         for i in 0..expected {
             bytes.extend_from_slice(&run.series.get(i).copied().unwrap_or(f32::NAN).to_le_bytes());
@@ -176,7 +180,7 @@ impl EnsembleFolder {
     fn bands(&mut self) -> Result<Table> {
         let path = self.trajectories_path.clone();
         self.trajectories.flush().map_err(|e| OutputError::io(&path, e))?;
-        let k = BAND_SERIES.len();
+        let k = self.series_names.len();
         let runs = self.runs.len();
         let run_bytes = self.days * k * 4;
         let block_days = (BLOCK_BYTES / (runs.max(1) * k * 4)).clamp(1, self.days.max(1));
@@ -202,12 +206,12 @@ impl EnsembleFolder {
             }
             let mut values = Vec::with_capacity(runs);
             for d in 0..(end - start) {
-                for (s, name) in BAND_SERIES.iter().enumerate() {
+                for (s, name) in self.series_names.iter().enumerate() {
                     values.clear();
                     values.extend((0..runs).map(|r| block[r * width + d * k + s] as f64));
                     values.sort_by(f64::total_cmp);
                     day_col.push((start + d) as u32);
-                    metric_col.push(name.to_string());
+                    metric_col.push(name.clone());
                     mean_col.push(values.iter().sum::<f64>() / runs.max(1) as f64);
                     for (q, (_, level)) in BAND_QUANTILES.iter().enumerate() {
                         quantile_cols[q].push(quantile_sorted(&values, *level));

@@ -8,7 +8,7 @@ use crate::atomic::{self, AtomicFile};
 use crate::error::{OutputError, Result};
 use crate::manifest;
 use crate::table::{csv_field, Column, Table};
-use esplab_model::{DayRecord, Event, Observer, OfferingDay, Summary};
+use esplab_model::{DayRecord, Event, Observer, OfferingDay, Parameters, StartDate, Summary};
 use esplab_scenario::Scenario;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -44,6 +44,7 @@ pub fn timeseries_table(days: &[DayRecord], regulations_per_day: &[u32]) -> Tabl
 pub struct RunFolder {
     dir: PathBuf,
     offering_names: Vec<String>,
+    start_date: Option<StartDate>,
     days: Vec<DayRecord>,
     regulations_per_day: Vec<u32>,
     regulations_today: u32,
@@ -55,8 +56,11 @@ pub struct RunFolder {
 }
 
 impl RunFolder {
-    /// Creates `dir` (and parents) and starts the streamed files.
-    pub fn create(dir: &Path, offering_names: Vec<String>) -> Result<Self> {
+    /// Creates `dir` (and parents) and starts the streamed files of a run of `parameters`. With
+    /// a start date, events.csv gives each event's date beside its day (empty without one).
+    pub fn create(dir: &Path, parameters: &Parameters) -> Result<Self> {
+        let offering_names = parameters.offerings.iter().map(|o| o.name.clone()).collect();
+        let start_date = parameters.run.start_date;
         std::fs::create_dir_all(dir).map_err(|e| OutputError::io(dir, e))?;
         let manifest = dir.join("manifest.json");
         if manifest.exists() {
@@ -66,10 +70,11 @@ impl RunFolder {
         writeln!(offerings.writer(), "day,offering,users,security,security_churn")
             .map_err(|e| OutputError::io(dir, e))?;
         let mut events = AtomicFile::create(&dir.join("events.csv"))?;
-        writeln!(events.writer(), "day,kind,offering,size,detail").map_err(|e| OutputError::io(dir, e))?;
+        writeln!(events.writer(), "day,date,kind,offering,size,detail").map_err(|e| OutputError::io(dir, e))?;
         Ok(Self {
             dir: dir.to_path_buf(),
             offering_names,
+            start_date,
             days: Vec::new(),
             regulations_per_day: Vec::new(),
             regulations_today: 0,
@@ -172,8 +177,9 @@ impl Observer for RunFolder {
             .map(|n| csv_field(n))
             .unwrap_or_default();
         let line = format!(
-            "{},{},{},{},{}\n",
+            "{},{},{},{},{},{}\n",
             event.day,
+            StartDate::label_or_empty(self.start_date, event.day),
             event.kind().name(),
             offering,
             event.size,

@@ -81,6 +81,11 @@ pub fn number(v: &Value, pointer: &str) -> f64 {
     v.pointer(pointer).and_then(Value::as_f64).unwrap_or(f64::NAN)
 }
 
+/// The start date of the scenario in a manifest (at `pointer`, e.g. `/scenario`), if it sets one.
+pub fn start_date(manifest: &Value, scenario: &str) -> Option<esplab_model::StartDate> {
+    esplab_model::StartDate::parse(&text(manifest, &format!("{scenario}/parameters/run/start_date")))
+}
+
 /// A string at a JSON pointer, or "".
 pub fn text(v: &Value, pointer: &str) -> String {
     v.pointer(pointer)

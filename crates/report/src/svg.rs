@@ -2,6 +2,7 @@
 //! interval (forest) charts. Axes carry labels with units and "nice" ticks; every chart has a
 //! title and a legend, and is legible at slide size (720 × 360 by default).
 
+use esplab_model::StartDate;
 use std::fmt::Write;
 
 /// The colour palette (colour-blind safe, Okabe–Ito).
@@ -113,6 +114,8 @@ pub struct Chart {
     pub markers: Vec<Marker>,
     /// Fixed y range (otherwise from the data).
     pub y_range: Option<(f64, f64)>,
+    /// With a start date, x values are days of the run and the x axis shows dates.
+    pub start_date: Option<StartDate>,
     pub width: f64,
     pub height: f64,
 }
@@ -123,6 +126,18 @@ const TOP: f64 = 40.0;
 const BOTTOM: f64 = 50.0;
 
 impl Chart {
+    /// An empty chart of days of a run: its x axis shows dates when `start_date` is given.
+    pub fn over_days(title: &str, y_label: &str, start_date: Option<StartDate>) -> Self {
+        let x_label = match start_date {
+            Some(d) => format!("date (day 0 = {d})"),
+            None => "day".into(),
+        };
+        Self {
+            start_date,
+            ..Self::new(title, &x_label, y_label)
+        }
+    }
+
     /// An empty chart with a title and axis labels.
     pub fn new(title: &str, x_label: &str, y_label: &str) -> Self {
         Self {
@@ -180,7 +195,11 @@ impl Chart {
         let sx = |x: f64| LEFT + (x - x0) / (x1 - x0) * pw;
         let sy = |y: f64| TOP + ph - (y.clamp(y0, y1) - y0) / (y1 - y0) * ph;
         let mut s = frame(w, h, &self.title);
-        axes(&mut s, (x0, x1), (y0, y1), &sx, &sy, w, h, &self.x_label, &self.y_label);
+        let x_ticks: Vec<(f64, String)> = match self.start_date {
+            Some(d) => d.month_ticks(x0, x1, 8),
+            None => nice_ticks(x0, x1, 8).into_iter().map(|t| (t, tick_label(t))).collect(),
+        };
+        axes(&mut s, &x_ticks, (y0, y1), &sx, &sy, w, h, &self.x_label, &self.y_label);
         for b in &self.bands {
             if b.points.is_empty() {
                 continue;
@@ -253,10 +272,14 @@ impl Chart {
             }
             let _ = writeln!(s, "</g>");
         }
-        let mut entries: Vec<(String, &'static str, &str)> = Vec::new();
-        entries.extend(self.lines.iter().map(|l| (l.name.clone(), l.color, "line")));
-        entries.extend(self.bands.iter().map(|b| (b.name.clone(), b.color, "band")));
-        entries.extend(self.dots.iter().map(|d| (d.name.clone(), d.color, "dot")));
+        let mut entries: Vec<(String, &'static str, Symbol)> = Vec::new();
+        entries.extend(self.lines.iter().map(|l| (l.name.clone(), l.color, Symbol::Line)));
+        entries.extend(
+            self.bands
+                .iter()
+                .map(|b| (b.name.clone(), b.color, Symbol::Area(b.opacity))),
+        );
+        entries.extend(self.dots.iter().map(|d| (d.name.clone(), d.color, Symbol::Dot)));
         legend(&mut s, &entries, w);
         s.push_str("</svg>\n");
         s
@@ -276,7 +299,7 @@ fn frame(w: f64, h: f64, title: &str) -> String {
 #[allow(clippy::too_many_arguments)]
 fn axes(
     s: &mut String,
-    (x0, x1): (f64, f64),
+    x_ticks: &[(f64, String)],
     (y0, y1): (f64, f64),
     sx: &dyn Fn(f64) -> f64,
     sy: &dyn Fn(f64) -> f64,
@@ -297,14 +320,14 @@ fn axes(
             tick_label(t)
         );
     }
-    for t in nice_ticks(x0, x1, 8) {
-        let x = sx(t);
+    for (t, label) in x_ticks {
+        let x = sx(*t);
         let _ = writeln!(
             s,
             r##"<line x1="{x:.1}" y1="{bottom}" x2="{x:.1}" y2="{:.1}" stroke="#333"/><text x="{x:.1}" y="{:.1}" font-size="11" text-anchor="middle">{}</text>"##,
             bottom + 5.0,
             bottom + 18.0,
-            tick_label(t)
+            escape(label)
         );
     }
     let _ = writeln!(
@@ -327,18 +350,31 @@ fn axes(
     );
 }
 
-fn legend(s: &mut String, entries: &[(String, &'static str, &str)], w: f64) {
+/// How a legend entry is drawn.
+#[derive(Debug, Clone, Copy)]
+enum Symbol {
+    Line,
+    /// A filled area of this opacity.
+    Area(f64),
+    Dot,
+}
+
+fn legend(s: &mut String, entries: &[(String, &'static str, Symbol)], w: f64) {
     let mut x = w - RIGHT;
-    for (name, color, kind) in entries.iter().rev() {
+    // Unnamed series (e.g. the band of a named line) have no entry.
+    for (name, color, kind) in entries.iter().rev().filter(|e| !e.0.is_empty()) {
         let width = 7.0 * name.chars().count() as f64 + 22.0;
         x -= width;
         let symbol = match *kind {
-            "line" => format!(
+            Symbol::Line => format!(
                 r#"<line x1="{x:.1}" y1="30" x2="{:.1}" y2="30" stroke="{color}" stroke-width="2"/>"#,
                 x + 14.0
             ),
-            "band" => format!(r#"<rect x="{x:.1}" y="25" width="14" height="10" fill="{color}" fill-opacity="0.3"/>"#),
-            _ => format!(r#"<circle cx="{:.1}" cy="30" r="4" fill="{color}"/>"#, x + 7.0),
+            Symbol::Area(opacity) => format!(
+                r#"<rect x="{x:.1}" y="25" width="14" height="10" fill="{color}" fill-opacity="{}"/>"#,
+                opacity.max(0.3)
+            ),
+            Symbol::Dot => format!(r#"<circle cx="{:.1}" cy="30" r="4" fill="{color}"/>"#, x + 7.0),
         };
         let _ = writeln!(
             s,
@@ -347,6 +383,35 @@ fn legend(s: &mut String, entries: &[(String, &'static str, &str)], w: f64) {
             escape(name)
         );
     }
+}
+
+/// Layers stacked from zero, in order: each layer's band runs from the sum of the layers below
+/// it to that sum plus its own value, at each x (a stacked-area chart).
+pub fn stacked(xs: &[f64], layers: &[(String, Vec<f64>)], opacity: f64) -> Vec<Band> {
+    let mut floor = vec![0.0; xs.len()];
+    layers
+        .iter()
+        .enumerate()
+        .map(|(k, (name, values))| {
+            let points = xs
+                .iter()
+                .zip(floor.iter_mut())
+                .zip(values)
+                .map(|((x, low), v)| {
+                    let v = if v.is_finite() { *v } else { 0.0 };
+                    let p = (*x, *low, *low + v);
+                    *low += v;
+                    p
+                })
+                .collect();
+            Band {
+                name: name.clone(),
+                points,
+                color: PALETTE[k % PALETTE.len()],
+                opacity,
+            }
+        })
+        .collect()
 }
 
 /// One row of an interval chart: an estimate with its interval.
@@ -536,6 +601,43 @@ mod tests {
         assert!(s.contains(r#"d="M70.0,"#), "the line starts at the left edge");
         assert_eq!(s.matches("<path").count(), 1);
         assert!(!s.contains("NaN"));
+    }
+
+    #[test]
+    fn stacked_layers_sit_on_each_other() {
+        let xs = [0.0, 1.0];
+        let layers = vec![
+            ("a".to_string(), vec![0.2, 0.3]),
+            ("b".to_string(), vec![0.5, f64::NAN]),
+        ];
+        let bands = stacked(&xs, &layers, 0.8);
+        assert_eq!(bands[0].points, vec![(0.0, 0.0, 0.2), (1.0, 0.0, 0.3)]);
+        assert_eq!(
+            bands[1].points,
+            vec![(0.0, 0.2, 0.7), (1.0, 0.3, 0.3)],
+            "a missing value adds nothing"
+        );
+        assert_ne!(bands[0].color, bands[1].color);
+    }
+
+    #[test]
+    fn charts_over_days_show_dates_when_a_start_date_is_given() {
+        let line = Line {
+            name: "baseline".into(),
+            points: vec![(0.0, 0.1), (1825.0, 0.2)],
+            color: PALETTE[0],
+            dashed: false,
+            width: 2.0,
+        };
+        let mut dated = Chart::over_days("b", "security", StartDate::parse("2024-11-25"));
+        dated.lines.push(line.clone());
+        let s = dated.svg();
+        assert!(s.contains(">date (day 0 = 2024-11-25)<") && s.contains(">2025<") && s.contains(">2029<"));
+        assert!(!s.contains(">1500<"));
+        let mut plain = Chart::over_days("b", "security", None);
+        plain.lines.push(line);
+        let s = plain.svg();
+        assert!(s.contains(">day<") && s.contains(">1500<") && !s.contains(">2025<"));
     }
 
     #[test]

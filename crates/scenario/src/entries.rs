@@ -80,7 +80,7 @@ fn walk_value(
             return;
         }
         T::Array(_) => Err("an array"),
-        T::Datetime(_) => Err("a date-time"),
+        T::Datetime(d) => date_value(d.value()),
         T::String(s) => Ok(Value::Text(s.value().clone())),
         T::Integer(i) => Ok(Value::Integer(*i.value())),
         T::Float(f) => Ok(Value::Float(*f.value())),
@@ -92,6 +92,19 @@ fn walk_value(
         origin: locate(text, source, offset),
         key_origin: locate(text, source, key_offset.unwrap_or(offset)),
     });
+}
+
+/// A bare TOML date (`start_date = 2024-11-25`) is read as its text; a time or offset is not
+/// accepted.
+fn date_value(d: &toml_edit::Datetime) -> std::result::Result<Value, &'static str> {
+    match d {
+        toml_edit::Datetime {
+            date: Some(date),
+            time: None,
+            offset: None,
+        } => Ok(Value::Text(date.to_string())),
+        _ => Err("a date-time"),
+    }
 }
 
 /// Line and column (1-based, in characters) of a byte offset.
@@ -167,7 +180,7 @@ impl Override {
             Ok(T::Boolean(b)) => Ok(Value::Bool(*b.value())),
             Ok(T::Array(_)) => Err("an array"),
             Ok(T::InlineTable(_)) => Err("a table"),
-            Ok(T::Datetime(_)) => Err("a date-time"),
+            Ok(T::Datetime(d)) => date_value(d.value()),
             Err(_) if is_integer_literal(&self.value) => Err(INTEGER_TOO_LARGE),
             Err(_) => Ok(Value::Text(self.value.clone())),
         };

@@ -6,7 +6,7 @@
 //! of the docs.
 
 use crate::value::{Range, Value};
-use esplab_model::{InterventionKind, NetworkKind, OfferingParameters, Parameters, VendorStrategy};
+use esplab_model::{InterventionKind, NetworkKind, OfferingParameters, Parameters, StartDate, VendorStrategy};
 
 /// The type of a field and its allowed values.
 #[derive(Debug, Clone, Copy)]
@@ -15,6 +15,8 @@ pub enum Kind {
     Integer(Range),
     Bool,
     Text,
+    /// A calendar date `YYYY-MM-DD` (a string or a TOML date), or `""` for none.
+    Date,
     Choice(&'static [&'static str]),
 }
 
@@ -26,6 +28,7 @@ impl Kind {
             Self::Integer(_) => "an integer".into(),
             Self::Bool => "a boolean".into(),
             Self::Text => "a string".into(),
+            Self::Date => "a date".into(),
             Self::Choice(options) => format!("one of {}", quoted(options)),
         }
     }
@@ -36,6 +39,11 @@ impl Kind {
             Self::Float(r) | Self::Integer(r) => r.to_string(),
             Self::Bool => "true or false".into(),
             Self::Text => "any string".into(),
+            Self::Date => format!(
+                "a date YYYY-MM-DD from {} to {}, or \"\" for none",
+                StartDate::EARLIEST,
+                StartDate::LATEST
+            ),
             Self::Choice(options) => quoted(options),
         }
     }
@@ -138,6 +146,18 @@ static PARAMETER_FIELDS: &[Field<Parameters>] = &[
         "Real-world people the simulated users stand for; incident sizes are in real records.",
         run.population
     ),
+    Field {
+        path: "run.start_date",
+        kind: Kind::Date,
+        unit: "",
+        doc: "Calendar date of day 0 (YYYY-MM-DD); outputs, charts and stories then give dates beside days. Never read by the dynamics.",
+        get: |p| Value::Text(p.run.start_date.map(|d| d.to_string()).unwrap_or_default()),
+        set: |p, v| {
+            if let Value::Text(t) = v {
+                p.run.start_date = StartDate::parse(t);
+            }
+        },
+    },
     float_field!(
         "users.value_median",
         Range::above(0.0, 1e6),
@@ -917,6 +937,35 @@ mod tests {
         (field.set)(&mut p, &Value::Integer(3));
         assert_eq!(p.attention.fear_half_life_days, 3.0);
         assert_eq!((field.get)(&p), Value::Float(3.0));
+    }
+
+    #[test]
+    fn start_dates_come_from_dates_strings_and_overrides() {
+        use crate::{Override, Scenario};
+        let date = |s: &Scenario| s.parameters.run.start_date.map(|d| d.to_string());
+        let mcp = Scenario::load("mcp", &[]).unwrap();
+        assert_eq!(date(&mcp).as_deref(), Some("2024-11-25"), "a TOML date literal");
+        assert_eq!(date(&Scenario::load("quiet", &[]).unwrap()), None);
+        for text in ["run.start_date=2030-01-02", "run.start_date=\"2030-01-02\""] {
+            let s = Scenario::load("quiet", &[Override::parse(text).unwrap()]).unwrap();
+            assert_eq!(date(&s).as_deref(), Some("2030-01-02"), "{text}");
+        }
+        let none = Scenario::load("mcp", &[Override::parse("run.start_date=\"\"").unwrap()]).unwrap();
+        assert_eq!(date(&none), None, "an empty string removes the date");
+        let again = Scenario::from_text(&mcp.resolved_toml(), "resolved", &[]).unwrap();
+        assert_eq!(again.parameters, mcp.parameters);
+        let error = |text: &str| {
+            Scenario::load("mcp", &[Override::parse(text).unwrap()])
+                .unwrap_err()
+                .to_string()
+        };
+        let e = error("run.start_date=2030-02-30");
+        assert!(
+            e.contains("run.start_date") && e.contains("2030-02-30") && e.contains("a date YYYY-MM-DD from 1900-01-01"),
+            "{e}"
+        );
+        let e = error("run.start_date=2030-01-02T10:00:00");
+        assert!(e.contains("run.start_date") && e.contains("a date-time"), "{e}");
     }
 
     #[test]

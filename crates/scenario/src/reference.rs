@@ -46,6 +46,11 @@ fn kind_schema(kind: &Kind, doc: &str, unit: &str, default: Option<Value>) -> Js
         Kind::Text => {
             s.insert("type".into(), "string".into());
         }
+        Kind::Date => {
+            // A TOML date literal reaches a JSON validator as a string too.
+            s.insert("type".into(), "string".into());
+            s.insert("pattern".into(), r"^(\d{4}-\d{2}-\d{2})?$".into());
+        }
         Kind::Choice(options) => {
             s.insert("type".into(), "string".into());
             s.insert("enum".into(), json!(options));

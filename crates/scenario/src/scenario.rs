@@ -258,6 +258,13 @@ fn check(kind: &Kind, path: &str, entry: &Entry) -> Result<Value> {
             }
         }
         (Kind::Bool, Value::Bool(_)) | (Kind::Text, Value::Text(_)) => Ok(value),
+        (Kind::Date, Value::Text(t)) => {
+            if t.is_empty() || esplab_model::StartDate::parse(t).is_some() {
+                Ok(value)
+            } else {
+                Err(out_of_range(value.to_string()))
+            }
+        }
         (Kind::Choice(options), Value::Text(t)) => {
             if options.contains(&t.as_str()) {
                 Ok(value)

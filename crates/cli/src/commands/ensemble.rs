@@ -6,7 +6,7 @@ use crate::shared::{ensure_memory, load, number, progress, resumable_folder, run
 use anyhow::{Context, Result};
 use esplab_experiment::compare::CONFIDENCE;
 use esplab_experiment::statistics::mean_interval;
-use esplab_experiment::{metric_names, simulate, Executor};
+use esplab_experiment::{band_series, metric_names, simulate, Executor};
 use esplab_output::table::Column;
 use esplab_output::EnsembleFolder;
 use serde_json::json;
@@ -40,8 +40,16 @@ pub fn ensemble(args: EnsembleArgs) -> Result<ExitCode> {
         e.resume,
     )?;
     let identity = format!("{} master {master}", scenario.hash());
-    let opened = EnsembleFolder::open(&dir, &names, p.run.days() as usize, &identity, e.runs, e.resume)
-        .with_context(|| format!("cannot use {}", dir.display()))?;
+    let opened = EnsembleFolder::open(
+        &dir,
+        &names,
+        &band_series(p),
+        p.run.days() as usize,
+        &identity,
+        e.runs,
+        e.resume,
+    )
+    .with_context(|| format!("cannot use {}", dir.display()))?;
     let mut folder = match opened {
         Some(folder) => folder,
         None => {

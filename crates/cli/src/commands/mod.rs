@@ -15,6 +15,7 @@ pub mod run;
 pub mod scenarios;
 pub mod sensitivity;
 pub mod serve;
+pub mod story;
 pub mod sweep;
 pub mod validate;
 pub mod verify;

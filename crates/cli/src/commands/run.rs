@@ -19,8 +19,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     ensure_memory(&format!("scenario `{}`", scenario.name), [p], &Executor::new(1), 1)?;
     let executor = Executor::new(args.threads);
     let dir = output_folder(args.out.as_deref(), &scenario.name, args.force)?;
-    let names = p.offerings.iter().map(|o| o.name.clone()).collect();
-    let mut folder = RunFolder::create(&dir, names).with_context(|| format!("cannot write into {}", dir.display()))?;
+    let mut folder = RunFolder::create(&dir, p).with_context(|| format!("cannot write into {}", dir.display()))?;
     let started = Instant::now();
     let mut simulation = if executor.threads() > 1 {
         executor.install(|| Simulation::new_parallel(p))

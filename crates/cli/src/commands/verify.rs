@@ -56,8 +56,7 @@ fn rerun_run(dir: &Path, manifest: &Value) -> Result<(Vec<String>, usize)> {
     warn(&scenario.warnings);
     let temp = std::env::temp_dir().join(format!("esplab-verify-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&temp);
-    let names = scenario.parameters.offerings.iter().map(|o| o.name.clone()).collect();
-    let mut folder = RunFolder::create(&temp, names)?;
+    let mut folder = RunFolder::create(&temp, &scenario.parameters)?;
     let mut simulation = Simulation::new(&scenario.parameters);
     while simulation.step(&mut folder) {}
     folder.finish(&scenario)?;

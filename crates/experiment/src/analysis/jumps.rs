@@ -10,6 +10,8 @@ use esplab_model::{Detail, EventKind};
 pub struct Link {
     pub day: u32,
     pub what: String,
+    /// The event this link is, if it is one (a churn peak is not).
+    pub event: Option<EventRow>,
 }
 
 /// A jump of the baseline and the events that led to it.
@@ -49,6 +51,7 @@ fn incident_link(incident: &EventRow) -> Link {
     Link {
         day: incident.day,
         what: format!("incident of {:.3e} records on {}", incident.size, incident.offering),
+        event: Some(incident.clone()),
     }
 }
 
@@ -56,6 +59,7 @@ fn news_link(news: &EventRow) -> Link {
     Link {
         day: news.day,
         what: format!("news ({:.2} log10 above the attention threshold)", news.size),
+        event: Some(news.clone()),
     }
 }
 
@@ -87,6 +91,7 @@ pub fn jumps(data: &RunData, segments: &[Segment]) -> Vec<Jump> {
                             "security churn peaks ({:.3}% of users leave that day)",
                             100.0 * data.security_churn[d]
                         ),
+                        event: None,
                     });
                 }
             } else {
@@ -98,11 +103,13 @@ pub fn jumps(data: &RunData, segments: &[Segment]) -> Vec<Jump> {
                 chain.push(Link {
                     day: raise.day,
                     what: "security churn without news (harm and word of mouth)".into(),
+                    event: None,
                 });
             }
             chain.push(Link {
                 day: raise.day,
                 what: format!("vendor raise by {} ({})", raise.offering, raise.detail),
+                event: Some(raise.clone()),
             });
             "vendor raise"
         } else if let Some(regulation) = latest(events, EventKind::Regulation, first, last) {
@@ -112,6 +119,7 @@ pub fn jumps(data: &RunData, segments: &[Segment]) -> Vec<Jump> {
                     chain.push(Link {
                         day: agenda.day,
                         what: format!("quiet losses on the regulator's agenda ({})", agenda.detail),
+                        event: Some(agenda.clone()),
                     });
                 }
             } else if let Some(outcry) = latest(events, EventKind::Outcry, 0, regulation.day) {
@@ -129,17 +137,20 @@ pub fn jumps(data: &RunData, segments: &[Segment]) -> Vec<Jump> {
                 chain.push(Link {
                     day: outcry.day,
                     what: format!("outcry ({:.3})", outcry.size),
+                    event: Some(outcry.clone()),
                 });
             }
             chain.push(Link {
                 day: regulation.day,
                 what: format!("regulation ({})", regulation.detail),
+                event: Some(regulation.clone()),
             });
             "regulation"
         } else if let Some(intervention) = latest(events, EventKind::Intervention, first, last) {
             chain.push(Link {
                 day: intervention.day,
                 what: intervention.detail.to_string(),
+                event: Some(intervention.clone()),
             });
             "intervention"
         } else {

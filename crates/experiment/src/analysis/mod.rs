@@ -25,6 +25,8 @@ pub struct RunData {
     pub incidents: Vec<f64>,
     pub loss: Vec<f64>,
     pub events: Vec<EventRow>,
+    /// Each offering's name and its users per day as a share of the population (offerings.csv).
+    pub offerings: Vec<(String, Vec<f64>)>,
 }
 
 /// One row of `events.csv`: an event with its offering's name.
@@ -61,6 +63,18 @@ impl RunData {
                     detail: Detail::parse(e.kind(), &e.detail.to_string()).unwrap_or(e.detail),
                 })
                 .collect(),
+            offerings: offerings
+                .iter()
+                .enumerate()
+                .map(|(j, name)| {
+                    let users = r
+                        .offerings
+                        .iter()
+                        .map(|day| day.get(j).map_or(0.0, |o| o.users))
+                        .collect();
+                    (name.clone(), users)
+                })
+                .collect(),
         }
     }
 }
@@ -69,6 +83,7 @@ mod incidents;
 mod jumps;
 mod segments;
 mod shape;
+pub mod story;
 
 use incidents::incident_statistics;
 pub use incidents::{Decile, IncidentStatistics};

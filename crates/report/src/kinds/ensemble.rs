@@ -2,8 +2,8 @@
 
 use crate::error::Result;
 use crate::page::{cell, Figure, Report, Section, Table};
-use crate::read::{json, number, text, CsvTable};
-use crate::svg::{Band, Chart, Line, PALETTE};
+use crate::read::{json, number, start_date, text, CsvTable};
+use crate::svg::{stacked, Band, Chart, Line, PALETTE};
 use serde_json::Value;
 use std::path::Path;
 
@@ -30,6 +30,7 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
         .iter()
         .map(|c| bands.numbers(c))
         .collect::<Result<_>>()?;
+    let dated = start_date(manifest, "/scenario");
     let mut figures = Vec::new();
     for (key, title, unit, unit_range) in SERIES {
         let rows: Vec<usize> = (0..metric.len()).filter(|&i| metric[i] == key).collect();
@@ -40,7 +41,7 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
         let band = |lo: usize, hi: usize| -> Vec<(f64, f64, f64)> {
             rows.iter().map(|&i| (day[i], columns[lo][i], columns[hi][i])).collect()
         };
-        let mut chart = Chart::new(title, "day", unit);
+        let mut chart = Chart::over_days(title, unit, dated);
         if unit_range {
             chart.y_range = Some((0.0, 1.0));
         }
@@ -76,6 +77,7 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
             svg: chart.svg(),
         });
     }
+    figures.extend(market_shares(&metric, &day, &columns, dated));
     let mut table = Table {
         header: ["metric", "mean", "p05", "p50", "p95"]
             .iter()
@@ -127,6 +129,72 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
         ),
         sections,
     })
+}
+
+/// Market shares across runs from the `users:NAME` rows of bands.csv (folders written before
+/// those rows have none): the mean shares stacked (means add up, so the top edge is mean
+/// adoption), and each offering's share with its median and 90% band.
+fn market_shares(
+    metric: &[String],
+    day: &[f64],
+    columns: &[Vec<f64>],
+    dated: Option<esplab_model::StartDate>,
+) -> Vec<Figure> {
+    let mut names: Vec<&str> = Vec::new();
+    for m in metric {
+        if let Some(name) = m.strip_prefix("users:") {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    if names.is_empty() {
+        return Vec::new();
+    }
+    let rows_of = |name: &str| -> Vec<usize> {
+        let key = format!("users:{name}");
+        (0..metric.len()).filter(|&i| metric[i] == key).collect()
+    };
+    let xs: Vec<f64> = rows_of(names[0]).iter().map(|&i| day[i]).collect();
+    let layers: Vec<(String, Vec<f64>)> = names
+        .iter()
+        .map(|n| (n.to_string(), rows_of(n).iter().map(|&i| columns[0][i]).collect()))
+        .collect();
+    let mut stack = Chart::over_days("Market shares (mean across runs)", "share of the population", dated);
+    stack.y_range = Some((0.0, 1.0));
+    stack.bands = stacked(&xs, &layers, 0.75);
+    let mut each = Chart::over_days("Each offering's share across runs", "share of the population", dated);
+    for (k, name) in names.iter().enumerate() {
+        let rows = rows_of(name);
+        let color = PALETTE[k % PALETTE.len()];
+        each.bands.push(Band {
+            // Unnamed: the line of its colour names it; the caption says what the band is.
+            name: String::new(),
+            points: rows.iter().map(|&i| (day[i], columns[1][i], columns[5][i])).collect(),
+            color,
+            opacity: 0.2,
+        });
+        each.lines.push(Line {
+            name: name.to_string(),
+            points: rows.iter().map(|&i| (day[i], columns[3][i])).collect(),
+            color,
+            dashed: false,
+            width: 2.0,
+        });
+    }
+    vec![
+        Figure {
+            name: "market-shares".into(),
+            caption: "Each offering's users as a share of the population, mean across runs, stacked.".into(),
+            svg: stack.svg(),
+        },
+        Figure {
+            name: "market-share-bands".into(),
+            caption: "Each offering's share of the population: the median across runs and the 90% band of each day."
+                .into(),
+            svg: each.svg(),
+        },
+    ]
 }
 
 /// The punctuation statistics of `esplab analyze` on an ensemble: medians across runs with

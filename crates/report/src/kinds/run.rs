@@ -2,8 +2,9 @@
 
 use crate::error::Result;
 use crate::page::{cell, Figure, Report, Section, Table};
-use crate::read::{json, number, text, CsvTable};
-use crate::svg::{Chart, Dots, Line, Marker, PALETTE};
+use crate::read::{json, number, start_date, text, CsvTable};
+use crate::svg::{stacked, Chart, Dots, Line, Marker, PALETTE};
+use esplab_experiment::analysis::story::when;
 use esplab_model::EventKind;
 use serde_json::Value;
 use std::path::Path;
@@ -36,6 +37,32 @@ fn jumps(analysis: &Value) -> Vec<(f64, f64, String)> {
         .unwrap_or_default()
 }
 
+/// The stacked-area chart of each offering's users (share of the population) from
+/// offerings.csv, offerings in the order of `names`.
+fn market_shares(offerings: &CsvTable, names: &[String], dated: Option<esplab_model::StartDate>) -> Result<Chart> {
+    let rows = offerings.texts("offering")?;
+    let days = offerings.numbers("day")?;
+    let users = offerings.numbers("users")?;
+    let count = names.len().max(1);
+    let xs: Vec<f64> = days.iter().step_by(count).copied().collect();
+    let layers: Vec<(String, Vec<f64>)> = names
+        .iter()
+        .map(|name| {
+            let values = rows
+                .iter()
+                .zip(&users)
+                .filter(|(r, _)| *r == name)
+                .map(|(_, u)| *u)
+                .collect();
+            (name.clone(), values)
+        })
+        .collect();
+    let mut chart = Chart::over_days("Market shares", "share of the population", dated);
+    chart.y_range = Some((0.0, 1.0));
+    chart.bands = stacked(&xs, &layers, 0.75);
+    Ok(chart)
+}
+
 /// The report of run folder `dir`.
 pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
     let series = CsvTable::read(dir, "timeseries.csv")?;
@@ -46,6 +73,7 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
     let name = text(manifest, "/scenario/name");
     let seed = number(manifest, "/scenario/parameters/run/seed");
     let users = number(manifest, "/scenario/parameters/run/users");
+    let dated = start_date(manifest, "/scenario");
     let kinds = events.texts("kind")?;
     let event_days = events.numbers("day")?;
     let sizes = events.numbers("size")?;
@@ -58,7 +86,7 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
             .collect()
     };
 
-    let mut baseline = Chart::new("Security baseline", "day", "security (0 = none, 1 = full)");
+    let mut baseline = Chart::over_days("Security baseline", "security (0 = none, 1 = full)", dated);
     baseline.y_range = Some((0.0, 1.0));
     baseline
         .lines
@@ -88,7 +116,7 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
         }
     }
 
-    let mut adoption = Chart::new("Adoption", "day", "share of the population using it");
+    let mut adoption = Chart::over_days("Adoption", "share of the population using it", dated);
     adoption.y_range = Some((0.0, 1.0));
     adoption
         .lines
@@ -102,7 +130,7 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
     }
 
     let outcry_threshold = number(manifest, "/scenario/parameters/regulator/outcry_threshold");
-    let mut fear = Chart::new("Public fear and outcry", "day", "fear; outcry = fear x adoption");
+    let mut fear = Chart::over_days("Public fear and outcry", "fear; outcry = fear x adoption", dated);
     fear.lines
         .push(line("public fear", &days, &series.numbers("fear")?, PALETTE[1], false));
     fear.lines
@@ -117,7 +145,7 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
         });
     }
 
-    let mut incidents = Chart::new("Incidents against the attention threshold", "day", "log10(records)");
+    let mut incidents = Chart::over_days("Incidents against the attention threshold", "log10(records)", dated);
     let news_days: Vec<f64> = at(EventKind::News).iter().map(|n| n.0).collect();
     let all: Vec<(f64, f64)> = at(EventKind::Incident)
         .iter()
@@ -171,7 +199,7 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
         true,
     ));
 
-    let mut security = Chart::new("Security of each offering", "day", "security (0-1)");
+    let mut security = Chart::over_days("Security of each offering", "security (0-1)", dated);
     security.y_range = Some((0.0, 1.0));
     let names = offerings.texts("offering")?;
     let o_days = offerings.numbers("day")?;
@@ -198,12 +226,21 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
         });
     }
 
+    let shares = market_shares(&offerings, &seen, dated)?;
+
     let figure = |name: &str, caption: &str, chart: &Chart| Figure {
         name: name.into(),
         caption: caption.into(),
         svg: chart.svg(),
     };
+    let story = esplab_output::analysis_files::run_story(dir).unwrap_or_else(|e| vec![format!("No story: {e}.")]);
     let mut sections = vec![Section {
+        heading: "What happened".into(),
+        paragraphs: story,
+        figures: vec![],
+        tables: vec![],
+    }];
+    sections.push(Section {
         heading: "Baseline, adoption and fear".into(),
         paragraphs: vec![format!(
             "{} days, {} simulated users, seed {}. {} incidents, {} made the news, {} vendor raises, {} regulations.",
@@ -233,10 +270,16 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
                 &format!("Incidents by log10 size; those above the attention threshold made the news{drawn_share}."),
                 &incidents,
             ),
+            figure(
+                "market-shares",
+                "Each offering's users as a share of the population, stacked (the top edge is adoption; the rest \
+                 of the population uses none).",
+                &shares,
+            ),
             figure("offerings", "Security of each offering.", &security),
         ],
         tables: vec![],
-    }];
+    });
     if let Some(a) = &analysis {
         let mut table = Table {
             header: vec!["day".into(), "size".into(), "cause".into(), "chain of events".into()],
@@ -247,10 +290,10 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
                 .as_array()
                 .into_iter()
                 .flatten()
-                .map(|l| format!("day {}: {}", number(l, "/day"), text(l, "/event")))
+                .map(|l| format!("{}: {}", when(dated, number(l, "/day") as u32), text(l, "/event")))
                 .collect();
             table.rows.push(vec![
-                format!("{}", number(j, "/day")),
+                when(dated, number(j, "/day") as u32),
                 format!("+{}", cell(number(j, "/size"))),
                 text(j, "/cause"),
                 chain.join("; "),

@@ -1,0 +1,251 @@
+//! `esplab story`: every number and date of the story's sentences is checked against the run's
+//! files (events.csv, offerings.csv, timeseries.csv, analysis.json), read here on their own.
+
+mod common;
+
+use common::{esplab, ok, temp};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// A CSV file as rows of named cells.
+fn table(dir: &Path, name: &str) -> Vec<HashMap<String, String>> {
+    let mut reader = csv::Reader::from_path(dir.join(name)).unwrap();
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    reader
+        .records()
+        .map(|r| {
+            headers
+                .iter()
+                .cloned()
+                .zip(r.unwrap().iter().map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+fn number(text: &str) -> f64 {
+    text.trim_end_matches(['%', '.', ',', ';', ')', ':'])
+        .parse()
+        .unwrap_or_else(|_| panic!("{text:?} is not a number"))
+}
+
+/// Every `(day N)` of the text, with the date written before it.
+fn dated_days(text: &str) -> Vec<(String, u32)> {
+    let mut out = Vec::new();
+    for (i, _) in text.match_indices(" (day ") {
+        let date = text[..i].rsplit(' ').next().unwrap().to_string();
+        let day = text[i + 6..].split(')').next().unwrap().parse().unwrap();
+        out.push((date, day));
+    }
+    out
+}
+
+/// The word after `marker` in `sentence`, and the rest after it.
+fn after<'a>(sentence: &'a str, marker: &str) -> Option<&'a str> {
+    sentence.find(marker).map(|i| &sentence[i + marker.len()..])
+}
+
+fn first_word(text: &str) -> &str {
+    text.split_whitespace().next().unwrap_or_default()
+}
+
+/// The day of the first `(day N)` in `text`.
+fn day_in(text: &str) -> u32 {
+    dated_days(text)[0].1
+}
+
+#[test]
+fn every_number_of_the_story_comes_from_the_files() {
+    let dir = temp("story").join("run");
+    let out = dir.to_str().unwrap();
+    ok(&[
+        "run",
+        "iot-botnets",
+        "--users",
+        "2000",
+        "--years",
+        "2",
+        "--quiet",
+        "--out",
+        out,
+    ]);
+    ok(&["analyze", out, "--quiet"]);
+    let story = String::from_utf8(ok(&["story", out]).stdout).unwrap();
+    let events = table(&dir, "events.csv");
+    let offerings = table(&dir, "offerings.csv");
+    let series = table(&dir, "timeseries.csv");
+    let analysis: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("analysis.json")).unwrap()).unwrap();
+    let share = |offering: &str, day: u32| -> f64 {
+        let row = offerings
+            .iter()
+            .find(|r| r["offering"] == offering && r["day"] == day.to_string())
+            .unwrap_or_else(|| panic!("no row of {offering} on day {day}"));
+        100.0 * number(&row["users"])
+    };
+    let close = |told: f64, truth: f64, step: f64, what: &str| {
+        assert!(
+            (told - truth).abs() <= step / 2.0 + 1e-9,
+            "{what}: told {told}, the files say {truth}"
+        );
+    };
+
+    // Dates: day 0 is the preset's start date, the Mirai shock (day 659) fell on 2016-10-21,
+    // and every date told beside a day is the date events.csv gives that day.
+    let dates = dated_days(&story);
+    assert!(dates.contains(&("2015-01-01".into(), 0)), "{story}");
+    assert!(dates.contains(&("2016-10-21".into(), 659)), "{story}");
+    let by_day: HashMap<String, String> = events.iter().map(|e| (e["day"].clone(), e["date"].clone())).collect();
+    for (date, day) in &dates {
+        if let Some(d) = by_day.get(&day.to_string()) {
+            assert_eq!(d, date, "day {day}");
+        }
+    }
+
+    let mut checked = HashMap::<&str, usize>::new();
+    let paragraphs: Vec<&str> = story.split("\n\n").collect();
+    // The opening: peak adoption, the baseline at both ends, the number of jumps, the end shares.
+    let opening = paragraphs[0];
+    let adoption: Vec<f64> = series.iter().map(|r| number(&r["adoption"])).collect();
+    let peak = adoption.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let told_peak = first_word(after(opening, "adoption rose to ").unwrap());
+    close(number(told_peak), 100.0 * peak, 0.1, "peak adoption");
+    let peak_day = day_in(after(opening, "of the population by ").unwrap());
+    assert_eq!(adoption[peak_day as usize], peak, "the peak's day");
+    let baseline = after(opening, "baseline went from ").unwrap();
+    close(
+        number(first_word(baseline)),
+        number(&series[0]["baseline"]),
+        0.01,
+        "first baseline",
+    );
+    let last = series.last().unwrap();
+    close(
+        number(first_word(after(baseline, "to ").unwrap())),
+        number(&last["baseline"]),
+        0.01,
+        "last baseline",
+    );
+    let jumps = analysis["jumps"].as_array().unwrap();
+    assert!(opening.contains(&format!("with {} jumps", jumps.len())), "{opening}");
+    for part in after(opening, "shares of the population: ")
+        .unwrap()
+        .trim_end_matches('.')
+        .split(", ")
+    {
+        let (name, value) = part.rsplit_once(' ').unwrap();
+        close(number(value), share(name, number(&last["day"]) as u32), 0.1, name);
+        *checked.entry("end share").or_default() += 1;
+    }
+
+    for sentence in paragraphs[1..].iter().flat_map(|p| p.split_inclusive(". ")) {
+        if let Some(rest) = after(sentence, " an incident of ") {
+            // "On DATE (day N) an incident of X million records at O made the news."
+            let day = day_in(sentence);
+            let (amount, rest) = rest.split_once(" records at ").unwrap();
+            let offering = first_word(rest);
+            let (value, unit) = amount.split_once(' ').unwrap_or((amount, ""));
+            let scale = match unit {
+                "billion" => 1e9,
+                "million" => 1e6,
+                "thousand" => 1e3,
+                _ => 1.0,
+            };
+            let largest = events
+                .iter()
+                .filter(|e| e["kind"] == "incident" && e["day"] == day.to_string() && e["offering"] == offering)
+                .map(|e| number(&e["size"]))
+                .fold(f64::NEG_INFINITY, f64::max);
+            close(number(value) * scale, largest, 0.1 * scale, "incident size");
+            assert!(
+                events
+                    .iter()
+                    .any(|e| e["kind"] == "news" && e["day"] == day.to_string()),
+                "news on day {day}"
+            );
+            *checked.entry("incident").or_default() += 1;
+        }
+        if let Some(rest) = after(sentence, ", the users of ") {
+            // "From DATE (day A) to DATE (day B), the users of O went from P% to Q% of the
+            // population (O2: P2% to Q2%; ...)."
+            let days: Vec<u32> = dated_days(sentence).iter().map(|d| d.1).collect();
+            let (from, to) = (days[0], days[1]);
+            let offering = first_word(rest);
+            let moved = after(rest, "went from ").unwrap();
+            close(number(first_word(moved)), share(offering, from), 0.1, offering);
+            close(
+                number(first_word(after(moved, "to ").unwrap())),
+                share(offering, to),
+                0.1,
+                offering,
+            );
+            if let Some(others) = after(rest, "population (") {
+                for other in others.trim_end_matches(['.', ')', ' ']).split("; ") {
+                    let (name, values) = other.split_once(": ").unwrap();
+                    let (p, q) = values.split_once(" to ").unwrap();
+                    close(number(p), share(name, from), 0.1, name);
+                    close(number(q), share(name, to), 0.1, name);
+                }
+            }
+            *checked.entry("moves").or_default() += 1;
+        }
+        if sentence.contains(" raised its security from ") {
+            // "On DATE (day N) O raised its security from A to B[, and O2 raised its own from C to D]."
+            // The raise's day is the last one told before it ("After the news of ..., on ...").
+            let head = sentence.split(" raised its security").next().unwrap();
+            let day = dated_days(head).last().unwrap().1;
+            let raises: Vec<&str> = sentence.split(", and ").collect();
+            for raise in raises {
+                let before = raise.split(" raised its ").next().unwrap();
+                let offering = before.rsplit(' ').next().unwrap();
+                let values = after(raise, " from ").unwrap();
+                let (a, b) = values.split_once(" to ").unwrap();
+                // A vendor may raise more than once a day: one of its raises that day is told.
+                let matches = events
+                    .iter()
+                    .filter(|e| e["kind"] == "vendor_raise" && e["day"] == day.to_string() && e["offering"] == offering)
+                    .filter(|row| {
+                        let detail = row["detail"].strip_prefix("security ").unwrap();
+                        let (x, y) = detail.split_once(" -> ").unwrap();
+                        (number(a) - number(x)).abs() <= 0.005 + 1e-9
+                            && (number(first_word(b)) - number(first_word(y))).abs() <= 0.005 + 1e-9
+                    })
+                    .count();
+                assert!(matches > 0, "no raise by {offering} on day {day} from {a} to {b}");
+                *checked.entry("raise").or_default() += 1;
+            }
+        }
+        if let Some(rest) = after(sentence, "The security baseline rose by ") {
+            let day = day_in(rest);
+            let jump = jumps
+                .iter()
+                .find(|j| j["day"] == day)
+                .unwrap_or_else(|| panic!("no jump on day {day}"));
+            close(
+                number(first_word(rest)),
+                jump["size"].as_f64().unwrap(),
+                0.01,
+                "jump size",
+            );
+            *checked.entry("jump").or_default() += 1;
+        }
+    }
+    for kind in ["end share", "incident", "moves", "raise", "jump"] {
+        assert!(
+            checked.get(kind).copied().unwrap_or(0) > 0,
+            "no {kind} sentence was checked:\n{story}"
+        );
+    }
+}
+
+#[test]
+fn a_story_needs_a_run_folder() {
+    let dir = temp("story-errors");
+    let out = esplab(&["story", dir.join("missing").to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("cannot tell the story of") && err.contains("no manifest.json"),
+        "{err}"
+    );
+}

@@ -1,0 +1,269 @@
+//! The story of a run in plain sentences: what happened and why, told from the chains of events
+//! behind its jumps ([`super::jumps`]). Every number in a sentence is read from the run's data
+//! (its events, daily series and each offering's users); nothing is estimated or smoothed.
+//!
+//! Moves of users are told as each offering's share of the population before an event and
+//! [`FLOW_DAYS`] days after it (net changes: the model's outputs do not record who went where).
+
+use super::{Analysis, EventRow, Jump, RunData};
+use esplab_model::{Detail, EventKind, StartDate};
+
+/// Days after an event over which the moves of users are told.
+pub const FLOW_DAYS: u32 = 30;
+/// Most jumps told: the largest, in day order; the others are counted.
+pub const MOST_JUMPS: usize = 12;
+
+/// `2016-10-21 (day 659)` with a start date, `day 659` without.
+pub fn when(start: Option<StartDate>, day: u32) -> String {
+    match start {
+        Some(s) => format!("{} (day {day})", s.label(day)),
+        None => format!("day {day}"),
+    }
+}
+
+/// A count of records in words: `6.3 million`, `2.1 billion`, `4.5 thousand`, `850`.
+pub fn records(x: f64) -> String {
+    let a = x.abs();
+    if a >= 1e9 {
+        format!("{:.1} billion", x / 1e9)
+    } else if a >= 1e6 {
+        format!("{:.1} million", x / 1e6)
+    } else if a >= 1e3 {
+        format!("{:.1} thousand", x / 1e3)
+    } else {
+        format!("{x:.0}")
+    }
+}
+
+/// A share as a percentage with one decimal: `4.1%`.
+pub fn percent(x: f64) -> String {
+    format!("{:.1}%", 100.0 * x)
+}
+
+/// The story: an opening paragraph, then one paragraph per jump told, in day order.
+pub fn story(data: &RunData, analysis: &Analysis, start: Option<StartDate>) -> Vec<String> {
+    let mut paragraphs = vec![opening(data, analysis, start)];
+    let mut told: Vec<&Jump> = analysis.jumps.iter().collect();
+    told.sort_by(|a, b| b.size.abs().total_cmp(&a.size.abs()).then(a.day.cmp(&b.day)));
+    let untold = told.len().saturating_sub(MOST_JUMPS);
+    told.truncate(MOST_JUMPS);
+    told.sort_by_key(|j| j.day);
+    let mut news_told: Vec<u32> = Vec::new();
+    paragraphs.extend(told.iter().map(|j| episode(data, j, start, &mut news_told)));
+    if untold > 0 {
+        paragraphs.push(format!(
+            "{untold} smaller jumps are not told here; analysis.json lists every jump with its chain of events."
+        ));
+    }
+    paragraphs
+}
+
+fn opening(data: &RunData, analysis: &Analysis, start: Option<StartDate>) -> String {
+    let days = data.baseline.len();
+    let Some(last) = days.checked_sub(1) else {
+        return "The run has no days.".into();
+    };
+    let (peak_day, peak) =
+        data.adoption.iter().copied().enumerate().fold(
+            (0, f64::NEG_INFINITY),
+            |best, (d, a)| if a > best.1 { (d, a) } else { best },
+        );
+    let jumps = match analysis.jumps.len() {
+        0 => format!(
+            "no jump (a change of more than {} within {} days)",
+            esplab_model::JUMP_THRESHOLD,
+            super::JUMP_DAYS
+        ),
+        1 => "one jump".into(),
+        n => format!("{n} jumps"),
+    };
+    let adoption = if peak_day == last {
+        format!(
+            "adoption rose to {} of the population by {}",
+            percent(peak),
+            when(start, last as u32)
+        )
+    } else {
+        format!(
+            "adoption rose to {} of the population by {} and stood at {} on {}",
+            percent(peak),
+            when(start, peak_day as u32),
+            percent(data.adoption[last]),
+            when(start, last as u32)
+        )
+    };
+    let mut text = format!(
+        "Over {days} days from {}, {adoption}. The security baseline went from {:.2} to {:.2}, with {jumps}.",
+        when(start, 0),
+        data.baseline[0],
+        data.baseline[last],
+    );
+    if !data.offerings.is_empty() {
+        let mut end: Vec<(&str, f64)> = data
+            .offerings
+            .iter()
+            .map(|(name, users)| (name.as_str(), users.get(last).copied().unwrap_or(f64::NAN)))
+            .collect();
+        end.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let parts: Vec<String> = end.iter().map(|(n, s)| format!("{n} {}", percent(*s))).collect();
+        text.push_str(&format!(
+            " On {}, the offerings held these shares of the population: {}.",
+            when(start, last as u32),
+            parts.join(", ")
+        ));
+    }
+    text
+}
+
+/// Each offering's share the day before `day` and [`FLOW_DAYS`] later: "Over the next 30 days
+/// a's users went from 21.0% to 19.5% of the population (b: 40.1% to 41.0%)." `first` names the
+/// offering told first.
+fn moves(data: &RunData, day: u32, first: &str, start: Option<StartDate>) -> Option<String> {
+    let days = data.baseline.len();
+    if data.offerings.is_empty() || days == 0 {
+        return None;
+    }
+    let before = (day as usize).saturating_sub(1).min(days - 1);
+    let after = (day as usize + FLOW_DAYS as usize).min(days - 1);
+    if after <= before {
+        return None;
+    }
+    let share = |users: &Vec<f64>, d: usize| users.get(d).copied().unwrap_or(f64::NAN);
+    let mut ordered: Vec<&(String, Vec<f64>)> = data.offerings.iter().collect();
+    ordered.sort_by_key(|(name, _)| name != first);
+    let (name, users) = ordered[0];
+    let mut text = format!(
+        "From {} to {}, the users of {name} went from {} to {} of the population",
+        when(start, before as u32),
+        when(start, after as u32),
+        percent(share(users, before)),
+        percent(share(users, after))
+    );
+    let others: Vec<String> = ordered[1..]
+        .iter()
+        .map(|(n, u)| format!("{n}: {} to {}", percent(share(u, before)), percent(share(u, after))))
+        .collect();
+    if !others.is_empty() {
+        text.push_str(&format!(" ({})", others.join("; ")));
+    }
+    text.push('.');
+    Some(text)
+}
+
+fn event_sentence(e: &EventRow, start: Option<StartDate>) -> Option<String> {
+    let on = when(start, e.day);
+    Some(match e.detail {
+        Detail::Incident { .. } => format!("On {on} an incident of {} records hit {}.", records(e.size), e.offering),
+        Detail::VendorRaise { from, to, .. } => {
+            format!("On {on} {} raised its security from {from:.2} to {to:.2}.", e.offering)
+        }
+        Detail::Outcry { due } => format!(
+            "On {on} public outcry had lasted long enough to call for regulation, due on {}.",
+            when(start, due)
+        ),
+        Detail::LossAgenda { due } => format!(
+            "On {on} quiet losses put the technology on the regulator's agenda; a regulation was due on {}.",
+            when(start, due)
+        ),
+        Detail::Regulation { from, to, .. } => {
+            format!("On {on} a regulation raised the security floor from {from:.2} to {to:.2}.")
+        }
+        Detail::Intervention(started) => format!("On {on} an intervention started: {started}."),
+        _ => return None,
+    })
+}
+
+/// One jump's paragraph. News already told in an earlier paragraph (`news_told`, by day) is
+/// referred to rather than told again.
+fn episode(data: &RunData, jump: &Jump, start: Option<StartDate>, news_told: &mut Vec<u32>) -> String {
+    let mut sentences: Vec<String> = Vec::new();
+    let events: Vec<&EventRow> = jump.chain.iter().filter_map(|l| l.event.as_ref()).collect();
+    let incident = events.iter().find(|e| e.kind == EventKind::Incident);
+    let news = events.iter().find(|e| e.kind == EventKind::News);
+    let mut moved_from: Option<(u32, String)> = None;
+    let mut after_news: Option<String> = None;
+    if let Some(n) = news.filter(|n| news_told.contains(&n.day)) {
+        after_news = Some(format!("After the news of {},", when(start, n.day)));
+    } else if let Some(n) = news {
+        news_told.push(n.day);
+        let at = incident.map_or(n.offering.as_str(), |i| i.offering.as_str());
+        sentences.push(match (incident, n.detail) {
+            (Some(i), _) => format!(
+                "On {} an incident of {} records at {at} made the news.",
+                when(start, n.day),
+                records(i.size)
+            ),
+            (None, Detail::News { records: r, .. }) => format!(
+                "On {} an incident of {} records at {at} made the news.",
+                when(start, n.day),
+                records(r)
+            ),
+            _ => format!("On {} an incident at {at} made the news.", when(start, n.day)),
+        });
+        moved_from = Some((n.day, at.to_string()));
+    } else if let Some(i) = incident {
+        sentences.extend(event_sentence(i, start));
+    }
+    let churn_without_news = jump
+        .chain
+        .iter()
+        .any(|l| l.event.is_none() && l.what.contains("without news"));
+    for e in events
+        .iter()
+        .filter(|e| !matches!(e.kind, EventKind::Incident | EventKind::News))
+    {
+        if let Some((day, offering)) = moved_from.take() {
+            sentences.extend(moves(data, day, &offering, start));
+        }
+        let Some(mut sentence) = event_sentence(e, start) else {
+            continue;
+        };
+        if e.kind == EventKind::VendorRaise {
+            // Raises by other vendors the same day are part of the same jump.
+            for other in data
+                .events
+                .iter()
+                .filter(|o| o.kind == EventKind::VendorRaise && o.day == e.day && o.offering != e.offering)
+            {
+                if let Detail::VendorRaise { from, to, .. } = other.detail {
+                    sentence.pop();
+                    sentence.push_str(&format!(
+                        ", and {} raised its own from {from:.2} to {to:.2}.",
+                        other.offering
+                    ));
+                }
+            }
+        }
+        if let Some(prefix) = after_news.take() {
+            sentence = format!("{prefix} {}", sentence.replacen("On ", "on ", 1));
+        }
+        sentences.push(sentence);
+        if let (true, Detail::VendorRaise { churn, .. }) = (churn_without_news, e.detail) {
+            sentences.push(format!(
+                "No incident had made the news in the {} days before; {} had lost {} of its users over risk in its watch window.",
+                super::LOOKBACK_DAYS,
+                e.offering,
+                percent(churn)
+            ));
+        }
+    }
+    if let Some((day, offering)) = moved_from.take() {
+        sentences.extend(moves(data, day, &offering, start));
+    }
+    let direction = if jump.size >= 0.0 { "rose" } else { "fell" };
+    if events.is_empty() {
+        sentences.push(format!(
+            "Around {} the security baseline {direction} by {:.2} as users shifted between offerings of different security.",
+            when(start, jump.day),
+            jump.size.abs()
+        ));
+        sentences.extend(moves(data, jump.day, "", start));
+    } else {
+        sentences.push(format!(
+            "The security baseline {direction} by {:.2} on {}.",
+            jump.size.abs(),
+            when(start, jump.day)
+        ));
+    }
+    sentences.join(" ")
+}
