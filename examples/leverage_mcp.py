@@ -1,5 +1,7 @@
 """Which levers move the AI-agent (MCP) security baseline? Runs `leverage` on the mcp preset
-and plots each lever's effect on the long-run baseline with its 95% interval.
+and plots each lever's effect on the long-run baseline with its 95% interval. The leverage
+folder is written too, and its report (`esplab.report`, which displays inline in Jupyter) saved
+beside the figure.
 
     python examples/leverage_mcp.py                 # 100 runs per lever, 20,000 users
     python examples/leverage_mcp.py --runs 20 --users 5000 --out figures
@@ -21,7 +23,10 @@ parser.add_argument("--users", type=int, default=20000)
 parser.add_argument("--out", default=".")
 args = parser.parse_args()
 
-levers = esplab.leverage("mcp", runs=args.runs, users=args.users).to_pandas()
+out = Path(args.out)
+out.mkdir(parents=True, exist_ok=True)
+folder = out / "leverage_mcp"
+levers = esplab.leverage("mcp", runs=args.runs, users=args.users, out=str(folder)).to_pandas()
 print(levers[["rank", "lever", "effect", "low", "high", "verdict"]].to_string(index=False))
 
 fig, ax = plt.subplots(figsize=(7, 3.5))
@@ -34,7 +39,10 @@ ax.set_yticks(list(rows), levers["lever"])
 ax.set_xlabel("change in the long-run baseline (security, 0-1)")
 ax.set_title(f"Levers on the mcp baseline ({args.runs} paired runs each, 95% intervals)")
 fig.tight_layout()
-out = Path(args.out)
-out.mkdir(parents=True, exist_ok=True)
 fig.savefig(out / "leverage_mcp.png", dpi=150)
 print(f"figure written to {out / 'leverage_mcp.png'}")
+
+# In a notebook, `esplab.report(folder)` on its own line shows the report inline.
+report = esplab.report(folder)
+report.save(out / "leverage_mcp.html")
+print(f"{report.title}: report written to {out / 'leverage_mcp.html'}")

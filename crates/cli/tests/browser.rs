@@ -200,6 +200,41 @@ async fn the_explorer_streams_the_numbers_of_the_cli() {
         .await
         .unwrap();
     assert_eq!(points, json!(expected.len()));
+    // Market shares: the streamed shares are offerings.csv's, drawn as one stacked area each.
+    let shares = client
+        .execute("return window.esplab.data.shares;", vec![])
+        .await
+        .unwrap();
+    let shares: Vec<Vec<f64>> = serde_json::from_value(shares).unwrap();
+    let users = csv_column(&out.join("offerings.csv"), "users");
+    let offerings = shares.len();
+    assert!(offerings >= 2, "mcp has competing offerings");
+    assert_eq!(users.len(), offerings * expected.len());
+    for (j, values) in shares.iter().enumerate() {
+        for (day, v) in values.iter().enumerate() {
+            assert!(
+                (v - users[day * offerings + j]).abs() <= 1e-12,
+                "offering {j}, day {day}"
+            );
+        }
+    }
+    let areas = client
+        .execute(
+            "return document.querySelectorAll('#chart-shares path.area').length;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(areas, json!(offerings));
+    // mcp starts on 2024-11-25: the time axes show dates, quarters over one year.
+    let ticks = client
+        .execute(
+            "return Array.from(document.querySelectorAll('#chart-baseline text.x-tick')).map(t => t.textContent);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(ticks, json!(["2025-01", "2025-04", "2025-07", "2025-10"]));
     let png = client.screenshot().await.unwrap();
     std::fs::write(artifacts().join("explorer-run.png"), &png).unwrap();
 
@@ -239,6 +274,36 @@ async fn the_explorer_streams_the_numbers_of_the_cli() {
     }
     let png = client.screenshot().await.unwrap();
     std::fs::write(artifacts().join("explorer-ensemble.png"), &png).unwrap();
+
+    // A/B mode: the difference of the long-run baseline and its parts, drawn as stacked bars.
+    client
+        .execute(
+            "document.getElementById('mode').value = 'ab'; document.getElementById('runs').value = '3'; \
+             document.getElementById('lever').value = 'regulation'; document.getElementById('lever_day').value = '100';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    client.find(Locator::Id("run")).await.unwrap().click().await.unwrap();
+    wait_for(
+        &client,
+        "window.esplab.status === 'done' && window.esplab.pairs.length === 3",
+        60,
+    )
+    .await;
+    let drawn = client
+        .execute(
+            "return [document.querySelectorAll('#chart-shares rect.part').length, \
+             document.querySelectorAll('#chart-shares circle.total').length, window.esplab.parts.vendors.estimate];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(drawn[0], json!(2), "two parts");
+    assert_eq!(drawn[1], json!(1), "and the total");
+    assert!(drawn[2].as_f64().unwrap() > 0.0, "a floor raises vendors' security");
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("explorer-ab.png"), &png).unwrap();
     client.close().await.unwrap();
 }
 
@@ -271,7 +336,7 @@ async fn a_report_renders_every_chart_in_the_browser() {
         .execute("return document.querySelectorAll('figure svg').length;", vec![])
         .await
         .unwrap();
-    assert_eq!(figures, json!(5));
+    assert_eq!(figures, json!(6), "five charts and the market shares");
     // Every chart is laid out with a size (it rendered), and the page raised no error.
     let sized = client
         .execute(

@@ -119,8 +119,15 @@ fn run_writes_every_output_with_the_documented_columns() {
     assert_eq!(manifest["scenario"]["overrides"][0], "--users 5000");
     assert_eq!(manifest["files"].as_array().unwrap().len(), 6);
     let events = std::fs::read_to_string(out.join("events.csv")).unwrap();
-    assert!(events.starts_with("day,kind,offering,size,detail\n"));
-    assert!(events.lines().skip(1).all(|l| l.split(',').nth(1).is_some_and(|k| {
+    assert!(events.starts_with("day,date,kind,offering,size,detail\n"));
+    // mcp starts on 2024-11-25: each event's date is its day's.
+    let start = esplab_model::StartDate::parse("2024-11-25").unwrap();
+    for line in events.lines().skip(1) {
+        let mut cells = line.split(',');
+        let day: u32 = cells.next().unwrap().parse().unwrap();
+        assert_eq!(cells.next().unwrap(), start.label(day), "{line}");
+    }
+    assert!(events.lines().skip(1).all(|l| l.split(',').nth(2).is_some_and(|k| {
         [
             "incident",
             "news",

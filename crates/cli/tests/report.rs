@@ -151,12 +151,14 @@ fn reports_of_every_kind_of_folder() {
     let compare = html(&dir.join("compare"));
     assert_self_contained(&compare);
     assert!(compare.contains("Paired difference"));
+    assert!(compare.contains("long-run market share") && compare.contains("hosted-agents ("));
 
     let leverage = html(&dir.join("leverage"));
     assert_self_contained(&leverage);
     for lever in ["regulation", "advocacy", "disclosure", "shock"] {
         assert!(leverage.contains(lever), "{lever}");
     }
+    assert!(leverage.contains("Where each lever") && leverage.matches(r#"class="part""#).count() >= 8);
 
     let robust = html(&dir.join("robust-leverage"));
     assert_self_contained(&robust);

@@ -40,6 +40,13 @@ fn the_api_answers_and_its_limits_hold() {
         d["estimate"].as_f64().unwrap() > 0.0,
         "a regulation floor of 0.5 raises the long-run baseline"
     );
+    // The difference split into vendors' security and market shares, each with its interval.
+    let part = |name: &str| pair["parts"][name]["estimate"].as_f64().unwrap();
+    assert!(part("vendors") > 0.0, "the floor raises vendors' security: {pair}");
+    assert!(
+        (part("vendors") + part("shares") - d["estimate"].as_f64().unwrap()).abs() < 0.05,
+        "the parts make up the difference up to covariation within the last year: {pair}"
+    );
 
     // Bad settings: 400 naming the field; no file can be named.
     let (status, body) = request(a, "POST", "/api/run", r#"{"scenario":"/etc/passwd"}"#);

@@ -2,6 +2,7 @@
 //! metric by metric with the paired interval and, for contrast, the unpaired one.
 
 use crate::statistics::{mean, paired_difference, unpaired_difference, Interval};
+use esplab_model::Parameters;
 
 /// Confidence level of every interval esplab reports.
 pub const CONFIDENCE: f64 = 0.95;
@@ -18,8 +19,33 @@ pub struct MetricComparison {
     pub unpaired: Interval,
 }
 
+/// Names of the values of a paired run ([`crate::jobs::paired_width`] of them): the
+/// [`crate::metric_names`] metrics, then for each offering its market share
+/// `long_run_share:NAME` (share of adopters, mean over the last year) and `long_run_security:NAME`.
+/// An offering named differently in the arms is `BASE|VARIANT`; one an arm lacks counts as zero.
+pub fn paired_names(arms: &[&Parameters]) -> Vec<String> {
+    let mut names: Vec<String> = crate::metric_names().iter().map(|s| s.to_string()).collect();
+    let count = arms.iter().map(|p| p.offerings.len()).max().unwrap_or(0);
+    for j in 0..count {
+        let mut name = String::new();
+        for p in arms {
+            if let Some(o) = p.offerings.get(j) {
+                if !name.split('|').any(|n| n == o.name) {
+                    if !name.is_empty() {
+                        name.push('|');
+                    }
+                    name.push_str(&o.name);
+                }
+            }
+        }
+        names.push(format!("long_run_share:{name}"));
+        names.push(format!("long_run_security:{name}"));
+    }
+    names
+}
+
 /// Compares `base[r][m]` with `variant[r][m]` (runs × metrics, same seeds row by row).
-pub fn compare(names: &[&str], base: &[Vec<f64>], variant: &[Vec<f64>]) -> Vec<MetricComparison> {
+pub fn compare<S: AsRef<str>>(names: &[S], base: &[Vec<f64>], variant: &[Vec<f64>]) -> Vec<MetricComparison> {
     names
         .iter()
         .enumerate()
@@ -27,7 +53,7 @@ pub fn compare(names: &[&str], base: &[Vec<f64>], variant: &[Vec<f64>]) -> Vec<M
             let b: Vec<f64> = base.iter().map(|r| r[m]).collect();
             let v: Vec<f64> = variant.iter().map(|r| r[m]).collect();
             MetricComparison {
-                metric: name.to_string(),
+                metric: name.as_ref().to_string(),
                 base_mean: mean(&b),
                 variant_mean: mean(&v),
                 paired: paired_difference(&b, &v, CONFIDENCE),

@@ -41,8 +41,19 @@ pub struct LeverEffect {
     pub loss: Interval,
 }
 
-/// The per-run parts of a lever's effect: (vendors' security at base shares, shifted shares),
-/// from the offering values that follow the [`metric_names`] metrics in each run.
+/// The parts of one pair's effect from each offering's long-run (share of adopters, security)
+/// in the base run and the lever's run: (vendors' security at the base's shares, shifted
+/// shares at the lever's security).
+pub fn effect_parts(base: &[(f64, f64)], lever: &[(f64, f64)]) -> (f64, f64) {
+    base.iter()
+        .zip(lever)
+        .fold((0.0, 0.0), |(v, m), (&(wb, sb), &(wl, sl))| {
+            (v + wb * (sl - sb), m + (wl - wb) * sl)
+        })
+}
+
+/// The per-run parts of a lever's effect ([`effect_parts`]), from the offering values that
+/// follow the [`metric_names`] metrics in each run.
 fn decompose(base: &[f64], lever: &[f64]) -> (f64, f64) {
     let first = metric_names().len();
     let pairs = |values: &[f64]| -> Vec<(f64, f64)> {
@@ -53,12 +64,7 @@ fn decompose(base: &[f64], lever: &[f64]) -> (f64, f64) {
             .map(|c| (c[0], c[1]))
             .collect()
     };
-    pairs(base)
-        .iter()
-        .zip(pairs(lever))
-        .fold((0.0, 0.0), |(v, m), (&(wb, sb), (wl, sl))| {
-            (v + wb * (sl - sb), m + (wl - wb) * sl)
-        })
+    effect_parts(&pairs(base), &pairs(lever))
 }
 
 /// Ranks the levers by their paired effect on the long-run baseline (largest first, ties in

@@ -10,12 +10,12 @@ use bridge::{settings as bad_setting, Failure, ScenarioError};
 use convert::{load, overrides_from, to_pyarrow, Options};
 use esplab_experiment::analysis::{analyze as analyze_run, RunData};
 use esplab_experiment::calibration::{Generation, Settings as CalibrationSettings};
-use esplab_experiment::compare::compare as compare_metrics;
+use esplab_experiment::compare::{compare as compare_metrics, paired_names};
 use esplab_experiment::discovery::{Condition, PrimSettings};
 use esplab_experiment::jobs::calibration::{CalibrationFailure, CalibrationJob, DEFAULT_USERS};
 use esplab_experiment::jobs::draws::LeverDraws;
 use esplab_experiment::jobs::{self, shard_rows, LeverSetup};
-use esplab_experiment::leverage::{rank, standard_levers, Lever};
+use esplab_experiment::leverage::{base_long_run, rank, standard_levers, Lever};
 use esplab_experiment::memory::Spelling;
 use esplab_experiment::robust::{pivot, summarize, DrawEffect};
 use esplab_experiment::sensitivity::{indices as sensitivity_indices, Method};
@@ -24,7 +24,7 @@ use esplab_model::{EventKind, Parameters, Recorder};
 use esplab_output::analysis_files::{analysis_json, read_run};
 use esplab_output::calibration_files::posterior_draws as draws_from_posterior;
 use esplab_output::calibration_files::{particles_table, summary_json, write_calibrated, Calibrated};
-use esplab_output::comparison_files::{comparison_table, leverage_table};
+use esplab_output::comparison_files::{comparison_table, leverage_document, leverage_table, write_leverage};
 use esplab_output::discovery_files::{discover as find, read_points, Outcome, Points};
 use esplab_output::robust_files::{draws_table, robust_table};
 use esplab_output::run_folder::timeseries_table;
@@ -177,7 +177,7 @@ fn compare<'py>(
             || {},
         )?)
     })?;
-    let rows = compare_metrics(&metric_names(), &results[0], &results[1]);
+    let rows = compare_metrics(&paired_names(&arms), &results[0], &results[1]);
     to_pyarrow(py, &comparison_table(&rows))
 }
 
@@ -185,9 +185,10 @@ fn compare<'py>(
 /// as `esplab leverage` writes to leverage.csv: rank, lever, size, unit, effect, low, high,
 /// effect_per_unit, the vendors' and the shares' parts of the effect with their intervals,
 /// adoption_effect, loss_effect, verdict. `heroic` names the heroic vendor's offering (default:
-/// the minority offering on the start day of the base's first run).
+/// the minority offering on the start day of the base's first run). With `out`, the folder
+/// `esplab leverage --out` writes is written there too (for `esplab.report(out)`).
 #[pyfunction]
-#[pyo3(signature = (scenario, *, runs=100, start_day=None, heroic=None, threads=0, users=None, years=None, seed=None, set=None))]
+#[pyo3(signature = (scenario, *, runs=100, start_day=None, heroic=None, threads=0, users=None, years=None, seed=None, set=None, out=None))]
 #[allow(clippy::too_many_arguments)]
 fn leverage<'py>(
     py: Python<'py>,
@@ -200,9 +201,11 @@ fn leverage<'py>(
     years: Option<f64>,
     seed: Option<u64>,
     set: Option<Bound<'py, PyDict>>,
+    out: Option<std::path::PathBuf>,
 ) -> PyResult<Py<PyAny>> {
     let options = Options::new(users, years, seed, set.as_ref())?;
-    let p = load(scenario, &options, &[])?.parameters;
+    let scenario = load(scenario, &options, &[])?;
+    let p = scenario.parameters.clone();
     let setup = LeverSetup::new(&p, start_day, heroic.as_deref()).map_err(Failure::from)?;
     let results = py.detach(|| -> Result<_, Failure> {
         let arms = setup.arm_refs();
@@ -218,7 +221,23 @@ fn leverage<'py>(
             || {},
         )?)
     })?;
-    to_pyarrow(py, &leverage_table(&setup.levers, &rank(&results)))
+    let ranked = rank(&results);
+    let table = leverage_table(&setup.levers, &ranked);
+    if let Some(dir) = out {
+        let document = leverage_document(&setup, &ranked, &base_long_run(&results), runs);
+        let settings = serde_json::json!({
+            "master_seed": p.run.seed, "runs": runs, "start_day": setup.start, "heroic_offering": setup.heroic_name,
+        });
+        write_leverage(&dir, &document, &table, &scenario, settings, None).map_err(Failure::from)?;
+    }
+    to_pyarrow(py, &table)
+}
+
+/// The HTML report of an output folder, as `esplab report` writes it: `(title, html)`.
+#[pyfunction]
+fn report_html(folder: std::path::PathBuf) -> PyResult<(String, String)> {
+    let report = esplab_report::report(&folder).map_err(|e| Failure::Other(e.to_string()))?;
+    Ok((report.title.clone(), report.html()))
 }
 
 /// Every standard lever pulled in each draw of `plan`'s design (its `[set]` and `set` apply), or,
@@ -723,5 +742,6 @@ fn _esplab(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sensitivity, m)?)?;
     m.add_function(wrap_pyfunction!(analyze, m)?)?;
     m.add_function(wrap_pyfunction!(sweep_rows, m)?)?;
+    m.add_function(wrap_pyfunction!(report_html, m)?)?;
     Ok(())
 }

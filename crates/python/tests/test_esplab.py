@@ -88,6 +88,27 @@ def test_leverage_ranks_the_levers_as_the_cli(tmp_path):
         esplab.leverage("mcp", runs=2, heroic="nope", **SMALL)
 
 
+def test_leverage_writes_the_cli_folder_and_its_report_displays(tmp_path):
+    folder = tmp_path / "lev"
+    table = esplab.leverage("mcp", runs=4, out=str(folder), **SMALL)
+    assert cli("leverage", "mcp", "--runs", "4", *SMALL_CLI, "--out", str(tmp_path / "cli")).returncode == 0
+    for name in ["leverage.csv", "leverage.json"]:
+        assert (folder / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
+    assert [r["lever"] for r in csv_rows(folder / "leverage.csv")] == table.column("lever").to_pylist()
+    report = esplab.report(folder)
+    assert report.title == "esplab leverage: mcp"
+    assert report.html.startswith("<!DOCTYPE html>") and "Which levers move the baseline" in report.html
+    frame = report._repr_html_()
+    assert frame.startswith("<iframe") and "srcdoc=" in frame and "<svg" not in frame, "the page is escaped"
+    report.save(tmp_path / "page.html")
+    assert (tmp_path / "page.html").read_text(encoding="utf-8") == report.html
+    run = tmp_path / "run"
+    assert cli("run", "mcp", *SMALL_CLI, "--out", str(run)).returncode == 0
+    assert "What happened" in esplab.report(run).html and "Market shares" in esplab.report(run).html
+    with pytest.raises(RuntimeError, match="no manifest.json"):
+        esplab.report(tmp_path / "missing")
+
+
 def test_leverage_over_draws_matches_the_cli(tmp_path):
     settings = {"run.users": 2000, "run.years": 2}
     levers, draws = esplab.leverage_over_draws(PLAN, runs=4, set=settings)

@@ -515,6 +515,144 @@ impl IntervalChart {
     }
 }
 
+/// An estimate with its interval: (estimate, low, high).
+pub type Estimate = (f64, f64, f64);
+
+/// One row of a parts chart: a total and the parts it is made of, each with its interval.
+#[derive(Debug, Clone)]
+pub struct PartsRow {
+    pub label: String,
+    pub total: Estimate,
+    /// Parts in stacking order, one per entry of [`PartsChart::parts`].
+    pub parts: Vec<Estimate>,
+}
+
+/// Stacked horizontal bars: each row's parts laid end to end from zero (a negative part runs
+/// left), each part's interval as a whisker around its end, and the row's total as a dot with
+/// its interval just below the bars.
+#[derive(Debug, Clone)]
+pub struct PartsChart {
+    pub title: String,
+    pub x_label: String,
+    /// Names of the parts, in stacking order.
+    pub parts: Vec<String>,
+    pub rows: Vec<PartsRow>,
+}
+
+impl PartsChart {
+    /// The chart as an SVG document.
+    pub fn svg(&self) -> String {
+        let label_width = 12.0 + 7.0 * self.rows.iter().map(|r| r.label.chars().count()).max().unwrap_or(4) as f64;
+        let left = label_width.max(LEFT);
+        let w = 720.0;
+        let row_h = 40.0;
+        let h = TOP + BOTTOM + row_h * self.rows.len().max(1) as f64;
+        let (mut lo, mut hi) = (0.0f64, 0.0f64);
+        for r in &self.rows {
+            let mut end = 0.0;
+            let mut seen = vec![r.total.0, r.total.1, r.total.2];
+            for p in &r.parts {
+                seen.extend([end + p.0, end + p.1, end + p.2]);
+                end += if p.0.is_finite() { p.0 } else { 0.0 };
+            }
+            for v in seen.into_iter().filter(|v| v.is_finite()) {
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+        }
+        let (x0, x1) = padded(lo, hi);
+        let pw = w - left - RIGHT;
+        let sx = |x: f64| left + (x - x0) / (x1 - x0) * pw;
+        let mut s = frame(w, h, &self.title);
+        let bottom = h - BOTTOM;
+        for t in nice_ticks(x0, x1, 8) {
+            let x = sx(t);
+            let _ = writeln!(
+                s,
+                r##"<line x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{bottom}" stroke="#e5e5e5"/><text x="{x:.1}" y="{:.1}" font-size="11" text-anchor="middle">{}</text>"##,
+                bottom + 18.0,
+                tick_label(t)
+            );
+        }
+        let zero = sx(0.0);
+        let _ = writeln!(
+            s,
+            r##"<line x1="{zero:.1}" y1="{TOP}" x2="{zero:.1}" y2="{bottom}" stroke="#333"/>"##
+        );
+        let whisker = |s: &mut String, y: f64, (e, l, u): Estimate, color: &str, what: &str| {
+            if l.is_finite() && u.is_finite() {
+                let _ = writeln!(
+                    s,
+                    r#"<line x1="{:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="{color}" stroke-width="1.5"><title>{}: {} [{}, {}]</title></line>"#,
+                    sx(l),
+                    sx(u),
+                    escape(what),
+                    tick_label(e),
+                    tick_label(l),
+                    tick_label(u)
+                );
+            }
+        };
+        for (i, r) in self.rows.iter().enumerate() {
+            let top = TOP + row_h * i as f64 + 6.0;
+            let _ = writeln!(
+                s,
+                r#"<text x="{:.1}" y="{:.1}" font-size="12" text-anchor="end">{}</text>"#,
+                left - 8.0,
+                top + 14.0,
+                escape(&r.label)
+            );
+            let mut end = 0.0f64;
+            for (k, p) in r.parts.iter().enumerate() {
+                if !p.0.is_finite() {
+                    continue;
+                }
+                let color = PALETTE[k % PALETTE.len()];
+                let name = self.parts.get(k).map(String::as_str).unwrap_or("");
+                let (a, b) = (sx(end.min(end + p.0)), sx(end.max(end + p.0)));
+                let _ = writeln!(
+                    s,
+                    r#"<rect class="part" x="{a:.1}" y="{top:.1}" width="{:.1}" height="14" fill="{color}" fill-opacity="0.75"><title>{}, {}: {}</title></rect>"#,
+                    (b - a).max(0.5),
+                    escape(&r.label),
+                    escape(name),
+                    tick_label(p.0)
+                );
+                whisker(&mut s, top + 7.0, (end + p.0, end + p.1, end + p.2), "#333", name);
+                end += p.0;
+            }
+            let y = top + 24.0;
+            whisker(&mut s, y, r.total, "#000", "total");
+            if r.total.0.is_finite() {
+                let _ = writeln!(
+                    s,
+                    r##"<circle cx="{:.1}" cy="{y:.1}" r="4" fill="#000"><title>{}: total {}</title></circle>"##,
+                    sx(r.total.0),
+                    escape(&r.label),
+                    tick_label(r.total.0)
+                );
+            }
+        }
+        let _ = writeln!(
+            s,
+            r#"<text x="{:.1}" y="{:.1}" font-size="12" text-anchor="middle">{}</text>"#,
+            left + pw / 2.0,
+            h - 12.0,
+            escape(&self.x_label)
+        );
+        let mut entries: Vec<(String, &'static str, Symbol)> = self
+            .parts
+            .iter()
+            .enumerate()
+            .map(|(k, n)| (n.clone(), PALETTE[k % PALETTE.len()], Symbol::Area(0.75)))
+            .collect();
+        entries.push(("total effect".into(), PALETTE[7], Symbol::Dot));
+        legend(&mut s, &entries, w);
+        s.push_str("</svg>\n");
+        s
+    }
+}
+
 /// Bars of a histogram of `values` under `weights` over `bins` equal bins, as a line chart
 /// of densities (a step outline).
 pub fn histogram(
@@ -638,6 +776,27 @@ mod tests {
         plain.lines.push(line);
         let s = plain.svg();
         assert!(s.contains(">day<") && s.contains(">1500<") && !s.contains(">2025<"));
+    }
+
+    #[test]
+    fn parts_are_stacked_from_zero_with_their_intervals() {
+        let chart = PartsChart {
+            title: "parts".into(),
+            x_label: "effect".into(),
+            parts: vec!["vendors".into(), "shares".into()],
+            rows: vec![PartsRow {
+                label: "lever".into(),
+                total: (0.3, 0.2, 0.4),
+                parts: vec![(0.4, 0.35, 0.45), (-0.1, -0.15, -0.05)],
+            }],
+        };
+        let s = chart.svg();
+        assert_eq!(s.matches(r#"class="part""#).count(), 2);
+        // x maps [-0.018, 0.468] (0 to 0.45, padded by 4%) to [70, 700]: the second part runs
+        // left from the first one's end (0.4) to 0.3.
+        let sx = |x: f64| 70.0 + (x + 0.018) / 0.486 * 630.0;
+        assert!(s.contains(&format!(r#"x="{:.1}""#, sx(0.3))), "{s}");
+        assert!(s.contains("vendors: 0.4 [0.35, 0.45]") && s.contains("total: 0.3 [0.2, 0.4]"));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 "use strict";
 
 const COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"];
-const state = { status: "idle", mode: "run", days: 0, data: {}, runs: [], pairs: [], events: [], difference: null, errors: [] };
+const state = { status: "idle", mode: "run", days: 0, offerings: [], startDate: null, data: {}, runs: [], pairs: [], events: [], difference: null, errors: [] };
 window.esplab = state;
 window.addEventListener("error", (e) => state.errors.push(String(e.message)));
 window.addEventListener("unhandledrejection", (e) => state.errors.push(String(e.reason)));
@@ -23,7 +23,36 @@ function ticks(lo, hi, n) {
   return out;
 }
 
-// Draws lines [{name, values, color, dashed}] and bands [{lo, hi, color, opacity}] over days.
+// Day `d` of a run started on `start` ("YYYY-MM-DD") as a Date (UTC).
+function dateOf(start, d) {
+  const t = new Date(start + "T00:00:00Z");
+  t.setUTCDate(t.getUTCDate() + d);
+  return t;
+}
+
+// Ticks on the first days of months, every 1, 3, 6, 12, 24 or 60 months (at most `n`), as
+// [{day, label}]: "YYYY" for steps of a year or more, else "YYYY-MM".
+function dateTicks(start, days, n) {
+  const step = [1, 3, 6, 12, 24, 60, 120].find((m) => days / 30.44 / m <= n) || 240;
+  const first = dateOf(start, 0);
+  let y = first.getUTCFullYear(), m = first.getUTCMonth() + (first.getUTCDate() > 1 ? 1 : 0);
+  while ((y * 12 + m) % step !== 0) m++;
+  const out = [];
+  const t0 = Date.parse(start + "T00:00:00Z");
+  for (;;) {
+    const t = Date.UTC(y, m, 1);
+    const day = Math.round((t - t0) / 86400000);
+    if (day > days) break;
+    const d = new Date(t);
+    const label = d.getUTCFullYear() + (step >= 12 ? "" : "-" + String(d.getUTCMonth() + 1).padStart(2, "0"));
+    out.push({ day, label });
+    m += step;
+  }
+  return out;
+}
+
+// Draws lines [{name, values, color, dashed}] and bands [{lo, hi, color, opacity, name}] over
+// days; with state.startDate, the x axis shows dates.
 function draw(svg, spec) {
   const W = +svg.getAttribute("width"), H = +svg.getAttribute("height");
   const L = 60, R = 15, T = 28, B = 36, pw = W - L - R, ph = H - T - B;
@@ -39,18 +68,24 @@ function draw(svg, spec) {
   const y = (v) => (T + ph - ((Math.min(Math.max(v, lo), hi) - lo) / (hi - lo)) * ph).toFixed(1);
   let s = `<rect width="${W}" height="${H}" fill="white"/><text x="${L}" y="18" font-size="14" font-weight="bold">${spec.title}</text>`;
   for (const t of ticks(lo, hi, 4)) s += `<line x1="${L}" x2="${W - R}" y1="${y(t)}" y2="${y(t)}" stroke="#e5e5e5"/><text x="${L - 6}" y="${+y(t) + 4}" font-size="11" text-anchor="end">${t}</text>`;
-  for (const t of ticks(0, days, 8)) s += `<text x="${x(t)}" y="${H - B + 16}" font-size="11" text-anchor="middle">${t}</text>`;
+  const xTicks = state.startDate ? dateTicks(state.startDate, days, 8) : ticks(0, days, 8).map((t) => ({ day: t, label: t }));
+  for (const t of xTicks) s += `<text class="x-tick" x="${x(t.day)}" y="${H - B + 16}" font-size="11" text-anchor="middle">${t.label}</text>`;
   s += `<line x1="${L}" y1="${T + ph}" x2="${W - R}" y2="${T + ph}" stroke="#333"/><line x1="${L}" y1="${T}" x2="${L}" y2="${T + ph}" stroke="#333"/>`;
-  s += `<text x="${L + pw / 2}" y="${H - 4}" font-size="12" text-anchor="middle">day</text>`;
+  const xLabel = state.startDate ? `date (day 0 = ${state.startDate})` : "day";
+  s += `<text x="${L + pw / 2}" y="${H - 4}" font-size="12" text-anchor="middle">${xLabel}</text>`;
   s += `<text x="14" y="${T + ph / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${T + ph / 2})">${spec.yLabel}</text>`;
   for (const b of spec.bands || []) {
     if (!b.lo.length) continue;
     let d = "";
     b.hi.forEach((v, i) => { d += (i ? "L" : "M") + x(i) + "," + y(v); });
     for (let i = b.lo.length - 1; i >= 0; i--) d += "L" + x(i) + "," + y(b.lo[i]);
-    s += `<path d="${d}Z" fill="${b.color}" fill-opacity="${b.opacity}"/>`;
+    s += `<path class="area" data-name="${b.name || ""}" d="${d}Z" fill="${b.color}" fill-opacity="${b.opacity}"/>`;
   }
   let legend = W - R;
+  for (const b of (spec.bands || []).filter((b) => b.name).reverse()) {
+    legend -= 7 * b.name.length + 24;
+    s += `<rect x="${legend}" y="9" width="14" height="10" fill="${b.color}" fill-opacity="${b.opacity}"/><text x="${legend + 18}" y="18" font-size="11">${b.name}</text>`;
+  }
   spec.lines.forEach((l) => {
     let d = "";
     l.values.forEach((v, i) => { if (Number.isFinite(v)) d += (d ? "L" : "M") + x(i) + "," + y(v); });
@@ -61,6 +96,40 @@ function draw(svg, spec) {
     s += `<line x1="${legend}" x2="${legend + 14}" y1="14" y2="14" stroke="${l.color}" stroke-width="2"/><text x="${legend + 18}" y="18" font-size="11">${l.name}</text>`;
   }
   for (const m of spec.markers || []) s += `<line x1="${x(m.day)}" x2="${x(m.day)}" y1="${T}" y2="${T + ph}" stroke="${m.color}" stroke-dasharray="3,3"><title>${m.label}</title></line>`;
+  svg.innerHTML = s;
+}
+
+// The A/B difference of the long-run baseline split into its parts (vendors' security at A's
+// market shares, market shares at B's security), laid end to end from zero, each with its 95%
+// interval; the total as a dot with its interval.
+function drawParts(svg, total, parts) {
+  const W = +svg.getAttribute("width"), H = +svg.getAttribute("height");
+  const L = 60, R = 15, T = 40, pw = W - L - R;
+  let s = `<rect width="${W}" height="${H}" fill="white"/><text x="${L}" y="18" font-size="14" font-weight="bold">Where B − A comes from (95% intervals)</text>`;
+  if (!total || !parts) { svg.innerHTML = s + `<text x="${L}" y="${T + 20}" font-size="12">after two pairs</text>`; return; }
+  const rows = [{ name: "vendors' security", v: parts.vendors, color: COLORS[0] }, { name: "market shares", v: parts.shares, color: COLORS[1] }];
+  const seen = [0, total.low, total.high, total.estimate];
+  let end = 0;
+  for (const r of rows) { seen.push(end + r.v.low, end + r.v.high, end + r.v.estimate); end += r.v.estimate; }
+  let lo = Math.min(...seen), hi = Math.max(...seen);
+  const pad = (hi - lo) * 0.05 || 0.01; lo -= pad; hi += pad;
+  const x = (v) => (L + ((v - lo) / (hi - lo)) * pw).toFixed(1);
+  for (const t of ticks(lo, hi, 6)) s += `<line x1="${x(t)}" x2="${x(t)}" y1="${T}" y2="${H - 30}" stroke="#e5e5e5"/><text x="${x(t)}" y="${H - 16}" font-size="11" text-anchor="middle">${t}</text>`;
+  s += `<line x1="${x(0)}" x2="${x(0)}" y1="${T}" y2="${H - 30}" stroke="#333"/>`;
+  s += `<text x="${L + pw / 2}" y="${H - 2}" font-size="12" text-anchor="middle">change in the long-run baseline, B − A</text>`;
+  end = 0;
+  let legend = W - R;
+  for (const r of rows) {
+    const a = Math.min(end, end + r.v.estimate), b = Math.max(end, end + r.v.estimate);
+    s += `<rect class="part" data-name="${r.name}" x="${x(a)}" y="${T + 10}" width="${Math.max(0.5, x(b) - x(a))}" height="18" fill="${r.color}" fill-opacity="0.75"><title>${r.name}: ${r.v.estimate.toFixed(4)} [${r.v.low.toFixed(4)}, ${r.v.high.toFixed(4)}]</title></rect>`;
+    s += `<line x1="${x(end + r.v.low)}" x2="${x(end + r.v.high)}" y1="${T + 19}" y2="${T + 19}" stroke="#333" stroke-width="1.5"/>`;
+    end += r.v.estimate;
+  }
+  for (const r of rows.slice().reverse()) {
+    legend -= 7 * r.name.length + 24;
+    s += `<rect x="${legend}" y="24" width="14" height="10" fill="${r.color}" fill-opacity="0.75"/><text x="${legend + 18}" y="33" font-size="11">${r.name}</text>`;
+  }
+  s += `<line x1="${x(total.low)}" x2="${x(total.high)}" y1="${T + 44}" y2="${T + 44}" stroke="#000" stroke-width="1.5"/><circle class="total" cx="${x(total.estimate)}" cy="${T + 44}" r="4"><title>total: ${total.estimate.toFixed(4)}</title></circle>`;
   svg.innerHTML = s;
 }
 
@@ -95,6 +164,16 @@ function render() {
     draw($("chart-fear"), { title: "Public fear and outcry", yLabel: "fear", days,
       lines: [{ name: "fear", values: d.fear || [], color: COLORS[1] }, { name: "outcry", values: d.outcry || [], color: COLORS[3] },
         { name: "outcry threshold", values: threshold, color: COLORS[6], dashed: true }] });
+    // Market shares, stacked: each offering's band sits on the ones before it.
+    const floor = (d.baseline || []).map(() => 0);
+    const stack = state.offerings.map((name, j) => {
+      const values = (d.shares && d.shares[j]) || [];
+      const lo = floor.slice(0, values.length);
+      const hi = values.map((v, i) => lo[i] + v);
+      hi.forEach((v, i) => { floor[i] = v; });
+      return { name, lo, hi, color: COLORS[j % COLORS.length], opacity: 0.75 };
+    });
+    draw($("chart-shares"), { title: "Market shares", yLabel: "share of the population", days, yRange: [0, 1], lines: [], bands: stack });
   } else if (state.mode === "ensemble") {
     const b = bands(state.runs.map((r) => r.baseline), days);
     const a = bands(state.runs.map((r) => r.adoption), days);
@@ -105,6 +184,7 @@ function render() {
       bands: [{ lo: a.p05, hi: a.p95, color: COLORS[2], opacity: 0.15 }, { lo: a.p25, hi: a.p75, color: COLORS[2], opacity: 0.3 }],
       lines: [{ name: "median", values: a.p50, color: COLORS[2] }] });
     $("chart-fear").innerHTML = "";
+    $("chart-shares").innerHTML = "";
   } else {
     const A = bands(state.pairs.map((p) => p.a_baseline), days);
     const B = bands(state.pairs.map((p) => p.b_baseline), days);
@@ -113,7 +193,14 @@ function render() {
       lines: [{ name: "A median", values: A.p50, color: COLORS[0] }, { name: "B median", values: B.p50, color: COLORS[1] }] });
     $("chart-adoption").innerHTML = "";
     $("chart-fear").innerHTML = "";
+    drawParts($("chart-shares"), state.difference, state.parts);
   }
+  fold();
+}
+
+// Charts a mode leaves empty take no room.
+function fold() {
+  for (const svg of document.querySelectorAll("svg.chart")) svg.style.display = svg.innerHTML ? "" : "none";
 }
 
 function schedule() { if (!pending) { pending = true; requestAnimationFrame(render); } }
@@ -121,12 +208,18 @@ function schedule() { if (!pending) { pending = true; requestAnimationFrame(rend
 function handle(name, data) {
   if (name === "start") {
     state.days = data.days; state.mode = data.mode; state.outcryThreshold = data.outcry_threshold;
+    state.offerings = data.offerings || []; state.startDate = data.start_date || null;
     state.status = "running";
     $("status").textContent = `${data.scenario}: ${data.users} users, ${data.days} days, seed ${data.seed}` + (data.lever ? `; lever: ${data.lever}` : "");
   } else if (name === "days") {
     for (const [k, v] of Object.entries(data)) {
       if (k === "from") continue;
       if (k === "events") { state.events.push(...v); continue; }
+      if (k === "shares") {
+        state.data.shares = state.data.shares || v.map(() => []);
+        v.forEach((values, j) => state.data.shares[j].push(...values));
+        continue;
+      }
       (state.data[k] = state.data[k] || []).push(...v);
     }
     $("status").textContent = `day ${state.data.baseline.length} of ${state.days}`;
@@ -136,6 +229,7 @@ function handle(name, data) {
   } else if (name === "pair") {
     state.pairs.push(data);
     state.difference = data.difference;
+    state.parts = data.parts;
     const d = data.difference;
     $("status").textContent = `${state.pairs.length} pairs done` + (d ? `; long-run baseline B − A: ${d.estimate.toFixed(3)} [${d.low.toFixed(3)}, ${d.high.toFixed(3)}] (95%)` : "");
   } else if (name === "done") {
@@ -165,7 +259,7 @@ function saveToAddress() {
 async function run() {
   if (controller) controller.abort();
   controller = new AbortController();
-  Object.assign(state, { status: "starting", data: {}, runs: [], pairs: [], events: [], difference: null });
+  Object.assign(state, { status: "starting", data: {}, runs: [], pairs: [], events: [], difference: null, parts: null });
   $("error").textContent = "";
   saveToAddress();
   let response;

@@ -3,9 +3,10 @@
 //! interval so far. The simulation stops as soon as the client goes away.
 
 use crate::request::{Job, Mode};
+use esplab_experiment::leverage::effect_parts;
 use esplab_experiment::run::{replicate_while, LONG_RUN_DAYS};
 use esplab_experiment::run_seed;
-use esplab_experiment::statistics::paired_difference;
+use esplab_experiment::statistics::{mean_interval, paired_difference};
 use esplab_model::{DayRecord, Event, Observer, OfferingDay, Parameters, Simulation};
 use serde_json::{json, Value};
 use tokio::sync::mpsc::Sender;
@@ -26,6 +27,8 @@ struct Streamer<'a> {
     tx: &'a Sender<Message>,
     from: usize,
     days: Vec<DayRecord>,
+    /// Per day of the batch, each offering's users as a share of the population.
+    shares: Vec<Vec<f64>>,
     events: Vec<Value>,
     open: bool,
 }
@@ -36,6 +39,10 @@ impl Streamer<'_> {
             return;
         }
         let column = |f: fn(&DayRecord) -> f64| -> Vec<f64> { self.days.iter().map(f).collect() };
+        let offerings = self.shares.first().map_or(0, Vec::len);
+        let shares: Vec<Vec<f64>> = (0..offerings)
+            .map(|j| self.shares.iter().map(|day| day[j]).collect())
+            .collect();
         let data = json!({
             "from": self.from,
             "baseline": column(|r| r.baseline),
@@ -44,17 +51,20 @@ impl Streamer<'_> {
             "fear": column(|r| r.fear),
             "outcry": column(|r| r.outcry),
             "attention_threshold": column(|r| r.attention_threshold),
+            "shares": shares,
             "events": std::mem::take(&mut self.events),
         });
         self.from += self.days.len();
         self.days.clear();
+        self.shares.clear();
         self.open = self.open && send(self.tx, "days", data);
     }
 }
 
 impl Observer for Streamer<'_> {
-    fn day(&mut self, record: &DayRecord, _: &[OfferingDay]) {
+    fn day(&mut self, record: &DayRecord, offerings: &[OfferingDay]) {
         self.days.push(*record);
+        self.shares.push(offerings.iter().map(|o| o.users).collect());
         if self.days.len() >= DAYS_PER_MESSAGE {
             self.flush();
         }
@@ -65,6 +75,7 @@ impl Observer for Streamer<'_> {
         if kind.is_headline() {
             self.events.push(json!({
                 "day": e.day,
+                "offering": e.offering,
                 "kind": kind.name(),
                 "size": e.size,
                 "detail": e.detail.to_string(),
@@ -77,17 +88,41 @@ impl Observer for Streamer<'_> {
 /// Days between checks that the client is still there.
 const CHECK_DAYS: u32 = 16;
 
-/// Baseline and adoption of each day of a run.
+/// Baseline and adoption of each day of a run, and each offering's share of adopters and
+/// security summed over the days (the last [`LONG_RUN_DAYS`] of them at the end).
 #[derive(Default)]
 struct Trajectory {
     baseline: Vec<f32>,
     adoption: Vec<f32>,
+    offerings: Vec<Vec<(f64, f64)>>,
+}
+
+impl Trajectory {
+    /// Each offering's mean (share of adopters, security) over the last [`LONG_RUN_DAYS`].
+    fn long_run_offerings(&self) -> Vec<(f64, f64)> {
+        let tail = &self.offerings[self.offerings.len().saturating_sub(LONG_RUN_DAYS)..];
+        let n = tail.len().max(1) as f64;
+        let count = tail.first().map_or(0, Vec::len);
+        (0..count)
+            .map(|j| {
+                let (w, s) = tail.iter().fold((0.0, 0.0), |(w, s), day| (w + day[j].0, s + day[j].1));
+                (w / n, s / n)
+            })
+            .collect()
+    }
 }
 
 impl Observer for Trajectory {
-    fn day(&mut self, record: &DayRecord, _: &[OfferingDay]) {
+    fn day(&mut self, record: &DayRecord, offerings: &[OfferingDay]) {
         self.baseline.push(record.baseline as f32);
         self.adoption.push(record.adoption as f32);
+        let adopters: f64 = offerings.iter().map(|o| o.users).sum();
+        self.offerings.push(
+            offerings
+                .iter()
+                .map(|o| (if adopters > 0.0 { o.users / adopters } else { 0.0 }, o.security))
+                .collect(),
+        );
     }
 
     fn event(&mut self, _: &Event) {}
@@ -118,6 +153,8 @@ pub fn run(job: &Job, tx: &Sender<Message>) {
         "runs": job.runs,
         "outcry_threshold": p.regulator.outcry_threshold,
         "lever": job.lever,
+        "offerings": p.offerings.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(),
+        "start_date": p.run.start_date.map(|d| d.to_string()),
     });
     if !send(tx, "start", start) {
         return;
@@ -128,6 +165,7 @@ pub fn run(job: &Job, tx: &Sender<Message>) {
                 tx,
                 from: 0,
                 days: Vec::with_capacity(DAYS_PER_MESSAGE),
+                shares: Vec::with_capacity(DAYS_PER_MESSAGE),
                 events: Vec::new(),
                 open: true,
             };
@@ -158,19 +196,29 @@ pub fn run(job: &Job, tx: &Sender<Message>) {
         Mode::Ab => {
             let variant = job.variant.as_ref().unwrap_or(p);
             let (mut a_runs, mut b_runs) = (Vec::new(), Vec::new());
+            let (mut vendors, mut shares) = (Vec::new(), Vec::new());
             for i in 0..job.runs as u64 {
                 let (Some(a), Some(b)) = (trajectory(p, p.run.seed, i, tx), trajectory(variant, p.run.seed, i, tx))
                 else {
                     return;
                 };
+                let (v, m) = effect_parts(&a.long_run_offerings(), &b.long_run_offerings());
+                vendors.push(v);
+                shares.push(m);
                 let (a_base, b_base) = (a.baseline, b.baseline);
                 a_runs.push(long_run(&a_base));
                 b_runs.push(long_run(&b_base));
                 let interval = (a_runs.len() >= 2).then(|| paired_difference(&a_runs, &b_runs, 0.95));
+                let part = |values: &[f64]| {
+                    let i = mean_interval(values, 0.95);
+                    json!({"estimate": i.estimate, "low": i.low, "high": i.high})
+                };
+                let parts = (a_runs.len() >= 2).then(|| json!({"vendors": part(&vendors), "shares": part(&shares)}));
                 let data = json!({
                     "index": i, "seed": run_seed(p.run.seed, i), "a_baseline": a_base, "b_baseline": b_base,
                     "a_long_run": a_runs[a_runs.len() - 1], "b_long_run": b_runs[b_runs.len() - 1],
                     "difference": interval.map(|d| json!({"estimate": d.estimate, "low": d.low, "high": d.high})),
+                    "parts": parts,
                 });
                 if !send(tx, "pair", data) {
                     return;

@@ -5,8 +5,8 @@ use crate::shared::{
     ensure_memory, format_interval, journaled_pairs, load, load_with, number, progress, resumable_folder, signed, usage,
 };
 use anyhow::{Context, Result};
-use esplab_experiment::compare::{compare as compare_metrics, MetricComparison, CONFIDENCE};
-use esplab_experiment::{metric_names, Executor};
+use esplab_experiment::compare::{compare as compare_metrics, paired_names, MetricComparison, CONFIDENCE};
+use esplab_experiment::Executor;
 use esplab_output::comparison_files::write_comparison;
 use esplab_output::journal::Kind;
 use esplab_scenario::{Override, Scenario};
@@ -51,7 +51,7 @@ pub fn compare(args: CompareArgs) -> Result<ExitCode> {
         ControlFlow::Continue(done) => done,
         ControlFlow::Break(code) => return Ok(code),
     };
-    let rows = compare_metrics(&metric_names(), &results[0], &results[1]);
+    let rows = compare_metrics(&paired_names(&arms), &results[0], &results[1]);
     let settings = json!({"master_seed": master, "runs": e.runs, "confidence": CONFIDENCE});
     write_comparison(&dir, &rows, &base, &variant, settings, Some(journal))
         .with_context(|| format!("cannot write the results into {}", dir.display()))?;

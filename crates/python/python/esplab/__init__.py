@@ -32,6 +32,7 @@ from ._esplab import (  # noqa: F401
     sweep_rows,
 )
 from ._esplab import discover as _discover
+from ._esplab import report_html as _report_html
 from ._esplab import sweep as _sweep_shard
 
 __all__ = [
@@ -43,6 +44,8 @@ __all__ = [
     "ensemble",
     "leverage",
     "leverage_over_draws",
+    "report",
+    "Report",
     "robust_leverage",
     "run",
     "scenarios",
@@ -59,6 +62,44 @@ def shards(count: int) -> list[tuple[int, int]]:
     if count < 1:
         raise ScenarioError(f"shards {count}: out of range; allowed: 1 or more")
     return [(i, count) for i in range(count)]
+
+
+class Report:
+    """The report of an output folder, as ``esplab report`` writes it: ``title``, ``html`` (the
+    self-contained page) and ``save(path)``. In Jupyter it displays inline, in a frame of its own
+    so that the page's styles leave the notebook's alone."""
+
+    def __init__(self, title: str, html: str):
+        self.title = title
+        self.html = html
+
+    def save(self, path: Any) -> None:
+        """Writes the page to ``path``."""
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(self.html)
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        return (
+            f'<iframe title="{escape(self.title)}" srcdoc="{escape(self.html)}" '
+            'style="width:100%;height:900px;border:1px solid #ddd"></iframe>'
+        )
+
+    def __repr__(self) -> str:
+        return f"<esplab.Report {self.title!r}: {len(self.html)} characters of HTML>"
+
+
+def report(folder: Any) -> Report:
+    """The report of an output folder of any kind (run, ensemble, compare, leverage, sweep,
+    sensitivity, calibrate, discover), as ``esplab report`` makes it. Displays inline in Jupyter.
+
+    >>> import esplab
+    >>> levers = esplab.leverage("mcp", runs=10, users=5000, out="runs/lev")
+    >>> esplab.report("runs/lev")          # in a notebook: the page, with its charts
+    """
+    title, html = _report_html(str(folder))
+    return Report(title, html)
 
 
 def sweep(

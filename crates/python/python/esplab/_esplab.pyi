@@ -57,7 +57,9 @@ def leverage(
     years: Optional[float] = None,
     seed: Optional[int] = None,
     set: Optional[dict[str, Any]] = None,
+    out: Optional[str] = None,
 ) -> pa.Table: ...
+def report_html(folder: str) -> tuple[str, str]: ...
 def leverage_over_draws(
     plan: str,
     *,

@@ -3,7 +3,7 @@
 use crate::error::Result;
 use crate::page::{cell, Figure, Report, Section, Table};
 use crate::read::{json, number, text};
-use crate::svg::{IntervalChart, IntervalRow, GREY, PALETTE};
+use crate::svg::{IntervalChart, IntervalRow, PartsChart, PartsRow, GREY, PALETTE};
 use serde_json::Value;
 use std::path::Path;
 
@@ -92,13 +92,59 @@ pub fn compare(dir: &Path, manifest: &Value) -> Result<Report> {
                  Grey: indistinguishable from zero."
                     .into(),
             ],
-            figures: vec![Figure {
+            figures: std::iter::once(Figure {
                 name: "paired-differences".into(),
                 caption: "Paired differences of the metrics on the 0–1 scale.".into(),
                 svg: chart.svg(),
-            }],
+            })
+            .chain(market_shares(&rows))
+            .collect(),
             tables: vec![table],
         }],
+    })
+}
+
+/// Each offering's long-run market share in both arms and the paired change (folders written
+/// before the `long_run_share:NAME` rows have none).
+fn market_shares(rows: &[Value]) -> Option<Figure> {
+    let shares: Vec<&Value> = rows
+        .iter()
+        .filter(|r| text(r, "/metric").starts_with("long_run_share:"))
+        .collect();
+    if shares.is_empty() {
+        return None;
+    }
+    let chart = IntervalChart {
+        title: "Change of each offering's long-run market share, variant − base (95% intervals)".into(),
+        x_label: "change in the share of adopters".into(),
+        rows: shares
+            .iter()
+            .map(|r| {
+                let (lo, hi) = (
+                    number(r, "/paired_difference/low"),
+                    number(r, "/paired_difference/high"),
+                );
+                let name = text(r, "/metric").trim_start_matches("long_run_share:").to_string();
+                IntervalRow {
+                    label: format!(
+                        "{name} ({} → {})",
+                        cell(number(r, "/base_mean")),
+                        cell(number(r, "/variant_mean"))
+                    ),
+                    estimate: number(r, "/paired_difference/estimate"),
+                    low: lo,
+                    high: hi,
+                    color: if lo <= 0.0 && hi >= 0.0 { GREY } else { PALETTE[0] },
+                }
+            })
+            .collect(),
+    };
+    Some(Figure {
+        name: "market-shares".into(),
+        caption: "Each offering's share of adopters over the last year, base → variant, and the paired change. \
+                  Grey: indistinguishable from zero."
+            .into(),
+        svg: chart.svg(),
     })
 }
 
@@ -138,6 +184,43 @@ pub fn leverage(dir: &Path, manifest: &Value) -> Result<Report> {
             })
             .collect(),
     };
+    // Folders written before the decomposition have no parts: no parts chart then.
+    let decomposed = levers
+        .iter()
+        .all(|l| l.pointer("/effect_from_vendors_security/estimate").is_some());
+    let parts = PartsChart {
+        title: "Where each lever's effect comes from".into(),
+        x_label: "change in the long-run baseline (security, 0–1)".into(),
+        parts: vec!["vendors' security".into(), "market shares".into()],
+        rows: levers
+            .iter()
+            .map(|l| PartsRow {
+                label: text(l, "/lever"),
+                total: interval(l, "effect_on_long_run_baseline"),
+                parts: vec![
+                    interval(l, "effect_from_vendors_security"),
+                    interval(l, "effect_from_market_shares"),
+                ],
+            })
+            .collect(),
+    };
+    let mut figures = vec![Figure {
+        name: "levers".into(),
+        caption: "Levers ranked by their paired effect on the long-run baseline.".into(),
+        svg: chart.svg(),
+    }];
+    if decomposed && !levers.is_empty() {
+        figures.push(Figure {
+            name: "lever-parts".into(),
+            caption:
+                "Each lever's effect split into the change of vendors' security (at the base's market shares) and \
+                      the change of market shares (at the lever's security), laid end to end; each part with its \
+                      paired 95% interval, the total as a dot. The parts make up the total up to the regulatory \
+                      floor and covariation within the last year."
+                    .into(),
+            svg: parts.svg(),
+        });
+    }
     let table = Table {
         header: [
             "rank",
@@ -186,11 +269,7 @@ pub fn leverage(dir: &Path, manifest: &Value) -> Result<Report> {
                 cell(number(&doc, "/base_long_run_baseline/low")),
                 cell(number(&doc, "/base_long_run_baseline/high"))
             )],
-            figures: vec![Figure {
-                name: "levers".into(),
-                caption: "Levers ranked by their paired effect on the long-run baseline.".into(),
-                svg: chart.svg(),
-            }],
+            figures,
             tables: vec![table],
         }],
     })
