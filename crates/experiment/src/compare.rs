@@ -19,7 +19,7 @@ pub struct MetricComparison {
     pub unpaired: Interval,
 }
 
-/// Names of the values of a paired run ([`crate::jobs::paired_width`] of them): the
+/// Names of the values of a paired run ([`crate::jobs::replicates::paired_width`] of them): the
 /// [`crate::metric_names`] metrics, then for each offering its market share
 /// `long_run_share:NAME` (share of adopters, mean over the last year) and `long_run_security:NAME`.
 /// An offering named differently in the arms is `BASE|VARIANT`; one an arm lacks counts as zero.

@@ -51,13 +51,7 @@ impl Observer for Collector {
     fn day(&mut self, record: &DayRecord, offerings: &[OfferingDay]) {
         self.summary.day(record, offerings);
         self.baseline.push(record.baseline);
-        let adopters: f64 = offerings.iter().map(|o| o.users).sum();
-        self.offerings.push(
-            offerings
-                .iter()
-                .map(|o| (if adopters > 0.0 { o.users / adopters } else { 0.0 }, o.security))
-                .collect(),
-        );
+        self.offerings.push(adopter_shares(offerings));
         if let Some(series) = self.series.as_mut() {
             series.extend(record.series().iter().map(|&v| v as f32));
             series.extend(offerings.iter().map(|o| o.users as f32));
@@ -95,6 +89,31 @@ pub fn replicate_while(
     true
 }
 
+/// Each offering's (share of adopters, security) on a day.
+pub fn adopter_shares(offerings: &[OfferingDay]) -> Vec<(f64, f64)> {
+    let adopters: f64 = offerings.iter().map(|o| o.users).sum();
+    offerings
+        .iter()
+        .map(|o| (if adopters > 0.0 { o.users / adopters } else { 0.0 }, o.security))
+        .collect()
+}
+
+/// The means over the last [`LONG_RUN_DAYS`] of `days` ([`adopter_shares`] per day) of each of
+/// `count` offerings' share of adopters and security.
+pub fn long_run_offerings(days: &[Vec<(f64, f64)>], count: usize) -> Vec<(f64, f64)> {
+    let tail = &days[days.len().saturating_sub(LONG_RUN_DAYS)..];
+    let n = tail.len().max(1) as f64;
+    (0..count)
+        .map(|j| {
+            let (share, security) = tail
+                .iter()
+                .filter_map(|day| day.get(j))
+                .fold((0.0, 0.0), |(w, s), &(dw, ds)| (w + dw, s + ds));
+            (share / n, security / n)
+        })
+        .collect()
+}
+
 /// Runs replicate `index` of `parameters` under master seed `master`.
 pub fn simulate(parameters: &Parameters, master: u64, index: u64, keep_series: bool) -> RunOutcome {
     let seed = run_seed(master, index);
@@ -110,18 +129,7 @@ pub fn simulate(parameters: &Parameters, master: u64, index: u64, keep_series: b
     let long_run = tail.iter().sum::<f64>() / tail.len().max(1) as f64;
     let mut metrics: Vec<f64> = collector.summary.metrics().into_iter().map(|(_, v)| v).collect();
     metrics.push(long_run);
-    let tail = &collector.offerings[collector.offerings.len().saturating_sub(LONG_RUN_DAYS)..];
-    let count = parameters.offerings.len();
-    let offerings = (0..count)
-        .map(|j| {
-            let (share, security) = tail
-                .iter()
-                .filter_map(|day| day.get(j))
-                .fold((0.0, 0.0), |(w, s), &(dw, ds)| (w + dw, s + ds));
-            let n = tail.len().max(1) as f64;
-            (share / n, security / n)
-        })
-        .collect();
+    let offerings = long_run_offerings(&collector.offerings, parameters.offerings.len());
     RunOutcome {
         index,
         seed,

@@ -11,27 +11,32 @@ fn bad(path: &Path, message: String) -> OutputError {
     OutputError::io(path, std::io::Error::other(message))
 }
 
+/// Opens CSV file `path` and finds the columns `names` by their headers (so that files written
+/// before a column was added read the same): the reader, the headers and the indices.
+fn open_csv<const N: usize>(
+    path: &Path,
+    names: [&str; N],
+) -> Result<(csv::Reader<std::fs::File>, csv::StringRecord, [usize; N])> {
+    let mut reader = csv::Reader::from_path(path).map_err(|e| bad(path, e.to_string()))?;
+    let headers = reader.headers().map_err(|e| bad(path, e.to_string()))?.clone();
+    let mut indices = [0; N];
+    for (index, name) in indices.iter_mut().zip(names) {
+        *index = headers
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| bad(path, format!("has no column `{name}`")))?;
+    }
+    Ok((reader, headers, indices))
+}
+
 /// Reads `timeseries.csv`, `events.csv` and `offerings.csv` of a complete run folder.
 pub fn read_run(dir: &Path) -> Result<RunData> {
     if !dir.join("manifest.json").exists() {
         return Err(bad(dir, "is not a complete run folder (no manifest.json)".into()));
     }
     let path = dir.join("timeseries.csv");
-    let mut reader = csv::Reader::from_path(&path).map_err(|e| bad(&path, e.to_string()))?;
-    let headers = reader.headers().map_err(|e| bad(&path, e.to_string()))?.clone();
-    let column = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| bad(&path, format!("has no column `{name}`")))
-    };
-    let (baseline, adoption, churn, incidents, loss) = (
-        column("baseline")?,
-        column("adoption")?,
-        column("security_churn")?,
-        column("incidents")?,
-        column("loss")?,
-    );
+    let (mut reader, headers, [baseline, adoption, churn, incidents, loss]) =
+        open_csv(&path, ["baseline", "adoption", "security_churn", "incidents", "loss"])?;
     let mut data = RunData::default();
     for (n, record) in reader.records().enumerate() {
         let record = record.map_err(|e| bad(&path, e.to_string()))?;
@@ -54,22 +59,9 @@ pub fn read_run(dir: &Path) -> Result<RunData> {
         data.loss.push(get(loss)?);
     }
     let path = dir.join("events.csv");
-    let mut reader = csv::Reader::from_path(&path).map_err(|e| bad(&path, e.to_string()))?;
-    // Columns by name: folders written before the `date` column read the same.
-    let headers = reader.headers().map_err(|e| bad(&path, e.to_string()))?.clone();
-    let column = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| bad(&path, format!("has no column `{name}`")))
-    };
-    let (day, kind, offering, size, detail) = (
-        column("day")?,
-        column("kind")?,
-        column("offering")?,
-        column("size")?,
-        column("detail")?,
-    );
+    // Folders written before the `date` column read the same.
+    let (mut reader, _, [day, kind, offering, size, detail]) =
+        open_csv(&path, ["day", "kind", "offering", "size", "detail"])?;
     for (n, record) in reader.records().enumerate() {
         let r = record.map_err(|e| bad(&path, e.to_string()))?;
         let field = |i: usize| r.get(i).unwrap_or_default().to_string();
@@ -112,15 +104,7 @@ pub fn read_run(dir: &Path) -> Result<RunData> {
 /// their order of first appearance.
 fn read_offerings(dir: &Path) -> Result<Vec<(String, Vec<f64>)>> {
     let path = dir.join("offerings.csv");
-    let mut reader = csv::Reader::from_path(&path).map_err(|e| bad(&path, e.to_string()))?;
-    let headers = reader.headers().map_err(|e| bad(&path, e.to_string()))?.clone();
-    let column = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| bad(&path, format!("has no column `{name}`")))
-    };
-    let (offering, users) = (column("offering")?, column("users")?);
+    let (mut reader, _, [offering, users]) = open_csv(&path, ["offering", "users"])?;
     let mut out: Vec<(String, Vec<f64>)> = Vec::new();
     for (n, record) in reader.records().enumerate() {
         let r = record.map_err(|e| bad(&path, e.to_string()))?;

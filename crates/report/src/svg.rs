@@ -454,21 +454,7 @@ impl IntervalChart {
         let pw = w - left - RIGHT;
         let sx = |x: f64| left + (x - x0) / (x1 - x0) * pw;
         let mut s = frame(w, h, &self.title);
-        let bottom = h - BOTTOM;
-        for t in nice_ticks(x0, x1, 8) {
-            let x = sx(t);
-            let _ = writeln!(
-                s,
-                r##"<line x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{bottom}" stroke="#e5e5e5"/><text x="{x:.1}" y="{:.1}" font-size="11" text-anchor="middle">{}</text>"##,
-                bottom + 18.0,
-                tick_label(t)
-            );
-        }
-        let zero = sx(0.0);
-        let _ = writeln!(
-            s,
-            r##"<line x1="{zero:.1}" y1="{TOP}" x2="{zero:.1}" y2="{bottom}" stroke="#333"/>"##
-        );
+        value_axis(&mut s, (x0, x1), &sx, h);
         for (i, r) in self.rows.iter().enumerate() {
             let y = TOP + row_h * (i as f64 + 0.5);
             let _ = writeln!(
@@ -513,6 +499,26 @@ impl IntervalChart {
         s.push_str("</svg>\n");
         s
     }
+}
+
+/// The value axis of a chart of horizontal rows: gridlines and ticks over `[x0, x1]` from the
+/// top to the bottom margin, and the zero line.
+fn value_axis(s: &mut String, (x0, x1): (f64, f64), sx: &dyn Fn(f64) -> f64, h: f64) {
+    let bottom = h - BOTTOM;
+    for t in nice_ticks(x0, x1, 8) {
+        let x = sx(t);
+        let _ = writeln!(
+            s,
+            r##"<line x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{bottom}" stroke="#e5e5e5"/><text x="{x:.1}" y="{:.1}" font-size="11" text-anchor="middle">{}</text>"##,
+            bottom + 18.0,
+            tick_label(t)
+        );
+    }
+    let zero = sx(0.0);
+    let _ = writeln!(
+        s,
+        r##"<line x1="{zero:.1}" y1="{TOP}" x2="{zero:.1}" y2="{bottom}" stroke="#333"/>"##
+    );
 }
 
 /// An estimate with its interval: (estimate, low, high).
@@ -564,21 +570,7 @@ impl PartsChart {
         let pw = w - left - RIGHT;
         let sx = |x: f64| left + (x - x0) / (x1 - x0) * pw;
         let mut s = frame(w, h, &self.title);
-        let bottom = h - BOTTOM;
-        for t in nice_ticks(x0, x1, 8) {
-            let x = sx(t);
-            let _ = writeln!(
-                s,
-                r##"<line x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{bottom}" stroke="#e5e5e5"/><text x="{x:.1}" y="{:.1}" font-size="11" text-anchor="middle">{}</text>"##,
-                bottom + 18.0,
-                tick_label(t)
-            );
-        }
-        let zero = sx(0.0);
-        let _ = writeln!(
-            s,
-            r##"<line x1="{zero:.1}" y1="{TOP}" x2="{zero:.1}" y2="{bottom}" stroke="#333"/>"##
-        );
+        value_axis(&mut s, (x0, x1), &sx, h);
         let whisker = |s: &mut String, y: f64, (e, l, u): Estimate, color: &str, what: &str| {
             if l.is_finite() && u.is_finite() {
                 let _ = writeln!(

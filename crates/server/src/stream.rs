@@ -4,7 +4,7 @@
 
 use crate::request::{Job, Mode};
 use esplab_experiment::leverage::effect_parts;
-use esplab_experiment::run::{replicate_while, LONG_RUN_DAYS};
+use esplab_experiment::run::{adopter_shares, long_run_offerings, replicate_while, LONG_RUN_DAYS};
 use esplab_experiment::run_seed;
 use esplab_experiment::statistics::{mean_interval, paired_difference};
 use esplab_model::{DayRecord, Event, Observer, OfferingDay, Parameters, Simulation};
@@ -89,7 +89,7 @@ impl Observer for Streamer<'_> {
 const CHECK_DAYS: u32 = 16;
 
 /// Baseline and adoption of each day of a run, and each offering's share of adopters and
-/// security summed over the days (the last [`LONG_RUN_DAYS`] of them at the end).
+/// security.
 #[derive(Default)]
 struct Trajectory {
     baseline: Vec<f32>,
@@ -97,32 +97,11 @@ struct Trajectory {
     offerings: Vec<Vec<(f64, f64)>>,
 }
 
-impl Trajectory {
-    /// Each offering's mean (share of adopters, security) over the last [`LONG_RUN_DAYS`].
-    fn long_run_offerings(&self) -> Vec<(f64, f64)> {
-        let tail = &self.offerings[self.offerings.len().saturating_sub(LONG_RUN_DAYS)..];
-        let n = tail.len().max(1) as f64;
-        let count = tail.first().map_or(0, Vec::len);
-        (0..count)
-            .map(|j| {
-                let (w, s) = tail.iter().fold((0.0, 0.0), |(w, s), day| (w + day[j].0, s + day[j].1));
-                (w / n, s / n)
-            })
-            .collect()
-    }
-}
-
 impl Observer for Trajectory {
     fn day(&mut self, record: &DayRecord, offerings: &[OfferingDay]) {
         self.baseline.push(record.baseline as f32);
         self.adoption.push(record.adoption as f32);
-        let adopters: f64 = offerings.iter().map(|o| o.users).sum();
-        self.offerings.push(
-            offerings
-                .iter()
-                .map(|o| (if adopters > 0.0 { o.users / adopters } else { 0.0 }, o.security))
-                .collect(),
-        );
+        self.offerings.push(adopter_shares(offerings));
     }
 
     fn event(&mut self, _: &Event) {}
@@ -202,7 +181,11 @@ pub fn run(job: &Job, tx: &Sender<Message>) {
                 else {
                     return;
                 };
-                let (v, m) = effect_parts(&a.long_run_offerings(), &b.long_run_offerings());
+                let count = p.offerings.len().max(variant.offerings.len());
+                let (v, m) = effect_parts(
+                    &long_run_offerings(&a.offerings, count),
+                    &long_run_offerings(&b.offerings, count),
+                );
                 vendors.push(v);
                 shares.push(m);
                 let (a_base, b_base) = (a.baseline, b.baseline);

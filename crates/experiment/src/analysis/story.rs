@@ -267,3 +267,38 @@ fn episode(data: &RunData, jump: &Jump, start: Option<StartDate>, news_told: &mu
     }
     sentences.join(" ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_days_read_as_words() {
+        assert_eq!(records(6.3e6), "6.3 million");
+        assert_eq!(records(2.14e9), "2.1 billion");
+        assert_eq!(records(4_500.0), "4.5 thousand");
+        assert_eq!(records(850.0), "850");
+        assert_eq!(percent(0.041), "4.1%");
+        assert_eq!(when(None, 659), "day 659");
+        assert_eq!(when(StartDate::parse("2015-01-01"), 659), "2016-10-21 (day 659)");
+    }
+
+    #[test]
+    fn a_run_without_jumps_says_so_and_gives_the_end_shares() {
+        let data = RunData {
+            baseline: vec![0.3, 0.29, 0.28],
+            adoption: vec![0.1, 0.4, 0.3],
+            security_churn: vec![0.0; 3],
+            incidents: vec![0.0; 3],
+            loss: vec![0.0; 3],
+            offerings: vec![("a".into(), vec![0.05, 0.1, 0.1]), ("b".into(), vec![0.05, 0.3, 0.2])],
+            ..RunData::default()
+        };
+        let analysis = super::super::analyze(&data);
+        let told = story(&data, &analysis, None);
+        assert_eq!(told.len(), 1, "no jump: the opening only");
+        assert!(told[0].contains("adoption rose to 40.0% of the population by day 1 and stood at 30.0% on day 2"));
+        assert!(told[0].contains("from 0.30 to 0.28, with no jump"));
+        assert!(told[0].contains("b 20.0%, a 10.0%"), "{}", told[0]);
+    }
+}
