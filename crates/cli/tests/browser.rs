@@ -1,6 +1,8 @@
 //! End-to-end tests in a real browser (Debian's headless Chromium through ChromeDriver):
 //! the explorer streams a run into its charts with the same numbers as `esplab run`, fills in an
-//! ensemble with the runs of `esplab ensemble`, and a report renders every chart.
+//! ensemble with the runs of `esplab ensemble`; its agent view shows the simulated users, pauses,
+//! steps, shows a shock and two populations of an A/B pair, and its frame rate is measured; and
+//! a report renders every chart.
 //!
 //! Needs `/usr/bin/chromium` and `/usr/bin/chromedriver` (packages chromium and chromium-driver;
 //! `.ci/run` installs them). Without them the tests say so and pass, unless
@@ -87,7 +89,7 @@ async fn browser(profile: &Path) -> (Process, Client) {
             "binary": CHROMIUM,
             "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--window-size=1200,1000", format!("--user-data-dir={}", profile.display())],
+                     "--window-size=1280,1600", format!("--user-data-dir={}", profile.display())],
         }),
     );
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -304,6 +306,169 @@ async fn the_explorer_streams_the_numbers_of_the_cli() {
     assert!(drawn[2].as_f64().unwrap() > 0.0, "a floor raises vendors' security");
     let png = client.screenshot().await.unwrap();
     std::fs::write(artifacts().join("explorer-ab.png"), &png).unwrap();
+    client.close().await.unwrap();
+}
+
+/// Evaluates `expression` in the page and returns its value.
+async fn eval(client: &Client, expression: &str) -> Value {
+    client.execute(&format!("return {expression};"), vec![]).await.unwrap()
+}
+
+/// Clicks the element of id `id` `times` times.
+async fn click(client: &Client, id: &str, times: usize) {
+    client
+        .execute(
+            &format!("for (let i = 0; i < {times}; i++) document.getElementById('{id}').click();"),
+            vec![],
+        )
+        .await
+        .unwrap();
+}
+
+/// The colour of each dot of population `i` as drawn on its canvas (read back from the canvas,
+/// at each dot's top-left pixel), as "r,g,b" strings.
+async fn dot_colours(client: &Client, i: usize) -> Vec<String> {
+    let colours = eval(
+        client,
+        &format!(
+            "(() => {{ const v = window.esplab.agents, p = v.populations[{i}], c = p.el.querySelector('canvas');
+               const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, out = [];
+               for (let k = 0; k < v.sample.count; k++) {{
+                 const i = 4 * (v.positions[2 * k + 1] * v.cell * c.width + v.positions[2 * k] * v.cell);
+                 out.push(d[i] + ',' + d[i + 1] + ',' + d[i + 2]);
+               }}
+               return out; }})()"
+        ),
+    )
+    .await;
+    serde_json::from_value(colours).unwrap()
+}
+
+/// The settings of the agent view test: every user shown (16,384 = 128²), a shock of 10^8
+/// records on day 100 (in the week of days 98–104, the 15th frame).
+const AGENTS: &str = "?scenario=mcp&users=16384&years=1&seed=5&lever=shock&lever_day=100&agents=true";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_agent_view_shows_the_users_pauses_steps_and_compares() {
+    if !browser_available() {
+        return;
+    }
+    let dir = temp("browser-agents");
+    let (_server, url) = served();
+    let (_driver, client) = browser(&dir.join("profile")).await;
+    client.goto(&format!("{url}{AGENTS}&mode=run")).await.unwrap();
+    wait_for(&client, "window.esplab && window.esplab.status === 'ready'", 20).await;
+
+    // Paused before the run: nothing is shown until asked for, a week at a time.
+    click(&client, "pause", 1).await;
+    click(&client, "run", 1).await;
+    wait_for(&client, "window.esplab.agents.populations.length === 1", 20).await;
+    click(&client, "step", 14).await;
+    wait_for(&client, "window.esplab.agents.week === 14", 20).await;
+    // Paused, the page reads no further once it holds 8 messages (plus the rest of the last
+    // read), so the server's stream waits.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let held = eval(&client, "[window.esplab.agents.week, window.esplab.queue.length]").await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let still = eval(&client, "[window.esplab.agents.week, window.esplab.queue.length]").await;
+    assert_eq!(held[0], json!(14), "paused: no week goes by");
+    assert_eq!(held, still, "a paused page stops reading");
+    assert!(held[1].as_u64().unwrap() <= 32, "{held}");
+    let before = dot_colours(&client, 0).await;
+    let calm = eval(&client, "window.esplab.agents.populations[0].counts").await;
+
+    // One step: the week of the shock. Its victims flash, and the dots show the whole
+    // population: each offering's dots are its reported share of the users.
+    click(&client, "step", 1).await;
+    wait_for(&client, "window.esplab.agents.week === 15", 20).await;
+    let after = dot_colours(&client, 0).await;
+    let counts = eval(&client, "window.esplab.agents.populations[0].counts").await;
+    let harmed = counts["harmed"].as_u64().unwrap();
+    assert!(
+        harmed > 100 && harmed > 10 * calm["harmed"].as_u64().unwrap(),
+        "the shock harms many: {calm} then {counts}"
+    );
+    let flashing = after.iter().filter(|c| *c == "240,228,66").count();
+    assert_eq!(flashing as u64, harmed, "each victim flashes");
+    let changed = before.iter().zip(&after).filter(|(a, b)| a != b).count();
+    assert!(changed as u64 >= harmed, "{changed} dots changed colour");
+    assert!(
+        counts["fear"].as_f64().unwrap() > calm["fear"].as_f64().unwrap(),
+        "fear spreads: {calm} then {counts}"
+    );
+    let shares = eval(&client, "window.esplab.data.shares.map(s => s[s.length - 1])").await;
+    for (j, share) in shares.as_array().unwrap().iter().enumerate() {
+        let dots = counts["offerings"][j].as_f64().unwrap();
+        assert_eq!(dots / 16_384.0, share.as_f64().unwrap(), "offering {j}");
+    }
+    let gauges = eval(&client, "document.querySelectorAll('#population-a .gauge').length").await;
+    assert_eq!(gauges, json!(shares.as_array().unwrap().len()), "a gauge per offering");
+    let ticker = eval(&client, "document.querySelector('#population-a .ticker').textContent").await;
+    assert!(
+        ticker.as_str().unwrap().contains("2025-03-05, intervention"),
+        "the ticker tells of the shock on day 100 (2025-03-05): {ticker}"
+    );
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("explorer-agents.png"), &png).unwrap();
+
+    // Resumed, it plays to the end.
+    click(&client, "pause", 1).await;
+    wait_for(&client, "window.esplab.status === 'done'", 60).await;
+    assert_eq!(eval(&client, "window.esplab.agents.week").await, json!(53));
+
+    // The frame rate of a run of 10^5 users, measured while it plays.
+    client
+        .execute(
+            "document.getElementById('users').value = '100000'; document.getElementById('years').value = '3';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    click(&client, "run", 1).await;
+    wait_for(&client, "window.esplab.status === 'done'", 120).await;
+    let measured = eval(
+        &client,
+        "[window.esplab.agents.fps, window.esplab.agents.drawn, window.esplab.agents.sample.count]",
+    )
+    .await;
+    let fps = measured[0].as_f64().expect("frames per second were measured");
+    assert!(fps > 0.0 && measured[1].as_u64().unwrap() >= 150, "{measured}");
+    let line = format!(
+        "agent view: {} frames of {} dots from a run of 100000 users over 3 years, played at {fps:.1} frames per second\n",
+        measured[1], measured[2]
+    );
+    eprint!("{line}");
+    std::fs::write(artifacts().join("agent-view-fps.txt"), line).unwrap();
+
+    // A/B: two populations under common random numbers, the same week by week until the lever.
+    client.goto(&format!("{url}{AGENTS}&mode=ab&runs=2")).await.unwrap();
+    wait_for(&client, "window.esplab && window.esplab.status === 'ready'", 20).await;
+    click(&client, "pause", 1).await;
+    click(&client, "run", 1).await;
+    wait_for(&client, "window.esplab.agents.populations.length === 2", 20).await;
+    click(&client, "step", 15).await;
+    wait_for(&client, "window.esplab.agents.week === 15", 20).await;
+    let sums = eval(&client, "window.esplab.agents.populations.map(p => p.checksums)").await;
+    let (a, b) = (sums[0].as_array().unwrap(), sums[1].as_array().unwrap());
+    assert_eq!(a.len(), 15);
+    assert_eq!(a[..14], b[..14], "the same users, week by week, before the lever");
+    assert_ne!(a[14], b[14], "the shock strikes B only");
+    let harmed = eval(&client, "window.esplab.agents.populations.map(p => p.counts.harmed)").await;
+    assert!(
+        harmed[1].as_u64().unwrap() > 100 + harmed[0].as_u64().unwrap(),
+        "B's victims flash: {harmed}"
+    );
+    let (a, b) = (dot_colours(&client, 0).await, dot_colours(&client, 1).await);
+    assert!(a.iter().chain(&b).all(|c| c != "255,255,255"), "every dot is drawn");
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(artifacts().join("explorer-agents-ab.png"), &png).unwrap();
+    click(&client, "pause", 1).await;
+    wait_for(
+        &client,
+        "window.esplab.status === 'done' && window.esplab.pairs.length === 2",
+        60,
+    )
+    .await;
     client.close().await.unwrap();
 }
 

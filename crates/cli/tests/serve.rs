@@ -48,6 +48,39 @@ fn the_api_answers_and_its_limits_hold() {
         "the parts make up the difference up to covariation within the last year: {pair}"
     );
 
+    // The agent view: weekly days messages with a frame of two bytes per shown user; in A/B
+    // mode pair 0 streams both arms in lockstep and ends as the same pair as without the view.
+    let (status, body) = request(
+        a,
+        "POST",
+        "/api/run",
+        r#"{"scenario":"mcp","users":1000,"years":0.25,"agents":true}"#,
+    );
+    assert_eq!(status, 200);
+    let days = messages(&body, "days");
+    assert_eq!(days.len(), 14, "91 days in weeks");
+    for d in &days {
+        let frame = d["frame"].as_str().unwrap();
+        assert_eq!(
+            frame.len(),
+            4 * (2 * 256_usize).div_ceil(3),
+            "16² users shown, in base64"
+        );
+        assert!(d["baseline"].as_array().unwrap().len() <= 7);
+    }
+    let ab = r#"{"scenario":"mcp","mode":"ab","lever":"shock","lever_day":30,"runs":2,"users":1000,"years":0.5"#;
+    let (_, plain) = request(a, "POST", "/api/run", &format!("{ab}}}"));
+    let (_, viewed) = request(a, "POST", "/api/run", &format!("{ab},\"agents\":true}}"));
+    assert_eq!(messages(&plain, "pair"), messages(&viewed, "pair"));
+    let weeks = messages(&viewed, "days");
+    assert_eq!(weeks.len(), 27);
+    let same: Vec<bool> = weeks.iter().map(|w| w["a"]["frame"] == w["b"]["frame"]).collect();
+    assert!(
+        same[..4].iter().all(|&s| s),
+        "common random numbers until day 30: {same:?}"
+    );
+    assert!(!same[4], "the shock of day 30 strikes B in week 5");
+
     // Bad settings: 400 naming the field; no file can be named.
     let (status, body) = request(a, "POST", "/api/run", r#"{"scenario":"/etc/passwd"}"#);
     assert_eq!(status, 400);
@@ -92,6 +125,26 @@ fn the_api_answers_and_its_limits_hold() {
         assert!(Instant::now() < deadline, "the abandoned simulation was not cancelled");
         std::thread::sleep(Duration::from_millis(200));
     }
+}
+
+/// The data of every server-sent event named `name` in `body` (a chunked response body).
+fn messages(body: &str, name: &str) -> Vec<serde_json::Value> {
+    let mut text = Vec::new();
+    let mut rest = body.as_bytes();
+    while let Some(end) = rest.windows(2).position(|w| w == b"\r\n") {
+        let size = usize::from_str_radix(std::str::from_utf8(&rest[..end]).unwrap().trim(), 16).unwrap();
+        if size == 0 {
+            break;
+        }
+        text.extend_from_slice(&rest[end + 2..end + 2 + size]);
+        rest = &rest[end + 4 + size..];
+    }
+    String::from_utf8(text)
+        .unwrap()
+        .split("\n\n")
+        .filter(|block| block.starts_with(&format!("event: {name}\n")))
+        .map(|block| serde_json::from_str(block.split_once("data: ").unwrap().1).unwrap())
+        .collect()
 }
 
 #[test]

@@ -47,4 +47,4 @@ pub use dates::StartDate;
 pub use events::{Detail, Event, EventKind, Started};
 pub use observer::{DayRecord, Observer, OfferingDay, Recorder, Summary, JUMP_THRESHOLD, OUTCOME_DAYS};
 pub use parameters::*;
-pub use simulation::{run, Simulation, MAX_OFFERINGS};
+pub use simulation::{run, Simulation, UserLook, MAX_OFFERINGS};

@@ -184,6 +184,19 @@ impl Observer for Summary {
     }
 }
 
+/// Two observers, each told everything in turn.
+impl<A: Observer, B: Observer> Observer for (A, B) {
+    fn day(&mut self, record: &DayRecord, offerings: &[OfferingDay]) {
+        self.0.day(record, offerings);
+        self.1.day(record, offerings);
+    }
+
+    fn event(&mut self, event: &Event) {
+        self.0.event(event);
+        self.1.event(event);
+    }
+}
+
 /// Keeps everything a run reports in memory (for tests and small runs).
 #[derive(Debug, Clone, Default)]
 pub struct Recorder {

@@ -1,9 +1,19 @@
 // esplab explorer: settings in the form and the address bar, runs streamed from POST /api/run
-// (server-sent events in the response body), charts drawn as SVG as the data arrives.
+// (server-sent events in the response body), charts drawn as SVG as the data arrives, and the
+// agent view: a weekly frame of the simulated users drawn on a canvas, played at most one frame
+// per screen refresh, paused and stepped by the user.
 "use strict";
 
 const COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"];
-const state = { status: "idle", mode: "run", days: 0, offerings: [], startDate: null, data: {}, runs: [], pairs: [], events: [], difference: null, errors: [] };
+// The agent view's colours: non-adopters, the flash of harm, and what fear darkens towards.
+const IDLE = [226, 226, 226], FLASH = [240, 228, 66], DARK = [25, 10, 10];
+// Messages read ahead of what is shown; the page stops reading (and so holds the run) beyond.
+const QUEUE_MOST = 8;
+const state = { status: "idle", mode: "run", days: 0, offerings: [], startDate: null, data: {}, arms: null, runs: [], pairs: [], events: [], difference: null, errors: [] };
+// The agent view: the sample shown, each population's canvas and counts, play control, and the
+// frames per second measured while playing.
+const view = { sample: null, populations: [], paused: false, steps: 0, speed: 1, week: 0, day: 0, drawn: 0, intervals: 0, playMs: 0, lastDraw: 0, fps: null, ticker: [] };
+state.agents = view;
 window.esplab = state;
 window.addEventListener("error", (e) => state.errors.push(String(e.message)));
 window.addEventListener("unhandledrejection", (e) => state.errors.push(String(e.reason)));
@@ -133,6 +143,205 @@ function drawParts(svg, total, parts) {
   svg.innerHTML = s;
 }
 
+// ---- The agent view -------------------------------------------------------------------------
+
+const esc = (text) => String(text).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+const rgb = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+const RGB = COLORS.map(rgb);
+const mix = (a, b, t) => [0, 1, 2].map((i) => a[i] + (b[i] - a[i]) * t);
+
+// The calendar date of day `d` (or "day d" without a start date).
+function when(d) {
+  return state.startDate ? dateOf(state.startDate, d).toISOString().slice(0, 10) : "day " + d;
+}
+
+// Cell (x, y) of position `d` along the Hilbert curve filling a `side` × `side` square: cells
+// next on the curve are next to each other on the square.
+function hilbert(side, d) {
+  let x = 0, y = 0, t = d;
+  for (let s = 1; s < side; s *= 2) {
+    const rx = 1 & (t >> 1), ry = 1 & (t ^ rx);
+    if (ry === 0) {
+      if (rx === 1) { x = s - 1 - x; y = s - 1 - y; }
+      [x, y] = [y, x];
+    }
+    x += s * rx; y += s * ry; t >>= 2;
+  }
+  return [x, y];
+}
+
+// Each shown user's cell: along the Hilbert curve when consecutive users are ring neighbours,
+// row by row otherwise.
+function positions(sample) {
+  const out = new Int32Array(2 * sample.count);
+  for (let k = 0; k < sample.count; k++) {
+    const [x, y] = sample.ring ? hilbert(sample.side, k) : [k % sample.side, Math.floor(k / sample.side)];
+    out[2 * k] = x; out[2 * k + 1] = y;
+  }
+  return out;
+}
+
+function decode(base64) {
+  const text = atob(base64), bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+// FNV-1a of a frame's bytes: equal frames have equal checksums (A and B before the lever).
+function checksum(bytes) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193) >>> 0;
+  return h;
+}
+
+// One canvas per population (two in A/B mode) for the run about to stream.
+function setUpPopulations(start) {
+  const box = $("populations");
+  box.innerHTML = "";
+  Object.assign(view, { sample: start.agents || null, populations: [], week: 0, day: 0, drawn: 0, intervals: 0, playMs: 0, lastDraw: 0, fps: null });
+  $("agents-view").hidden = !view.sample;
+  $("fps").textContent = "";
+  $("clock").textContent = "";
+  if (!view.sample) return;
+  const sample = view.sample;
+  const names = start.mode === "ab" ? ["A: without the lever", "B: " + (start.lever || "with the lever")] : [start.scenario];
+  const cell = Math.max(1, Math.floor((names.length > 1 ? 384 : 512) / sample.side));
+  const px = cell * sample.side;
+  Object.assign(view, { cell, positions: positions(sample) });
+  names.forEach((name, i) => {
+    const el = document.createElement("div");
+    el.className = "population";
+    el.id = "population-" + "ab"[i];
+    el.style.width = px + "px";
+    el.innerHTML = `<h2>${esc(name)}</h2><canvas width="${px}" height="${px}"></canvas><div class="gauges"></div><ol class="ticker" reversed></ol>`;
+    box.append(el);
+    const ctx = el.querySelector("canvas").getContext("2d");
+    ctx.fillStyle = "white";
+    ctx.fillRect(0, 0, px, px);
+    view.populations.push({ name, el, ctx, image: ctx.getImageData(0, 0, px, px), flash: new Uint8Array(sample.count), counts: null, checksums: [], ticker: [] });
+  });
+  $("sample").textContent = `Dots: ${sample.text}.`;
+  let legend = state.offerings.map((n, j) => `<span><i style="background:${COLORS[j % COLORS.length]}"></i>${esc(n)}</span>`).join("");
+  legend += `<span><i style="background:rgb(${IDLE})"></i>not adopting</span>`;
+  legend += `<span><i style="background:linear-gradient(90deg,#999,rgb(${DARK}))"></i>darker: more personal fear</span>`;
+  legend += `<span><i style="background:rgb(${FLASH})"></i>harmed by an incident this week (fades over three frames)</span>`;
+  $("legend").innerHTML = legend;
+}
+
+// Paints a frame (two bytes per shown user: offering or 255, fear level + 128 if harmed) and
+// counts what it shows.
+function paint(population, bytes) {
+  const sample = view.sample, cell = view.cell, width = population.image.width, px = population.image.data;
+  const dot = cell >= 3 ? cell - 1 : cell;
+  const counts = { offerings: state.offerings.map(() => 0), idle: 0, harmed: 0, fear: 0 };
+  for (let k = 0; k < sample.count; k++) {
+    const offering = bytes[2 * k], f = bytes[2 * k + 1], level = (f & 127) / 127;
+    if (f >= 128) { population.flash[k] = 3; counts.harmed++; }
+    if (offering === 255) counts.idle++; else counts.offerings[offering] = (counts.offerings[offering] || 0) + 1;
+    counts.fear += level;
+    let c = mix(offering === 255 ? IDLE : RGB[offering % RGB.length], DARK, 0.8 * level);
+    if (population.flash[k]) { c = mix(c, FLASH, population.flash[k] / 3); population.flash[k]--; }
+    const x0 = view.positions[2 * k] * cell, y0 = view.positions[2 * k + 1] * cell;
+    for (let y = y0; y < y0 + dot; y++) {
+      for (let x = x0; x < x0 + dot; x++) {
+        const i = 4 * (y * width + x);
+        px[i] = c[0]; px[i + 1] = c[1]; px[i + 2] = c[2]; px[i + 3] = 255;
+      }
+    }
+  }
+  population.ctx.putImageData(population.image, 0, 0);
+  counts.fear /= sample.count;
+  population.counts = counts;
+  population.checksums.push(checksum(bytes));
+}
+
+// Each offering's security as a gauge (with the regulation floor) and its share of users.
+function gauges(population, data) {
+  const last = (values) => values[values.length - 1];
+  const floor = last(data.floor);
+  population.el.querySelector(".gauges").innerHTML = state.offerings.map((name, j) => {
+    const security = last(data.security[j]), share = last(data.shares[j]);
+    const mark = floor > 0 ? `<div class="floor" style="left:${100 * floor}%" title="regulation floor ${floor}"></div>` : "";
+    return `<div class="gauge" data-name="${esc(name)}" data-security="${security}">${esc(name)}: security <b>${security.toFixed(2)}</b>, ${(100 * share).toFixed(1)}% of users` +
+      `<div class="bar"><div class="fill" style="width:${100 * security}%;background:${COLORS[j % COLORS.length]}"></div>${mark}</div></div>`;
+  }).join("");
+}
+
+// The latest news, raises, outcries and regulations, newest first.
+function tick(population, events) {
+  for (const e of events) {
+    const offering = e.offering != null && state.offerings[e.offering] ? " at " + state.offerings[e.offering] : "";
+    population.ticker.unshift(`<li class="${e.response ? "response" : ""}">${when(e.day)}, ${esc(e.kind.replace(/_/g, " "))}${esc(offering)}: ${esc(e.detail)}</li>`);
+  }
+  population.ticker.length = Math.min(population.ticker.length, 6);
+  population.el.querySelector(".ticker").innerHTML = population.ticker.join("");
+}
+
+// Shows a week: each population's frame, gauges and news.
+function showFrames(batches) {
+  batches.forEach((data, i) => {
+    const population = view.populations[i];
+    if (!population) return;
+    paint(population, decode(data.frame));
+    gauges(population, data);
+    tick(population, data.events);
+  });
+  const data = batches[0];
+  view.week++;
+  view.day = data.from + data.baseline.length;
+  $("clock").textContent = `${when(view.day - 1)} (week ${view.week})`;
+}
+
+// ---- Playing the stream ---------------------------------------------------------------------
+
+const queue = [];
+state.queue = queue;
+let wake = null, playing = false;
+
+const isFrame = (name, data) => name === "days" && Boolean(data.frame || data.a);
+
+function enqueue(name, data) { queue.push([name, data]); wantPlay(); }
+
+function wantPlay() { if (!playing) { playing = true; requestAnimationFrame(play); } }
+
+// Once per screen refresh: handles the queued messages up to `speed` weeks of frames (the steps
+// asked for while paused), then lets the reader read on if the queue has room.
+function play() {
+  playing = false;
+  const budget = view.paused ? view.steps : view.speed;
+  let shown = 0;
+  while (queue.length) {
+    const [name, data] = queue[0];
+    if (isFrame(name, data)) {
+      if (shown >= budget) break;
+      shown++;
+    }
+    queue.shift();
+    handle(name, data);
+  }
+  if (view.paused) view.steps -= shown;
+  if (shown) drew();
+  if (wake && queue.length < QUEUE_MOST) { const w = wake; wake = null; w(); }
+  if (queue.length && (!view.paused || view.steps > 0)) wantPlay();
+}
+
+// Frames per second while playing (pauses and gaps over a second left out).
+function drew() {
+  const now = performance.now();
+  if (view.lastDraw && !view.paused && now - view.lastDraw < 1000) { view.playMs += now - view.lastDraw; view.intervals++; }
+  view.lastDraw = now;
+  view.drawn++;
+  if (view.intervals >= 10) view.fps = (1000 * view.intervals) / view.playMs;
+  $("fps").textContent = view.fps ? `${view.fps.toFixed(0)} frames/s` : "";
+}
+
+function setPaused(paused) {
+  view.paused = paused;
+  view.lastDraw = 0;
+  $("pause").textContent = paused ? "Resume" : "Pause";
+  if (!paused) wantPlay();
+}
+
 function quantile(sorted, q) {
   if (!sorted.length) return NaN;
   const h = (sorted.length - 1) * q, i = Math.floor(h), j = Math.min(i + 1, sorted.length - 1);
@@ -188,7 +397,11 @@ function render() {
   } else {
     const A = bands(state.pairs.map((p) => p.a_baseline), days);
     const B = bands(state.pairs.map((p) => p.b_baseline), days);
-    draw($("chart-baseline"), { title: `Baseline without (A) and with (B) the lever, ${state.pairs.length} pairs`, yLabel: "security (0-1)", days, yRange: [0, 1],
+    if (state.arms && !state.pairs.length) {
+      // Pair 1 streams week by week before any pair is done: its two baselines.
+      draw($("chart-baseline"), { title: "Baseline of pair 1 without (A) and with (B) the lever", yLabel: "security (0-1)", days, yRange: [0, 1], markers,
+        lines: [{ name: "A", values: state.arms.a.baseline, color: COLORS[0] }, { name: "B", values: state.arms.b.baseline, color: COLORS[1] }] });
+    } else draw($("chart-baseline"), { title: `Baseline without (A) and with (B) the lever, ${state.pairs.length} pairs`, yLabel: "security (0-1)", days, yRange: [0, 1],
       bands: [{ lo: A.p25, hi: A.p75, color: COLORS[0], opacity: 0.2 }, { lo: B.p25, hi: B.p75, color: COLORS[1], opacity: 0.2 }],
       lines: [{ name: "A median", values: A.p50, color: COLORS[0] }, { name: "B median", values: B.p50, color: COLORS[1] }] });
     $("chart-adoption").innerHTML = "";
@@ -205,24 +418,40 @@ function fold() {
 
 function schedule() { if (!pending) { pending = true; requestAnimationFrame(render); } }
 
+// Appends a `days` message's series to `target` (per-offering series as one array each).
+function absorb(target, data) {
+  for (const [k, v] of Object.entries(data)) {
+    if (k === "from" || k === "events" || k === "frame") continue;
+    if (k === "shares" || k === "security") {
+      target[k] = target[k] || v.map(() => []);
+      v.forEach((values, j) => target[k][j].push(...values));
+      continue;
+    }
+    (target[k] = target[k] || []).push(...v);
+  }
+}
+
 function handle(name, data) {
   if (name === "start") {
     state.days = data.days; state.mode = data.mode; state.outcryThreshold = data.outcry_threshold;
     state.offerings = data.offerings || []; state.startDate = data.start_date || null;
+    state.pairCount = data.runs;
     state.status = "running";
+    setUpPopulations(data);
     $("status").textContent = `${data.scenario}: ${data.users} users, ${data.days} days, seed ${data.seed}` + (data.lever ? `; lever: ${data.lever}` : "");
   } else if (name === "days") {
-    for (const [k, v] of Object.entries(data)) {
-      if (k === "from") continue;
-      if (k === "events") { state.events.push(...v); continue; }
-      if (k === "shares") {
-        state.data.shares = state.data.shares || v.map(() => []);
-        v.forEach((values, j) => state.data.shares[j].push(...values));
-        continue;
-      }
-      (state.data[k] = state.data[k] || []).push(...v);
+    if (data.a) {
+      state.arms = state.arms || { a: {}, b: {} };
+      absorb(state.arms.a, data.a); absorb(state.arms.b, data.b);
+      state.events.push(...data.b.events);
+      showFrames([data.a, data.b]);
+      $("status").textContent = `pair 1 of ${state.pairCount}: day ${state.arms.a.baseline.length} of ${state.days}`;
+    } else {
+      absorb(state.data, data);
+      state.events.push(...data.events);
+      if (data.frame) showFrames([data]);
+      $("status").textContent = `day ${state.data.baseline.length} of ${state.days}`;
     }
-    $("status").textContent = `day ${state.data.baseline.length} of ${state.days}`;
   } else if (name === "run") {
     state.runs.push(data);
     $("status").textContent = `${state.runs.length} runs done`;
@@ -241,6 +470,7 @@ function handle(name, data) {
 
 function settings() {
   const s = { scenario: $("scenario").value, mode: $("mode").value, set: {} };
+  if ($("agents").checked && s.mode !== "ensemble") s.agents = true;
   for (const k of ["users", "years", "seed", "runs", "lever_day"]) if ($(k).value !== "") s[k] = Number($(k).value);
   if (s.mode === "run") delete s.runs;
   if ($("lever").value) s.lever = $("lever").value; else delete s.lever_day;
@@ -251,15 +481,22 @@ function settings() {
 function saveToAddress() {
   const q = new URLSearchParams();
   const s = settings();
-  for (const [k, v] of Object.entries(s)) if (k !== "set") q.set(k, v);
+  for (const [k, v] of Object.entries(s)) if (k !== "set" && k !== "agents") q.set(k, v);
+  q.set("agents", $("agents").checked);
   for (const [k, v] of Object.entries(s.set)) q.set(k, v);
   history.replaceState(null, "", "?" + q.toString());
 }
 
+let current = 0;
+
 async function run() {
   if (controller) controller.abort();
   controller = new AbortController();
-  Object.assign(state, { status: "starting", data: {}, runs: [], pairs: [], events: [], difference: null, parts: null });
+  const me = ++current;
+  view.steps = 0;
+  queue.length = 0;
+  if (wake) { const w = wake; wake = null; w(); }
+  Object.assign(state, { status: "starting", data: {}, arms: null, runs: [], pairs: [], events: [], difference: null, parts: null });
   $("error").textContent = "";
   saveToAddress();
   let response;
@@ -288,8 +525,11 @@ async function run() {
         if (line.startsWith("event:")) name = line.slice(6).trim();
         else if (line.startsWith("data:")) data += line.slice(5).trim();
       }
-      if (data) handle(name, JSON.parse(data));
+      if (data && me === current) enqueue(name, JSON.parse(data));
     }
+    // Read on once the page has shown enough of what it read: a paused page stops reading.
+    while (queue.length >= QUEUE_MOST && me === current) await new Promise((resolve) => { wake = resolve; });
+    if (me !== current) return;
   }
 }
 
@@ -320,6 +560,11 @@ async function init() {
   const q = new URLSearchParams(location.search);
   applyPreset(q.get("scenario") || "mcp", q);
   for (const k of ["mode", "runs", "lever", "lever_day"]) if (q.has(k)) $(k).value = q.get(k);
+  if (q.has("agents")) $("agents").checked = q.get("agents") !== "false";
+  $("agents").addEventListener("change", saveToAddress);
+  $("pause").addEventListener("click", () => setPaused(!view.paused));
+  $("step").addEventListener("click", () => { if (!view.paused) setPaused(true); view.steps++; wantPlay(); });
+  $("speed").addEventListener("change", () => { view.speed = Number($("speed").value); });
   $("scenario").addEventListener("change", () => { applyPreset($("scenario").value, new Map()); saveToAddress(); });
   for (const k of ["mode", "runs", "lever", "lever_day", "users", "years", "seed"]) $(k).addEventListener("change", saveToAddress);
   $("run").addEventListener("click", run);

@@ -3,10 +3,12 @@
 //! server streams the simulation (server-sent events in the response of `POST /api/run`).
 //!
 //! The API: `GET /api/presets` (names, descriptions and slider defaults), `GET /api/limits`,
-//! `POST /api/run` (JSON settings; see [`request::RunRequest`]). Requests name presets only and
+//! `POST /api/run` (JSON settings; see [`request::RunRequest`]; with `"agents": true`, weekly
+//! frames of the simulated users, see [`agents`]). Requests name presets only and
 //! never touch the file system. Limits answer 413 (body too large) and 429 (too many
 //! simulations at once); bad settings answer 400 with `{"error", "field"}`.
 
+pub mod agents;
 pub mod request;
 pub mod stream;
 

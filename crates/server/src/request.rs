@@ -65,6 +65,10 @@ pub struct RunRequest {
     pub lever: Option<String>,
     /// Day from which the lever is pulled (default: one fifth into the horizon).
     pub lever_day: Option<u32>,
+    /// Stream the agent view: a weekly frame of up to 16,384 of the simulated users (run mode,
+    /// and pair 0 of A/B mode).
+    #[serde(default)]
+    pub agents: bool,
 }
 
 fn run_mode() -> Mode {
@@ -97,6 +101,8 @@ pub struct Job {
     pub variant: Option<Parameters>,
     pub runs: u32,
     pub lever: Option<String>,
+    /// Whether to stream the agent view.
+    pub agents: bool,
 }
 
 /// Parses and checks a request body.
@@ -215,6 +221,12 @@ pub fn parse(body: &[u8], limits: &Limits) -> Result<Job, Rejection> {
             Some((lever.meaning, pulled))
         }
     };
+    if request.agents && request.mode == Mode::Ensemble {
+        return Err(Rejection::new(
+            "agents",
+            "the agent view shows one run (run mode) or one pair (A/B mode), not an ensemble",
+        ));
+    }
     let (base, variant, lever) = match (request.mode, lever) {
         (Mode::Ab, None) => {
             return Err(Rejection::new(
@@ -233,6 +245,7 @@ pub fn parse(body: &[u8], limits: &Limits) -> Result<Job, Rejection> {
         variant,
         runs,
         lever,
+        agents: request.agents,
     })
 }
 
@@ -292,5 +305,9 @@ mod tests {
         let r = reject(r#"{"scenario":"mcp","colour":"red"}"#);
         assert!(r.message.contains("unknown field `colour`"), "{}", r.message);
         assert_eq!(reject("not json").field, "body");
+        assert_eq!(
+            reject(r#"{"scenario":"mcp","mode":"ensemble","agents":true}"#).field,
+            "agents"
+        );
     }
 }

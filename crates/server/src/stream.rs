@@ -1,7 +1,11 @@
 //! Running a checked request and streaming what it produces as server-sent events: a run's days
-//! in batches, an ensemble's runs as they finish, an A/B comparison's pairs with the paired
-//! interval so far. The simulation stops as soon as the client goes away.
+//! in batches (a week at a time with the agent view's frames), an ensemble's runs as they
+//! finish, an A/B comparison's pairs with the paired interval so far (with the agent view, pair
+//! 0 first streams week by week, both arms in lockstep). The simulation stops as soon as the
+//! client goes away, and waits while the client does not read: messages queue in a bounded
+//! channel, so a page that stops reading pauses the run.
 
+use crate::agents::{Camera, Sample, FRAME_DAYS};
 use crate::request::{Job, Mode};
 use esplab_experiment::leverage::effect_parts;
 use esplab_experiment::run::{adopter_shares, long_run_offerings, replicate_while, LONG_RUN_DAYS};
@@ -22,28 +26,38 @@ fn send(tx: &Sender<Message>, name: &'static str, data: Value) -> bool {
     tx.blocking_send((name, data)).is_ok()
 }
 
-/// Collects a run's days and notable events, handing them over in batches.
-struct Streamer<'a> {
-    tx: &'a Sender<Message>,
+/// Collects a run's days and notable events, handed over in batches.
+#[derive(Default)]
+struct Streamer {
     from: usize,
     days: Vec<DayRecord>,
     /// Per day of the batch, each offering's users as a share of the population.
     shares: Vec<Vec<f64>>,
+    /// Per day of the batch, each offering's security.
+    security: Vec<Vec<f64>>,
     events: Vec<Value>,
-    open: bool,
 }
 
-impl Streamer<'_> {
-    fn flush(&mut self) {
+impl Streamer {
+    /// Days in the batch so far.
+    fn len(&self) -> usize {
+        self.days.len()
+    }
+
+    /// The batch as the data of a `days` message with the agent view's `frame` if any (`None`
+    /// when there is nothing to tell); the next batch starts empty.
+    fn batch(&mut self, frame: Option<String>) -> Option<Value> {
         if self.days.is_empty() && self.events.is_empty() {
-            return;
+            return None;
         }
         let column = |f: fn(&DayRecord) -> f64| -> Vec<f64> { self.days.iter().map(f).collect() };
-        let offerings = self.shares.first().map_or(0, Vec::len);
-        let shares: Vec<Vec<f64>> = (0..offerings)
-            .map(|j| self.shares.iter().map(|day| day[j]).collect())
-            .collect();
-        let data = json!({
+        let by_offering = |days: &[Vec<f64>]| -> Vec<Vec<f64>> {
+            let offerings = days.first().map_or(0, Vec::len);
+            (0..offerings)
+                .map(|j| days.iter().map(|day| day[j]).collect())
+                .collect()
+        };
+        let mut data = json!({
             "from": self.from,
             "baseline": column(|r| r.baseline),
             "floor": column(|r| r.floor),
@@ -51,23 +65,26 @@ impl Streamer<'_> {
             "fear": column(|r| r.fear),
             "outcry": column(|r| r.outcry),
             "attention_threshold": column(|r| r.attention_threshold),
-            "shares": shares,
+            "shares": by_offering(&self.shares),
+            "security": by_offering(&self.security),
             "events": std::mem::take(&mut self.events),
         });
+        if let Some(frame) = frame {
+            data["frame"] = Value::String(frame);
+        }
         self.from += self.days.len();
         self.days.clear();
         self.shares.clear();
-        self.open = self.open && send(self.tx, "days", data);
+        self.security.clear();
+        Some(data)
     }
 }
 
-impl Observer for Streamer<'_> {
+impl Observer for Streamer {
     fn day(&mut self, record: &DayRecord, offerings: &[OfferingDay]) {
         self.days.push(*record);
         self.shares.push(offerings.iter().map(|o| o.users).collect());
-        if self.days.len() >= DAYS_PER_MESSAGE {
-            self.flush();
-        }
+        self.security.push(offerings.iter().map(|o| o.security).collect());
     }
 
     fn event(&mut self, e: &Event) {
@@ -120,9 +137,109 @@ fn long_run(baseline: &[f32]) -> f64 {
     tail.iter().map(|&v| v as f64).sum::<f64>() / tail.len().max(1) as f64
 }
 
+/// The pairs of an A/B comparison so far.
+#[derive(Default)]
+struct Pairs {
+    a: Vec<f64>,
+    b: Vec<f64>,
+    /// The parts of each pair's difference: vendors' security, market shares.
+    vendors: Vec<f64>,
+    shares: Vec<f64>,
+}
+
+impl Pairs {
+    /// Adds pair `index` (runs `a` and `b` of `offerings` offerings at most) and returns its
+    /// `pair` message: both baselines, and the paired interval and parts so far.
+    fn add(&mut self, index: u64, seed: u64, offerings: usize, a: Trajectory, b: Trajectory) -> Value {
+        let (v, m) = effect_parts(
+            &long_run_offerings(&a.offerings, offerings),
+            &long_run_offerings(&b.offerings, offerings),
+        );
+        self.vendors.push(v);
+        self.shares.push(m);
+        self.a.push(long_run(&a.baseline));
+        self.b.push(long_run(&b.baseline));
+        let two = self.a.len() >= 2;
+        let interval = two.then(|| paired_difference(&self.a, &self.b, 0.95));
+        let part = |values: &[f64]| {
+            let i = mean_interval(values, 0.95);
+            json!({"estimate": i.estimate, "low": i.low, "high": i.high})
+        };
+        let parts = two.then(|| json!({"vendors": part(&self.vendors), "shares": part(&self.shares)}));
+        json!({
+            "index": index, "seed": seed, "a_baseline": a.baseline, "b_baseline": b.baseline,
+            "a_long_run": self.a[self.a.len() - 1], "b_long_run": self.b[self.b.len() - 1],
+            "difference": interval.map(|d| json!({"estimate": d.estimate, "low": d.low, "high": d.high})),
+            "parts": parts,
+        })
+    }
+}
+
+/// Streams a single run: `days` messages of [`DAYS_PER_MESSAGE`] days, or of a week with the
+/// agent view's frame of its last day. False if the client went away.
+fn stream_run(p: &Parameters, agents: bool, tx: &Sender<Message>) -> bool {
+    let mut camera = agents.then(|| Camera::new(Sample::of(p)));
+    let per_message = if agents { FRAME_DAYS } else { DAYS_PER_MESSAGE };
+    let mut streamer = Streamer::default();
+    let mut simulation = Simulation::new(p);
+    loop {
+        let more = simulation.step(&mut streamer);
+        if streamer.len() >= per_message || !more {
+            let frame = camera.as_mut().map(|c| c.frame(&simulation));
+            if let Some(data) = streamer.batch(frame) {
+                if !send(tx, "days", data) {
+                    return false;
+                }
+            }
+        }
+        if !more {
+            return true;
+        }
+        if simulation.day() % CHECK_DAYS == 0 && tx.is_closed() {
+            return false;
+        }
+    }
+}
+
+/// Runs pair 0 of an A/B comparison (`a` and `b` under common random numbers: the pair
+/// [`trajectory`] gives) day by day in lockstep, streaming a `days` message per week with both
+/// arms' days and agent frames; the two trajectories, or `None` if the client went away.
+fn lockstep(a: &Parameters, b: &Parameters, tx: &Sender<Message>) -> Option<(Trajectory, Trajectory)> {
+    let seeded = |p: &Parameters| {
+        let mut p = p.clone();
+        p.run.seed = run_seed(a.run.seed, 0);
+        p
+    };
+    let (pa, pb) = (seeded(a), seeded(b));
+    let (mut sa, mut sb) = (Simulation::new(&pa), Simulation::new(&pb));
+    let (mut ca, mut cb) = (Camera::new(Sample::of(&pa)), Camera::new(Sample::of(&pb)));
+    let (mut wa, mut wb) = (
+        (Streamer::default(), Trajectory::default()),
+        (Streamer::default(), Trajectory::default()),
+    );
+    loop {
+        let more = sa.step(&mut wa) & sb.step(&mut wb);
+        if wa.0.len() >= FRAME_DAYS || !more {
+            let (da, db) = (wa.0.batch(Some(ca.frame(&sa))), wb.0.batch(Some(cb.frame(&sb))));
+            if let (Some(da), Some(db)) = (da, db) {
+                if !send(tx, "days", json!({"a": da, "b": db})) {
+                    return None;
+                }
+            }
+        }
+        if !more {
+            return Some((wa.1, wb.1));
+        }
+        if sa.day() % CHECK_DAYS == 0 && tx.is_closed() {
+            return None;
+        }
+    }
+}
+
 /// Runs `job`, sending its messages until done or until the client goes away.
 pub fn run(job: &Job, tx: &Sender<Message>) {
     let p = &job.base;
+    let agents = job.agents.then(|| Sample::of(p).describe(p.run.users));
     let start = json!({
         "mode": match job.mode { Mode::Run => "run", Mode::Ensemble => "ensemble", Mode::Ab => "ab" },
         "scenario": job.scenario,
@@ -134,28 +251,14 @@ pub fn run(job: &Job, tx: &Sender<Message>) {
         "lever": job.lever,
         "offerings": p.offerings.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(),
         "start_date": p.run.start_date.map(|d| d.to_string()),
+        "agents": agents,
     });
     if !send(tx, "start", start) {
         return;
     }
     match job.mode {
         Mode::Run => {
-            let mut streamer = Streamer {
-                tx,
-                from: 0,
-                days: Vec::with_capacity(DAYS_PER_MESSAGE),
-                shares: Vec::with_capacity(DAYS_PER_MESSAGE),
-                events: Vec::new(),
-                open: true,
-            };
-            let mut simulation = Simulation::new(p);
-            while simulation.step(&mut streamer) {
-                if !streamer.open || (simulation.day() % CHECK_DAYS == 0 && tx.is_closed()) {
-                    return;
-                }
-            }
-            streamer.flush();
-            if !streamer.open {
+            if !stream_run(p, job.agents, tx) {
                 return;
             }
         }
@@ -174,36 +277,24 @@ pub fn run(job: &Job, tx: &Sender<Message>) {
         }
         Mode::Ab => {
             let variant = job.variant.as_ref().unwrap_or(p);
-            let (mut a_runs, mut b_runs) = (Vec::new(), Vec::new());
-            let (mut vendors, mut shares) = (Vec::new(), Vec::new());
-            for i in 0..job.runs as u64 {
+            let offerings = p.offerings.len().max(variant.offerings.len());
+            let mut pairs = Pairs::default();
+            let mut first = 0;
+            if job.agents {
+                let Some((a, b)) = lockstep(p, variant, tx) else {
+                    return;
+                };
+                if !send(tx, "pair", pairs.add(0, run_seed(p.run.seed, 0), offerings, a, b)) {
+                    return;
+                }
+                first = 1;
+            }
+            for i in first..job.runs as u64 {
                 let (Some(a), Some(b)) = (trajectory(p, p.run.seed, i, tx), trajectory(variant, p.run.seed, i, tx))
                 else {
                     return;
                 };
-                let count = p.offerings.len().max(variant.offerings.len());
-                let (v, m) = effect_parts(
-                    &long_run_offerings(&a.offerings, count),
-                    &long_run_offerings(&b.offerings, count),
-                );
-                vendors.push(v);
-                shares.push(m);
-                let (a_base, b_base) = (a.baseline, b.baseline);
-                a_runs.push(long_run(&a_base));
-                b_runs.push(long_run(&b_base));
-                let interval = (a_runs.len() >= 2).then(|| paired_difference(&a_runs, &b_runs, 0.95));
-                let part = |values: &[f64]| {
-                    let i = mean_interval(values, 0.95);
-                    json!({"estimate": i.estimate, "low": i.low, "high": i.high})
-                };
-                let parts = (a_runs.len() >= 2).then(|| json!({"vendors": part(&vendors), "shares": part(&shares)}));
-                let data = json!({
-                    "index": i, "seed": run_seed(p.run.seed, i), "a_baseline": a_base, "b_baseline": b_base,
-                    "a_long_run": a_runs[a_runs.len() - 1], "b_long_run": b_runs[b_runs.len() - 1],
-                    "difference": interval.map(|d| json!({"estimate": d.estimate, "low": d.low, "high": d.high})),
-                    "parts": parts,
-                });
-                if !send(tx, "pair", data) {
+                if !send(tx, "pair", pairs.add(i, run_seed(p.run.seed, i), offerings, a, b)) {
                     return;
                 }
             }

@@ -23,6 +23,7 @@ mod attacks;
 mod disclosures;
 mod fear;
 mod interventions;
+mod look;
 mod rechoice;
 mod reevaluation;
 mod regulation;
@@ -31,6 +32,8 @@ mod shard;
 #[cfg(test)]
 mod testing;
 mod vendor_decisions;
+
+pub use look::UserLook;
 
 use crate::attention::Attention;
 use crate::calendar::Calendar;
