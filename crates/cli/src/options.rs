@@ -49,7 +49,7 @@ pub enum Command {
   esplab run my.toml --set vendors.liability=0.5 --set interventions.0.day=400
   esplab run mcp --users 10000000 --threads 2
 
-Writes into DIR: timeseries.csv and .parquet (one row per day), offerings.csv, events.csv,
+Writes into DIR: timeseries.csv and .parquet (one row per day), offerings.csv, flows.csv, events.csv,
 summary.json, scenario.toml (every resolved parameter) and, last, manifest.json. A folder is
 complete when manifest.json exists. The outputs are byte-identical for any --threads.")]
     Run(RunArgs),

@@ -69,6 +69,7 @@ fn run_writes_every_output_with_the_documented_columns() {
         "timeseries.parquet",
         "timeseries.csv",
         "offerings.csv",
+        "flows.csv",
         "events.csv",
         "summary.json",
         "manifest.json",
@@ -117,7 +118,13 @@ fn run_writes_every_output_with_the_documented_columns() {
     assert_eq!(manifest["settings"]["seed"], 1);
     assert_eq!(manifest["scenario"]["parameters"]["run"]["users"], 5000);
     assert_eq!(manifest["scenario"]["overrides"][0], "--users 5000");
-    assert_eq!(manifest["files"].as_array().unwrap().len(), 6);
+    assert_eq!(manifest["files"].as_array().unwrap().len(), 7);
+    let flows = std::fs::read_to_string(out.join("flows.csv")).unwrap();
+    assert!(flows.starts_with("day,date,from,to,users\n"));
+    assert!(
+        flows.contains("\n0,2024-11-25,,hosted-agents,"),
+        "day 0: users adopting"
+    );
     let events = std::fs::read_to_string(out.join("events.csv")).unwrap();
     assert!(events.starts_with("day,date,kind,offering,size,detail\n"));
     // mcp starts on 2024-11-25: each event's date is its day's.
@@ -197,7 +204,7 @@ fn same_scenario_and_seed_give_byte_identical_folders_and_other_seeds_differ() {
     let a = run("a", "7");
     let b = run("b", "7");
     let c = run("c", "8");
-    assert_eq!(a.len(), 7);
+    assert_eq!(a.len(), 8);
     assert_eq!(a, b);
     let series = |f: &[(String, Vec<u8>)]| f.iter().find(|(n, _)| n == "timeseries.csv").unwrap().1.clone();
     assert_ne!(series(&a), series(&c));
@@ -226,7 +233,7 @@ fn a_run_gives_byte_identical_folders_for_any_threads() {
         files(&out)
     };
     let alone = run("1");
-    assert_eq!(alone.len(), 7);
+    assert_eq!(alone.len(), 8);
     for threads in ["2", "3", "8"] {
         assert!(alone == run(threads), "--threads {threads} wrote other bytes");
     }

@@ -1,7 +1,7 @@
 //! Golden outputs: fixed scenarios and seeds whose summaries and output files must not change,
 //! whatever is done to make the engine faster. The committed file
 //! `tests/golden/runs.json` holds, per case, the summary and the SHA-256 of `timeseries.csv`,
-//! `offerings.csv` and `events.csv`. The scenarios are frozen copies of the version-1 presets
+//! `offerings.csv`, `events.csv` and `flows.csv`. The scenarios are frozen copies of the version-1 presets
 //! under `tests/golden/scenarios/` (the reactive vendor rule), and of the `mcp` preset of the
 //! economic model (`mcp-market.toml`), so that later changes to the shipped presets leave them
 //! alone. A deliberate change of the model regenerates it with
@@ -64,6 +64,7 @@ fn outputs() -> Vec<Value> {
                 "timeseries.csv": sha256_hex(&file("timeseries.csv")),
                 "offerings.csv": sha256_hex(&file("offerings.csv")),
                 "events.csv": sha256_hex(&file("events.csv")),
+                "flows.csv": sha256_hex(&file("flows.csv")),
             })
         })
         .collect();
@@ -90,7 +91,7 @@ fn fixed_seeds_give_the_committed_outputs() {
     for (g, n) in golden.iter().zip(&now) {
         assert_eq!(g["case"], n["case"]);
         assert_eq!(g["summary"], n["summary"], "{}: the summary changed", n["case"]);
-        for file in ["timeseries.csv", "offerings.csv", "events.csv"] {
+        for file in ["timeseries.csv", "offerings.csv", "events.csv", "flows.csv"] {
             assert_eq!(g[file], n[file], "{}: {file} changed", n["case"]);
         }
     }

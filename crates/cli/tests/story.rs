@@ -1,5 +1,6 @@
 //! `esplab story`: every number and date of the story's sentences is checked against the run's
-//! files (events.csv, offerings.csv, timeseries.csv, analysis.json), read here on their own.
+//! files (events.csv, offerings.csv, flows.csv, timeseries.csv, analysis.json), read here on
+//! their own.
 
 mod common;
 
@@ -74,6 +75,7 @@ fn every_number_of_the_story_comes_from_the_files() {
     let story = String::from_utf8(ok(&["story", out]).stdout).unwrap();
     let events = table(&dir, "events.csv");
     let offerings = table(&dir, "offerings.csv");
+    let flows = table(&dir, "flows.csv");
     let series = table(&dir, "timeseries.csv");
     let analysis: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("analysis.json")).unwrap()).unwrap();
     let share = |offering: &str, day: u32| -> f64 {
@@ -195,6 +197,56 @@ fn every_number_of_the_story_comes_from_the_files() {
             }
             *checked.entry("moves").or_default() += 1;
         }
+        if let Some(rest) = after(sentence, ", users leaving ") {
+            // "Between DATE (day A) and DATE (day B), users leaving O came to X% of its users on
+            // DATE (day A): Y% went to O2, Z% to O3 and W% stopped using the technology; users
+            // joining it came to V%."
+            let days: Vec<u32> = dated_days(sentence).iter().map(|d| d.1).collect();
+            let (from, to) = (days[0], days[1]);
+            let offering = first_word(rest);
+            let moved = |into: Option<&str>| -> f64 {
+                let rows = flows.iter().filter(|r| {
+                    let day: u32 = r["day"].parse().unwrap();
+                    day > from && day <= to
+                });
+                let rows: Vec<_> = match into {
+                    Some(into) => rows.filter(|r| r["from"] == offering && r["to"] == into).collect(),
+                    None => rows.filter(|r| r["to"] == offering).collect(),
+                };
+                100.0 * rows.iter().map(|r| number(&r["users"])).sum::<f64>() / (share(offering, from) / 100.0)
+            };
+            let (total, destinations) = after(rest, " came to ")
+                .unwrap()
+                .split_once(" of its users on ")
+                .unwrap();
+            let destinations = after(destinations, "): ").unwrap();
+            let (destinations, joined) = destinations.split_once("; users joining it came to ").unwrap();
+            let mut told_total = 0.0;
+            for part in destinations.split(", ").flat_map(|p| p.split(" and ")) {
+                let value = number(first_word(part));
+                let into = if part.ends_with("stopped using the technology") {
+                    ""
+                } else {
+                    part.rsplit(' ').next().unwrap()
+                };
+                close(value, moved(Some(into)), 0.1, &format!("{offering} to {into:?}"));
+                told_total += value;
+            }
+            let every: f64 = [""]
+                .into_iter()
+                .chain(offerings.iter().map(|r| r["offering"].as_str()))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .map(|into| moved(Some(into)))
+                .sum();
+            close(number(total), every, 0.1, "users leaving");
+            assert!(
+                (told_total - number(total)).abs() < 0.1 * 6.0,
+                "the parts make the total"
+            );
+            close(number(joined.trim()), moved(None), 0.1, "users joining");
+            *checked.entry("flows").or_default() += 1;
+        }
         if sentence.contains(" raised its security from ") {
             // "On DATE (day N) O raised its security from A to B[, and O2 raised its own from C to D]."
             // The raise's day is the last one told before it ("After the news of ..., on ...").
@@ -236,7 +288,7 @@ fn every_number_of_the_story_comes_from_the_files() {
             *checked.entry("jump").or_default() += 1;
         }
     }
-    for kind in ["end share", "incident", "moves", "raise", "jump"] {
+    for kind in ["end share", "incident", "moves", "flows", "raise", "jump"] {
         assert!(
             checked.get(kind).copied().unwrap_or(0) > 0,
             "no {kind} sentence was checked:\n{story}"

@@ -45,6 +45,6 @@ pub mod vendors;
 
 pub use dates::StartDate;
 pub use events::{Detail, Event, EventKind, Started};
-pub use observer::{DayRecord, Observer, OfferingDay, Recorder, Summary, JUMP_THRESHOLD, OUTCOME_DAYS};
+pub use observer::{DayRecord, Flows, Observer, OfferingDay, Recorder, Summary, JUMP_THRESHOLD, OUTCOME_DAYS};
 pub use parameters::*;
 pub use simulation::{run, Simulation, UserLook, MAX_OFFERINGS};

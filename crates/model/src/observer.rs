@@ -80,6 +80,39 @@ pub struct OfferingDay {
     pub security_churn: f64,
 }
 
+/// The users who moved between offerings on one day: adopting, switching or leaving.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Flows<'a> {
+    /// Number of offerings; state `offerings` is not using the technology.
+    pub offerings: usize,
+    /// Users who moved from state `from` to state `to` at `from * (offerings + 1) + to`, a user
+    /// who moved twice counted in both moves.
+    pub users: &'a [u64],
+}
+
+impl Flows<'_> {
+    /// Users who moved from `from` to `to` (`None`: not using the technology).
+    pub fn get(&self, from: Option<usize>, to: Option<usize>) -> u64 {
+        let state = |s: Option<usize>| s.unwrap_or(self.offerings);
+        self.users
+            .get(state(from) * (self.offerings + 1) + state(to))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Every move some user made, as (from, to, users), in order of `from` then `to` (`None`
+    /// last: not using the technology).
+    pub fn moves(&self) -> impl Iterator<Item = (Option<usize>, Option<usize>, u64)> + '_ {
+        let states = self.offerings + 1;
+        let state = move |s: usize| (s < self.offerings).then_some(s);
+        self.users
+            .iter()
+            .enumerate()
+            .filter(|&(_, &users)| users > 0)
+            .map(move |(k, &users)| (state(k / states), state(k % states), users))
+    }
+}
+
 /// Days after an incident over which abandonment by its victims is counted.
 pub const OUTCOME_DAYS: u32 = 90;
 
@@ -89,6 +122,12 @@ pub trait Observer {
     fn day(&mut self, record: &DayRecord, offerings: &[OfferingDay]);
     /// Called for each event as it happens.
     fn event(&mut self, event: &Event);
+    /// Called at the end of each day, before [`day`](Observer::day), with the day's moves of
+    /// users between offerings (day 0's include the users adopting at the start). Ignored
+    /// unless an observer needs them.
+    fn flows(&mut self, day: u32, flows: Flows<'_>) {
+        let _ = (day, flows);
+    }
 }
 
 /// A baseline rise above this in one day counts as a jump in [`Summary::baseline_jumps`].
@@ -195,6 +234,11 @@ impl<A: Observer, B: Observer> Observer for (A, B) {
         self.0.event(event);
         self.1.event(event);
     }
+
+    fn flows(&mut self, day: u32, flows: Flows<'_>) {
+        self.0.flows(day, flows);
+        self.1.flows(day, flows);
+    }
 }
 
 /// Keeps everything a run reports in memory (for tests and small runs).
@@ -203,6 +247,8 @@ pub struct Recorder {
     pub days: Vec<DayRecord>,
     pub offerings: Vec<Vec<OfferingDay>>,
     pub events: Vec<Event>,
+    /// Each day's moves between offerings ([`Flows::users`]).
+    pub flows: Vec<Vec<u64>>,
     pub summary: Summary,
 }
 
@@ -217,11 +263,33 @@ impl Observer for Recorder {
         self.events.push(event.clone());
         self.summary.event(event);
     }
+
+    fn flows(&mut self, _: u32, flows: Flows<'_>) {
+        self.flows.push(flows.users.to_vec());
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn flows_name_their_states() {
+        // Two offerings: states 0, 1 and 2 (not using).
+        let users = [0, 3, 0, 0, 0, 1, 7, 0, 0];
+        let flows = Flows {
+            offerings: 2,
+            users: &users,
+        };
+        assert_eq!(flows.get(Some(0), Some(1)), 3);
+        assert_eq!(flows.get(None, Some(0)), 7);
+        assert_eq!(flows.get(Some(1), None), 1);
+        let moves: Vec<_> = flows.moves().collect();
+        assert_eq!(
+            moves,
+            vec![(Some(0), Some(1), 3), (Some(1), None, 1), (None, Some(0), 7)]
+        );
+    }
 
     #[test]
     fn summary_counts_jumps_and_means() {

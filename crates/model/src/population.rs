@@ -111,6 +111,7 @@ impl Population {
                     adopted_day,
                     adopting_neighbours,
                     moves: vec![0; offerings],
+                    flows: Vec::new(),
                 },
             )
             .collect()
@@ -160,6 +161,9 @@ pub struct PeopleShard<'a> {
     pub adopting_neighbours: &'a mut [u32],
     /// Users gained (lost, when negative) by each offering, the last entry the non-adopters.
     pub moves: Vec<i64>,
+    /// Users moved from each state to each, `from * states + to` (states as in `moves`); empty
+    /// until the first move.
+    pub flows: Vec<u64>,
 }
 
 impl PeopleShard<'_> {
@@ -209,10 +213,15 @@ impl PeopleShard<'_> {
     /// Moves `user` (of this shard) to offering `to` (or [`NO_OFFERING`]), counting the move.
     pub fn set_offering(&mut self, user: u32, to: u8) {
         let u = self.local(user);
-        let last = self.moves.len() - 1;
-        let count_of = |o: u8| if o == NO_OFFERING { last } else { o as usize };
-        self.moves[count_of(self.offering[u])] -= 1;
-        self.moves[count_of(to)] += 1;
+        let states = self.moves.len();
+        let count_of = |o: u8| if o == NO_OFFERING { states - 1 } else { o as usize };
+        let (from, to_state) = (count_of(self.offering[u]), count_of(to));
+        self.moves[from] -= 1;
+        self.moves[to_state] += 1;
+        if self.flows.is_empty() {
+            self.flows = vec![0; states * states];
+        }
+        self.flows[from * states + to_state] += 1;
         self.offering[u] = to;
     }
 

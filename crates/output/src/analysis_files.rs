@@ -2,7 +2,7 @@
 
 use crate::error::{OutputError, Result};
 use crate::{atomic, manifest};
-use esplab_experiment::analysis::{Analysis, EventRow, RunData};
+use esplab_experiment::analysis::{Analysis, EventRow, FlowRow, RunData};
 use esplab_model::{Detail, EventKind};
 use serde_json::{json, Value};
 use std::path::Path;
@@ -29,7 +29,8 @@ fn open_csv<const N: usize>(
     Ok((reader, headers, indices))
 }
 
-/// Reads `timeseries.csv`, `events.csv` and `offerings.csv` of a complete run folder.
+/// Reads `timeseries.csv`, `events.csv`, `offerings.csv` and (when there) `flows.csv` of a
+/// complete run folder.
 pub fn read_run(dir: &Path) -> Result<RunData> {
     if !dir.join("manifest.json").exists() {
         return Err(bad(dir, "is not a complete run folder (no manifest.json)".into()));
@@ -97,7 +98,36 @@ pub fn read_run(dir: &Path) -> Result<RunData> {
         });
     }
     data.offerings = read_offerings(dir)?;
+    // Folders written before flows.csv have none.
+    data.flows = if dir.join("flows.csv").exists() {
+        Some(read_flows(dir)?)
+    } else {
+        None
+    };
     Ok(data)
+}
+
+/// The rows of `flows.csv`.
+fn read_flows(dir: &Path) -> Result<Vec<FlowRow>> {
+    let path = dir.join("flows.csv");
+    let (mut reader, _, [day, from, to, users]) = open_csv(&path, ["day", "from", "to", "users"])?;
+    let mut out = Vec::new();
+    for (n, record) in reader.records().enumerate() {
+        let r = record.map_err(|e| bad(&path, e.to_string()))?;
+        let field = |i: usize| r.get(i).unwrap_or_default();
+        let line = n + 2;
+        out.push(FlowRow {
+            day: field(day)
+                .parse()
+                .map_err(|_| bad(&path, format!("line {line}: column day is not a day number")))?,
+            from: field(from).to_string(),
+            to: field(to).to_string(),
+            users: field(users)
+                .parse()
+                .map_err(|_| bad(&path, format!("line {line}: column users is not a number")))?,
+        });
+    }
+    Ok(out)
 }
 
 /// Each offering's users per day (share of the population) from `offerings.csv`, offerings in

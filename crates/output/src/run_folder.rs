@@ -1,5 +1,5 @@
-//! The folder of one run: `timeseries.{csv,parquet}`, `offerings.csv`, `events.csv`,
-//! `summary.json`, `scenario.toml` and, written last, `manifest.json`.
+//! The folder of one run: `timeseries.{csv,parquet}`, `offerings.csv`, `flows.csv`,
+//! `events.csv`, `summary.json`, `scenario.toml` and, written last, `manifest.json`.
 //!
 //! A folder is complete exactly when `manifest.json` exists: every other file is written under a
 //! temporary name and renamed into place, and an earlier manifest is removed before writing starts.
@@ -8,7 +8,7 @@ use crate::atomic::{self, AtomicFile};
 use crate::error::{OutputError, Result};
 use crate::manifest;
 use crate::table::{csv_field, Column, Table};
-use esplab_model::{DayRecord, Event, Observer, OfferingDay, Parameters, StartDate, Summary};
+use esplab_model::{DayRecord, Event, Flows, Observer, OfferingDay, Parameters, StartDate, Summary};
 use esplab_scenario::Scenario;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -48,7 +48,10 @@ pub struct RunFolder {
     days: Vec<DayRecord>,
     regulations_per_day: Vec<u32>,
     regulations_today: u32,
+    /// Users of the run (flows are written as shares of them).
+    users: f64,
     offerings: Option<AtomicFile>,
+    flows: Option<AtomicFile>,
     events: Option<AtomicFile>,
     error: Option<OutputError>,
     /// The summary of what has been observed so far.
@@ -69,6 +72,8 @@ impl RunFolder {
         let mut offerings = AtomicFile::create(&dir.join("offerings.csv"))?;
         writeln!(offerings.writer(), "day,offering,users,security,security_churn")
             .map_err(|e| OutputError::io(dir, e))?;
+        let mut flows = AtomicFile::create(&dir.join("flows.csv"))?;
+        writeln!(flows.writer(), "day,date,from,to,users").map_err(|e| OutputError::io(dir, e))?;
         let mut events = AtomicFile::create(&dir.join("events.csv"))?;
         writeln!(events.writer(), "day,date,kind,offering,size,detail").map_err(|e| OutputError::io(dir, e))?;
         Ok(Self {
@@ -78,7 +83,9 @@ impl RunFolder {
             days: Vec::new(),
             regulations_per_day: Vec::new(),
             regulations_today: 0,
+            users: f64::from(parameters.run.users.max(1)),
             offerings: Some(offerings),
+            flows: Some(flows),
             events: Some(events),
             error: None,
             summary: Summary::default(),
@@ -104,15 +111,11 @@ impl RunFolder {
             self.abandon();
             return Err(e);
         }
-        for name in ["offerings", "events"] {
-            let file = if name == "offerings" {
-                self.offerings.take()
-            } else {
-                self.events.take()
-            };
-            if let Some(f) = file {
-                f.commit()?;
-            }
+        for f in [self.offerings.take(), self.flows.take(), self.events.take()]
+            .into_iter()
+            .flatten()
+        {
+            f.commit()?;
         }
         let dir = self.dir.clone();
         let table = self.timeseries();
@@ -125,6 +128,7 @@ impl RunFolder {
             "timeseries.parquet",
             "timeseries.csv",
             "offerings.csv",
+            "flows.csv",
             "events.csv",
             "summary.json",
             "scenario.toml",
@@ -137,7 +141,10 @@ impl RunFolder {
 
     /// Stops, removing the partial streamed files.
     pub fn abandon(mut self) {
-        for f in [self.offerings.take(), self.events.take()].into_iter().flatten() {
+        for f in [self.offerings.take(), self.flows.take(), self.events.take()]
+            .into_iter()
+            .flatten()
+        {
             f.abandon();
         }
     }
@@ -163,6 +170,27 @@ impl Observer for RunFolder {
         if let Some(f) = self.offerings.as_mut() {
             let result = f.writer().write_all(text.as_bytes());
             self.keep_error(result, "offerings.csv");
+        }
+    }
+
+    fn flows(&mut self, day: u32, flows: Flows<'_>) {
+        let name = |state: Option<usize>| {
+            state
+                .and_then(|j| self.offering_names.get(j))
+                .map(|n| csv_field(n))
+                .unwrap_or_default()
+        };
+        let date = StartDate::label_or_empty(self.start_date, day);
+        let mut text = String::new();
+        for (from, to, users) in flows.moves() {
+            if from != to {
+                let share = users as f64 / self.users;
+                text.push_str(&format!("{day},{date},{},{},{share}\n", name(from), name(to)));
+            }
+        }
+        if let Some(f) = self.flows.as_mut() {
+            let result = f.writer().write_all(text.as_bytes());
+            self.keep_error(result, "flows.csv");
         }
     }
 

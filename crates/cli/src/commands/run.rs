@@ -81,7 +81,7 @@ fn print_summary(scenario: &Scenario, s: &Summary, seconds: f64, dir: &Path) {
         println!("  {name:<32} {value}");
     }
     println!(
-        "results in {}/ (timeseries.csv, timeseries.parquet, offerings.csv, events.csv, summary.json, manifest.json)",
+        "results in {}/ (timeseries.csv, timeseries.parquet, offerings.csv, flows.csv, events.csv, summary.json, manifest.json)",
         dir.display()
     );
 }

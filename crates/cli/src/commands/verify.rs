@@ -16,7 +16,13 @@ use std::sync::atomic::AtomicBool;
 
 /// Files of a run folder that a re-run must reproduce byte for byte (the others record where
 /// the scenario came from).
-const RUN_DATA: [&str; 4] = ["timeseries.csv", "timeseries.parquet", "offerings.csv", "events.csv"];
+const RUN_DATA: [&str; 5] = [
+    "timeseries.csv",
+    "timeseries.parquet",
+    "offerings.csv",
+    "flows.csv",
+    "events.csv",
+];
 
 /// Checks every file of the manifest; returns the problems found.
 fn check_files(dir: &Path, manifest: &Value) -> Vec<String> {

@@ -27,6 +27,21 @@ pub struct RunData {
     pub events: Vec<EventRow>,
     /// Each offering's name and its users per day as a share of the population (offerings.csv).
     pub offerings: Vec<(String, Vec<f64>)>,
+    /// Users' moves between offerings (flows.csv), when known: folders written before
+    /// flows.csv, and runs analysed in memory, have none.
+    pub flows: Option<Vec<FlowRow>>,
+}
+
+/// One row of `flows.csv`: users who moved between two offerings on a day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlowRow {
+    pub day: u32,
+    /// The offering left, or empty for users who were not using the technology.
+    pub from: String,
+    /// The offering joined, or empty for users who stopped using the technology.
+    pub to: String,
+    /// Users who moved, as a share of the population.
+    pub users: f64,
 }
 
 /// One row of `events.csv`: an event with its offering's name.
@@ -75,6 +90,7 @@ impl RunData {
                     (name.clone(), users)
                 })
                 .collect(),
+            flows: None,
         }
     }
 }

@@ -3,7 +3,8 @@
 //! (its events, daily series and each offering's users); nothing is estimated or smoothed.
 //!
 //! Moves of users are told as each offering's share of the population before an event and
-//! [`FLOW_DAYS`] days after it (net changes: the model's outputs do not record who went where).
+//! [`FLOW_DAYS`] days after it, then, from the run's flows (flows.csv), where the users who left
+//! the struck offering went and how many came to it.
 
 use super::{Analysis, EventRow, Jump, RunData};
 use esplab_model::{Detail, EventKind, StartDate};
@@ -147,7 +148,68 @@ fn moves(data: &RunData, day: u32, first: &str, start: Option<StartDate>) -> Opt
         text.push_str(&format!(" ({})", others.join("; ")));
     }
     text.push('.');
+    if !first.is_empty() {
+        if let Some(flows) = flows(data, name, before, after, share(users, before), start) {
+            text.push(' ');
+            text.push_str(&flows);
+        }
+    }
     Some(text)
+}
+
+/// Where the users who left `name` from day `before + 1` to `after` went, as shares of its
+/// `users` on day `before`: "Between A and B, users leaving a came to 4.1% of its users on A:
+/// 1.2% went to b and 2.9% stopped using the technology; users joining it came to 0.3%."
+/// `None` without flows or users.
+fn flows(
+    data: &RunData,
+    name: &str,
+    before: usize,
+    after: usize,
+    users: f64,
+    start: Option<StartDate>,
+) -> Option<String> {
+    let rows = data.flows.as_ref()?;
+    if users.is_nan() || users <= 0.0 {
+        return None;
+    }
+    let within = |r: &&super::FlowRow| r.day as usize > before && r.day as usize <= after;
+    let mut out: Vec<(&str, f64)> = data.offerings.iter().map(|(n, _)| (n.as_str(), 0.0)).collect();
+    out.push(("", 0.0));
+    let mut joined = 0.0;
+    for r in rows.iter().filter(within) {
+        if r.from == name {
+            if let Some(slot) = out.iter_mut().find(|(to, _)| *to == r.to) {
+                slot.1 += r.users;
+            }
+        } else if r.to == name {
+            joined += r.users;
+        }
+    }
+    let left: f64 = out.iter().map(|(_, u)| u).sum();
+    let (a, b) = (when(start, before as u32), when(start, after as u32));
+    let joining = format!("users joining it came to {}", percent(joined / users));
+    if left <= 0.0 {
+        return Some(format!("Between {a} and {b}, no user left {name}; {joining}."));
+    }
+    let parts: Vec<String> = out
+        .iter()
+        .filter(|(_, u)| *u > 0.0)
+        .enumerate()
+        .map(|(k, (to, u))| match *to {
+            "" => format!("{} stopped using the technology", percent(u / users)),
+            _ if k == 0 => format!("{} went to {to}", percent(u / users)),
+            _ => format!("{} to {to}", percent(u / users)),
+        })
+        .collect();
+    let listed = match parts.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => parts.join(""),
+    };
+    Some(format!(
+        "Between {a} and {b}, users leaving {name} came to {} of its users on {a}: {listed}; {joining}.",
+        percent(left / users)
+    ))
 }
 
 fn event_sentence(e: &EventRow, start: Option<StartDate>) -> Option<String> {

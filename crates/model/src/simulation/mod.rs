@@ -87,6 +87,8 @@ pub struct Simulation<'a> {
     risk_scale: f64,
     /// Incident losses of each offering today.
     losses_today: Vec<f64>,
+    /// Users moved between states today (offerings, then not using), `from * states + to`.
+    flows_today: Vec<u64>,
     /// Offerings whose vendor reviews today, out of turn (news about its offering).
     review_now: Vec<bool>,
     /// New adopters since the vendors' last review.
@@ -299,6 +301,7 @@ impl<'a> Simulation<'a> {
             procurement: Procurement::default(),
             risk_scale: 0.0,
             losses_today: vec![0.0; offerings],
+            flows_today: vec![0; (offerings + 1) * (offerings + 1)],
             review_now: vec![false; offerings],
             adoptions_since_review: 0,
             histograms: vec![Vec::new(); offerings],
@@ -553,6 +556,7 @@ mod tests {
                 "{threads} threads: the offerings differ"
             );
             assert!(alone.events == shared.events, "{threads} threads: the events differ");
+            assert!(alone.flows == shared.flows, "{threads} threads: the flows differ");
         }
     }
 
@@ -567,6 +571,32 @@ mod tests {
             assert_eq!(forwards.days, backwards.days);
             assert_eq!(forwards.offerings, backwards.offerings);
             assert_eq!(forwards.events, backwards.events);
+            assert_eq!(forwards.flows, backwards.flows);
         }
+    }
+
+    #[test]
+    fn flows_account_for_every_change_of_the_shares() {
+        let p = market(20_000);
+        let r = record(&p, false);
+        let k = p.offerings.len();
+        let states = k + 1;
+        let mut switches = 0;
+        let mut before = vec![0.0; k];
+        for (day, (flows, offerings)) in r.flows.iter().zip(&r.offerings).enumerate() {
+            assert_eq!(flows.len(), states * states);
+            for (j, o) in offerings.iter().enumerate() {
+                let gained: u64 = (0..states).map(|from| flows[from * states + j]).sum();
+                let lost: u64 = (0..states).map(|to| flows[j * states + to]).sum();
+                let change = (gained as f64 - lost as f64) / 20_000.0;
+                assert!((o.users - before[j] - change).abs() < 1e-12, "day {day}, offering {j}");
+                switches += (0..k)
+                    .filter(|&to| to != j)
+                    .map(|to| flows[j * states + to])
+                    .sum::<u64>();
+            }
+            before = offerings.iter().map(|o| o.users).collect();
+        }
+        assert!(switches > 10, "users switch between offerings: {switches}");
     }
 }

@@ -1,9 +1,10 @@
-//! Phase 8: the day reported — the day's record and each offering's record — and, at the start
-//! of a day, the outcome of every incident [`OUTCOME_DAYS`] after it.
+//! Phase 8: the day reported — the day's moves between offerings, the day's record and each
+//! offering's record — and, at the start of a day, the outcome of every incident
+//! [`OUTCOME_DAYS`] after it.
 
 use super::Simulation;
 use crate::events::{Detail, Event};
-use crate::observer::{DayRecord, Observer, OfferingDay, OUTCOME_DAYS};
+use crate::observer::{DayRecord, Flows, Observer, OfferingDay, OUTCOME_DAYS};
 
 impl Simulation<'_> {
     /// Reports the outcome of every incident that happened `OUTCOME_DAYS` ago or earlier.
@@ -60,6 +61,14 @@ impl Simulation<'_> {
                 security_churn: churned[j] as f64 / n,
             })
             .collect();
+        observer.flows(
+            record.day,
+            Flows {
+                offerings: self.vendors.len(),
+                users: &self.flows_today,
+            },
+        );
+        self.flows_today.fill(0);
         observer.day(&record, &offerings);
     }
 }

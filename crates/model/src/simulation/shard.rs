@@ -68,6 +68,8 @@ pub(super) struct Scratch {
 pub(super) struct Tally {
     /// Users gained or lost by each offering (the last entry: non-adopters).
     pub moves: Vec<i64>,
+    /// Users moved between states (`PeopleShard::flows`; empty if none moved).
+    pub flows: Vec<u64>,
     /// Change of each offering's sum of adoption days.
     pub tenure: Vec<f64>,
     /// Users who adopted.
@@ -93,6 +95,9 @@ impl Simulation<'_> {
         let tallies = self.on_shards(|shard, shared| work(shard, shared));
         for tally in &tallies {
             self.population.add_moves(&tally.moves);
+            for (total, &moved) in self.flows_today.iter_mut().zip(&tally.flows) {
+                *total += moved;
+            }
             for (vendor, change) in self.vendors.iter_mut().zip(&tally.tenure) {
                 vendor.tenure_sum += change;
             }
@@ -172,6 +177,7 @@ impl Simulation<'_> {
             work(&mut shard, &shared);
             shard.redraw_marked(&shared);
             shard.tally.moves = std::mem::take(&mut shard.people.moves);
+            shard.tally.flows = std::mem::take(&mut shard.people.flows);
             shard.tally
         };
         let shards: Vec<Shard<'_>> = self
