@@ -88,8 +88,8 @@ impl Population {
     }
 
     /// The users' state cut into shards of `users` users in user order, for work on the thread
-    /// pool. A shard moves its users between offerings on its own count of moves, added to the
-    /// counts by [`Population::add_moves`].
+    /// pool. A shard moves its users between offerings on its own count of flows, added to the
+    /// counts by [`Population::add_flows`].
     pub fn shards(&mut self, users: usize) -> Vec<PeopleShard<'_>> {
         let users = users.max(1);
         let offerings = self.counts.len();
@@ -110,18 +110,22 @@ impl Population {
                     offering,
                     adopted_day,
                     adopting_neighbours,
-                    moves: vec![0; offerings],
+                    states: offerings,
                     flows: Vec::new(),
                 },
             )
             .collect()
     }
 
-    /// Adds a shard's moves between offerings (from [`PeopleShard::set_offering`]) to the
-    /// counts.
-    pub fn add_moves(&mut self, moves: &[i64]) {
-        for (count, &moved) in self.counts.iter_mut().zip(moves) {
-            *count = (*count as i64 + moved) as usize;
+    /// Adds a shard's flows between offerings ([`PeopleShard::flows`]) to the counts.
+    pub fn add_flows(&mut self, flows: &[u64]) {
+        let states = self.counts.len();
+        // Modular arithmetic: a count may dip below zero halfway (a user who came to an
+        // offering and left it again, its leaving added first); the sum is right.
+        for (k, &moved) in flows.iter().enumerate().filter(|&(_, &moved)| moved > 0) {
+            let (from, to) = (k / states, k % states);
+            self.counts[from] = self.counts[from].wrapping_sub(moved as usize);
+            self.counts[to] = self.counts[to].wrapping_add(moved as usize);
         }
     }
 
@@ -159,10 +163,9 @@ pub struct PeopleShard<'a> {
     adopted_day: &'a mut [u16],
     /// Number of adopting neighbours of each user of the shard.
     pub adopting_neighbours: &'a mut [u32],
-    /// Users gained (lost, when negative) by each offering, the last entry the non-adopters.
-    pub moves: Vec<i64>,
-    /// Users moved from each state to each, `from * states + to` (states as in `moves`); empty
-    /// until the first move.
+    /// States a user can be in: each offering, then not using the technology.
+    states: usize,
+    /// Users moved from each state to each, `from * states + to`; empty until the first move.
     pub flows: Vec<u64>,
 }
 
@@ -213,15 +216,12 @@ impl PeopleShard<'_> {
     /// Moves `user` (of this shard) to offering `to` (or [`NO_OFFERING`]), counting the move.
     pub fn set_offering(&mut self, user: u32, to: u8) {
         let u = self.local(user);
-        let states = self.moves.len();
-        let count_of = |o: u8| if o == NO_OFFERING { states - 1 } else { o as usize };
-        let (from, to_state) = (count_of(self.offering[u]), count_of(to));
-        self.moves[from] -= 1;
-        self.moves[to_state] += 1;
+        let states = self.states;
+        let state = |o: u8| if o == NO_OFFERING { states - 1 } else { o as usize };
         if self.flows.is_empty() {
             self.flows = vec![0; states * states];
         }
-        self.flows[from * states + to_state] += 1;
+        self.flows[state(self.offering[u]) * states + state(to)] += 1;
         self.offering[u] = to;
     }
 
@@ -317,6 +317,20 @@ mod tests {
         assert_eq!(p.users_of(0), vec![2]);
         assert_eq!(p.users_of(1), vec![1]);
         assert_eq!((p.count(0), p.count(1), p.non_adopters()), (1, 1, 4));
+    }
+
+    #[test]
+    fn flows_add_up_in_any_order() {
+        // Two offerings: states 0, 1 and 2 (not using). One user came to 0 and went on to 1
+        // (0 → 1 is added before 2 → 0), another stopped using 1.
+        let mut p = Population::new(vec![1.0; 4], 2);
+        p.set_offering(3, 1);
+        let mut flows = vec![0; 9];
+        flows[1] = 1; // 0 → 1
+        flows[2 * 3] = 1; // 2 → 0
+        flows[3 + 2] = 1; // 1 → 2
+        p.add_flows(&flows);
+        assert_eq!((p.count(0), p.count(1), p.non_adopters()), (0, 1, 3));
     }
 
     #[test]

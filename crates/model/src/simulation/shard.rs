@@ -66,9 +66,8 @@ pub(super) struct Scratch {
 /// What a shard's work changes outside the shard.
 #[derive(Default)]
 pub(super) struct Tally {
-    /// Users gained or lost by each offering (the last entry: non-adopters).
-    pub moves: Vec<i64>,
-    /// Users moved between states (`PeopleShard::flows`; empty if none moved).
+    /// Users moved between offerings and out of or into the technology (`PeopleShard::flows`;
+    /// empty if none moved).
     pub flows: Vec<u64>,
     /// Change of each offering's sum of adoption days.
     pub tenure: Vec<f64>,
@@ -88,13 +87,13 @@ pub(super) struct Tally {
 
 impl Simulation<'_> {
     /// Runs `work` on every shard (on the thread pool in a parallel run) and adds the tallies:
-    /// moves, tenure, adoptions, victims who left; then tells the neighbours of every flip in
+    /// flows, tenure, adoptions, victims who left; then tells the neighbours of every flip in
     /// other shards.
     /// Returns the tallies, in shard order, for what else the phase reads of them.
     pub(super) fn run_shards(&mut self, work: impl Fn(&mut Shard<'_>, &Shared<'_>) + Sync) -> Vec<Tally> {
         let tallies = self.on_shards(|shard, shared| work(shard, shared));
         for tally in &tallies {
-            self.population.add_moves(&tally.moves);
+            self.population.add_flows(&tally.flows);
             for (total, &moved) in self.flows_today.iter_mut().zip(&tally.flows) {
                 *total += moved;
             }
@@ -126,7 +125,7 @@ impl Simulation<'_> {
                     shard.hear(&tally.left[target], false);
                 }
             });
-            debug_assert!(told.iter().all(|t| t.moves.iter().all(|&m| m == 0)));
+            debug_assert!(told.iter().all(|t| t.flows.iter().all(|&m| m == 0)));
         }
         tallies
     }
@@ -176,7 +175,6 @@ impl Simulation<'_> {
             };
             work(&mut shard, &shared);
             shard.redraw_marked(&shared);
-            shard.tally.moves = std::mem::take(&mut shard.people.moves);
             shard.tally.flows = std::mem::take(&mut shard.people.flows);
             shard.tally
         };
