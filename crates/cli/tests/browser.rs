@@ -363,6 +363,17 @@ async fn the_agent_view_shows_the_users_pauses_steps_and_compares() {
     click(&client, "pause", 1).await;
     click(&client, "run", 1).await;
     wait_for(&client, "window.esplab.agents.populations.length === 1", 20).await;
+    // The layout: every user on a cell of its own, and users numbered next to each other (ring
+    // neighbours) on cells next to each other, along the Hilbert curve.
+    let cells: Vec<i64> =
+        serde_json::from_value(eval(&client, "Array.from(window.esplab.agents.positions)").await).unwrap();
+    let cells: Vec<(i64, i64)> = cells.chunks(2).map(|c| (c[0], c[1])).collect();
+    assert_eq!(cells.len(), 16_384);
+    assert!(cells
+        .windows(2)
+        .all(|w| (w[0].0 - w[1].0).abs() + (w[0].1 - w[1].1).abs() == 1));
+    let distinct: std::collections::HashSet<&(i64, i64)> = cells.iter().collect();
+    assert_eq!(distinct.len(), 16_384);
     click(&client, "step", 14).await;
     wait_for(&client, "window.esplab.agents.week === 14", 20).await;
     // Paused, the page reads no further once it holds 8 messages (plus the rest of the last

@@ -12,7 +12,7 @@ const QUEUE_MOST = 8;
 const state = { status: "idle", mode: "run", days: 0, offerings: [], startDate: null, data: {}, arms: null, runs: [], pairs: [], events: [], difference: null, errors: [] };
 // The agent view: the sample shown, each population's canvas and counts, play control, and the
 // frames per second measured while playing.
-const view = { sample: null, populations: [], paused: false, steps: 0, speed: 1, week: 0, day: 0, drawn: 0, intervals: 0, playMs: 0, lastDraw: 0, fps: null, ticker: [] };
+const view = { sample: null, populations: [], paused: false, steps: 0, speed: 1, week: 0, day: 0, drawn: 0, intervals: 0, playMs: 0, lastDraw: 0, fps: null };
 state.agents = view;
 window.esplab = state;
 window.addEventListener("error", (e) => state.errors.push(String(e.message)));
@@ -416,7 +416,9 @@ function fold() {
   for (const svg of document.querySelectorAll("svg.chart")) svg.style.display = svg.innerHTML ? "" : "none";
 }
 
-function schedule() { if (!pending) { pending = true; requestAnimationFrame(render); } }
+// Charts are drawn once per screen refresh, and at once when the stream is done (so "done"
+// means drawn).
+function schedule() { if (!pending) { pending = true; requestAnimationFrame(() => { if (pending) render(); }); } }
 
 // Appends a `days` message's series to `target` (per-offering series as one array each).
 function absorb(target, data) {
@@ -464,6 +466,7 @@ function handle(name, data) {
   } else if (name === "done") {
     state.status = "done";
     $("status").textContent += " — done";
+    render();
   }
   schedule();
 }
