@@ -177,6 +177,17 @@ async fn the_explorer_streams_the_numbers_of_the_cli() {
             .contains("excitement.base=1.5"),
         "the address holds the settings"
     );
+    // A slider left alone sends nothing: the preset's attention threshold, 4.2, is off the
+    // slider's grid of 0.25 and must not run as 4.25 (the CLI comparison below checks the run).
+    assert!(
+        !client
+            .current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .contains("attention.threshold"),
+        "an untouched slider is not sent"
+    );
 
     client.find(Locator::Id("run")).await.unwrap().click().await.unwrap();
     wait_for(&client, "window.esplab.status === 'done'", 60).await;

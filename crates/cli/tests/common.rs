@@ -56,7 +56,12 @@ pub fn scenario(name: &str, overrides: &[&str]) -> Scenario {
 
 /// Runs `scenario` for seeds 1..=SEEDS at `USERS` users, on two threads, in seed order.
 pub fn ensemble(base: &Scenario) -> Vec<Recorder> {
-    let seeds: Vec<u64> = (1..=SEEDS).collect();
+    ensemble_of(base, SEEDS)
+}
+
+/// Runs `scenario` for seeds 1..=`seeds` at `USERS` users, on two threads, in seed order.
+pub fn ensemble_of(base: &Scenario, seeds: u64) -> Vec<Recorder> {
+    let seeds: Vec<u64> = (1..=seeds).collect();
     let half = seeds.len().div_ceil(2);
     std::thread::scope(|scope| {
         let handles: Vec<_> = seeds

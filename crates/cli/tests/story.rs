@@ -51,6 +51,18 @@ fn first_word(text: &str) -> &str {
     text.split_whitespace().next().unwrap_or_default()
 }
 
+/// A number of records as the story tells it ("3.2 million"): its value, and the unit's scale.
+fn told_records(amount: &str) -> (f64, f64) {
+    let (value, unit) = amount.split_once(' ').unwrap_or((amount, ""));
+    let scale = match unit {
+        "billion" => 1e9,
+        "million" => 1e6,
+        "thousand" => 1e3,
+        _ => 1.0,
+    };
+    (number(value) * scale, scale)
+}
+
 /// The day of the first `(day N)` in `text`.
 fn day_in(text: &str) -> u32 {
     dated_days(text)[0].1
@@ -129,7 +141,12 @@ fn every_number_of_the_story_comes_from_the_files() {
         "last baseline",
     );
     let jumps = analysis["jumps"].as_array().unwrap();
-    assert!(opening.contains(&format!("with {} jumps", jumps.len())), "{opening}");
+    let told_jumps = match jumps.len() {
+        0 => "with no jump".to_string(),
+        1 => "with one jump".to_string(),
+        n => format!("with {n} jumps"),
+    };
+    assert!(opening.contains(&told_jumps), "{opening}");
     for part in after(opening, "shares of the population: ")
         .unwrap()
         .trim_end_matches('.')
@@ -151,19 +168,13 @@ fn every_number_of_the_story_comes_from_the_files() {
                 .or_else(|| rest.split_once(" records hit "))
                 .unwrap();
             let offering = first_word(rest).trim_end_matches('.');
-            let (value, unit) = amount.split_once(' ').unwrap_or((amount, ""));
-            let scale = match unit {
-                "billion" => 1e9,
-                "million" => 1e6,
-                "thousand" => 1e3,
-                _ => 1.0,
-            };
+            let (told, scale) = told_records(amount);
             let largest = events
                 .iter()
                 .filter(|e| e["kind"] == "incident" && e["day"] == day.to_string() && e["offering"] == offering)
                 .map(|e| number(&e["size"]))
                 .fold(f64::NEG_INFINITY, f64::max);
-            close(number(value) * scale, largest, 0.1 * scale, "incident size");
+            close(told, largest, 0.1 * scale, "incident size");
             assert!(
                 !news
                     || events
@@ -172,6 +183,31 @@ fn every_number_of_the_story_comes_from_the_files() {
                 "news on day {day}"
             );
             *checked.entry("incident").or_default() += 1;
+        }
+        if let Some(rest) = after(sentence, " a vulnerability of ") {
+            // "On DATE (day N) a vulnerability of X records at O was disclosed and made the news."
+            let day = day_in(sentence);
+            let (amount, rest) = rest.split_once(" records at ").unwrap();
+            let offering = first_word(rest);
+            let (told, scale) = told_records(amount);
+            let largest = events
+                .iter()
+                .filter(|e| {
+                    e["kind"] == "vulnerability"
+                        && e["day"] == day.to_string()
+                        && e["offering"] == offering
+                        && e["detail"].contains("public yes")
+                })
+                .map(|e| number(&e["size"]))
+                .fold(f64::NEG_INFINITY, f64::max);
+            close(told, largest, 0.1 * scale, "disclosed vulnerability size");
+            assert!(
+                events.iter().any(|e| e["kind"] == "news"
+                    && e["day"] == day.to_string()
+                    && e["detail"].starts_with("disclosed vulnerability of ")),
+                "news of a disclosure on day {day}"
+            );
+            *checked.entry("vulnerability").or_default() += 1;
         }
         if let Some(rest) = after(sentence, ", the users of ") {
             // "From DATE (day A) to DATE (day B), the users of O went from P% to Q% of the

@@ -113,10 +113,15 @@ fn regulation_follows_outcry_with_its_lag_and_never_comes_without_a_salient_inci
     }
 }
 
+/// Seeds of the ensembles whose effect is small: the economic vendors' ESP (1) in `mcp` is about
+/// 0.03 (0.030 [0.016, 0.043] over 96 runs of `esplab compare`), which 24 seeds resolve only
+/// about half the time.
+const SMALL_EFFECT_SEEDS: u64 = 96;
+
 #[test]
 fn economic_vendors_lower_security_under_excitement_with_no_excitement_term_of_their_own() {
-    let calm = ensemble(&scenario("mcp", &["excitement.base=1.0"]));
-    let excited = ensemble(&scenario("mcp", &["excitement.base=2.5"]));
+    let calm = ensemble_of(&scenario("mcp", &["excitement.base=1.0"]), SMALL_EFFECT_SEEDS);
+    let excited = ensemble_of(&scenario("mcp", &["excitement.base=2.5"]), SMALL_EFFECT_SEEDS);
     assert_passes(&economic::moves_long_run(
         "ESP (1), economic",
         "excitement rises",

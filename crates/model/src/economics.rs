@@ -23,7 +23,7 @@
 
 use crate::market::{best_offering_tasted, Procurement, Terms};
 use crate::parameters::VendorParameters;
-use crate::vendors::MAX_SECURITY;
+use crate::vendors::{exposure, MAX_SECURITY};
 
 /// Sizes of the raises a vendor considers.
 pub const RAISES: [f64; 8] = [0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5];
@@ -47,11 +47,18 @@ pub struct Outlook<'a> {
     pub histograms: &'a [Vec<f64>],
     /// The ratio each bin stands for.
     pub ratios: &'a [f32],
-    /// New adopters per year, market-wide (simulated users).
+    /// New adopters per year, market-wide, lately (simulated users).
     pub adoptions_per_year: f64,
-    /// Remembered security churn of the offering (simulated users per year).
+    /// Users who do not use the technology (simulated users): what newcomers come from.
+    pub non_adopters: f64,
+    /// The vendor's sample of users' tastes, one row of a factor per offering for each sampled
+    /// user (a single row of ones without tastes).
+    pub tastes: &'a [f64],
+    /// Remembered security churn of the offering per unit of attack exposure (simulated users
+    /// per year).
     pub churn_per_year: f64,
-    /// Remembered incident losses on the offering (currency units per year).
+    /// Remembered incident losses on the offering per unit of attack exposure (currency units
+    /// per year).
     pub loss_per_year: f64,
     /// Exponent of `1 − s` in the attack rate.
     pub security_elasticity: f64,
@@ -80,6 +87,16 @@ pub enum Decision {
     Raise(f64),
 }
 
+/// Mean over a horizon of the share still there when a share leaves at a constant rate whose
+/// total over the horizon is `a`: `(1 − e^(−a)) / a` (`1 − a/2` while `a` is small).
+fn mean_survival(a: f64) -> f64 {
+    if a < 1e-6 {
+        1.0 - a / 2.0
+    } else {
+        (1.0 - (-a).exp()) / a
+    }
+}
+
 impl Outlook<'_> {
     /// The terms of the offering under review at security `s`.
     fn terms_at(&self, s: f64) -> Terms {
@@ -90,9 +107,12 @@ impl Outlook<'_> {
     ///
     /// Users bound by procurement rules (a share of every bin, as who is bound does not depend
     /// on ratios) weigh only the offerings the rules admit, and those on an offering the rules do
-    /// not admit move when they reconsider.
+    /// not admit move when they reconsider. Whether a user of a ratio bin would choose, leave for
+    /// or be won from a rival is a probability over the vendor's sample of tastes
+    /// ([`Outlook::tastes`]), so a small step of security wins a share of a bin, not all of it.
     pub fn users(&self, parameters: &VendorParameters, s: f64) -> f64 {
         let j = self.offering;
+        let offerings = self.terms.len();
         let horizon = parameters.planning_years.max(1e-9);
         let own = self.terms_at(s);
         let tolerable = own.tolerable_ratio();
@@ -115,67 +135,100 @@ impl Outlook<'_> {
         let held: Vec<bool> = (0..self.ratios.len())
             .map(|bin| self.histograms.iter().any(|h| h.get(bin).is_some_and(|&c| c > 0.0)))
             .collect();
+        let samples: Vec<&[f64]> = self.tastes.chunks_exact(offerings).collect();
+        let per_sample = 1.0 / samples.len().max(1) as f64;
+        // Per bin: the chance that a user of its ratio would choose the offering under review,
+        // that one of its own users there would be lured by the best rival, and, per rival, that
+        // one of the rival's users would be won. The same for every offering's users in the bin.
+        let width = offerings + 2;
+        let mut odds = vec![0.0; self.ratios.len() * width];
         let (mut staying, mut won, mut chosen, mut total) = (0.0, 0.0, 0.0, 0.0);
         for &(weight, bound) in classes {
             let admitted: Vec<bool> = terms.iter().map(|t| !bound || rules.admits(t.security)).collect();
-            let taste = |k: usize| if admitted[k] { 1.0 } else { 0.0 };
-            // Per bin, whether a user of its ratio would choose the offering under review, and
-            // whether its own users there would be lured by the best rival: the same for every
-            // offering's users in the bin, so found once.
-            let per_bin: Vec<(bool, bool)> = self
-                .ratios
-                .iter()
-                .zip(&held)
-                .map(|(&x, &held)| {
-                    if !held {
-                        return (false, false);
+            odds.iter_mut().for_each(|o| *o = 0.0);
+            for (bin, &x) in self.ratios.iter().enumerate() {
+                if !held[bin] {
+                    continue;
+                }
+                let row = &mut odds[bin * width..(bin + 1) * width];
+                for taste in &samples {
+                    let tasted = |k: usize| if admitted[k] { taste[k] } else { 0.0 };
+                    let here = own.utility_tasted(x, taste[j]);
+                    if best_offering_tasted(&terms, x, None, tasted) == Some(j) {
+                        row[0] += per_sample;
+                        for (k, rival) in terms.iter().enumerate() {
+                            let there = rival.utility_tasted(x, taste[k]).max(0.0);
+                            if k != j && (!admitted[k] || here - there > self.switching_cost * rival.value * taste[k]) {
+                                row[2 + k] += per_sample;
+                            }
+                        }
                     }
-                    let best = best_offering_tasted(&terms, x, None, taste) == Some(j);
-                    let rival = best_offering_tasted(&terms, x, Some(j), taste).map_or(0.0, |r| terms[r].utility(x));
-                    (best, rival - own.utility(x) > self.switching_cost * own.value)
-                })
-                .collect();
+                    if let Some(r) = best_offering_tasted(&terms, x, Some(j), tasted) {
+                        let there = terms[r].utility_tasted(x, taste[r]);
+                        if there - here > self.switching_cost * own.value * taste[j] {
+                            row[1] += per_sample;
+                        }
+                    }
+                }
+            }
             for (k, histogram) in self.histograms.iter().enumerate() {
-                for ((&count, &x), &(best, lured)) in histogram.iter().zip(self.ratios).zip(&per_bin) {
+                for (bin, (&count, &x)) in histogram.iter().zip(self.ratios).enumerate() {
                     if count <= 0.0 {
                         continue;
                     }
+                    let row = &odds[bin * width..(bin + 1) * width];
                     let count = count * weight;
                     total += count;
-                    if best {
-                        chosen += count;
-                    }
+                    chosen += count * row[0];
                     if k == j {
                         if x > tolerable {
                             continue;
                         }
-                        if !admitted[j] {
-                            staying += count * (1.0 - reconsidering);
-                            continue;
-                        }
-                        staying += if lured { count * (1.0 - reconsidering) } else { count };
-                    } else if best
-                        && (!admitted[k]
-                            || own.utility(x) - terms[k].utility(x).max(0.0) > self.switching_cost * terms[k].value)
-                    {
-                        won += count * reconsidering;
+                        let leaving = if admitted[j] { row[1] } else { 1.0 };
+                        staying += count * (1.0 - leaving * reconsidering);
+                    } else {
+                        won += count * row[2 + k] * reconsidering;
                     }
                 }
             }
         }
         let newcomers = if total > 0.0 {
-            self.adoptions_per_year * horizon / 2.0 * chosen / total
+            self.newcomers(horizon) * chosen / total
         } else {
             0.0
         };
-        let lost = self.churn_per_year * self.exposure(s) * horizon / 2.0;
-        (staying + won + newcomers - lost).max(0.0)
+        // Users lost to incidents: the remembered churn at `s`'s exposure, as a yearly rate out
+        // of the users the vendor has, thins every user it expects over the horizon alike.
+        let own: f64 = self.histograms[j].iter().sum();
+        let leaving = if own > 0.0 {
+            self.churn_per_year * self.exposure(s) / own * horizon
+        } else {
+            0.0
+        };
+        (staying + won + newcomers) * mean_survival(leaving)
     }
 
-    /// Attack exposure at `s` relative to now: `((1 − s) / (1 − s_now))^security_elasticity`.
+    /// Mean number of new adopters, market-wide, over a horizon of `horizon` years (simulated
+    /// users): adoption at today's pace `G` drains the `R` who do not use the technology yet,
+    /// `G e^(−G t / R)` a year, so the mean of what has joined by each time of the horizon is
+    /// `R (1 − (1 − e^(−a)) / a)` with `a = G horizon / R` (`G horizon / 2` while `a` is small).
+    fn newcomers(&self, horizon: f64) -> f64 {
+        let (pace, remaining) = (self.adoptions_per_year.max(0.0), self.non_adopters.max(0.0));
+        if remaining <= 0.0 || pace <= 0.0 {
+            return 0.0;
+        }
+        let a = pace * horizon / remaining;
+        if a < 1e-6 {
+            pace * horizon / 2.0
+        } else {
+            remaining * (1.0 - (1.0 - (-a).exp()) / a)
+        }
+    }
+
+    /// Attack exposure at `s`, `(1 − s)^security_elasticity` ([`exposure`]): what the
+    /// remembered churn and losses, kept per unit of exposure, are multiplied by.
     fn exposure(&self, s: f64) -> f64 {
-        let now = (1.0 - self.security).max(1.0 - MAX_SECURITY);
-        ((1.0 - s).max(0.0) / now).powf(self.security_elasticity)
+        exposure(s, self.security_elasticity)
     }
 
     /// Expected profit over the horizon at security `s`, before one-off costs (currency units).
@@ -289,6 +342,8 @@ mod tests {
             histograms,
             ratios,
             adoptions_per_year: 0.0,
+            non_adopters: 0.0,
+            tastes: &[1.0; 2],
             churn_per_year: 0.0,
             loss_per_year: 0.0,
             security_elasticity: 2.0,
@@ -339,7 +394,8 @@ mod tests {
         let mut o = outlook(&terms, &histograms, &ratios);
         o.risk_scale = 1e-9;
         let mut churned = o.clone();
-        churned.churn_per_year = 5_000.0;
+        // Per unit of exposure: 9,800 users a year at security 0.3, of 10,000.
+        churned.churn_per_year = 20_000.0;
         assert!(matches!(churned.decide(&p), Decision::Raise(to) if to > 0.3));
         let mut liable = o.clone();
         liable.liability = 1.0;
@@ -348,7 +404,7 @@ mod tests {
         // Cheaper security makes a smaller threat worth a programme.
         let least_churn_raising = |cost_index: f64| {
             (0..200)
-                .map(|k| 50.0 * k as f64)
+                .map(|k| 250.0 * k as f64)
                 .find(|&churn| {
                     let mut v = o.clone();
                     v.churn_per_year = churn;
@@ -358,6 +414,59 @@ mod tests {
                 .expect("some churn is worth a programme")
         };
         assert!(least_churn_raising(0.2) < least_churn_raising(1.0));
+    }
+
+    #[test]
+    fn newcomers_saturate_with_the_market_left_to_win() {
+        let p = parameters();
+        let (counts, ratios) = histogram(10_000.0);
+        let histograms = vec![counts];
+        let terms = [Terms::new(0.3, 1.0, 1.0, 0.5, 1.0, 1.0)];
+        let mut o = outlook(&terms, &histograms, &ratios);
+        let without = o.users(&p, 0.3);
+        o.adoptions_per_year = 1_000.0;
+        o.non_adopters = 1e9;
+        let vast = o.users(&p, 0.3) - without;
+        // A vast market: the pace holds over the horizon, half of 2 years' 1,000 a year on
+        // average, times the share of ratios that choose the offering.
+        let chosen = vast / 1_000.0;
+        assert!(chosen > 0.3 && chosen <= 1.0 + 1e-9, "{chosen}");
+        o.adoptions_per_year = 100_000.0;
+        o.non_adopters = 2_000.0;
+        let few = o.users(&p, 0.3) - without;
+        assert!(few < 2_000.0 * chosen, "no more newcomers than are left: {few}");
+        assert!(
+            few > 0.9 * 2_000.0 * chosen,
+            "a fast pace takes nearly all of them: {few}"
+        );
+    }
+
+    #[test]
+    fn with_tastes_a_small_step_of_security_wins_a_share_of_a_ratio_bin_not_all_of_it() {
+        let p = parameters();
+        let (counts, ratios) = histogram(10_000.0);
+        let histograms = vec![counts, vec![0.0; BINS]];
+        let terms = [
+            Terms::new(0.3, 1.0, 1.0, 0.5, 1.0, 1.0),
+            Terms::new(0.3, 1.0, 1.0, 0.5, 1.0, 1.0),
+        ];
+        let gain = |tastes: &[f64]| {
+            let mut o = outlook(&terms, &histograms, &ratios);
+            o.tastes = tastes;
+            o.adoptions_per_year = 1_000.0;
+            o.non_adopters = 1e9;
+            (o.users(&p, 0.32) - o.users(&p, 0.3)) / 1_000.0
+        };
+        let sample = crate::market::taste_sample(0.3, 2);
+        let (plain, tasted) = (gain(&[1.0; 2]), gain(&sample));
+        // Between equal rivals, without tastes the smallest step moves whole ratio bins (here
+        // the bold users, who prefer the untaxed rival, leave at once); with tastes it moves a
+        // share of each bin.
+        assert!(plain.abs() > 0.2, "{plain}");
+        assert!(
+            tasted != 0.0 && tasted.abs() < 0.5 * plain.abs(),
+            "{tasted} against {plain}"
+        );
     }
 
     #[test]

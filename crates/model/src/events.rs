@@ -95,13 +95,19 @@ impl EventKind {
     }
 }
 
+/// How the text of news of an incident opens.
+const INCIDENT_NEWS: &str = "incident of ";
+/// How the text of news of a disclosed vulnerability opens.
+const DISCLOSED_NEWS: &str = "disclosed vulnerability of ";
+
 /// What an event says, by kind.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Detail {
     /// An incident harmed `harmed` simulated users and caused `loss` (currency units).
     Incident { harmed: u64, loss: f64 },
-    /// An incident of `records` made the news, raising public fear to `fear`.
-    News { records: f64, fear: f64 },
+    /// An incident of `records` made the news, raising public fear to `fear`; `disclosed` when
+    /// it was a vulnerability disclosed without victims rather than an incident.
+    News { records: f64, fear: f64, disclosed: bool },
     /// A vendor raised security after security churn `churn`.
     VendorRaise { from: f64, to: f64, churn: f64 },
     /// Outcry held long enough: a regulation is due on day `due`.
@@ -206,10 +212,13 @@ impl Detail {
                 }
             }
             EventKind::News => {
-                let f = fields(text, &["incident of ", " records is news; public fear ", ""])?;
+                let disclosed = text.starts_with(DISCLOSED_NEWS);
+                let opening = if disclosed { DISCLOSED_NEWS } else { INCIDENT_NEWS };
+                let f = fields(text, &[opening, " records is news; public fear ", ""])?;
                 Self::News {
                     records: f[0].parse().ok()?,
                     fear: f[1].parse().ok()?,
+                    disclosed,
                 }
             }
             EventKind::VendorRaise => {
@@ -366,8 +375,13 @@ impl fmt::Display for Detail {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             Self::Incident { harmed, loss } => write!(f, "{harmed} users harmed; loss {loss:.4e}"),
-            Self::News { records, fear } => {
-                write!(f, "incident of {records:.4e} records is news; public fear {fear:.4}")
+            Self::News {
+                records,
+                fear,
+                disclosed,
+            } => {
+                let opening = if disclosed { DISCLOSED_NEWS } else { INCIDENT_NEWS };
+                write!(f, "{opening}{records:.4e} records is news; public fear {fear:.4}")
             }
             Self::VendorRaise { from, to, churn } => {
                 write!(f, "security {from:.4} -> {to:.4} after security churn {churn:.4}")
@@ -491,6 +505,7 @@ mod tests {
                 EventKind::News => Detail::News {
                     records: 9.876_543e8,
                     fear: 0.314_159,
+                    disclosed: false,
                 },
                 EventKind::VendorRaise => Detail::VendorRaise {
                     from: 0.1,
@@ -554,6 +569,7 @@ mod tests {
         let news = Detail::News {
             records: 1e6,
             fear: 0.1,
+            disclosed: false,
         }
         .to_string();
         for kind in EventKind::ALL.into_iter().filter(|&k| k != EventKind::News) {
@@ -572,6 +588,21 @@ mod tests {
             .to_string(),
             "3 users harmed; loss 1.2345e4"
         );
+        for (disclosed, text) in [
+            (false, "incident of 1.0000e6 records is news; public fear 0.1000"),
+            (
+                true,
+                "disclosed vulnerability of 1.0000e6 records is news; public fear 0.1000",
+            ),
+        ] {
+            let news = Detail::News {
+                records: 1e6,
+                fear: 0.1,
+                disclosed,
+            };
+            assert_eq!(news.to_string(), text);
+            assert_eq!(Detail::parse(EventKind::News, text), Some(news));
+        }
         assert_eq!(
             Detail::Intervention(Started::Advocacy {
                 end: 10,

@@ -119,6 +119,28 @@ pub fn taste(seed: u64, user: u32, offering: usize, spread: f64) -> f64 {
     (spread * z).exp()
 }
 
+/// Users in a vendor's sample of tastes ([`taste_sample`]).
+pub const TASTE_SAMPLE: usize = 64;
+
+/// A vendor's picture of how users' tastes spread: [`TASTE_SAMPLE`] rows of one taste per
+/// offering, user-major, drawn as [`taste`] draws them for sampled users of a fixed seed, in
+/// antithetic pairs (a row's tastes, then their inverses) so that the sample's log-tastes have
+/// mean zero. A single row of ones when `spread` is 0 (no tastes).
+pub fn taste_sample(spread: f64, offerings: usize) -> Vec<f64> {
+    if spread == 0.0 {
+        return vec![1.0; offerings];
+    }
+    let mut sample = Vec::with_capacity(TASTE_SAMPLE * offerings);
+    for user in 0..TASTE_SAMPLE as u32 / 2 {
+        let row: Vec<f64> = (0..offerings)
+            .map(|j| taste(0x7A57_E5A3_91E0_0003, user, j, spread))
+            .collect();
+        sample.extend(&row);
+        sample.extend(row.iter().map(|t| 1.0 / t));
+    }
+    sample
+}
+
 /// The offering of highest positive utility for ratio `x`, skipping `except`.
 pub fn best_offering(terms: &[Terms], x: f32, except: Option<usize>) -> Option<usize> {
     best_offering_tasted(terms, x, except, |_| 1.0)
@@ -181,6 +203,20 @@ mod tests {
             .filter(|&u| best_offering_tasted(&same, 0.1, None, |j| taste(3, u, j, 0.3)) == Some(0))
             .count();
         assert!((400..600).contains(&first), "{first}");
+    }
+
+    #[test]
+    fn a_taste_sample_is_ones_without_tastes_and_centred_with_them() {
+        assert_eq!(taste_sample(0.0, 3), vec![1.0; 3]);
+        let sample = taste_sample(0.3, 3);
+        assert_eq!(sample.len(), TASTE_SAMPLE * 3);
+        for j in 0..3 {
+            let logs: Vec<f64> = sample.iter().skip(j).step_by(3).map(|t| t.ln()).collect();
+            let mean = logs.iter().sum::<f64>() / logs.len() as f64;
+            let sd = (logs.iter().map(|l| l * l).sum::<f64>() / logs.len() as f64).sqrt();
+            assert!(mean.abs() < 1e-12, "antithetic pairs centre the log-tastes: {mean}");
+            assert!((0.2..0.4).contains(&sd), "spread 0.3: {sd}");
+        }
     }
 
     #[test]

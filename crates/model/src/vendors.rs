@@ -16,6 +16,12 @@ use crate::parameters::VendorParameters;
 /// Highest security an offering can reach.
 pub const MAX_SECURITY: f64 = 0.999;
 
+/// The attack exposure of an offering at security `s`, `(1 − s)^elasticity` (§4's attack law
+/// without its share term), with `1 − s` held at least `1 − MAX_SECURITY`.
+pub fn exposure(s: f64, elasticity: f64) -> f64 {
+    (1.0 - s).max(1.0 - MAX_SECURITY).powf(elasticity)
+}
+
 /// One offering's vendor.
 #[derive(Debug, Clone)]
 pub struct Vendor {
@@ -27,9 +33,12 @@ pub struct Vendor {
     pub heroic: f64,
     /// Sum of adoption days of the offering's users (for mean tenure).
     pub tenure_sum: f64,
-    /// Economic: remembered security churn (simulated users per year).
+    /// Economic: remembered security churn per unit of attack exposure (simulated users per
+    /// year, divided by the exposure `(1 − s)^security_elasticity` at which each day's churn was
+    /// seen), so that a raise does not leave the vendor seeing the losses of its old security.
     pub churn_memory: f64,
-    /// Economic: remembered incident losses (currency units per year).
+    /// Economic: remembered incident losses per unit of attack exposure (currency units per
+    /// year, likewise).
     pub loss_memory: f64,
     /// Economic: whether security is left to depreciate until the next review.
     pub depreciating: bool,
@@ -123,11 +132,13 @@ impl Vendor {
         self.cursor = (self.cursor + 1) % self.churn.len();
     }
 
-    /// Economic: one day of memory. Today's churn and loss, as yearly rates, enter the
-    /// exponentially weighted memories, which keep `keep` of what they held.
-    pub fn remember(&mut self, churned: usize, loss: f64, keep: f64) {
-        self.churn_memory = keep * self.churn_memory + (1.0 - keep) * churned as f64 * 365.0;
-        self.loss_memory = keep * self.loss_memory + (1.0 - keep) * loss * 365.0;
+    /// Economic: one day of memory. Today's churn and loss, as yearly rates per unit of today's
+    /// attack `exposure` ([`exposure`]), enter the exponentially weighted memories, which keep
+    /// `keep` of what they held.
+    pub fn remember(&mut self, churned: usize, loss: f64, keep: f64, exposure: f64) {
+        let per_exposure = 365.0 / exposure.max(f64::MIN_POSITIVE);
+        self.churn_memory = keep * self.churn_memory + (1.0 - keep) * churned as f64 * per_exposure;
+        self.loss_memory = keep * self.loss_memory + (1.0 - keep) * loss * per_exposure;
     }
 
     /// Economic: security set to `to` by a programme (the raise goes to discretionary
@@ -210,6 +221,24 @@ mod tests {
         assert!(r_large.to - r_large.from > r_small.to - r_small.from);
         // A new window starts after a raise.
         assert!(small.step(&p, 0, 1000, 1.0, 0.0).is_none());
+    }
+
+    #[test]
+    fn memories_are_kept_per_unit_of_the_exposure_they_were_seen_at() {
+        let p = crate::Parameters::default().vendors;
+        let mut v = Vendor::new(0.3, &p);
+        let seen_at = exposure(0.3, 2.0);
+        assert!((seen_at - 0.49).abs() < 1e-12);
+        for _ in 0..10_000 {
+            v.remember(10, 1_000.0, 0.99, seen_at);
+        }
+        // At the security it was seen at, the memory gives back what was seen.
+        assert!((v.churn_memory * exposure(0.3, 2.0) - 3_650.0).abs() < 1e-6);
+        assert!((v.loss_memory * exposure(0.3, 2.0) - 365_000.0).abs() < 1e-3);
+        // After a raise to 0.6 the same memory expects the churn of security 0.6.
+        let raised = v.churn_memory * exposure(0.6, 2.0);
+        assert!((raised / 3_650.0 - 0.16 / 0.49).abs() < 1e-9, "{raised}");
+        assert_eq!(exposure(1.0, 2.0), exposure(MAX_SECURITY, 2.0));
     }
 
     #[test]

@@ -477,7 +477,9 @@ function settings() {
   for (const k of ["users", "years", "seed", "runs", "lever_day"]) if ($(k).value !== "") s[k] = Number($(k).value);
   if (s.mode === "run") delete s.runs;
   if ($("lever").value) s.lever = $("lever").value; else delete s.lever_day;
-  for (const el of document.querySelectorAll("#sliders input")) s.set[el.name] = Number(el.value);
+  // Only the sliders a user moved (or the address set): a slider's grid must not round a
+  // preset's own value (4.2 shown on a grid of 0.25 would run as 4.25).
+  for (const el of document.querySelectorAll("#sliders input")) if (el.dataset.moved) s.set[el.name] = Number(el.value);
   return s;
 }
 
@@ -548,8 +550,10 @@ function applyPreset(name, overrides) {
     label.innerHTML = `${sl.label} <span class="value"></span>`;
     const input = document.createElement("input");
     Object.assign(input, { type: "range", name: sl.key, id: "slider-" + sl.key, min: sl.low, max: sl.high, step: sl.step, value });
-    const show = () => { label.querySelector(".value").textContent = input.value; };
-    input.addEventListener("input", () => { show(); saveToAddress(); });
+    // Until moved, a slider shows and keeps the preset's exact value, whatever its grid.
+    input.dataset.moved = overrides.has(sl.key) ? "1" : "";
+    const show = () => { label.querySelector(".value").textContent = input.dataset.moved ? input.value : String(value); };
+    input.addEventListener("input", () => { input.dataset.moved = "1"; show(); saveToAddress(); });
     show();
     box.append(label, input);
   }

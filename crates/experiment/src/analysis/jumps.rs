@@ -39,18 +39,31 @@ fn largest(events: &[EventRow], kind: EventKind, from: u32, to: u32) -> Option<&
         .max_by(|a, b| a.size.total_cmp(&b.size))
 }
 
-/// The incident behind a news item: the largest incident of the same day and offering.
+/// What a news item is about: for news of a disclosed vulnerability, the largest public
+/// disclosure of the same day and offering; otherwise the largest incident of the same day and
+/// offering.
 fn incident_of<'e>(events: &'e [EventRow], news: &EventRow) -> Option<&'e EventRow> {
+    let disclosed = matches!(news.detail, Detail::News { disclosed: true, .. });
     events
         .iter()
-        .filter(|e| e.kind == EventKind::Incident && e.day == news.day && e.offering == news.offering)
+        .filter(|e| e.day == news.day && e.offering == news.offering)
+        .filter(|e| match e.detail {
+            Detail::Vulnerability { public, .. } => disclosed && public,
+            Detail::Incident { .. } => !disclosed,
+            _ => false,
+        })
         .max_by(|a, b| a.size.total_cmp(&b.size))
 }
 
 fn incident_link(incident: &EventRow) -> Link {
+    let what = if incident.kind == EventKind::Vulnerability {
+        "vulnerability disclosed"
+    } else {
+        "incident"
+    };
     Link {
         day: incident.day,
-        what: format!("incident of {:.3e} records on {}", incident.size, incident.offering),
+        what: format!("{what} of {:.3e} records on {}", incident.size, incident.offering),
         event: Some(incident.clone()),
     }
 }
@@ -198,6 +211,7 @@ mod tests {
                 Detail::News {
                     records: 1e7,
                     fear: 0.3,
+                    disclosed: false,
                 },
                 2.0,
             ),

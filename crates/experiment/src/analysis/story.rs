@@ -240,7 +240,9 @@ fn event_sentence(e: &EventRow, start: Option<StartDate>) -> Option<String> {
 fn episode(data: &RunData, jump: &Jump, start: Option<StartDate>, news_told: &mut Vec<u32>) -> String {
     let mut sentences: Vec<String> = Vec::new();
     let events: Vec<&EventRow> = jump.chain.iter().filter_map(|l| l.event.as_ref()).collect();
-    let incident = events.iter().find(|e| e.kind == EventKind::Incident);
+    let incident = events
+        .iter()
+        .find(|e| matches!(e.kind, EventKind::Incident | EventKind::Vulnerability));
     let news = events.iter().find(|e| e.kind == EventKind::News);
     let mut moved_from: Option<(u32, String)> = None;
     let mut after_news: Option<String> = None;
@@ -250,6 +252,11 @@ fn episode(data: &RunData, jump: &Jump, start: Option<StartDate>, news_told: &mu
         news_told.push(n.day);
         let at = incident.map_or(n.offering.as_str(), |i| i.offering.as_str());
         sentences.push(match (incident, n.detail) {
+            (Some(i), _) if i.kind == EventKind::Vulnerability => format!(
+                "On {} a vulnerability of {} records at {at} was disclosed and made the news.",
+                when(start, n.day),
+                records(i.size)
+            ),
             (Some(i), _) => format!(
                 "On {} an incident of {} records at {at} made the news.",
                 when(start, n.day),
@@ -272,7 +279,7 @@ fn episode(data: &RunData, jump: &Jump, start: Option<StartDate>, news_told: &mu
         .any(|l| l.event.is_none() && l.what.contains("without news"));
     for e in events
         .iter()
-        .filter(|e| !matches!(e.kind, EventKind::Incident | EventKind::News))
+        .filter(|e| !matches!(e.kind, EventKind::Incident | EventKind::News | EventKind::Vulnerability))
     {
         if let Some((day, offering)) = moved_from.take() {
             sentences.extend(moves(data, day, &offering, start));

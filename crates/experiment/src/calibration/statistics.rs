@@ -278,6 +278,7 @@ mod tests {
             EventKind::News => Detail::News {
                 records: 1e6,
                 fear: 0.1,
+                disclosed: false,
             },
             EventKind::VendorRaise => Detail::VendorRaise {
                 from: 0.1,

@@ -9,13 +9,15 @@
 //! share of jumps following news (pooled over runs) less that chance share; its 95% interval
 //! comes from resampling runs (bootstrap), and its one-sided p-value from permutations.
 //!
-//! **Responses by salience and by quiet loss.** A response is a vendor raise or a regulation.
-//! Days are classed as *after news* (news within [`AFTER_NEWS_DAYS`] days) or *quiet*, and quiet
+//! **Responses by salience and by quiet loss.** A response is a vendor raise or a regulation,
+//! dated by its decision: a raise on its day, a regulation on the day of the outcry or the loss
+//! agenda that scheduled it (it takes effect `lag_days` later, by a fixed rule, so the day it
+//! takes effect says nothing of what prompted it). Days are classed as *after news* (news within [`AFTER_NEWS_DAYS`] days) or *quiet*, and quiet
 //! days by the loss of the [`QUIET_LOSS_DAYS`] days before (in thirds of the ensemble's quiet
 //! days). The hazard of each class is the share of its days with a response.
 
 use super::{check, wilson, Check};
-use esplab_model::{EventKind, Recorder, JUMP_THRESHOLD};
+use esplab_model::{Detail, EventKind, Recorder, JUMP_THRESHOLD};
 use rand::seq::index;
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -275,8 +277,15 @@ pub fn hazards(runs: &[Recorder]) -> Hazards {
         let after_news = after_news(r);
         let mut responded = vec![false; n];
         for e in &r.events {
-            let d = e.day as usize;
-            if matches!(e.kind(), EventKind::VendorRaise | EventKind::Regulation) && d < n {
+            let decided = match e.detail {
+                Detail::VendorRaise { .. } => Some(e.day),
+                Detail::Regulation { .. } => r.events.iter().find_map(|scheduling| match scheduling.detail {
+                    Detail::Outcry { due } | Detail::LossAgenda { due } if due == e.day => Some(scheduling.day),
+                    _ => None,
+                }),
+                _ => None,
+            };
+            if let Some(d) = decided.map(|d| d as usize).filter(|&d| d < n) {
                 responded[d] = true;
             }
         }
@@ -363,6 +372,7 @@ mod tests {
                 detail: Detail::News {
                     records: 1e8,
                     fear: 1.0,
+                    disclosed: false,
                 },
             });
         }
@@ -424,9 +434,33 @@ mod tests {
                 churn: 0.1,
             },
         });
-        let h = hazards(&[r]);
+        let h = hazards(&[r.clone()]);
         assert_eq!(h.after_news, (31, 1));
         assert_eq!(h.quiet.iter().map(|q| q.0).sum::<usize>(), 800 - 31);
         assert_eq!(h.quiet.iter().map(|q| q.1).sum::<usize>(), 0);
+        // A regulation that takes effect on a quiet day (700) is dated by the outcry that
+        // scheduled it (day 405, after the news of day 400); one scheduled by the loss agenda on
+        // a quiet day (200) is a quiet response.
+        let event = |day: u32, detail: Detail| Event {
+            day,
+            offering: None,
+            size: 0.0,
+            detail,
+        };
+        r.events.push(event(405, Detail::Outcry { due: 700 }));
+        r.events.push(event(200, Detail::LossAgenda { due: 300 }));
+        for (day, agenda) in [(300, true), (700, false)] {
+            r.events.push(event(
+                day,
+                Detail::Regulation {
+                    from: 0.0,
+                    to: 0.1,
+                    agenda,
+                },
+            ));
+        }
+        let h = hazards(&[r]);
+        assert_eq!(h.after_news, (31, 2));
+        assert_eq!(h.quiet.iter().map(|q| q.1).sum::<usize>(), 1);
     }
 }

@@ -101,6 +101,7 @@ impl Simulation<'_> {
                 detail: Detail::News {
                     records,
                     fear: self.attention.fear,
+                    disclosed: false,
                 },
             });
         }

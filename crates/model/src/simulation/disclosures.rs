@@ -3,7 +3,8 @@
 //! Offering `j` sees disclosures as a Poisson process of daily rate
 //! `disclosure_rate share_j^adoption_elasticity (1 − s_j)^security_elasticity`, sized like
 //! incidents, drawn from the (offering, day)'s own stream. A disclosure above the attention
-//! threshold is news (public fear rises as for an incident). An economic vendor fixes it when
+//! threshold is news, as an incident is: public fear rises, a `news` event is logged and the
+//! offering's vendor reviews its security that day. An economic vendor fixes it when
 //! the expected cost of its exploit ([`crate::economics::Outlook::exploit_cost`]) exceeds the
 //! cost of a fix, and ships the fix `fix_days` later; a reactive vendor never fixes. A
 //! vulnerability still open `exploit_days` after its disclosure is exploited: an incident of its
@@ -81,10 +82,8 @@ impl Simulation<'_> {
             );
             cost > p.vendors.fix_cost * outlook.cost_index
         };
-        let public = self.attention.notice(&p.attention, records).is_some();
-        if public {
-            record.news += 1;
-        }
+        let news = self.attention.notice(&p.attention, records);
+        let public = news.is_some();
         observer.event(&Event {
             day: self.day,
             offering: Some(j),
@@ -95,6 +94,21 @@ impl Simulation<'_> {
                 fixing,
             },
         });
+        if let Some(excess) = news {
+            // News of a flaw is news like an incident's: logged, and the vendor reviews today.
+            record.news += 1;
+            self.review_now[j] = true;
+            observer.event(&Event {
+                day: self.day,
+                offering: Some(j),
+                size: excess,
+                detail: Detail::News {
+                    records,
+                    fear: self.attention.fear,
+                    disclosed: true,
+                },
+            });
+        }
         self.flaws.push(Flaw {
             offering: j,
             records,
@@ -206,5 +220,36 @@ mod tests {
         let mut recorder = Recorder::default();
         step_to(&mut s, 100, &mut recorder);
         assert_eq!(kinds(&recorder, EventKind::VendorFix), 0);
+    }
+
+    #[test]
+    fn a_public_disclosure_is_news_and_its_vendor_reviews_that_day() {
+        let mut p = disclosing(VendorStrategy::Economic);
+        p.offerings = vec![crate::OfferingParameters::default(); 2];
+        // Every disclosure is salient, and habituation never hides one.
+        p.attention.threshold = -1.0;
+        p.attention.habituation = 0.0;
+        let mut s = Simulation::new(&p);
+        s.day = 1;
+        let mut recorder = Recorder::default();
+        let mut record = DayRecord::default();
+        s.disclose(1, 1e4, 1.0, &mut record, &mut recorder);
+        let kinds: Vec<EventKind> = recorder.events.iter().map(|e| e.kind()).collect();
+        assert_eq!(kinds, vec![EventKind::Vulnerability, EventKind::News]);
+        let news = &recorder.events[1];
+        assert_eq!(news.offering, Some(1));
+        assert!((news.size - 5.0).abs() < 1e-12, "log10(1e4) above a threshold of -1");
+        assert!(matches!(news.detail, Detail::News { disclosed: true, records, .. } if records == 1e4));
+        assert_eq!(record.news, 1);
+        assert!(s.attention.fear > 0.0, "the news raises public fear");
+        assert_eq!(s.review_now, vec![false, true], "its vendor reviews today, out of turn");
+        // Below the threshold: no news, no review.
+        p.attention.threshold = 10.0;
+        let mut s = Simulation::new(&p);
+        let mut recorder = Recorder::default();
+        let mut record = DayRecord::default();
+        s.disclose(1, 1e4, 1.0, &mut record, &mut recorder);
+        assert_eq!(recorder.events.len(), 1);
+        assert_eq!((record.news, s.review_now.contains(&true)), (0, false));
     }
 }

@@ -76,6 +76,8 @@ pub struct Simulation<'a> {
     rechoice_per_day: f64,
     /// Each user's taste for each offering, user-major, as bfloat16 (empty without tastes).
     tastes: Vec<u16>,
+    /// The vendors' sample of tastes (`market::taste_sample`).
+    taste_sample: Vec<f64>,
     imitation_per_day: f64,
     innovation_per_day: f64,
     tax_factor: f64,
@@ -294,6 +296,7 @@ impl<'a> Simulation<'a> {
             rechoice_draws: UserDraws::new(seed, Stream::Rechoice),
             rechoice_per_day: p.users.rechoice / 365.0,
             tastes,
+            taste_sample: market::taste_sample(p.users.taste_spread, offerings),
             imitation_per_day: p.adoption.imitation / 365.0,
             innovation_per_day: p.adoption.innovation / 365.0,
             tax_factor: 1.0,
@@ -319,6 +322,8 @@ impl<'a> Simulation<'a> {
             descending: false,
         };
         simulation.seed_adoption();
+        // The launch's adopters are the starting state, not growth a vendor extrapolates.
+        simulation.adoptions_since_review = 0;
         simulation
     }
 

@@ -13,7 +13,7 @@ use crate::observer::Observer;
 use crate::parameters::VendorStrategy;
 use crate::random::{keyed, Stream};
 use crate::risk_index::{bin_ratio, BINS};
-use crate::vendors::{Raise, MAX_SECURITY};
+use crate::vendors::{exposure, Raise, MAX_SECURITY};
 use rand::Rng;
 
 impl Simulation<'_> {
@@ -77,11 +77,14 @@ impl Simulation<'_> {
         for (j, &churn) in churned.iter().enumerate() {
             let loss = self.losses_today[j];
             let vendor = &mut self.vendors[j];
+            let seen_at = exposure(vendor.security(), p.attack.security_elasticity);
             vendor.watch_churn(churn);
-            vendor.remember(churn, loss, keep);
+            vendor.remember(churn, loss, keep, seen_at);
         }
+        // Scheduled reviews start once a review period of history is in: a vendor launches at its
+        // scenario's security and does not revise it before it has seen anything.
         let review = p.vendors.review_days.max(1);
-        let scheduled = day % review == 0;
+        let scheduled = day > 0 && day % review == 0;
         if scheduled || self.review_now.contains(&true) {
             self.refresh_histograms();
             let decisions: Vec<Option<Decision>> = (0..self.vendors.len())
@@ -140,6 +143,8 @@ impl Simulation<'_> {
             histograms: &self.histograms,
             ratios: ratios(),
             adoptions_per_year: self.adoptions_since_review as f64 * 365.0 / elapsed,
+            non_adopters: self.population.len() as f64 * (1.0 - self.adoption_share()),
+            tastes: &self.taste_sample,
             churn_per_year: self.vendors[j].churn_memory,
             loss_per_year: self.vendors[j].loss_memory,
             security_elasticity: p.attack.security_elasticity,
