@@ -126,7 +126,14 @@ fn every_number_of_the_story_comes_from_the_files() {
     close(number(told_peak), 100.0 * peak, 0.1, "peak adoption");
     let peak_day = day_in(after(opening, "of the population by ").unwrap());
     assert_eq!(adoption[peak_day as usize], peak, "the peak's day");
-    let baseline = after(opening, "baseline went from ").unwrap();
+    // The preset names its control: security is told as the share of it.
+    assert!(
+        opening.contains(
+            "The security baseline, the share of connected devices without default or shared credentials over all users' offerings, went from "
+        ),
+        "{opening}"
+    );
+    let baseline = after(opening, " went from ").unwrap();
     close(
         number(first_word(baseline)),
         number(&series[0]["baseline"]),
@@ -283,10 +290,11 @@ fn every_number_of_the_story_comes_from_the_files() {
             close(number(joined.trim()), moved(None), 0.1, "users joining");
             *checked.entry("flows").or_default() += 1;
         }
-        if sentence.contains(" raised its security from ") {
-            // "On DATE (day N) O raised its security from A to B[, and O2 raised its own from C to D]."
-            // The raise's day is the last one told before it ("After the news of ..., on ...").
-            let head = sentence.split(" raised its security").next().unwrap();
+        if sentence.contains(" raised its share of ") {
+            // "On DATE (day N) O raised its share of CONTROL from A to B[, and O2 raised its own
+            // from C to D]." The raise's day is the last one told before it ("After the news of
+            // ..., on ...").
+            let head = sentence.split(" raised its share of ").next().unwrap();
             let day = dated_days(head).last().unwrap().1;
             let raises: Vec<&str> = sentence.split(", and ").collect();
             for raise in raises {

@@ -146,9 +146,13 @@ pub struct ExcitementParameters {
     pub momentum_window_days: u32,
 }
 
-/// The security tax and background risk perception.
+/// What security measures, the security tax and background risk perception.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SecurityParameters {
+    /// The control an offering's security measures: its security is the share of its
+    /// deployments that meet it ("MCP servers that require authentication"). Empty for a thought
+    /// experiment that names none. A label: the dynamics never read it.
+    pub control: String,
     /// Share of value lost at full security (friction, slower features): value × (1 − tax × s).
     pub tax: f64,
     /// Background risk awareness `r0` added to public fear.
@@ -305,12 +309,20 @@ pub struct RegulatorParameters {
 #[derive(Debug, Clone, PartialEq)]
 pub struct OfferingParameters {
     pub name: String,
+    /// The deployments the offering stands for, whose share meeting the control is its
+    /// security ("remote MCP servers of hosted agent platforms"). A label: the dynamics never
+    /// read it.
+    pub deployments: String,
     /// Capability on day 0 (value multiplier).
     pub capability: f64,
     /// Capability growth (per year, compounded).
     pub capability_growth: f64,
-    /// Security on day 0, in [0, 1).
+    /// Security on day 0, in [0, 1): the share of its deployments meeting the control.
     pub security: f64,
+    /// Days for the share of deployments meeting the control to close 63% (1 − 1/e) of the gap
+    /// to a level its vendor decided (0: at once, as a hosted platform can enforce; months for
+    /// an open ecosystem whose operators adopt on their own time).
+    pub rollout_days: f64,
 }
 
 /// A scheduled intervention. Days count from 0.
@@ -468,6 +480,7 @@ impl Default for Parameters {
                 momentum_window_days: 90,
             },
             security: SecurityParameters {
+                control: String::new(),
                 tax: 0.5,
                 risk_awareness: 1.0,
             },
@@ -531,9 +544,11 @@ impl Default for OfferingParameters {
     fn default() -> Self {
         Self {
             name: "offering".to_string(),
+            deployments: String::new(),
             capability: 1.0,
             capability_growth: 0.0,
             security: 0.3,
+            rollout_days: 0.0,
         }
     }
 }

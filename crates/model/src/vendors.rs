@@ -42,6 +42,12 @@ pub struct Vendor {
     pub loss_memory: f64,
     /// Economic: whether security is left to depreciate until the next review.
     pub depreciating: bool,
+    /// Economic and random: the level the vendor last decided, which its deployments are
+    /// adopting (security rolls out towards it; equal to security when nothing is pending).
+    pub target: f64,
+    /// Share of the gap to the target still open after a day of roll-out: `exp(−1 /
+    /// rollout_days)`, 0 when deployments adopt a decision at once.
+    rollout_left: f64,
     churn: Vec<f64>,
     churn_sum: f64,
     cursor: usize,
@@ -70,13 +76,26 @@ impl Vendor {
             churn_memory: 0.0,
             loss_memory: 0.0,
             depreciating: false,
+            target: security,
+            rollout_left: 0.0,
             churn: vec![0.0; parameters.churn_window_days.max(1) as usize],
             churn_sum: 0.0,
             cursor: 0,
         }
     }
 
-    /// Current security.
+    /// The vendor, with its decisions adopted by its deployments over `rollout_days`
+    /// ([`Vendor::advance_roll_out`]; 0: at once).
+    pub fn rolled_out_over(mut self, rollout_days: f64) -> Self {
+        self.rollout_left = if rollout_days > 0.0 {
+            (-1.0 / rollout_days).exp()
+        } else {
+            0.0
+        };
+        self
+    }
+
+    /// Current security: the share of the offering's deployments that meet the control.
     pub fn security(&self) -> f64 {
         self.institutional + self.discretionary
     }
@@ -141,32 +160,65 @@ impl Vendor {
         self.loss_memory = keep * self.loss_memory + (1.0 - keep) * loss * per_exposure;
     }
 
-    /// Economic: security set to `to` by a programme (the raise goes to discretionary
-    /// security); the raise reports the churn share of the window, with `users` users now.
-    pub fn raise_to(&mut self, to: f64, users: usize) -> Raise {
+    /// Economic and random: a programme decides to raise security to `to`, and its deployments
+    /// start adopting it ([`Vendor::advance_roll_out`]: at once without a roll-out time). The raise
+    /// reports the decided level and the churn share of the window, with `users` users now;
+    /// `None` when `to` is not above what is already decided.
+    pub fn raise_to(&mut self, to: f64, users: usize) -> Option<Raise> {
+        if to <= self.target {
+            return None;
+        }
         let from = self.security();
-        self.discretionary += (to - from).max(0.0);
-        Raise {
+        self.target = to;
+        self.roll_out();
+        Some(Raise {
             from,
-            to: self.security(),
+            // Adopted at once, the level reached (the decided one, up to rounding).
+            to: if self.rollout_left > 0.0 { to } else { self.security() },
             churn: self.churn_share(users),
+        })
+    }
+
+    /// A day of roll-out of a level decided on an earlier day (nothing without a roll-out
+    /// time: a decision is adopted the day it is made).
+    pub fn advance_roll_out(&mut self) {
+        if self.rollout_left > 0.0 {
+            self.roll_out();
         }
     }
 
-    /// Economic: one day of depreciation at `rate` per year of both parts of security.
+    /// One day of roll-out: deployments adopt the decided level, closing `1 − rollout_left` of
+    /// the gap (all of it without a roll-out time). The adoption goes to discretionary security.
+    fn roll_out(&mut self) {
+        let gap = self.target - self.security();
+        if gap > 0.0 {
+            self.discretionary += gap * (1.0 - self.rollout_left);
+        }
+    }
+
+    /// Economic: the vendor stops its programme; what its deployments have adopted stays.
+    pub fn stop_roll_out(&mut self) {
+        self.target = self.security();
+    }
+
+    /// Economic: one day of depreciation at `rate` per year of both parts of security, and of
+    /// the level being rolled out.
     pub fn depreciate(&mut self, rate: f64) {
         let keep = (-rate / 365.0).exp();
         self.institutional *= keep;
         self.discretionary *= keep;
+        self.target *= keep;
     }
 
-    /// Lifts security to the floor or heroic commitment, whichever is higher.
+    /// Lifts security to the floor or heroic commitment, whichever is higher (at once: a
+    /// rule binds every deployment), and the decided level with it.
     pub fn hold(&mut self, floor: f64) {
         let lower = floor.max(self.heroic).min(MAX_SECURITY);
         let total = self.security();
         if total < lower {
             self.discretionary += lower - total;
         }
+        self.target = self.target.max(self.security());
     }
 }
 
@@ -239,6 +291,41 @@ mod tests {
         let raised = v.churn_memory * exposure(0.6, 2.0);
         assert!((raised / 3_650.0 - 0.16 / 0.49).abs() < 1e-9, "{raised}");
         assert_eq!(exposure(1.0, 2.0), exposure(MAX_SECURITY, 2.0));
+    }
+
+    #[test]
+    fn a_decided_level_rolls_out_over_the_offering_s_roll_out_time() {
+        let p = crate::Parameters::default().vendors;
+        // At once: the decided level is reached the day it is decided.
+        let mut hosted = Vendor::new(0.1, &p);
+        let raise = hosted.raise_to(0.5, 100).expect("a raise");
+        assert!((raise.from - 0.1).abs() < 1e-12 && (hosted.security() - 0.5).abs() < 1e-12);
+        assert!((raise.to - hosted.security()).abs() < 1e-15);
+        // Over 30 days: 1 − 1/e of the gap is closed after 30 days, and nearly all after 150.
+        let mut open = Vendor::new(0.1, &p).rolled_out_over(30.0);
+        let raise = open.raise_to(0.5, 100).expect("a raise");
+        assert_eq!((raise.from, raise.to), (0.1, 0.5), "the event tells the decided level");
+        for _ in 1..30 {
+            open.advance_roll_out();
+        }
+        let closed = (open.security() - 0.1) / 0.4;
+        assert!((closed - (1.0 - (-1.0f64).exp())).abs() < 1e-9, "{closed}");
+        for _ in 30..150 {
+            open.advance_roll_out();
+        }
+        assert!(open.security() > 0.497 && open.security() < 0.5, "{}", open.security());
+        // A level already decided is no new raise; a higher one is.
+        assert!(open.raise_to(0.45, 100).is_none());
+        assert!(open.raise_to(0.6, 100).is_some());
+        // Stopping the programme keeps what was adopted and adopts nothing more.
+        open.stop_roll_out();
+        let kept = open.security();
+        open.advance_roll_out();
+        assert_eq!(open.security(), kept);
+        // Without a roll-out time nothing moves between decisions.
+        let before = hosted.security();
+        hosted.advance_roll_out();
+        assert_eq!(hosted.security(), before);
     }
 
     #[test]

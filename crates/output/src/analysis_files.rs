@@ -163,8 +163,21 @@ pub fn start_date(dir: &Path) -> Result<Option<esplab_model::StartDate>> {
     Ok(esplab_model::StartDate::parse(date))
 }
 
+/// The control that a folder's security measures (its scenario's `security.control`, from its
+/// manifest), empty when it names none.
+pub fn control(dir: &Path) -> Result<String> {
+    let path = dir.join("manifest.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| OutputError::io(&path, e))?;
+    let manifest: Value = serde_json::from_str(&text).map_err(|e| bad(&path, e.to_string()))?;
+    Ok(manifest
+        .pointer("/scenario/parameters/security/control")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string())
+}
+
 /// The story of a complete run folder ([`esplab_experiment::analysis::story`]): its paragraphs,
-/// with dates when its scenario sets a start date.
+/// with dates when its scenario sets a start date, telling security as the share of its control.
 pub fn run_story(dir: &Path) -> Result<Vec<String>> {
     let data = read_run(dir)?;
     if data.baseline.len() < 3 {
@@ -178,6 +191,7 @@ pub fn run_story(dir: &Path) -> Result<Vec<String>> {
         &data,
         &analysis,
         start_date(dir)?,
+        &control(dir)?,
     ))
 }
 

@@ -16,10 +16,16 @@ pub fn pretty(value: &Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
 }
 
-/// The run summary as JSON: every metric of the summary plus the scenario's name and seed.
+/// The run summary as JSON: every metric of the summary plus the scenario's name and seed, and
+/// the control its security measures when it names one (`control`: the baselines and floor are
+/// shares of deployments meeting it).
 pub fn summary_json(summary: &Summary, scenario: &Scenario) -> Value {
     let mut map = serde_json::Map::new();
     map.insert("scenario".into(), scenario.name.clone().into());
+    let control = &scenario.parameters.security.control;
+    if !control.is_empty() {
+        map.insert("control".into(), control.clone().into());
+    }
     map.insert("seed".into(), scenario.parameters.run.seed.into());
     map.insert("users".into(), scenario.parameters.run.users.into());
     for (name, value) in summary.metrics() {

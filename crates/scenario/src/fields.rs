@@ -94,6 +94,23 @@ macro_rules! float_field {
     };
 }
 
+macro_rules! text_field {
+    ($path:literal, $doc:literal, $($f:ident).+) => {
+        Field {
+            path: $path,
+            kind: Kind::Text,
+            unit: "",
+            doc: $doc,
+            get: |p| Value::Text(p.$($f).+.clone()),
+            set: |p, v| {
+                if let Value::Text(t) = v {
+                    p.$($f).+ = t.clone();
+                }
+            },
+        }
+    };
+}
+
 macro_rules! integer_field {
     ($path:literal, $range:expr, $unit:literal, $doc:literal, $($f:ident).+) => {
         Field {
@@ -330,6 +347,11 @@ static PARAMETER_FIELDS: &[Field<Parameters>] = &[
         "days",
         "Window of adoption growth for momentum.",
         excitement.momentum_window_days
+    ),
+    text_field!(
+        "security.control",
+        "The control that security measures: an offering's security is the share of its deployments that meet it (e.g. \"MCP servers that require authentication\"). Empty for a thought experiment that names none. Outputs and reports say it; the dynamics never read it.",
+        security.control
     ),
     float_field!(
         "security.tax",
@@ -652,19 +674,13 @@ pub fn offering_fields() -> &'static [Field<OfferingParameters>] {
     &OFFERING_FIELDS
 }
 
-static OFFERING_FIELDS: [Field<OfferingParameters>; 4] = [
-    Field {
-        path: "name",
-        kind: Kind::Text,
-        unit: "",
-        doc: "Unique name of the offering (1 to 64 characters).",
-        get: |o| Value::Text(o.name.clone()),
-        set: |o, v| {
-            if let Value::Text(t) = v {
-                o.name = t.clone();
-            }
-        },
-    },
+static OFFERING_FIELDS: [Field<OfferingParameters>; 6] = [
+    text_field!("name", "Unique name of the offering (1 to 64 characters).", name),
+    text_field!(
+        "deployments",
+        "The deployments the offering stands for, whose share meeting the control is its security (e.g. \"remote MCP servers of hosted agent platforms\"). Outputs and reports say it; the dynamics never read it.",
+        deployments
+    ),
     float_field!(
         "capability",
         Range::above(0.0, 1e6),
@@ -682,9 +698,16 @@ static OFFERING_FIELDS: [Field<OfferingParameters>; 4] = [
     float_field!(
         "security",
         Range::closed(0.0, 0.999),
-        "security",
-        "Security on day 0.",
+        "share of deployments",
+        "Security on day 0: the share of the offering's deployments that meet the control.",
         security
+    ),
+    float_field!(
+        "rollout_days",
+        Range::closed(0.0, 3650.0),
+        "days",
+        "Days for the share of deployments meeting the control to close 63% of the gap to a level the vendor decided (0: at once, as a hosted platform can enforce; months for an open ecosystem). The reactive rule raises at once.",
+        rollout_days
     ),
 ];
 

@@ -83,7 +83,7 @@ function draw(svg, spec) {
   s += `<line x1="${L}" y1="${T + ph}" x2="${W - R}" y2="${T + ph}" stroke="#333"/><line x1="${L}" y1="${T}" x2="${L}" y2="${T + ph}" stroke="#333"/>`;
   const xLabel = state.startDate ? `date (day 0 = ${state.startDate})` : "day";
   s += `<text x="${L + pw / 2}" y="${H - 4}" font-size="12" text-anchor="middle">${xLabel}</text>`;
-  s += `<text x="14" y="${T + ph / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${T + ph / 2})">${spec.yLabel}</text>`;
+  s += `<text x="14" y="${T + ph / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${T + ph / 2})">${esc(spec.yLabel)}</text>`;
   for (const b of spec.bands || []) {
     if (!b.lo.length) continue;
     let d = "";
@@ -365,7 +365,7 @@ function render() {
   const markers = state.events.filter((e) => e.response)
     .map((e) => ({ day: e.day, label: e.kind + ": " + e.detail, color: e.kind === "regulation" ? COLORS[1] : COLORS[3] }));
   if (state.mode === "run") {
-    draw($("chart-baseline"), { title: "Security baseline", yLabel: "security (0-1)", days, yRange: [0, 1], markers,
+    draw($("chart-baseline"), { title: "Security baseline", yLabel: measure, days, yRange: [0, 1], markers,
       lines: [{ name: "baseline", values: d.baseline || [], color: COLORS[0] }, { name: "regulation floor", values: d.floor || [], color: COLORS[1], dashed: true }] });
     draw($("chart-adoption"), { title: "Adoption", yLabel: "share using it", days, yRange: [0, 1],
       lines: [{ name: "adoption", values: d.adoption || [], color: COLORS[2] }] });
@@ -386,7 +386,7 @@ function render() {
   } else if (state.mode === "ensemble") {
     const b = bands(state.runs.map((r) => r.baseline), days);
     const a = bands(state.runs.map((r) => r.adoption), days);
-    draw($("chart-baseline"), { title: `Security baseline across ${state.runs.length} runs`, yLabel: "security (0-1)", days, yRange: [0, 1],
+    draw($("chart-baseline"), { title: `Security baseline across ${state.runs.length} runs`, yLabel: measure, days, yRange: [0, 1],
       bands: [{ lo: b.p05, hi: b.p95, color: COLORS[0], opacity: 0.15 }, { lo: b.p25, hi: b.p75, color: COLORS[0], opacity: 0.3 }],
       lines: [{ name: "median", values: b.p50, color: COLORS[0] }] });
     draw($("chart-adoption"), { title: "Adoption across runs", yLabel: "share using it", days, yRange: [0, 1],
@@ -399,9 +399,9 @@ function render() {
     const B = bands(state.pairs.map((p) => p.b_baseline), days);
     if (state.arms && !state.pairs.length) {
       // Pair 1 streams week by week before any pair is done: its two baselines.
-      draw($("chart-baseline"), { title: "Baseline of pair 1 without (A) and with (B) the lever", yLabel: "security (0-1)", days, yRange: [0, 1], markers,
+      draw($("chart-baseline"), { title: "Baseline of pair 1 without (A) and with (B) the lever", yLabel: measure, days, yRange: [0, 1], markers,
         lines: [{ name: "A", values: state.arms.a.baseline, color: COLORS[0] }, { name: "B", values: state.arms.b.baseline, color: COLORS[1] }] });
-    } else draw($("chart-baseline"), { title: `Baseline without (A) and with (B) the lever, ${state.pairs.length} pairs`, yLabel: "security (0-1)", days, yRange: [0, 1],
+    } else draw($("chart-baseline"), { title: `Baseline without (A) and with (B) the lever, ${state.pairs.length} pairs`, yLabel: measure, days, yRange: [0, 1],
       bands: [{ lo: A.p25, hi: A.p75, color: COLORS[0], opacity: 0.2 }, { lo: B.p25, hi: B.p75, color: COLORS[1], opacity: 0.2 }],
       lines: [{ name: "A median", values: A.p50, color: COLORS[0] }, { name: "B median", values: B.p50, color: COLORS[1] }] });
     $("chart-adoption").innerHTML = "";
@@ -538,10 +538,17 @@ async function run() {
   }
 }
 
+// What the charts' security axis says: the share of the preset's control, when it names one.
+let measure = "security (0-1)";
+
 function applyPreset(name, overrides) {
   const preset = catalogue.presets.find((p) => p.name === name) || catalogue.presets[0];
   $("scenario").value = preset.name;
-  $("description").textContent = preset.description;
+  // What security means in this scenario: the share of deployments meeting its control.
+  measure = preset.control ? `share of ${preset.control}` : "security (0-1)";
+  $("description").textContent = preset.description.replace(/\.$/, "") + (preset.control
+    ? `. Security is the share of ${preset.control}.`
+    : ". Security is a share of deployments meeting a control this scenario does not name.");
   const box = $("sliders");
   box.innerHTML = "";
   for (const sl of catalogue.sliders) {

@@ -85,6 +85,9 @@ async fn presets_list() -> impl IntoResponse {
     let list: Vec<serde_json::Value> = presets::list()
         .into_iter()
         .map(|(name, description)| {
+            let control = Scenario::load(name, &[])
+                .map(|s| s.parameters.security.control)
+                .unwrap_or_default();
             let values: serde_json::Map<String, serde_json::Value> = Scenario::load(name, &[])
                 .map(|s| {
                     let resolved = s.resolved_json();
@@ -102,7 +105,7 @@ async fn presets_list() -> impl IntoResponse {
                         .collect()
                 })
                 .unwrap_or_default();
-            json!({"name": name, "description": description, "values": values})
+            json!({"name": name, "description": description, "control": control, "values": values})
         })
         .collect();
     let sliders: Vec<serde_json::Value> = SLIDERS

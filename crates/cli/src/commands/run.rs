@@ -60,6 +60,14 @@ fn print_summary(scenario: &Scenario, s: &Summary, seconds: f64, dir: &Path) {
         "esplab run: {} ({}), seed {}, {} users, {} days, {:.2} s",
         scenario.name, scenario.source, p.run.seed, p.run.users, s.days, seconds
     );
+    if p.security.control.is_empty() {
+        println!("  security: a share of deployments meeting a control this scenario does not name");
+    } else {
+        println!(
+            "  security: the share of {} (the baseline: over all users' offerings)",
+            p.security.control
+        );
+    }
     let rows: [(&str, String); 12] = [
         ("baseline: final", format!("{:.4}", s.final_baseline)),
         ("baseline: mean", format!("{:.4}", s.mean_baseline)),

@@ -41,16 +41,18 @@ pub fn percent(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
 
-/// The story: an opening paragraph, then one paragraph per jump told, in day order.
-pub fn story(data: &RunData, analysis: &Analysis, start: Option<StartDate>) -> Vec<String> {
-    let mut paragraphs = vec![opening(data, analysis, start)];
+/// The story: an opening paragraph, then one paragraph per jump told, in day order. `control`
+/// is the scenario's `security.control`: with one, security is told as the share of it
+/// ("raised its share of MCP servers that require authentication from 0.25 to 0.45").
+pub fn story(data: &RunData, analysis: &Analysis, start: Option<StartDate>, control: &str) -> Vec<String> {
+    let mut paragraphs = vec![opening(data, analysis, start, control)];
     let mut told: Vec<&Jump> = analysis.jumps.iter().collect();
     told.sort_by(|a, b| b.size.abs().total_cmp(&a.size.abs()).then(a.day.cmp(&b.day)));
     let untold = told.len().saturating_sub(MOST_JUMPS);
     told.truncate(MOST_JUMPS);
     told.sort_by_key(|j| j.day);
     let mut news_told: Vec<u32> = Vec::new();
-    paragraphs.extend(told.iter().map(|j| episode(data, j, start, &mut news_told)));
+    paragraphs.extend(told.iter().map(|j| episode(data, j, start, control, &mut news_told)));
     if untold > 0 {
         paragraphs.push(format!(
             "{untold} smaller jumps are not told here; analysis.json lists every jump with its chain of events."
@@ -59,7 +61,7 @@ pub fn story(data: &RunData, analysis: &Analysis, start: Option<StartDate>) -> V
     paragraphs
 }
 
-fn opening(data: &RunData, analysis: &Analysis, start: Option<StartDate>) -> String {
+fn opening(data: &RunData, analysis: &Analysis, start: Option<StartDate>, control: &str) -> String {
     let days = data.baseline.len();
     let Some(last) = days.checked_sub(1) else {
         return "The run has no days.".into();
@@ -93,8 +95,13 @@ fn opening(data: &RunData, analysis: &Analysis, start: Option<StartDate>) -> Str
             when(start, last as u32)
         )
     };
+    let baseline = if control.is_empty() {
+        "The security baseline".to_string()
+    } else {
+        format!("The security baseline, the share of {control} over all users' offerings,")
+    };
     let mut text = format!(
-        "Over {days} days from {}, {adoption}. The security baseline went from {:.2} to {:.2}, with {jumps}.",
+        "Over {days} days from {}, {adoption}. {baseline} went from {:.2} to {:.2}, with {jumps}.",
         when(start, 0),
         data.baseline[0],
         data.baseline[last],
@@ -212,12 +219,23 @@ fn flows(
     ))
 }
 
-fn event_sentence(e: &EventRow, start: Option<StartDate>) -> Option<String> {
+fn event_sentence(e: &EventRow, start: Option<StartDate>, control: &str) -> Option<String> {
     let on = when(start, e.day);
+    let (security, floor) = if control.is_empty() {
+        ("security".to_string(), "security floor".to_string())
+    } else {
+        (
+            format!("share of {control}"),
+            format!("floor on the share of {control}"),
+        )
+    };
     Some(match e.detail {
         Detail::Incident { .. } => format!("On {on} an incident of {} records hit {}.", records(e.size), e.offering),
         Detail::VendorRaise { from, to, .. } => {
-            format!("On {on} {} raised its security from {from:.2} to {to:.2}.", e.offering)
+            format!(
+                "On {on} {} raised its {security} from {from:.2} to {to:.2}.",
+                e.offering
+            )
         }
         Detail::Outcry { due } => format!(
             "On {on} public outcry had lasted long enough to call for regulation, due on {}.",
@@ -228,7 +246,7 @@ fn event_sentence(e: &EventRow, start: Option<StartDate>) -> Option<String> {
             when(start, due)
         ),
         Detail::Regulation { from, to, .. } => {
-            format!("On {on} a regulation raised the security floor from {from:.2} to {to:.2}.")
+            format!("On {on} a regulation raised the {floor} from {from:.2} to {to:.2}.")
         }
         Detail::Intervention(started) => format!("On {on} an intervention started: {started}."),
         _ => return None,
@@ -237,7 +255,7 @@ fn event_sentence(e: &EventRow, start: Option<StartDate>) -> Option<String> {
 
 /// One jump's paragraph. News already told in an earlier paragraph (`news_told`, by day) is
 /// referred to rather than told again.
-fn episode(data: &RunData, jump: &Jump, start: Option<StartDate>, news_told: &mut Vec<u32>) -> String {
+fn episode(data: &RunData, jump: &Jump, start: Option<StartDate>, control: &str, news_told: &mut Vec<u32>) -> String {
     let mut sentences: Vec<String> = Vec::new();
     let events: Vec<&EventRow> = jump.chain.iter().filter_map(|l| l.event.as_ref()).collect();
     let incident = events
@@ -271,7 +289,7 @@ fn episode(data: &RunData, jump: &Jump, start: Option<StartDate>, news_told: &mu
         });
         moved_from = Some((n.day, at.to_string()));
     } else if let Some(i) = incident {
-        sentences.extend(event_sentence(i, start));
+        sentences.extend(event_sentence(i, start, control));
     }
     let churn_without_news = jump
         .chain
@@ -284,7 +302,7 @@ fn episode(data: &RunData, jump: &Jump, start: Option<StartDate>, news_told: &mu
         if let Some((day, offering)) = moved_from.take() {
             sentences.extend(moves(data, day, &offering, start));
         }
-        let Some(mut sentence) = event_sentence(e, start) else {
+        let Some(mut sentence) = event_sentence(e, start, control) else {
             continue;
         };
         if e.kind == EventKind::VendorRaise {
@@ -364,7 +382,7 @@ mod tests {
             ..RunData::default()
         };
         let analysis = super::super::analyze(&data);
-        let told = story(&data, &analysis, None);
+        let told = story(&data, &analysis, None, "");
         assert_eq!(told.len(), 1, "no jump: the opening only");
         assert!(told[0].contains("adoption rose to 40.0% of the population by day 1 and stood at 30.0% on day 2"));
         assert!(told[0].contains("from 0.30 to 0.28, with no jump"));

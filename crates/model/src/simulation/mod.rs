@@ -283,7 +283,7 @@ impl<'a> Simulation<'a> {
                 .offerings
                 .iter()
                 .take(offerings)
-                .map(|o| Vendor::new(o.security, &p.vendors))
+                .map(|o| Vendor::new(o.security, &p.vendors).rolled_out_over(o.rollout_days))
                 .collect(),
             attention: Attention::default(),
             regulator: Regulator::default(),

@@ -37,11 +37,11 @@ impl Simulation<'_> {
         for j in 0..self.vendors.len() {
             let mut rng = keyed(p.run.seed, Stream::RandomRaises, j, day);
             let vendor = &mut self.vendors[j];
+            vendor.advance_roll_out();
             if rng.random::<f64>() < chance {
                 let size = RAISES[rng.random_range(0..RAISES.len())];
                 let to = (vendor.security() + size).min(MAX_SECURITY);
-                let raise = vendor.raise_to(to, self.population.count(j));
-                if raise.to > raise.from {
+                if let Some(raise) = vendor.raise_to(to, self.population.count(j)) {
                     report_raise(day, j, raise, observer);
                 }
             } else {
@@ -77,6 +77,7 @@ impl Simulation<'_> {
         for (j, &churn) in churned.iter().enumerate() {
             let loss = self.losses_today[j];
             let vendor = &mut self.vendors[j];
+            vendor.advance_roll_out();
             let seen_at = exposure(vendor.security(), p.attack.security_elasticity);
             vendor.watch_churn(churn);
             vendor.remember(churn, loss, keep, seen_at);
@@ -99,11 +100,14 @@ impl Simulation<'_> {
                 let users = self.population.count(j);
                 let vendor = &mut self.vendors[j];
                 vendor.depreciating = decision == Decision::Depreciate;
-                if let Decision::Raise(to) = decision {
-                    let raise = vendor.raise_to(to, users);
-                    if raise.to > raise.from {
-                        report_raise(day, j, raise, observer);
+                match decision {
+                    Decision::Raise(to) => {
+                        if let Some(raise) = vendor.raise_to(to, users) {
+                            report_raise(day, j, raise, observer);
+                        }
                     }
+                    Decision::Depreciate => vendor.stop_roll_out(),
+                    Decision::Maintain => {}
                 }
             }
         }
@@ -213,6 +217,33 @@ mod tests {
         assert_eq!((e.kind(), e.offering), (EventKind::VendorRaise, Some(j)));
         assert!(s.vendors[j].security() > before);
         assert!((e.size - (s.vendors[j].security() - before)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn deployments_adopt_a_decided_level_over_the_roll_out_time_between_decisions() {
+        let rises_without_a_raise = |rollout_days: f64| {
+            let mut p = small(2_000);
+            p.vendors.strategy = VendorStrategy::Random;
+            p.vendors.random_raise_rate = 24.0;
+            p.vendors.depreciation = 0.0;
+            p.offerings[0].rollout_days = rollout_days;
+            let mut s = Simulation::new(&p);
+            let mut recorder = Recorder::default();
+            super::super::testing::step_to(&mut s, 365, &mut recorder);
+            let raised: Vec<u32> = recorder
+                .events
+                .iter()
+                .filter(|e| e.kind() == EventKind::VendorRaise && e.offering == Some(0))
+                .map(|e| e.day)
+                .collect();
+            assert!(raised.len() > 2, "{raised:?}");
+            let security: Vec<f64> = recorder.offerings.iter().map(|o| o[0].security).collect();
+            (1..security.len())
+                .filter(|&d| security[d] > security[d - 1] + 1e-12 && !raised.contains(&(d as u32)))
+                .count()
+        };
+        assert_eq!(rises_without_a_raise(0.0), 0, "adopted the day it is decided");
+        assert!(rises_without_a_raise(30.0) > 30, "adopted over the following weeks");
     }
 
     #[test]

@@ -86,7 +86,20 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
             .collect()
     };
 
-    let mut baseline = Chart::over_days("Security baseline", "security (0 = none, 1 = full)", dated);
+    // Security is the share of deployments meeting the scenario's control, when it names one.
+    let control = manifest
+        .pointer("/scenario/parameters/security/control")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let (baseline_axis, offering_axis) = if control.is_empty() {
+        (
+            "security (0 = none, 1 = full)".to_string(),
+            "security (0-1)".to_string(),
+        )
+    } else {
+        (format!("share of {control}"), format!("share of {control}"))
+    };
+    let mut baseline = Chart::over_days("Security baseline", &baseline_axis, dated);
     baseline.y_range = Some((0.0, 1.0));
     baseline
         .lines
@@ -199,7 +212,7 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
         true,
     ));
 
-    let mut security = Chart::over_days("Security of each offering", "security (0-1)", dated);
+    let mut security = Chart::over_days("Security of each offering", &offering_axis, dated);
     security.y_range = Some((0.0, 1.0));
     let names = offerings.texts("offering")?;
     let o_days = offerings.numbers("day")?;
