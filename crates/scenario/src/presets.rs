@@ -54,6 +54,25 @@ mod tests {
         }
     }
 
+    /// Presets that are thought experiments about the mechanisms, not a technology: they name
+    /// no control.
+    const THOUGHT_EXPERIMENTS: [&str; 2] = ["quiet", "loud"];
+
+    #[test]
+    fn every_preset_of_a_technology_names_its_control_and_each_offering_its_deployments() {
+        for name in names() {
+            let p = Scenario::load(name, &[]).unwrap().parameters;
+            if THOUGHT_EXPERIMENTS.contains(&name) {
+                assert!(p.security.control.is_empty(), "{name} is a thought experiment");
+                continue;
+            }
+            assert!(!p.security.control.is_empty(), "{name} names no control");
+            for o in &p.offerings {
+                assert!(!o.deployments.is_empty(), "{name}: {} names no deployments", o.name);
+            }
+        }
+    }
+
     #[test]
     fn resolved_scenarios_reproduce_themselves() {
         for name in names() {

@@ -262,7 +262,8 @@ function gauges(population, data) {
   population.el.querySelector(".gauges").innerHTML = state.offerings.map((name, j) => {
     const security = last(data.security[j]), share = last(data.shares[j]);
     const mark = floor > 0 ? `<div class="floor" style="left:${100 * floor}%" title="regulation floor ${floor}"></div>` : "";
-    return `<div class="gauge" data-name="${esc(name)}" data-security="${security}">${esc(name)}: security <b>${security.toFixed(2)}</b>, ${(100 * share).toFixed(1)}% of users` +
+    const what = measure.startsWith("share of ") ? "share meeting the control" : "security";
+    return `<div class="gauge" data-name="${esc(name)}" data-security="${security}" title="${esc(measure)}">${esc(name)}: ${what} <b>${security.toFixed(2)}</b>, ${(100 * share).toFixed(1)}% of users` +
       `<div class="bar"><div class="fill" style="width:${100 * security}%;background:${COLORS[j % COLORS.length]}"></div>${mark}</div></div>`;
   }).join("");
 }
