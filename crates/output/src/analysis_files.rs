@@ -151,29 +151,29 @@ fn read_offerings(dir: &Path) -> Result<Vec<(String, Vec<f64>)>> {
     Ok(out)
 }
 
-/// The start date of a folder's scenario, from its manifest, if it sets one.
-pub fn start_date(dir: &Path) -> Result<Option<esplab_model::StartDate>> {
+/// A folder's manifest.
+fn read_manifest(dir: &Path) -> Result<Value> {
     let path = dir.join("manifest.json");
     let text = std::fs::read_to_string(&path).map_err(|e| OutputError::io(&path, e))?;
-    let manifest: Value = serde_json::from_str(&text).map_err(|e| bad(&path, e.to_string()))?;
+    serde_json::from_str(&text).map_err(|e| bad(&path, e.to_string()))
+}
+
+/// The start date of a folder's scenario, from its manifest, if it sets one.
+fn start_date_of(manifest: &Value) -> Option<esplab_model::StartDate> {
     let date = manifest
         .pointer("/scenario/parameters/run/start_date")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    Ok(esplab_model::StartDate::parse(date))
+    esplab_model::StartDate::parse(date)
 }
 
-/// The control that a folder's security measures (its scenario's `security.control`, from its
-/// manifest), empty when it names none.
-pub fn control(dir: &Path) -> Result<String> {
-    let path = dir.join("manifest.json");
-    let text = std::fs::read_to_string(&path).map_err(|e| OutputError::io(&path, e))?;
-    let manifest: Value = serde_json::from_str(&text).map_err(|e| bad(&path, e.to_string()))?;
-    Ok(manifest
+/// The control that a run folder's security measures, from its manifest (its scenario's
+/// `security.control`): empty when it names none.
+pub fn control_of(manifest: &Value) -> &str {
+    manifest
         .pointer("/scenario/parameters/security/control")
         .and_then(Value::as_str)
         .unwrap_or_default()
-        .to_string())
 }
 
 /// The story of a complete run folder ([`esplab_experiment::analysis::story`]): its paragraphs,
@@ -187,11 +187,12 @@ pub fn run_story(dir: &Path) -> Result<Vec<String>> {
         ));
     }
     let analysis = esplab_experiment::analysis::analyze(&data);
+    let manifest = read_manifest(dir)?;
     Ok(esplab_experiment::analysis::story::story(
         &data,
         &analysis,
-        start_date(dir)?,
-        &control(dir)?,
+        start_date_of(&manifest),
+        control_of(&manifest),
     ))
 }
 

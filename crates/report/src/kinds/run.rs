@@ -87,10 +87,7 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
     };
 
     // Security is the share of deployments meeting the scenario's control, when it names one.
-    let control = manifest
-        .pointer("/scenario/parameters/security/control")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    let control = esplab_output::analysis_files::control_of(manifest);
     let (baseline_axis, offering_axis) = if control.is_empty() {
         (
             "security (0 = none, 1 = full)".to_string(),
