@@ -10,6 +10,12 @@ docs/calibration.md), with the value read from the case table by the rule stated
 where one case is a figure to predict. Holdout files carry no literature target: it is not held
 out. With --check, compares instead of writing and exits 1 if a file is stale.
 
+It also writes data/shares.csv: the points of data/security_series.csv that observe a preset's
+control, each tied to the offering whose deployments it surveyed (or to the whole market), with
+its sample size, its date as a day (a month's 15th, a year's 1 July) and how its control relates
+to the preset's (SHARES below, with the reason for every choice). `esplab validate` reports
+whether the shipped presets cover them.
+
 Rules (the statistics measured from a salient incident use the group's acute rows only; the
 chronic one uses its chronic rows):
 - vendor_lag_months: median lag_months of the group's vendor_practice rows;
@@ -194,14 +200,101 @@ def render(name, description, rows, least, literature):
     return "\n".join(lines) + "\n"
 
 
+# The series points that observe a preset's control: (preset, offering or "" for the whole market,
+# series_id, the row's control must contain this text, sample size, relation, note). relation
+# "same": the survey measured the preset's control on that offering's deployments; "lower bound":
+# it measured a stricter control, so the preset's share is at least the point's. Points not listed
+# are left out for the reason given in SKIPPED.
+SHARES = [
+    (
+        "mcp",
+        "open-servers",
+        "mcp-internet-exposed-auth",
+        "require authentication before listing tools",
+        119,
+        "same",
+        "internet-exposed servers found by Shodan are servers their users deployed; the sample is biased toward "
+        "servers that answer an unauthenticated handshake",
+    ),
+    (
+        "mcp",
+        "hosted-agents",
+        "mcp-remote-auth-kai",
+        "authentication present at any layer",
+        518,
+        "same",
+        "every server of the Official MCP Registry with a hosted endpoint (a census of remote servers)",
+    ),
+    (
+        "mcp",
+        "hosted-agents",
+        "mcp-remote-auth-kai",
+        "refuse tools/call without credentials",
+        525,
+        "same",
+        "the registry's remote servers two weeks later, counting MCP-layer authentication only",
+    ),
+    (
+        "iot-botnets",
+        "",
+        "iot-routers-not-weak",
+        "without weak credentials",
+        11_000_000,
+        "lower bound",
+        "home routers of every brand; 'no weak credentials and no known vulnerability' is stricter than the "
+        "preset's control",
+    ),
+]
+
+SKIPPED = """Not used: the remote-server scans of 90 and 112 URLs (subsamples of the 518-server census, chosen
+toward enterprise servers); the OAuth share of open-source implementations (OAuth for downstream
+services, not authentication of the server); the other mcp-* series (other controls: injection,
+secrets, poisoning); IDE agents' servers run over stdio, which no survey measures for
+authentication; online accounts' MFA series (other populations than a preset's banks); the EEA SCA
+share (European credit transfers, where online-banking models US banks after the FFIEC guidance)."""
+
+
+def observed_day(date):
+    """A series date as a day: YYYY-MM-DD as is, YYYY-MM its 15th, YYYY its 1 July."""
+    parts = date.split("-")
+    if len(parts) == 3:
+        return date
+    if len(parts) == 2:
+        return f"{date}-15"
+    return f"{date}-07-01"
+
+
+def shares_csv(series):
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["preset", "offering", "series_id", "observed", "date", "share", "sample", "relation", "control", "note", "source_url"]
+    )
+    for preset, offering, series_id, control, sample, relation, note in SHARES:
+        rows = [r for r in series if r["series_id"] == series_id and control in r["control"]]
+        if len(rows) != 1:
+            raise SystemExit(f"SHARES: {series_id} with control '{control}' matches {len(rows)} rows, not 1")
+        r = rows[0]
+        writer.writerow(
+            [preset, offering, series_id, observed_day(r["date"]), r["date"], r["share"], sample, relation, r["control"], note, r["source_url"]]
+        )
+    return out.getvalue()
+
+
 def main():
     check = "--check" in sys.argv[1:]
     with open(HERE / "cases.csv", newline="", encoding="utf-8") as f:
         cases = list(csv.DictReader(f))
+    with open(HERE / "security_series.csv", newline="", encoding="utf-8") as f:
+        series = list(csv.DictReader(f))
     stale = []
+    outputs = [(HERE / "shares.csv", shares_csv(series))]
     for name, (description, member, least, literature) in GROUPS.items():
         text = render(name, description, [r for r in cases if member(r)], least, literature)
-        path = HERE / "targets" / f"{name}.toml"
+        outputs.append((HERE / "targets" / f"{name}.toml", text))
+    for path, text in outputs:
         if check:
             if not path.exists() or path.read_text(encoding="utf-8") != text:
                 stale.append(str(path))

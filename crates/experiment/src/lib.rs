@@ -14,6 +14,7 @@ pub mod facts;
 pub mod jobs;
 pub mod leverage;
 pub mod memory;
+pub mod observed;
 pub mod robust;
 pub mod run;
 pub mod seeds;
