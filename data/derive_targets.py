@@ -14,7 +14,9 @@ It also writes data/shares.csv: the points of data/security_series.csv that obse
 control, each tied to the offering whose deployments it surveyed (or to the whole market), with
 its sample size, its date as a day (a month's 15th, a year's 1 July) and how its control relates
 to the preset's (SHARES below, with the reason for every choice). `esplab validate` reports
-whether the shipped presets cover them.
+whether the shipped presets cover them. And data/revisions.csv: the dated revisions of the standard
+a preset's standards body stands for (spec events of data/security_events.csv after the preset's
+start), outcomes `esplab validate` compares with the simulated revisions.
 
 Rules (the statistics measured from a salient incident use the group's acute rows only; the
 chronic one uses its chronic rows):
@@ -254,6 +256,25 @@ authentication; online accounts' MFA series (other populations than a preset's b
 share (European credit transfers, where online-banking models US banks after the FFIEC guidance)."""
 
 
+# The revisions of a standard that a preset's standards body stands for: (preset, technology in
+# data/security_events.csv, the preset's start date). Spec events after the start are revisions; the
+# one at the start is the launch.
+REVISIONS = [("mcp", "AI agent tool protocol (MCP)", "2024-11-25")]
+
+
+def revisions_csv(events):
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["preset", "date", "description", "source_url"])
+    for preset, technology, start in REVISIONS:
+        for e in events:
+            if e["technology"] == technology and e["kind"] == "spec" and observed_day(e["date"]) > start:
+                writer.writerow([preset, e["date"], e["description"], e["source_url"]])
+    return out.getvalue()
+
+
 def observed_day(date):
     """A series date as a day: YYYY-MM-DD as is, YYYY-MM its 15th, YYYY its 1 July."""
     parts = date.split("-")
@@ -289,8 +310,10 @@ def main():
         cases = list(csv.DictReader(f))
     with open(HERE / "security_series.csv", newline="", encoding="utf-8") as f:
         series = list(csv.DictReader(f))
+    with open(HERE / "security_events.csv", newline="", encoding="utf-8") as f:
+        events = list(csv.DictReader(f))
     stale = []
-    outputs = [(HERE / "shares.csv", shares_csv(series))]
+    outputs = [(HERE / "shares.csv", shares_csv(series)), (HERE / "revisions.csv", revisions_csv(events))]
     for name, (description, member, least, literature) in GROUPS.items():
         text = render(name, description, [r for r in cases if member(r)], least, literature)
         outputs.append((HERE / "targets" / f"{name}.toml", text))

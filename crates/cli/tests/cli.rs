@@ -35,9 +35,12 @@ fn temp(name: &str) -> PathBuf {
     dir
 }
 
-/// Writes a scenario file and checks it; returns the error text (the check must fail).
+/// Writes a scenario file and checks it; returns the error text (the check must fail). Each call
+/// has its own folder: tests run in parallel in one process.
 fn check_error(text: &str, extra: &[&str]) -> String {
-    let dir = temp("check");
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = temp(&format!("check-{call}"));
     let file = dir.join("bad.toml");
     std::fs::write(&file, text).unwrap();
     let mut args = vec!["check", file.to_str().unwrap()];

@@ -351,3 +351,45 @@ fn a_story_needs_a_run_folder() {
         "{err}"
     );
 }
+
+#[test]
+fn a_revision_of_the_standard_is_told_with_its_date_and_uptake() {
+    let dir = temp("story-standard");
+    let out = dir.join("run");
+    ok(&[
+        "run",
+        "mcp",
+        "--users",
+        "5000",
+        "--years",
+        "2",
+        "--seed",
+        "3",
+        "--set",
+        "standard.enabled=true",
+        "--set",
+        "standard.pressure_threshold=2",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let revisions: Vec<HashMap<String, String>> = table(&out, "events.csv")
+        .into_iter()
+        .filter(|e| e["kind"] == "revision")
+        .collect();
+    assert!(!revisions.is_empty(), "the standards body revised nothing in two years");
+    let story = String::from_utf8(ok(&["story", out.to_str().unwrap()]).stdout).unwrap();
+    let told = story.matches("the standards body published revision").count();
+    assert!(told >= 1, "{story}");
+    for sentence in story
+        .split(". ")
+        .filter(|s| s.contains("the standards body published revision"))
+    {
+        // The revision's date is the last one written before "the standards body".
+        let before = sentence.split("the standards body").next().unwrap_or(sentence);
+        let day = dated_days(before).last().expect("a dated revision").1;
+        let logged = revisions.iter().find(|e| e["day"] == day.to_string());
+        assert!(logged.is_some(), "no revision on day {day}: {sentence}");
+        assert!(sentence.contains("30.0% of each offering's deployments"), "{sentence}");
+    }
+}

@@ -8,6 +8,9 @@
 //! runs' shares on the point's day overlaps that interval; a point whose survey measured a
 //! stricter control is a lower bound, covered when the runs' 95th percentile reaches the
 //! interval's low end.
+//!
+//! The revisions of a standard (`data/revisions.csv`) are compared the same way: how many the
+//! runs' standards body published by the last observed revision's date, and when the first came.
 
 use crate::facts::wilson;
 use crate::statistics::quantile_sorted;
@@ -102,6 +105,13 @@ impl fmt::Display for ObservedError {
 
 impl std::error::Error for ObservedError {}
 
+/// A date written exactly `YYYY-MM-DD`.
+fn date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .filter(|d| d.format("%Y-%m-%d").to_string() == text)
+}
+
 /// Reads a shares file's text; `source` names it in errors.
 pub fn parse(text: &str, source: &str) -> Result<Vec<ObservedShare>, ObservedError> {
     let error = |line: u64, column: &str, value: &str, allowed: &str| ObservedError {
@@ -129,8 +139,7 @@ pub fn parse(text: &str, source: &str) -> Result<Vec<ObservedShare>, ObservedErr
         })?;
         let line = record.position().map_or(0, |p| p.line());
         let field = |i: usize| record.get(i).unwrap_or("").trim();
-        let observed = NaiveDate::parse_from_str(field(3), "%Y-%m-%d")
-            .map_err(|_| error(line, "observed", field(3), "a date YYYY-MM-DD"))?;
+        let observed = date(field(3)).ok_or_else(|| error(line, "observed", field(3), "a date YYYY-MM-DD"))?;
         let share = field(5)
             .parse::<f64>()
             .ok()
@@ -169,6 +178,139 @@ pub fn parse(text: &str, source: &str) -> Result<Vec<ObservedShare>, ObservedErr
 /// The shipped points.
 pub fn shipped() -> Vec<ObservedShare> {
     parse(SHIPPED, SHIPPED_SOURCE).expect("data/shares.csv reads (a test checks it)")
+}
+
+/// The shipped revisions of standards (`data/revisions.csv`).
+pub const SHIPPED_REVISIONS: &str = include_str!("../../../data/revisions.csv");
+
+/// The dated revisions of the standard a preset's standards body stands for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObservedRevisions {
+    pub preset: String,
+    /// Their dates, in order.
+    pub dates: Vec<NaiveDate>,
+}
+
+/// Reads a revisions file's text (`preset,date,description,source_url`), grouped by preset in
+/// the order of first mention; `source` names it in errors.
+pub fn parse_revisions(text: &str, source: &str) -> Result<Vec<ObservedRevisions>, ObservedError> {
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let mut out: Vec<ObservedRevisions> = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| ObservedError {
+            source: source.to_string(),
+            line: e.position().map_or(0, |p| p.line()),
+            column: "row".into(),
+            value: String::new(),
+            allowed: format!("a row of 4 columns ({e})"),
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        let (preset, text) = (record.get(0).unwrap_or(""), record.get(1).unwrap_or(""));
+        let date = date(text).ok_or_else(|| ObservedError {
+            source: source.to_string(),
+            line,
+            column: "date".into(),
+            value: text.to_string(),
+            allowed: "a date YYYY-MM-DD".into(),
+        })?;
+        match out.iter_mut().find(|r| r.preset == preset) {
+            Some(r) => r.dates.push(date),
+            None => out.push(ObservedRevisions {
+                preset: preset.to_string(),
+                dates: vec![date],
+            }),
+        }
+    }
+    for r in &mut out {
+        r.dates.sort();
+    }
+    Ok(out)
+}
+
+/// The shipped revisions.
+pub fn shipped_revisions() -> Vec<ObservedRevisions> {
+    parse_revisions(SHIPPED_REVISIONS, "data/revisions.csv").expect("data/revisions.csv reads (a test checks it)")
+}
+
+/// How an ensemble's standards body compares with the observed revisions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RevisionCoverage {
+    /// The last observed revision's day of the runs.
+    pub by_day: u32,
+    /// Revisions the runs published by then: median and 5–95% range.
+    pub count_median: f64,
+    pub count_low: f64,
+    pub count_high: f64,
+    /// Day of the runs' first revision (runs without one count as their last day): median and
+    /// 5–95% range.
+    pub first_median: f64,
+    pub first_low: f64,
+    pub first_high: f64,
+    /// The observed first revision's day.
+    pub observed_first: u32,
+    /// Whether the observed count lies in the runs' range.
+    pub count_covered: bool,
+    /// Whether the observed first revision's day lies in the runs' range.
+    pub first_covered: bool,
+}
+
+/// Compares the runs of one scenario with the observed revisions.
+pub fn revision_coverage(
+    observed: &ObservedRevisions,
+    parameters: &Parameters,
+    runs: &[Recorder],
+) -> Result<RevisionCoverage, Uncomparable> {
+    let start = parameters.run.start_date.ok_or(Uncomparable::NoStartDate)?;
+    let days = runs.iter().map(|r| r.days.len()).min().unwrap_or(0);
+    let day_of = |date: &NaiveDate| start.day_of(*date);
+    let (Some(first), Some(last)) = (observed.dates.first(), observed.dates.last()) else {
+        return Err(Uncomparable::OutsideTheRuns { day: -1, days });
+    };
+    let by = day_of(last);
+    if day_of(first) < 0 || by >= days as i64 {
+        return Err(Uncomparable::OutsideTheRuns { day: by, days });
+    }
+    let by = by as u32;
+    let revision_days = |r: &Recorder| -> Vec<u32> {
+        r.events
+            .iter()
+            .filter(|e| e.kind() == esplab_model::EventKind::Revision)
+            .map(|e| e.day)
+            .collect()
+    };
+    let mut counts: Vec<f64> = runs
+        .iter()
+        .map(|r| revision_days(r).iter().filter(|&&d| d <= by).count() as f64)
+        .collect();
+    let mut firsts: Vec<f64> = runs
+        .iter()
+        .map(|r| revision_days(r).first().map_or(days as f64 - 1.0, |&d| f64::from(d)))
+        .collect();
+    counts.sort_by(f64::total_cmp);
+    firsts.sort_by(f64::total_cmp);
+    let observed_count = observed.dates.len() as f64;
+    let observed_first = day_of(first) as u32;
+    let range = |v: &[f64]| {
+        (
+            quantile_sorted(v, 0.5),
+            quantile_sorted(v, 0.05),
+            quantile_sorted(v, 0.95),
+        )
+    };
+    let (count_median, count_low, count_high) = range(&counts);
+    let (first_median, first_low, first_high) = range(&firsts);
+    Ok(RevisionCoverage {
+        by_day: by,
+        count_median,
+        count_low,
+        count_high,
+        first_median,
+        first_low,
+        first_high,
+        observed_first,
+        count_covered: count_low <= observed_count && observed_count <= count_high,
+        first_covered: first_low <= f64::from(observed_first) && f64::from(observed_first) <= first_high,
+    })
 }
 
 /// How an ensemble compares with one observed share.
@@ -271,6 +413,49 @@ mod tests {
         for p in &points {
             assert!(p.source_url.starts_with("http"), "{} has no source", p.series);
         }
+    }
+
+    #[test]
+    fn revisions_are_counted_by_the_last_observed_date_and_the_first_is_dated() {
+        let revisions = shipped_revisions();
+        let mcp = revisions
+            .iter()
+            .find(|r| r.preset == "mcp")
+            .expect("mcp's spec revisions");
+        assert!(mcp.dates.len() >= 3);
+        let mut parameters = Parameters::default();
+        parameters.run.start_date = esplab_model::StartDate::parse("2020-01-01");
+        let observed = ObservedRevisions {
+            preset: "x".into(),
+            dates: ["2020-01-06", "2020-01-11"]
+                .iter()
+                .map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap())
+                .collect(),
+        };
+        let revision = |day: u32| esplab_model::Event {
+            day,
+            offering: None,
+            size: 0.5,
+            detail: esplab_model::Detail::Revision { number: 1, uptake: 0.5 },
+        };
+        let mut ensemble = runs(&[0.1, 0.1, 0.1]);
+        ensemble[0].events = vec![revision(4), revision(9)];
+        ensemble[1].events = vec![revision(6), revision(15)];
+        let c = revision_coverage(&observed, &parameters, &ensemble).unwrap();
+        assert_eq!((c.by_day, c.observed_first), (10, 5));
+        // Counts by day 10: 2, 1, 0 (the third run never revises, its first counted as day 19).
+        assert_eq!((c.count_median, c.first_median), (1.0, 6.0));
+        // Two observed lie above the 95th percentile of {0, 1, 2} (1.9); the first, day 5, inside
+        // the firsts' range [4.2, 17.7].
+        assert!(!c.count_covered && c.first_covered, "{c:?}");
+        assert!((c.count_high - 1.9).abs() < 1e-12);
+        let err = parse_revisions("preset,date\nmcp,2025-3-1\n", "r.csv")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "r.csv:2: date: value \"2025-3-1\" is out of range; allowed: a date YYYY-MM-DD"
+        );
     }
 
     #[test]

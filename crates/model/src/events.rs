@@ -27,11 +27,13 @@ pub enum EventKind {
     Vulnerability,
     /// A vendor fixed a disclosed vulnerability before it was exploited.
     VendorFix,
+    /// The standards body published a revision asking deployments for the control.
+    Revision,
 }
 
 impl EventKind {
     /// Every kind, in the order of their declaration.
-    pub const ALL: [EventKind; 10] = [
+    pub const ALL: [EventKind; 11] = [
         Self::Incident,
         Self::News,
         Self::VendorRaise,
@@ -42,6 +44,7 @@ impl EventKind {
         Self::IncidentOutcome,
         Self::Vulnerability,
         Self::VendorFix,
+        Self::Revision,
     ];
 
     /// The name written in event logs.
@@ -57,6 +60,7 @@ impl EventKind {
             Self::IncidentOutcome => "incident_outcome",
             Self::Vulnerability => "vulnerability",
             Self::VendorFix => "vendor_fix",
+            Self::Revision => "revision",
         }
     }
 
@@ -74,7 +78,8 @@ impl EventKind {
             | Self::Outcry
             | Self::LossAgenda
             | Self::Regulation
-            | Self::Intervention => true,
+            | Self::Intervention
+            | Self::Revision => true,
             Self::Incident | Self::IncidentOutcome | Self::Vulnerability | Self::VendorFix => false,
         }
     }
@@ -82,7 +87,7 @@ impl EventKind {
     /// Whether charts of the baseline mark it as a response (a vertical line on its day).
     pub fn is_response(self) -> bool {
         match self {
-            Self::VendorRaise | Self::Regulation => true,
+            Self::VendorRaise | Self::Regulation | Self::Revision => true,
             Self::Incident
             | Self::News
             | Self::Outcry
@@ -131,6 +136,9 @@ pub enum Detail {
     Vulnerability { records: f64, public: bool, fixing: bool },
     /// The vendor fixed the vulnerability of `records` disclosed on day `disclosed`.
     VendorFix { records: f64, disclosed: u32 },
+    /// Revision `number` of the standard brought `uptake` of each offering's deployments without
+    /// the control under it.
+    Revision { number: u32, uptake: f64 },
 }
 
 /// What an intervention did when it started, by kind.
@@ -197,6 +205,7 @@ impl Detail {
             Self::IncidentOutcome { .. } => EventKind::IncidentOutcome,
             Self::Vulnerability { .. } => EventKind::Vulnerability,
             Self::VendorFix { .. } => EventKind::VendorFix,
+            Self::Revision { .. } => EventKind::Revision,
         }
     }
 
@@ -282,6 +291,20 @@ impl Detail {
                 Self::VendorFix {
                     records: f[0].parse().ok()?,
                     disclosed: f[1].parse().ok()?,
+                }
+            }
+            EventKind::Revision => {
+                let f = fields(
+                    text,
+                    &[
+                        "revision ",
+                        " of the standard brings ",
+                        " of the deployments without the control under it",
+                    ],
+                )?;
+                Self::Revision {
+                    number: f[0].parse().ok()?,
+                    uptake: f[1].parse().ok()?,
                 }
             }
         })
@@ -422,6 +445,10 @@ impl fmt::Display for Detail {
                     "fixed the vulnerability of {records:.4e} records disclosed on day {disclosed}"
                 )
             }
+            Self::Revision { number, uptake } => write!(
+                f,
+                "revision {number} of the standard brings {uptake:.4} of the deployments without the control under it"
+            ),
         }
     }
 }
@@ -535,6 +562,7 @@ mod tests {
                     records: 12_345.678,
                     disclosed: 77,
                 },
+                EventKind::Revision => Detail::Revision { number: 3, uptake: 0.3 },
             })
             .collect();
         all.extend(started.into_iter().skip(1).map(Detail::Intervention));

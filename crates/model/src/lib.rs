@@ -41,6 +41,7 @@ pub mod random;
 pub mod regulator;
 pub mod risk_index;
 pub mod simulation;
+pub mod standard;
 pub mod vendors;
 
 pub use dates::StartDate;

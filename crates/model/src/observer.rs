@@ -218,7 +218,8 @@ impl Observer for Summary {
             | EventKind::Intervention
             | EventKind::IncidentOutcome
             | EventKind::Vulnerability
-            | EventKind::VendorFix => {}
+            | EventKind::VendorFix
+            | EventKind::Revision => {}
         }
     }
 }

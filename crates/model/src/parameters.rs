@@ -16,6 +16,7 @@ pub struct Parameters {
     pub attention: AttentionParameters,
     pub vendors: VendorParameters,
     pub regulator: RegulatorParameters,
+    pub standard: StandardParameters,
     pub offerings: Vec<OfferingParameters>,
     pub interventions: Vec<Intervention>,
 }
@@ -305,6 +306,23 @@ pub struct RegulatorParameters {
     pub agenda_half_life_days: f64,
 }
 
+/// The protocol steward: revisions of the standard after salient security events
+/// ([`crate::standard`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StandardParameters {
+    /// Whether a standards body revises the standard at all.
+    pub enabled: bool,
+    /// Salient security events (incidents in the news and every disclosed flaw), faded, that
+    /// start a revision.
+    pub pressure_threshold: f64,
+    /// Half-life of the pressure (days).
+    pub pressure_half_life_days: f64,
+    /// Days from the start of a draft to the revision's publication.
+    pub lag_days: u32,
+    /// Share of the deployments not yet meeting the control that a revision brings under it.
+    pub uptake: f64,
+}
+
 /// One competing offering (vendor) of the technology.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OfferingParameters {
@@ -533,6 +551,13 @@ impl Default for Parameters {
                 step: 0.1,
                 agenda_threshold: 0.0,
                 agenda_half_life_days: 1095.0,
+            },
+            standard: StandardParameters {
+                enabled: false,
+                pressure_threshold: 3.0,
+                pressure_half_life_days: 90.0,
+                lag_days: 90,
+                uptake: 0.3,
             },
             offerings: vec![OfferingParameters::default()],
             interventions: Vec::new(),

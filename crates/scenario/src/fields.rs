@@ -667,6 +667,42 @@ static PARAMETER_FIELDS: &[Field<Parameters>] = &[
         "Half-life of losses on the regulator's agenda.",
         regulator.agenda_half_life_days
     ),
+    Field {
+        path: "standard.enabled",
+        kind: Kind::Bool,
+        unit: "",
+        doc: "Whether a standards body (a spec's maintainers, an industry scheme) revises the standard after salient security events, each revision asking every offering's deployments for the control.",
+        get: |p| Value::Bool(p.standard.enabled),
+        set: |p, v| p.standard.enabled = matches!(v, Value::Bool(true)),
+    },
+    float_field!(
+        "standard.pressure_threshold",
+        Range::above(0.0, 1e6),
+        "events",
+        "Salient security events (incidents in the news and every disclosed flaw), faded with their half-life, that start drafting a revision.",
+        standard.pressure_threshold
+    ),
+    float_field!(
+        "standard.pressure_half_life_days",
+        HALF_LIFE,
+        "days",
+        "Half-life of the pressure of salient events on the standards body.",
+        standard.pressure_half_life_days
+    ),
+    integer_field!(
+        "standard.lag_days",
+        Range::closed(1.0, 36_500.0),
+        "days",
+        "Days from the start of a draft to the revision's publication.",
+        standard.lag_days
+    ),
+    float_field!(
+        "standard.uptake",
+        Range::closed(0.0, 1.0),
+        "share",
+        "Share of the deployments not yet meeting the control that a revision brings under it; each offering's deployments adopt it over its rollout_days.",
+        standard.uptake
+    ),
 ];
 
 /// Fields of each `[[offerings]]` entry.

@@ -55,6 +55,16 @@ fn incident_of<'e>(events: &'e [EventRow], news: &EventRow) -> Option<&'e EventR
         .max_by(|a, b| a.size.total_cmp(&b.size))
 }
 
+/// Pushes onto `chain` the largest news in the [`LOOKBACK_DAYS`] up to `day`, after its incident.
+fn push_news_before(chain: &mut Vec<Link>, events: &[EventRow], day: u32) {
+    if let Some(news) = largest(events, EventKind::News, day.saturating_sub(LOOKBACK_DAYS), day) {
+        if let Some(incident) = incident_of(events, news) {
+            chain.push(incident_link(incident));
+        }
+        chain.push(news_link(news));
+    }
+}
+
 fn incident_link(incident: &EventRow) -> Link {
     let what = if incident.kind == EventKind::Vulnerability {
         "vulnerability disclosed"
@@ -136,17 +146,7 @@ pub fn jumps(data: &RunData, segments: &[Segment]) -> Vec<Jump> {
                     });
                 }
             } else if let Some(outcry) = latest(events, EventKind::Outcry, 0, regulation.day) {
-                if let Some(news) = largest(
-                    events,
-                    EventKind::News,
-                    outcry.day.saturating_sub(LOOKBACK_DAYS),
-                    outcry.day,
-                ) {
-                    if let Some(incident) = incident_of(events, news) {
-                        chain.push(incident_link(incident));
-                    }
-                    chain.push(news_link(news));
-                }
+                push_news_before(&mut chain, events, outcry.day);
                 chain.push(Link {
                     day: outcry.day,
                     what: format!("outcry ({:.3})", outcry.size),
@@ -159,6 +159,14 @@ pub fn jumps(data: &RunData, segments: &[Segment]) -> Vec<Jump> {
                 event: Some(regulation.clone()),
             });
             "regulation"
+        } else if let Some(revision) = latest(events, EventKind::Revision, first, last) {
+            push_news_before(&mut chain, events, revision.day);
+            chain.push(Link {
+                day: revision.day,
+                what: format!("the standards body's {}", revision.detail),
+                event: Some(revision.clone()),
+            });
+            "revision of the standard"
         } else if let Some(intervention) = latest(events, EventKind::Intervention, first, last) {
             chain.push(Link {
                 day: intervention.day,

@@ -249,6 +249,19 @@ fn event_sentence(e: &EventRow, start: Option<StartDate>, control: &str) -> Opti
             format!("On {on} a regulation raised the {floor} from {from:.2} to {to:.2}.")
         }
         Detail::Intervention(started) => format!("On {on} an intervention started: {started}."),
+        Detail::Revision { number, uptake } => {
+            let what = if control.is_empty() {
+                "the control".to_string()
+            } else {
+                control.to_string()
+            };
+            format!(
+                "On {on} the standards body published revision {number} of the standard, asking for {what}: \
+                 it brings {} of each offering's deployments without the control under it, adopted over the \
+                 offering's roll-out time.",
+                percent(uptake)
+            )
+        }
         _ => return None,
     })
 }

@@ -56,7 +56,7 @@ pub const STATISTICS: [Statistic; 7] = [
     Statistic {
         name: "standard_lag_months",
         description: "months from the first news until every offering has raised its security (or a regulation \
-                      lifted the floor for all)",
+                      lifted the floor for all, or the standards body published a revision)",
         drivers: &[TOLERANCE, "attention.threshold=uniform:2:8"],
     },
     Statistic {
@@ -71,7 +71,9 @@ pub const STATISTICS: [Statistic; 7] = [
     },
     Statistic {
         name: "no_response_share",
-        description: "share of news incidents followed by no vendor raise and no outcry within 180 days",
+        description:
+            "share of news incidents followed by no vendor raise, no outcry and no revision of the standard within \
+                      180 days",
         drivers: &[TOLERANCE],
     },
     Statistic {
@@ -135,6 +137,7 @@ pub struct RunStatistics {
     raises: Vec<(u32, usize)>,
     outcry_days: Vec<u32>,
     regulation_days: Vec<u32>,
+    revision_days: Vec<u32>,
     incidents: u64,
     log_mean: f64,
     log_sum_of_squares: f64,
@@ -157,6 +160,7 @@ impl Observer for RunStatistics {
             EventKind::VendorRaise => self.raises.push((event.day, event.offering.unwrap_or(0))),
             EventKind::Outcry => self.outcry_days.push(event.day),
             EventKind::Regulation => self.regulation_days.push(event.day),
+            EventKind::Revision => self.revision_days.push(event.day),
             EventKind::Incident => {
                 let x = event.size.max(1.0).log10();
                 self.incidents += 1;
@@ -208,7 +212,13 @@ impl RunStatistics {
         let every_offering = (0..self.offerings.max(1))
             .map(|j| self.raises.iter().find(|r| r.1 == j && r.0 >= first).map(|r| r.0))
             .try_fold(first, |latest, day| day.map(|d| latest.max(d)));
-        let regulation = self.regulation_days.iter().copied().find(|&d| d >= first);
+        let regulation = self
+            .regulation_days
+            .iter()
+            .chain(&self.revision_days)
+            .copied()
+            .filter(|&d| d >= first)
+            .min();
         match (every_offering, regulation) {
             (Some(a), Some(b)) => (a.min(b) - first) as f64 / DAYS_PER_MONTH,
             (Some(d), None) | (None, Some(d)) => (d - first) as f64 / DAYS_PER_MONTH,
@@ -228,7 +238,8 @@ impl RunStatistics {
         }
         let responded = |d: u32| {
             let within = |x: u32| x >= d && x <= d + RESPONSE_WINDOW_DAYS;
-            self.raises.iter().any(|r| within(r.0)) || self.outcry_days.iter().any(|&o| within(o))
+            self.raises.iter().any(|r| within(r.0))
+                || self.outcry_days.iter().chain(&self.revision_days).any(|&o| within(o))
         };
         eligible.iter().filter(|&&d| !responded(d)).count() as f64 / eligible.len() as f64
     }
@@ -308,6 +319,10 @@ mod tests {
                 records: size,
                 disclosed: day,
             },
+            EventKind::Revision => Detail::Revision {
+                number: 1,
+                uptake: size,
+            },
         };
         Event {
             day,
@@ -355,6 +370,27 @@ mod tests {
         assert_eq!(v[4], 0.5);
         // log10 sizes 2 and 4: sd sqrt(2).
         assert!((v[5] - 2f64.sqrt()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_revision_of_the_standard_answers_news_for_every_offering() {
+        let mut s = RunStatistics::default();
+        for e in [
+            event(100, EventKind::News, Some(0), 1.0),
+            event(190, EventKind::Revision, None, 0.3),
+            event(400, EventKind::News, Some(1), 1.0),
+            event(700, EventKind::VendorRaise, Some(1), 0.1),
+        ] {
+            s.event(&e);
+        }
+        days(&mut s, 1000, 2, 2000);
+        let v = s.values();
+        // The revision on day 190 lifts both offerings, 90 days after the first news.
+        assert!((v[1] - 90.0 / DAYS_PER_MONTH).abs() < 1e-12);
+        // Day 100's news is answered by the revision; day 400's by nothing until day 580.
+        assert_eq!(v[4], 0.5);
+        // A revision is no regulation: none came, a lag of the whole horizon.
+        assert_eq!(v[2], 1000.0 / DAYS_PER_MONTH);
     }
 
     #[test]

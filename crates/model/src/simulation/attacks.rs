@@ -30,6 +30,7 @@ impl Simulation<'_> {
         let n = self.population.len().max(1) as f64;
         let mut harmed = 0usize;
         self.losses_today.iter_mut().for_each(|l| *l = 0.0);
+        self.salient_today = 0;
         for (k, (records, target)) in shocks.into_iter().enumerate() {
             let target = target.unwrap_or_else(|| self.largest_offering());
             let mut rng = keyed(seed, Stream::Shocks, k, self.day);
@@ -93,6 +94,7 @@ impl Simulation<'_> {
         });
         if let Some(excess) = self.attention.notice(&p.attention, records) {
             record.news += 1;
+            self.salient_today += 1;
             self.review_now[target] = true;
             observer.event(&Event {
                 day,

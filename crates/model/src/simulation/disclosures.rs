@@ -84,6 +84,8 @@ impl Simulation<'_> {
         };
         let news = self.attention.notice(&p.attention, records);
         let public = news.is_some();
+        // Every disclosed flaw reaches the standards body, in the news or not.
+        self.salient_today += 1;
         observer.event(&Event {
             day: self.day,
             offering: Some(j),

@@ -15,7 +15,9 @@
 //!    the calendar;
 //! 6. `vendor_decisions`: vendors apply their strategy (the reactive ESP rule, or the economic
 //!    review), held at the floor;
-//! 7. `regulation`: the regulator tracks outcry and enacts due regulations;
+//! 7. `regulation`: the regulator tracks outcry and enacts due regulations; then
+//!    `standardization`: the standards body counts today's salient events and publishes a due
+//!    revision, which each offering's deployments adopt over their roll-out time;
 //! 8. `report`: the day is reported.
 
 mod adoption;
@@ -29,6 +31,7 @@ mod reevaluation;
 mod regulation;
 mod report;
 mod shard;
+mod standardization;
 #[cfg(test)]
 mod testing;
 mod vendor_decisions;
@@ -46,6 +49,7 @@ use crate::population::{Population, Reliance};
 use crate::random::{generator, keyed, Stream, UserDraws, USER_BLOCK};
 use crate::regulator::Regulator;
 use crate::risk_index::RiskIndex;
+use crate::standard::Steward;
 use crate::vendors::Vendor;
 use rand::seq::index;
 use rand_distr::{Distribution, StandardNormal};
@@ -67,6 +71,8 @@ pub struct Simulation<'a> {
     vendors: Vec<Vendor>,
     attention: Attention,
     regulator: Regulator,
+    /// The standards body.
+    steward: Steward,
     /// Draws of imitation waits, keyed by (day, user).
     imitation_draws: UserDraws,
     /// When each adopter next reconsiders its offering (empty unless users reconsider).
@@ -89,6 +95,8 @@ pub struct Simulation<'a> {
     risk_scale: f64,
     /// Incident losses of each offering today.
     losses_today: Vec<f64>,
+    /// Salient security events today: incidents in the news and disclosed flaws.
+    salient_today: u32,
     /// Users moved between states today (offerings, then not using), `from * states + to`.
     flows_today: Vec<u64>,
     /// Offerings whose vendor reviews today, out of turn (news about its offering).
@@ -287,6 +295,7 @@ impl<'a> Simulation<'a> {
                 .collect(),
             attention: Attention::default(),
             regulator: Regulator::default(),
+            steward: Steward::default(),
             imitation_draws: UserDraws::new(seed, Stream::Adoption),
             rechoice: if p.users.rechoice > 0.0 {
                 Calendar::new(n, days)
@@ -304,6 +313,7 @@ impl<'a> Simulation<'a> {
             procurement: Procurement::default(),
             risk_scale: 0.0,
             losses_today: vec![0.0; offerings],
+            salient_today: 0,
             flows_today: vec![0; (offerings + 1) * (offerings + 1)],
             review_now: vec![false; offerings],
             adoptions_since_review: 0,
@@ -387,6 +397,7 @@ impl<'a> Simulation<'a> {
 
         // 7. Regulator.
         let (adoption, outcry) = self.regulate(observer);
+        self.standardize(self.salient_today, observer);
 
         // 8. Report.
         self.report_day(record, adoption, outcry, harmed, &churned, observer);
