@@ -149,6 +149,8 @@ fn run_writes_every_output_with_the_documented_columns() {
             "loss_agenda",
             "vulnerability",
             "vendor_fix",
+            "draft",
+            "revision",
         ]
         .contains(&k)
     })));

@@ -27,13 +27,15 @@ pub enum EventKind {
     Vulnerability,
     /// A vendor fixed a disclosed vulnerability before it was exploited.
     VendorFix,
+    /// The standards body started drafting a revision.
+    Draft,
     /// The standards body published a revision asking deployments for the control.
     Revision,
 }
 
 impl EventKind {
     /// Every kind, in the order of their declaration.
-    pub const ALL: [EventKind; 11] = [
+    pub const ALL: [EventKind; 12] = [
         Self::Incident,
         Self::News,
         Self::VendorRaise,
@@ -44,6 +46,7 @@ impl EventKind {
         Self::IncidentOutcome,
         Self::Vulnerability,
         Self::VendorFix,
+        Self::Draft,
         Self::Revision,
     ];
 
@@ -60,6 +63,7 @@ impl EventKind {
             Self::IncidentOutcome => "incident_outcome",
             Self::Vulnerability => "vulnerability",
             Self::VendorFix => "vendor_fix",
+            Self::Draft => "draft",
             Self::Revision => "revision",
         }
     }
@@ -79,6 +83,7 @@ impl EventKind {
             | Self::LossAgenda
             | Self::Regulation
             | Self::Intervention
+            | Self::Draft
             | Self::Revision => true,
             Self::Incident | Self::IncidentOutcome | Self::Vulnerability | Self::VendorFix => false,
         }
@@ -95,7 +100,8 @@ impl EventKind {
             | Self::Intervention
             | Self::IncidentOutcome
             | Self::Vulnerability
-            | Self::VendorFix => false,
+            | Self::VendorFix
+            | Self::Draft => false,
         }
     }
 }
@@ -136,6 +142,8 @@ pub enum Detail {
     Vulnerability { records: f64, public: bool, fixing: bool },
     /// The vendor fixed the vulnerability of `records` disclosed on day `disclosed`.
     VendorFix { records: f64, disclosed: u32 },
+    /// Salient events pressed the standards body to draft a revision, due on day `due`.
+    Draft { due: u32 },
     /// Revision `number` of the standard brought `uptake` of each offering's deployments without
     /// the control under it.
     Revision { number: u32, uptake: f64 },
@@ -205,6 +213,7 @@ impl Detail {
             Self::IncidentOutcome { .. } => EventKind::IncidentOutcome,
             Self::Vulnerability { .. } => EventKind::Vulnerability,
             Self::VendorFix { .. } => EventKind::VendorFix,
+            Self::Draft { .. } => EventKind::Draft,
             Self::Revision { .. } => EventKind::Revision,
         }
     }
@@ -291,6 +300,12 @@ impl Detail {
                 Self::VendorFix {
                     records: f[0].parse().ok()?,
                     disclosed: f[1].parse().ok()?,
+                }
+            }
+            EventKind::Draft => {
+                let f = fields(text, &["salient events; a revision of the standard due on day ", ""])?;
+                Self::Draft {
+                    due: f[0].parse().ok()?,
                 }
             }
             EventKind::Revision => {
@@ -445,6 +460,7 @@ impl fmt::Display for Detail {
                     "fixed the vulnerability of {records:.4e} records disclosed on day {disclosed}"
                 )
             }
+            Self::Draft { due } => write!(f, "salient events; a revision of the standard due on day {due}"),
             Self::Revision { number, uptake } => write!(
                 f,
                 "revision {number} of the standard brings {uptake:.4} of the deployments without the control under it"
@@ -562,6 +578,7 @@ mod tests {
                     records: 12_345.678,
                     disclosed: 77,
                 },
+                EventKind::Draft => Detail::Draft { due: 400 },
                 EventKind::Revision => Detail::Revision { number: 3, uptake: 0.3 },
             })
             .collect();

@@ -219,6 +219,7 @@ impl Observer for Summary {
             | EventKind::IncidentOutcome
             | EventKind::Vulnerability
             | EventKind::VendorFix
+            | EventKind::Draft
             | EventKind::Revision => {}
         }
     }

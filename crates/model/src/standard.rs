@@ -27,6 +27,15 @@ pub struct Steward {
     pending: Option<u32>,
 }
 
+/// What the standards body did today.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct StewardDay {
+    /// A revision published today.
+    pub published: Option<Revision>,
+    /// The day a draft started today falls due.
+    pub drafted: Option<u32>,
+}
+
 /// A revision published today.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Revision {
@@ -40,9 +49,9 @@ impl Steward {
     /// One day, with `salient` salient security events today: publishes a revision that falls
     /// due, fades the pressure and adds today's events, and drafts a revision when the pressure
     /// reaches the threshold. While a draft is pending, events add nothing: the draft answers them.
-    pub fn step(&mut self, parameters: &StandardParameters, day: u32, salient: u32) -> Option<Revision> {
+    pub fn step(&mut self, parameters: &StandardParameters, day: u32, salient: u32) -> StewardDay {
         if !parameters.enabled {
-            return None;
+            return StewardDay::default();
         }
         let published = match self.pending {
             Some(due) if due == day => {
@@ -55,17 +64,23 @@ impl Steward {
             }
             _ => None,
         };
+        let mut today = StewardDay {
+            published,
+            drafted: None,
+        };
         if self.pending.is_some() {
             // The draft under way answers today's events.
-            return published;
+            return today;
         }
         self.pressure =
             self.pressure * 0.5f64.powf(1.0 / parameters.pressure_half_life_days.max(1e-9)) + f64::from(salient);
         if self.pressure >= parameters.pressure_threshold {
             self.pressure = 0.0;
-            self.pending = Some(day + parameters.lag_days.max(1));
+            let due = day + parameters.lag_days.max(1);
+            self.pending = Some(due);
+            today.drafted = Some(due);
         }
-        published
+        today
     }
 }
 
@@ -93,18 +108,29 @@ mod tests {
     fn a_revision_follows_enough_salient_events_after_the_drafting_lag() {
         let p = parameters();
         let mut s = Steward::default();
-        assert_eq!(s.step(&p, 0, 2), None);
-        assert_eq!(s.step(&p, 1, 0), None);
-        assert_eq!(s.step(&p, 2, 1), None, "the third event starts a draft");
+        assert_eq!(s.step(&p, 0, 2), StewardDay::default());
+        assert_eq!(s.step(&p, 1, 0), StewardDay::default());
+        assert_eq!(
+            s.step(&p, 2, 1),
+            StewardDay {
+                published: None,
+                drafted: Some(12)
+            },
+            "the third event starts a draft"
+        );
         for day in 3..12 {
-            assert_eq!(s.step(&p, day, 5), None, "one draft at a time; day {day}");
+            assert_eq!(
+                s.step(&p, day, 5),
+                StewardDay::default(),
+                "one draft at a time; day {day}"
+            );
         }
-        let r = s.step(&p, 12, 0).expect("published on day 2 + 10");
+        let r = s.step(&p, 12, 0).published.expect("published on day 2 + 10");
         assert_eq!((r.number, r.uptake), (1, 0.5));
         // Events while the draft was pending do not count toward the next.
         assert_eq!(s.pressure, 0.0);
-        s.step(&p, 13, 3);
-        let r = s.step(&p, 23, 0).expect("a second revision");
+        assert_eq!(s.step(&p, 13, 3).drafted, Some(23));
+        let r = s.step(&p, 23, 0).published.expect("a second revision");
         assert_eq!(r.number, 2);
     }
 
@@ -121,7 +147,7 @@ mod tests {
         p.enabled = false;
         let mut off = Steward::default();
         for day in 0..100 {
-            assert_eq!(off.step(&p, day, 10), None);
+            assert_eq!(off.step(&p, day, 10), StewardDay::default());
         }
         assert_eq!(off.revisions, 0);
     }

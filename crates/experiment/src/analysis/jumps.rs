@@ -160,7 +160,17 @@ pub fn jumps(data: &RunData, segments: &[Segment]) -> Vec<Jump> {
             });
             "regulation"
         } else if let Some(revision) = latest(events, EventKind::Revision, first, last) {
-            push_news_before(&mut chain, events, revision.day);
+            let draft = events
+                .iter()
+                .find(|e| matches!(e.detail, Detail::Draft { due } if due == revision.day));
+            push_news_before(&mut chain, events, draft.map_or(revision.day, |d| d.day));
+            if let Some(draft) = draft {
+                chain.push(Link {
+                    day: draft.day,
+                    what: format!("the standards body drafts a revision ({})", draft.detail),
+                    event: Some(draft.clone()),
+                });
+            }
             chain.push(Link {
                 day: revision.day,
                 what: format!("the standards body's {}", revision.detail),

@@ -249,6 +249,10 @@ fn event_sentence(e: &EventRow, start: Option<StartDate>, control: &str) -> Opti
             format!("On {on} a regulation raised the {floor} from {from:.2} to {to:.2}.")
         }
         Detail::Intervention(started) => format!("On {on} an intervention started: {started}."),
+        Detail::Draft { due } => format!(
+            "On {on} salient events pressed the standards body to draft a revision, due on {}.",
+            when(start, due)
+        ),
         Detail::Revision { number, uptake } => {
             let what = if control.is_empty() {
                 "the control".to_string()

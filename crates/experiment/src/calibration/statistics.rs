@@ -138,6 +138,7 @@ pub struct RunStatistics {
     outcry_days: Vec<u32>,
     regulation_days: Vec<u32>,
     revision_days: Vec<u32>,
+    draft_days: Vec<u32>,
     incidents: u64,
     log_mean: f64,
     log_sum_of_squares: f64,
@@ -161,6 +162,7 @@ impl Observer for RunStatistics {
             EventKind::Outcry => self.outcry_days.push(event.day),
             EventKind::Regulation => self.regulation_days.push(event.day),
             EventKind::Revision => self.revision_days.push(event.day),
+            EventKind::Draft => self.draft_days.push(event.day),
             EventKind::Incident => {
                 let x = event.size.max(1.0).log10();
                 self.incidents += 1;
@@ -239,7 +241,12 @@ impl RunStatistics {
         let responded = |d: u32| {
             let within = |x: u32| x >= d && x <= d + RESPONSE_WINDOW_DAYS;
             self.raises.iter().any(|r| within(r.0))
-                || self.outcry_days.iter().chain(&self.revision_days).any(|&o| within(o))
+                || self
+                    .outcry_days
+                    .iter()
+                    .chain(&self.draft_days)
+                    .chain(&self.revision_days)
+                    .any(|&o| within(o))
         };
         eligible.iter().filter(|&&d| !responded(d)).count() as f64 / eligible.len() as f64
     }
@@ -319,6 +326,7 @@ mod tests {
                 records: size,
                 disclosed: day,
             },
+            EventKind::Draft => Detail::Draft { due: day + 1 },
             EventKind::Revision => Detail::Revision {
                 number: 1,
                 uptake: size,

@@ -3,16 +3,19 @@
 //!
 //! **Jumps after news.** A jump day is a day on which the baseline rose by more than
 //! [`JUMP_THRESHOLD`]; it *follows news* when some news came on that day or in the
-//! [`AFTER_NEWS_DAYS`] days before. Under the null, a run's jump days are placed at random among
+//! [`AFTER_NEWS_DAYS`] days before. Jumps made by a regulation or a revision of the standard
+//! taking effect are left out: those take effect a fixed lag after a trigger that news wires
+//! (outcry, a draft), and their own checks cover them. What is tested is whether the market
+//! (vendors' raises, users shifting) jumps after news. Under the null, a run's jump days are placed at random among
 //! its days (a permutation: the same number of jumps, without replacement), so the share of jumps
 //! that follow news is, in expectation, the share of days that do. The excess is the observed
 //! share of jumps following news (pooled over runs) less that chance share; its 95% interval
 //! comes from resampling runs (bootstrap), and its one-sided p-value from permutations.
 //!
-//! **Responses by salience and by quiet loss.** A response is a vendor raise or a regulation,
-//! dated by its decision: a raise on its day, a regulation on the day of the outcry or the loss
-//! agenda that scheduled it (it takes effect `lag_days` later, by a fixed rule, so the day it
-//! takes effect says nothing of what prompted it). Days are classed as *after news* (news within [`AFTER_NEWS_DAYS`] days) or *quiet*, and quiet
+//! **Responses by salience and by quiet loss.** A response is a vendor raise, a regulation or a
+//! revision of the standard, dated by its decision: a raise on its day, a regulation on the day of
+//! the outcry or the loss agenda that scheduled it, a revision on the day its draft started (they
+//! take effect a fixed lag later, so the day they take effect says nothing of what prompted them). Days are classed as *after news* (news within [`AFTER_NEWS_DAYS`] days) or *quiet*, and quiet
 //! days by the loss of the [`QUIET_LOSS_DAYS`] days before (in thirds of the ensemble's quiet
 //! days). The hazard of each class is the share of its days with a response.
 
@@ -48,6 +51,30 @@ fn after_news(r: &Recorder) -> Vec<bool> {
     flags
 }
 
+/// The day the response `e` was decided (see the module's doc), or `None` if `e` is no response.
+fn decision(r: &Recorder, e: &esplab_model::Event) -> Option<u32> {
+    match e.detail {
+        Detail::VendorRaise { .. } => Some(e.day),
+        Detail::Regulation { .. } => r.events.iter().find_map(|scheduling| match scheduling.detail {
+            Detail::Outcry { due } | Detail::LossAgenda { due } if due == e.day => Some(scheduling.day),
+            _ => None,
+        }),
+        Detail::Revision { .. } => r.events.iter().find_map(|draft| match draft.detail {
+            Detail::Draft { due } if due == e.day => Some(draft.day),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+/// Whether a rise of the baseline on `day` is an institution's rule taking effect: a regulation
+/// or a revision of the standard that day, and no vendor raise.
+fn institutional(r: &Recorder, day: u32) -> bool {
+    let on_day = || r.events.iter().filter(move |e| e.day == day);
+    !on_day().any(|e| e.kind() == EventKind::VendorRaise)
+        && on_day().any(|e| matches!(e.kind(), EventKind::Regulation | EventKind::Revision))
+}
+
 /// One run's jumps against its news.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct RunJumps {
@@ -67,6 +94,7 @@ impl RunJumps {
         let after_news = after_news(r);
         let jump_days: Vec<usize> = (1..r.days.len())
             .filter(|&t| r.days[t].baseline - r.days[t - 1].baseline > JUMP_THRESHOLD)
+            .filter(|&t| !institutional(r, t as u32))
             .collect();
         Self {
             jumps: jump_days.len(),
@@ -226,7 +254,7 @@ pub fn news_beyond_random_raises(base: &[Recorder], variant: &[Recorder], ensemb
     check(
         &format!("Jumps follow news more than with raises at random times ({ensemble})"),
         &format!(
-            "excess over chance of jumps within {AFTER_NEWS_DAYS} days after news ({:.3}), less that when vendors \
+            "excess over chance of market jumps within {AFTER_NEWS_DAYS} days after news ({:.3}), less that when vendors \
              raise at random times at the same rate, {rate:.2} a year ({:.3}: {:.3} of {} jumps against {:.3} by chance)",
             b.excess.0, v.excess.0, v.observed, v.jumps, v.chance
         ),
@@ -244,8 +272,9 @@ pub fn jumps_follow_news(runs: &[Recorder], ensemble: &str) -> Check {
     check(
         &format!("Jumps follow salient news more often than chance ({ensemble})"),
         &format!(
-            "share of {} jumps within {AFTER_NEWS_DAYS} days after news ({:.3}) less the share of days there ({:.3}); \
-             {} of {DRAWS} permutations reach the observed share (p = {:.4})",
+            "share of {} market jumps (no regulation or revision taking effect that day) within {AFTER_NEWS_DAYS} \
+             days after news ({:.3}) less the share of days there ({:.3}); {} of {DRAWS} permutations reach the \
+             observed share (p = {:.4})",
             j.jumps, j.observed, j.chance, j.reaching, j.p_value
         ),
         "lower 95% bound > 0 (bootstrap over runs)",
@@ -277,15 +306,7 @@ pub fn hazards(runs: &[Recorder]) -> Hazards {
         let after_news = after_news(r);
         let mut responded = vec![false; n];
         for e in &r.events {
-            let decided = match e.detail {
-                Detail::VendorRaise { .. } => Some(e.day),
-                Detail::Regulation { .. } => r.events.iter().find_map(|scheduling| match scheduling.detail {
-                    Detail::Outcry { due } | Detail::LossAgenda { due } if due == e.day => Some(scheduling.day),
-                    _ => None,
-                }),
-                _ => None,
-            };
-            if let Some(d) = decided.map(|d| d as usize).filter(|&d| d < n) {
+            if let Some(d) = decision(r, e).map(|d| d as usize).filter(|&d| d < n) {
                 responded[d] = true;
             }
         }

@@ -15,7 +15,16 @@ impl Simulation<'_> {
         if !p.standard.enabled {
             return;
         }
-        let Some(revision) = self.steward.step(&p.standard, self.day, salient) else {
+        let today = self.steward.step(&p.standard, self.day, salient);
+        if let Some(due) = today.drafted {
+            observer.event(&Event {
+                day: self.day,
+                offering: None,
+                size: f64::from(salient),
+                detail: Detail::Draft { due },
+            });
+        }
+        let Some(revision) = today.published else {
             return;
         };
         observer.event(&Event {
@@ -66,7 +75,7 @@ mod tests {
             s.standardize(if day == 0 { 2 } else { 0 }, &mut recorder);
         }
         let kinds: Vec<(u32, EventKind)> = recorder.events.iter().map(|e| (e.day, e.kind())).collect();
-        assert_eq!(kinds, vec![(5, EventKind::Revision)]);
+        assert_eq!(kinds, vec![(0, EventKind::Draft), (5, EventKind::Revision)]);
         assert!(
             (s.vendors[0].security() - 0.5).abs() < 1e-12,
             "a platform adopts at once"
