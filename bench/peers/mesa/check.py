@@ -3,8 +3,8 @@ bench/run.py compares the same model: both run the same resolved scenario over m
 for each summary metric the difference of the means must be within 4 standard errors (Welch)
 or within 5% of the larger mean. Prints a table; exits with 1 if a metric disagrees.
 
-The port is of the version-1 model (reactive vendors, no re-choice, tastes, disclosures or loss
-agenda), so esplab runs the preset turned back into it (the overrides of `facts::REACTIVE`).
+The port is of the version-1 model (reactive vendors, no re-choice, tastes, disclosures, loss
+agenda or standards body), so esplab runs the preset turned back into it (the overrides of `facts::REACTIVE`).
 
 Usage: python check.py ESPLAB_BINARY [--scenario mcp] [--users 1000] [--years 1] [--seeds 40]
 (run with the Python that has Mesa; bench/run.py does this).
@@ -28,6 +28,7 @@ VERSION_1 = [
     "users.taste_spread=0",
     "attack.disclosure_rate=0",
     "regulator.agenda_threshold=0",
+    "standard.enabled=false",
 ]
 VERSION_1_SET = [a for o in VERSION_1 for a in ("--set", o)]
 METRICS = ["final_adoption", "peak_adoption", "mean_baseline", "final_baseline", "incidents", "news",

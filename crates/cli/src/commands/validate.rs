@@ -300,7 +300,7 @@ fn markdown(checks: &[Check], compared: &[Compared], revisions: &str, args: &Val
         (
             "The reactive rule (version 1)",
             "The presets turned back into the version-1 model (`vendors.strategy = \"reactive\"`, no re-choice, \
-             tastes, disclosures or loss agenda): the rule still reproduces the stylized facts it was built for.",
+             tastes, disclosures, loss agenda or standards body): the rule still reproduces the stylized facts it was built for.",
             false,
         ),
     ];

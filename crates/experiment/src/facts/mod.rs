@@ -52,13 +52,14 @@ impl Check {
 }
 
 /// Overrides that turn a shipped preset back into the version-1 model: the reactive rule, no
-/// re-choice, tastes, disclosures or loss agenda.
-pub const REACTIVE: [&str; 5] = [
+/// re-choice, tastes, disclosures, loss agenda or standards body.
+pub const REACTIVE: [&str; 6] = [
     "vendors.strategy=reactive",
     "users.rechoice=0",
     "users.taste_spread=0",
     "attack.disclosure_rate=0",
     "regulator.agenda_threshold=0",
+    "standard.enabled=false",
 ];
 
 /// Distribution-free 95% interval of the median from order statistics.
