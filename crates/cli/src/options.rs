@@ -180,8 +180,11 @@ also given as dates. The same story opens the run's report (esplab report).")]
   esplab validate --runs 48 --users 50000 --out runs/validation
 
 Runs ensembles of the presets and variants of them, and checks each stylized fact: ESP (1)-(3),
-punctuated equilibrium, quiet vs loud, regulation after outcry. Prints and writes
-validation.json and validation.md (docs/validation.md is this table for the defaults).")]
+punctuated equilibrium, quiet vs loud, regulation after outcry. Then compares the shipped presets
+with real surveys of their controls (data/shares.csv: the share of deployments meeting the
+control on a date, with its sample size) and with the revisions of their standard
+(data/revisions.csv); those comparisons are reported, not part of the exit status. Prints and
+writes validation.json and validation.md (docs/validation.md is this table for the defaults).")]
     Validate(ValidateArgs),
     /// Make a self-contained HTML report with charts of an output folder.
     #[command(after_help = "Examples:
