@@ -105,6 +105,18 @@ impl fmt::Display for ObservedError {
 
 impl std::error::Error for ObservedError {}
 
+impl ObservedError {
+    fn new(source: &str, line: u64, column: &str, value: &str, allowed: &str) -> Self {
+        Self {
+            source: source.to_string(),
+            line,
+            column: column.to_string(),
+            value: value.to_string(),
+            allowed: allowed.to_string(),
+        }
+    }
+}
+
 /// A date written exactly `YYYY-MM-DD`.
 fn date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
@@ -114,13 +126,8 @@ fn date(text: &str) -> Option<NaiveDate> {
 
 /// Reads a shares file's text; `source` names it in errors.
 pub fn parse(text: &str, source: &str) -> Result<Vec<ObservedShare>, ObservedError> {
-    let error = |line: u64, column: &str, value: &str, allowed: &str| ObservedError {
-        source: source.to_string(),
-        line,
-        column: column.to_string(),
-        value: value.to_string(),
-        allowed: allowed.to_string(),
-    };
+    let error =
+        |line: u64, column: &str, value: &str, allowed: &str| ObservedError::new(source, line, column, value, allowed);
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
     let header: Vec<String> = reader
         .headers()
@@ -197,22 +204,13 @@ pub fn parse_revisions(text: &str, source: &str) -> Result<Vec<ObservedRevisions
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
     let mut out: Vec<ObservedRevisions> = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| ObservedError {
-            source: source.to_string(),
-            line: e.position().map_or(0, |p| p.line()),
-            column: "row".into(),
-            value: String::new(),
-            allowed: format!("a row of 4 columns ({e})"),
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            ObservedError::new(source, line, "row", "", &format!("a row of 4 columns ({e})"))
         })?;
         let line = record.position().map_or(0, |p| p.line());
         let (preset, text) = (record.get(0).unwrap_or(""), record.get(1).unwrap_or(""));
-        let date = date(text).ok_or_else(|| ObservedError {
-            source: source.to_string(),
-            line,
-            column: "date".into(),
-            value: text.to_string(),
-            allowed: "a date YYYY-MM-DD".into(),
-        })?;
+        let date = date(text).ok_or_else(|| ObservedError::new(source, line, "date", text, "a date YYYY-MM-DD"))?;
         match out.iter_mut().find(|r| r.preset == preset) {
             Some(r) => r.dates.push(date),
             None => out.push(ObservedRevisions {

@@ -181,6 +181,17 @@ fn shipped_ensemble(preset: &str) -> Result<usize, String> {
         .ok_or_else(|| format!("validate runs no shipped ensemble of {preset}"))
 }
 
+/// `compare` run on `preset`'s shipped ensemble, or why it cannot be.
+fn against_shipped<T>(
+    preset: &str,
+    scenarios: &[Scenario],
+    ensembles: &[Vec<Recorder>],
+    compare: impl FnOnce(&esplab_model::Parameters, &[Recorder]) -> Result<T, observed::Uncomparable>,
+) -> Result<T, String> {
+    let i = shipped_ensemble(preset)?;
+    compare(&scenarios[i].parameters, &ensembles[i]).map_err(|e| e.to_string())
+}
+
 fn revisions_markdown(revised: &[Revised], start: impl Fn(&str) -> Option<esplab_model::StartDate>) -> String {
     let mut out = String::from(
         "\nThe revisions of each preset's standard (`data/revisions.csv`: the spec events of `data/security_events.csv` \
@@ -497,8 +508,8 @@ pub fn validate(args: ValidateArgs) -> Result<ExitCode> {
     let compared: Vec<Compared> = observed::shipped()
         .into_iter()
         .map(|point| {
-            let coverage = shipped_ensemble(&point.preset).and_then(|i| {
-                observed::coverage(&point, &scenarios[i].parameters, &ensembles[i]).map_err(|e| e.to_string())
+            let coverage = against_shipped(&point.preset, &scenarios, &ensembles, |p, runs| {
+                observed::coverage(&point, p, runs)
             });
             (point, coverage)
         })
@@ -506,8 +517,8 @@ pub fn validate(args: ValidateArgs) -> Result<ExitCode> {
     let revised: Vec<Revised> = observed::shipped_revisions()
         .into_iter()
         .map(|r| {
-            let coverage = shipped_ensemble(&r.preset).and_then(|i| {
-                observed::revision_coverage(&r, &scenarios[i].parameters, &ensembles[i]).map_err(|e| e.to_string())
+            let coverage = against_shipped(&r.preset, &scenarios, &ensembles, |p, runs| {
+                observed::revision_coverage(&r, p, runs)
             });
             (r, coverage)
         })
@@ -530,31 +541,31 @@ pub fn validate(args: ValidateArgs) -> Result<ExitCode> {
             "fact": c.fact, "kind": c.label(), "statistic": c.statistic, "threshold": c.threshold, "source": c.source,
             "value": c.value, "low": c.low, "high": c.high, "pass": c.pass,
         })).collect::<Vec<_>>(),
-        "observed_shares": compared.iter().map(|(p, c)| json!({
+        "observed_shares": compared.iter().map(|(p, c)| { let ok = c.as_ref().ok(); json!({
             "preset": p.preset, "offering": p.offering, "series_id": p.series, "date": p.date, "share": p.share,
             "sample": p.sample, "relation": p.relation.name(),
-            "observed_low": c.as_ref().ok().map(|c| c.observed_low),
-            "observed_high": c.as_ref().ok().map(|c| c.observed_high),
-            "simulated_median": c.as_ref().ok().map(|c| c.median),
-            "simulated_low": c.as_ref().ok().map(|c| c.low),
-            "simulated_high": c.as_ref().ok().map(|c| c.high),
-            "covered": c.as_ref().ok().map(|c| c.covered),
+            "observed_low": ok.map(|c| c.observed_low),
+            "observed_high": ok.map(|c| c.observed_high),
+            "simulated_median": ok.map(|c| c.median),
+            "simulated_low": ok.map(|c| c.low),
+            "simulated_high": ok.map(|c| c.high),
+            "covered": ok.map(|c| c.covered),
             "not_compared": c.as_ref().err(),
-        })).collect::<Vec<_>>(),
-        "revisions": revised.iter().map(|(r, c)| json!({
+        })}).collect::<Vec<_>>(),
+        "revisions": revised.iter().map(|(r, c)| { let ok = c.as_ref().ok(); json!({
             "preset": r.preset,
             "observed": r.dates.iter().map(|d| d.format("%Y-%m-%d").to_string()).collect::<Vec<_>>(),
-            "by_day": c.as_ref().ok().map(|c| c.by_day),
-            "count_median": c.as_ref().ok().map(|c| c.count_median),
-            "count_low": c.as_ref().ok().map(|c| c.count_low),
-            "count_high": c.as_ref().ok().map(|c| c.count_high),
-            "first_day_median": c.as_ref().ok().map(|c| c.first_median),
-            "first_day_low": c.as_ref().ok().map(|c| c.first_low),
-            "first_day_high": c.as_ref().ok().map(|c| c.first_high),
-            "count_covered": c.as_ref().ok().map(|c| c.count_covered),
-            "first_covered": c.as_ref().ok().map(|c| c.first_covered),
+            "by_day": ok.map(|c| c.by_day),
+            "count_median": ok.map(|c| c.count_median),
+            "count_low": ok.map(|c| c.count_low),
+            "count_high": ok.map(|c| c.count_high),
+            "first_day_median": ok.map(|c| c.first_median),
+            "first_day_low": ok.map(|c| c.first_low),
+            "first_day_high": ok.map(|c| c.first_high),
+            "count_covered": ok.map(|c| c.count_covered),
+            "first_covered": ok.map(|c| c.first_covered),
             "not_compared": c.as_ref().err(),
-        })).collect::<Vec<_>>(),
+        })}).collect::<Vec<_>>(),
     });
     atomic::write(&dir.join("validation.json"), manifest::pretty(&document).as_bytes())
         .and_then(|_| atomic::write(&dir.join("validation.md"), table.as_bytes()))
