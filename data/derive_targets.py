@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Derive the calibration targets of `esplab calibrate` from data/cases.csv.
+"""Derive the calibration targets of `esplab calibrate` from data/cases.csv and the observed shares.
 
-Writes data/targets/acute.toml, chronic.toml, mcp.toml and all.toml, and for the
+Writes data/targets/acute.toml, chronic.toml, mcp.toml, iot.toml and all.toml, and for the
 leave-one-technology-out check (docs/calibration.md) without-FAMILY.toml (every row but the
 family's) and holdout-FAMILY.toml (the family's figures) for the families of the presets: mcp,
 online-banking and iot. Each target is a statistic that esplab computes for a simulated run (see
@@ -9,6 +9,12 @@ docs/calibration.md), with the value read from the case table by the rule stated
 `derivation` and the rows it used. A target needs at least two rows, except in a holdout file,
 where one case is a figure to predict. Holdout files carry no literature target: it is not held
 out. With --check, compares instead of writing and exits 1 if a file is stale.
+
+The files of a technology whose preset has observed shares (mcp.toml and holdout-mcp.toml for
+`mcp`, iot.toml and holdout-iot.toml for `iot-botnets`) also carry each of the preset's rows of
+data/shares.csv as a `share` target: the share of the surveyed offering's deployments (or of the
+whole market's) meeting the control on the survey's day, with the survey's sample size as its
+uncertainty.
 
 It also writes data/shares.csv: the points of data/security_series.csv that observe a preset's
 control, each tied to the offering whose deployments it surveyed (or to the whole market), with
@@ -33,6 +39,7 @@ chronic one uses its chronic rows):
   its source), in every group.
 """
 import csv
+import io
 import math
 import re
 import statistics
@@ -61,21 +68,51 @@ def without(family):
     return lambda r: not member(r)
 
 
-# name: (description, row filter, least rows of a median target, with the literature targets)
+# The preset of each family whose observed shares (data/shares.csv) its files carry.
+PRESETS = {"mcp": "mcp", "online-banking": "online-banking", "iot": "iot-botnets"}
+
+# name: (description, row filter, least rows of a median target, with the literature targets,
+# the preset whose observed shares it carries or None)
 GROUPS = {
-    "acute": ("acute rows of every technology in data/cases.csv", lambda r: r["chronic_or_acute"] == "acute", 2, True),
+    "acute": ("acute rows of every technology in data/cases.csv", lambda r: r["chronic_or_acute"] == "acute", 2, True, None),
     "chronic": (
         "chronic rows of every technology in data/cases.csv",
         lambda r: r["chronic_or_acute"] == "chronic",
         2,
         True,
+        None,
     ),
-    "mcp": ("the AI-agent tool protocol (MCP) rows C28-C37 of data/cases.csv", FAMILIES["mcp"][1], 2, True),
-    "all": ("every row of data/cases.csv (acute statistics from the acute rows, chronic from the chronic)", lambda r: True, 2, True),
+    "mcp": (
+        "the AI-agent tool protocol (MCP) rows C28-C37 of data/cases.csv and the observed shares of mcp",
+        FAMILIES["mcp"][1],
+        2,
+        True,
+        "mcp",
+    ),
+    "iot": (
+        "the consumer IoT rows (C10, C11) of data/cases.csv and the observed shares of iot-botnets",
+        FAMILIES["iot"][1],
+        2,
+        True,
+        "iot-botnets",
+    ),
+    "all": (
+        "every row of data/cases.csv (acute statistics from the acute rows, chronic from the chronic)",
+        lambda r: True,
+        2,
+        True,
+        None,
+    ),
 }
 for family, (rows_text, member) in FAMILIES.items():
-    GROUPS[f"without-{family}"] = (f"every row of data/cases.csv but {rows_text}", without(family), 2, True)
-    GROUPS[f"holdout-{family}"] = (f"held-out figures: {rows_text} of data/cases.csv", member, 1, False)
+    GROUPS[f"without-{family}"] = (f"every row of data/cases.csv but {rows_text}", without(family), 2, True, None)
+    GROUPS[f"holdout-{family}"] = (
+        f"held-out figures: {rows_text} of data/cases.csv and the observed shares of {PRESETS[family]}",
+        member,
+        1,
+        False,
+        PRESETS[family],
+    )
 
 
 def harmed_count(magnitude):
@@ -173,10 +210,10 @@ LITERATURE = [
 ]
 
 
-def render(name, description, rows, least, literature):
+def render(name, description, rows, least, literature, shares):
     lines = [
-        "# Calibration targets for `esplab calibrate --targets`, derived from data/cases.csv by",
-        "# data/derive_targets.py (run it to regenerate; do not edit by hand).",
+        "# Calibration targets for `esplab calibrate --targets`, derived from data/cases.csv and",
+        "# data/shares.csv by data/derive_targets.py (run it to regenerate; do not edit by hand).",
         "schema = 1",
         f'name = "{name}"',
         f'description = "{description}"',
@@ -199,7 +236,24 @@ def render(name, description, rows, least, literature):
             f"value = {value}",
             f'derivation = "{source}"',
         ]
+    for share in shares:
+        lines += ["", "[[targets]]", 'statistic = "share"']
+        if share["offering"]:
+            lines.append(f'offering = "{share["offering"]}"')
+        lines += [
+            f'date = "{share["observed"]}"',
+            f"value = {share['share']}",
+            f"sample = {share['sample']}",
+            f'relation = "{share["relation"]}"',
+            f'series = "{share["series_id"]}"',
+            f'derivation = "{toml_text(share["control"])}, {share["date"]} ({share["source_url"]}): {toml_text(share["note"])}"',
+        ]
     return "\n".join(lines) + "\n"
+
+
+def toml_text(text):
+    """Text safe inside a TOML basic string."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 # The series points that observe a preset's control: (preset, offering or "" for the whole market,
@@ -314,8 +368,10 @@ def main():
         events = list(csv.DictReader(f))
     stale = []
     outputs = [(HERE / "shares.csv", shares_csv(series)), (HERE / "revisions.csv", revisions_csv(events))]
-    for name, (description, member, least, literature) in GROUPS.items():
-        text = render(name, description, [r for r in cases if member(r)], least, literature)
+    shares = list(csv.DictReader(io.StringIO(outputs[0][1])))
+    for name, (description, member, least, literature, preset) in GROUPS.items():
+        chosen = [s for s in shares if s["preset"] == preset]
+        text = render(name, description, [r for r in cases if member(r)], least, literature, chosen)
         outputs.append((HERE / "targets" / f"{name}.toml", text))
     for path, text in outputs:
         if check:

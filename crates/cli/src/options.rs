@@ -217,7 +217,7 @@ touch the file system. Limits: --max-users, --max-years, --max-runs per request 
 Exit status 0 when everything matches; otherwise each problem is named (a missing or changed
 file, or a re-run that gives other bytes).")]
     Verify(VerifyArgs),
-    /// Fit parameters to target statistics of real incident history (ABC-SMC).
+    /// Fit parameters to statistics of real incident history and to observed shares (ABC-SMC).
     #[command(after_help = "Examples:
   esplab calibrate mcp --targets data/targets/mcp.toml
   esplab calibrate iot-botnets --targets data/targets/acute.toml \\
@@ -230,11 +230,14 @@ each later generation perturbs the previous one and keeps runs whose statistics 
 shrinking tolerance of the targets (the --quantile of the previous distances). A particle stops
 running replicates once no outcome of the rest could be accepted (the result is unchanged).
 --holdout predicts figures left out of the fit (leave one technology out). Target files
-(data/targets/*.toml) are derived from data/cases.csv by data/derive_targets.py. Without
---param, the priors are chosen from the targeted statistics (see docs/calibration.md). Runs use
-10,000 users unless --users says otherwise. Writes particles and posterior (CSV and Parquet),
-calibration.json (credible intervals, posterior predictive), targets.toml, scenario.toml and
-manifest.json. The result is byte-identical for any --threads.")]
+(data/targets/*.toml) are derived from data/cases.csv and data/shares.csv by
+data/derive_targets.py. A `share` target is a survey's share of deployments meeting the control
+on a date: a simulated share within the survey's Wilson 95% interval matches it, so its sample
+size is its uncertainty. Without --param, the priors are chosen from the targeted statistics
+(see docs/calibration.md). Runs use 10,000 users unless --users says otherwise. Writes particles
+and posterior (CSV and Parquet), calibration.json (credible intervals, how much the data
+narrowed each prior, posterior predictive), targets.toml, scenario.toml and manifest.json. The
+result is byte-identical for any --threads.")]
     Calibrate(CalibrateArgs),
     /// Print the JSON Schema of scenario files.
     Schema,
@@ -337,7 +340,8 @@ pub struct CalibrateArgs {
     /// Target file (e.g. data/targets/mcp.toml).
     #[arg(long, value_name = "FILE")]
     pub targets: String,
-    /// Fit only this statistic of the target file (repeatable; default: every target).
+    /// Fit only this statistic of the target file (repeatable; default: every target; `share`
+    /// keeps every observed share).
     #[arg(long = "only", value_name = "STATISTIC")]
     pub only: Vec<String>,
     /// Held-out figures to predict, not fit (e.g. data/targets/holdout-mcp.toml): the posterior

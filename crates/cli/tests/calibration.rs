@@ -225,8 +225,14 @@ mod calibrate_command {
         let posterior = String::from_utf8(read(&a, "posterior.csv")).unwrap();
         assert!(posterior.starts_with(
             "generation,particle,proposal,weight,distance,vendors.security_cost,vendors.memory_days,attention.threshold,\
-             users.risk_sensitivity_median,users.harm_fear,vendor_lag_months"
+             users.risk_sensitivity_median,users.harm_fear,standard.uptake,standard.pressure_threshold,vendor_lag_months"
         ));
+        assert!(
+            posterior.lines().next().unwrap().ends_with(
+                "share:open-servers@2025-07-15,share:hosted-agents@2026-02-15,share:hosted-agents@2026-02-23"
+            ),
+            "each observed share has a column of its own"
+        );
         assert_eq!(posterior.lines().count(), 21, "a header and 20 particles");
     }
 
@@ -253,27 +259,44 @@ mod calibrate_command {
         let holdout = &summary["holdout"];
         let rows = holdout["statistics"].as_array().unwrap();
         let names: Vec<&str> = rows.iter().map(|r| r["statistic"].as_str().unwrap()).collect();
-        assert_eq!(names, ["vendor_lag_months", "standard_lag_months", "no_response_share"]);
+        assert_eq!(
+            names,
+            [
+                "vendor_lag_months",
+                "standard_lag_months",
+                "no_response_share",
+                "share:open-servers@2025-07-15",
+                "share:hosted-agents@2026-02-15",
+                "share:hosted-agents@2026-02-23"
+            ]
+        );
         let fitted = summary["posterior_predictive"]["statistics"].as_array().unwrap();
         let mut covered = 0;
         for row in rows {
             // mcp.toml fits the same statistics as holdout-mcp.toml holds out, with the same
             // values, so both predictives come from the same runs and must agree.
             let twin = fitted.iter().find(|f| f["statistic"] == row["statistic"]).unwrap();
-            for key in ["target", "p05", "p50", "p95", "target_within_90"] {
+            for key in ["target", "band", "p05", "p50", "p95", "target_within_90"] {
                 assert_eq!(row[key], twin[key], "{key} of {}", row["statistic"]);
             }
-            let (p05, p95, observed) = (
-                row["p05"].as_f64().unwrap(),
-                row["p95"].as_f64().unwrap(),
-                row["target"].as_f64().unwrap(),
-            );
-            let inside = p05 <= observed && observed <= p95;
+            let number = |key: &str| row[key].as_f64().unwrap();
+            let (p05, p95, observed) = (number("p05"), number("p95"), number("target"));
+            let (low, high) = (row["band"][0].as_f64().unwrap(), row["band"][1].as_f64().unwrap());
+            let share = row["statistic"].as_str().unwrap().starts_with("share");
+            if share {
+                // A survey's Wilson interval around its share.
+                assert!(low <= observed && observed <= high && high > low, "{row}");
+                assert!(row["sample"].as_u64().unwrap() >= 100);
+            } else {
+                assert_eq!((low, high), (observed, observed), "a case figure is a point");
+                assert!(!row["rows"].as_array().unwrap().is_empty());
+            }
+            let inside = p05 <= high && low <= p95;
             assert_eq!(row["target_within_90"], inside);
             covered += usize::from(inside);
-            let ratio = row["p50"].as_f64().unwrap() / observed;
-            assert_eq!(row["predicted_over_observed"].as_f64(), Some(ratio));
-            assert!(!row["rows"].as_array().unwrap().is_empty());
+            if observed > 0.0 {
+                assert_eq!(row["predicted_over_observed"].as_f64(), Some(number("p50") / observed));
+            }
         }
         assert_eq!(holdout["covered"], covered);
         let manifest = String::from_utf8(read(&held, "manifest.json")).unwrap();
@@ -287,7 +310,11 @@ mod calibrate_command {
             html.contains("Held-out figures (out of sample)"),
             "the report has the check"
         );
-        assert!(html.contains(&format!("{covered} of 3 lie within")), "and its count");
+        assert!(html.contains(&format!("{covered} of 6 lie within")), "and its count");
+        assert!(
+            html.contains("narrowed by the data"),
+            "and how much the data narrowed each prior"
+        );
     }
 
     #[test]

@@ -25,6 +25,11 @@ impl StartDate {
         (in_range && date.format("%Y-%m-%d").to_string() == text).then_some(Self(date))
     }
 
+    /// Days from this date to `later` (negative when `later` comes first).
+    pub fn days_to(&self, later: StartDate) -> i64 {
+        (later.0 - self.0).num_days()
+    }
+
     /// The date of day `day` of the run.
     pub fn date_of(&self, day: u32) -> NaiveDate {
         self.0 + Days::new(u64::from(day))

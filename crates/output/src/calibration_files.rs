@@ -8,12 +8,12 @@ use crate::manifest;
 use crate::read_back::{self, Cells};
 use crate::table::{Column, Table};
 use esplab_experiment::calibration::posterior::{resample_weights, Marginal, Predictive};
-use esplab_experiment::calibration::{Calibration, Generation, STATISTICS};
+use esplab_experiment::calibration::{Calibration, Generation};
 use esplab_experiment::design::{Distribution, Factor};
 use esplab_experiment::jobs::calibration::{CalibrationJob, CalibrationResult};
 use esplab_model::Parameters;
 use esplab_scenario::fields::set_numeric;
-use esplab_scenario::targets::TargetSet;
+use esplab_scenario::targets::{Target, TargetSet};
 use esplab_scenario::{Override, Scenario};
 use serde_json::{json, Value};
 use std::path::Path;
@@ -139,10 +139,29 @@ pub fn marginal_json(key: &str, m: &Marginal, prior: &Factor) -> Value {
 
 fn predictive_json(name: &str, p: &Predictive) -> Value {
     json!({
-        "statistic": name, "target": p.target, "draws_defined": p.defined, "mean": p.mean,
-        "p05": p.p05, "p50": p.p50, "p95": p.p95, "share_below_target": p.share_below_target,
+        "statistic": name, "target": p.target, "band": [p.low, p.high], "draws_defined": p.defined,
+        "mean": p.mean, "p05": p.p05, "p50": p.p50, "p95": p.p95, "share_below_target": p.share_below_target,
         "target_within_90": p.covers_target(),
     })
+}
+
+/// A target as `calibration.json` lists it; `scale` is its distance scale, if fitted.
+fn target_json(t: &Target, scale: Option<f64>) -> Value {
+    let mut row = json!({
+        "statistic": t.statistic, "label": t.label(), "value": t.value, "rows": t.rows,
+        "derivation": t.derivation, "description": t.definition().description,
+    });
+    if let Some(scale) = scale {
+        row["distance_scale"] = json!(scale);
+    }
+    if let Some(s) = &t.share {
+        row["offering"] = json!(s.offering);
+        row["date"] = json!(s.date);
+        row["sample"] = json!(s.sample);
+        row["relation"] = json!(if s.lower_bound { "lower bound" } else { "same" });
+        row["series"] = json!(s.series);
+    }
+    row
 }
 
 /// `calibration.json`: targets, priors, the generations, the posterior and its predictive check.
@@ -159,10 +178,8 @@ pub fn summary_json(calibrated: &Calibrated<'_>) -> Value {
         "scenario": scenario.name,
         "targets": {
             "source": targets.source, "name": targets.name, "description": targets.description,
-            "targets": targets.targets.iter().zip(&result.calibration.scales).map(|(t, s)| json!({
-                "statistic": t.statistic, "value": t.value, "rows": t.rows, "derivation": t.derivation,
-                "description": STATISTICS[t.index].description, "distance_scale": s,
-            })).collect::<Vec<_>>(),
+            "targets": targets.targets.iter().zip(&result.calibration.scales)
+                .map(|(t, &s)| target_json(t, Some(s))).collect::<Vec<_>>(),
         },
         "priors": factors.iter().map(prior_json).collect::<Vec<_>>(),
         "users": scenario.parameters.run.users,
@@ -175,11 +192,15 @@ pub fn summary_json(calibrated: &Calibrated<'_>) -> Value {
             "simulations": g.simulations, "acceptance_rate": g.acceptance_rate(),
             "effective_sample_size": g.effective_sample_size(),
         })).collect::<Vec<_>>(),
-        "posterior": factors.iter().zip(&result.marginals).map(|(f, m)| marginal_json(&f.key, m, f)).collect::<Vec<_>>(),
+        "posterior": factors.iter().zip(&result.marginals).zip(&result.narrowing).map(|((f, m), &n)| {
+            let mut row = marginal_json(&f.key, m, f);
+            row["narrowing"] = json!(n);
+            row
+        }).collect::<Vec<_>>(),
         "posterior_predictive": {
             "draws": result.draws,
             "statistics": targets.targets.iter().zip(&result.predictives)
-                .map(|(t, p)| predictive_json(&t.statistic, p)).collect::<Vec<_>>(),
+                .map(|(t, p)| predictive_json(&t.label(), p)).collect::<Vec<_>>(),
         },
     });
     if let Some(holdout) = holdout {
@@ -188,9 +209,12 @@ pub fn summary_json(calibrated: &Calibrated<'_>) -> Value {
             "source": holdout.source, "name": holdout.name, "description": holdout.description,
             "covered": predictives.iter().filter(|p| p.covers_target()).count(),
             "statistics": holdout.targets.iter().zip(predictives).map(|(t, p)| {
-                let mut row = predictive_json(&t.statistic, p);
-                row["rows"] = json!(t.rows);
-                row["derivation"] = json!(t.derivation);
+                let mut row = predictive_json(&t.label(), p);
+                for (key, value) in target_json(t, None).as_object().into_iter().flatten() {
+                    if row.get(key).is_none() {
+                        row[key] = value.clone();
+                    }
+                }
                 row["predicted_over_observed"] = ratio_json(p.p50, t.value);
                 row
             }).collect::<Vec<_>>(),
@@ -229,7 +253,7 @@ pub fn write_calibrated(dir: &Path, calibrated: &Calibrated<'_>, prior_texts: &[
         &CalibrationFiles {
             calibration: &calibrated.result.calibration,
             parameters: calibrated.factors.iter().map(|f| f.key.clone()).collect(),
-            statistics: calibrated.targets.targets.iter().map(|t| t.statistic.clone()).collect(),
+            statistics: calibrated.targets.targets.iter().map(Target::label).collect(),
             summary: summary_json(calibrated),
             targets_text: &calibrated.targets.text,
             holdout_text: calibrated.holdout.map(|h| h.text.as_str()),

@@ -423,8 +423,11 @@ fn calibrate<'py>(
         base: scenario.parameters.clone(),
         factors: factors.clone(),
         set: set_numeric,
-        targets: target_set.indexed(),
-        held_out: held.as_ref().map(TargetSet::indexed).unwrap_or_default(),
+        targets: target_set.resolve(&scenario.parameters).map_err(Failure::from)?,
+        held_out: match &held {
+            Some(h) => h.resolve(&scenario.parameters).map_err(Failure::from)?,
+            None => Vec::new(),
+        },
         replicates,
         settings: CalibrationSettings {
             particles,
@@ -457,7 +460,7 @@ fn calibrate<'py>(
             .map_err(|e| Failure::Other(format!("cannot write the results into {}: {e}", dir.display())))?;
     }
     let keys: Vec<String> = factors.iter().map(|f| f.key.clone()).collect();
-    let statistics: Vec<String> = target_set.targets.iter().map(|t| t.statistic.clone()).collect();
+    let statistics: Vec<String> = target_set.targets.iter().map(|t| t.label()).collect();
     let all: Vec<&Generation> = result.calibration.generations.iter().collect();
     let last: Vec<&Generation> = result.calibration.posterior().into_iter().collect();
     let dict = PyDict::new(py);

@@ -160,7 +160,15 @@ def test_calibrate_matches_the_cli_and_predicts_held_out_figures(tmp_path):
     assert found["posterior"].num_rows == len(rows) == 20
     assert_same_numbers(found["posterior"], rows, found["posterior"].column_names)
     held = found["summary"]["holdout"]
-    assert [s["statistic"] for s in held["statistics"]] == ["vendor_lag_months", "standard_lag_months", "no_response_share"]
+    assert [s["statistic"] for s in held["statistics"]] == [
+        "vendor_lag_months",
+        "standard_lag_months",
+        "no_response_share",
+        "share:open-servers@2025-07-15",
+        "share:hosted-agents@2026-02-15",
+        "share:hosted-agents@2026-02-23",
+    ]
+    assert "share:hosted-agents@2026-02-15" in found["posterior"].column_names
     assert held["covered"] == sum(s["target_within_90"] for s in held["statistics"])
     with pytest.raises(esplab.ScenarioError, match="only regulation_lag_months"):
         esplab.calibrate("mcp", targets, only=["regulation_lag_months"], **small)

@@ -18,8 +18,9 @@ pub fn calibration_priors(
     scenario: &Scenario,
 ) -> Result<(Vec<String>, Vec<Factor>)> {
     let texts: Vec<String> = if given.is_empty() {
-        let targeted: Vec<usize> = targets.targets.iter().map(|t| t.index).collect();
-        default_priors(&targeted, scenario.parameters.vendors.strategy)
+        let targeted: Vec<_> = targets.targets.iter().map(|t| t.definition()).collect();
+        let p = &scenario.parameters;
+        default_priors(&targeted, p.vendors.strategy, p.standard.enabled)
             .into_iter()
             .map(String::from)
             .collect()

@@ -11,25 +11,75 @@
 //! value = 0.05
 //! rows = ["C30", "C31"]             # optional: the case rows behind the value
 //! derivation = "median lag_months"  # optional: how the value was read from them
+//!
+//! [[targets]]
+//! statistic = "share"               # an observed share of deployments meeting the control
+//! offering = "hosted-agents"        # optional: the offering surveyed; absent: the whole market
+//! date = "2026-02-15"               # the day it stands for (the scenario needs run.start_date)
+//! value = 0.587
+//! sample = 518                      # deployments surveyed: the target's uncertainty
+//! relation = "same"                 # or "lower bound": the survey measured a stricter control
+//! series = "mcp-remote-auth-kai"    # optional: its series in data/security_series.csv
 //! ```
 
 use crate::entries::{check_keys, locate};
 use crate::error::{Result, ScenarioError};
 use crate::fields::quoted;
 use crate::value::Origin;
-use esplab_experiment::calibration::{statistic_index, statistic_names};
+use esplab_experiment::calibration::{self, statistic_index, statistic_names, Measure, Statistic, SHARE, STATISTICS};
+use esplab_model::{Parameters, StartDate};
 use toml_edit::{Item, Table};
 
 /// One target statistic.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Target {
-    /// Name of the statistic (see `esplab_experiment::calibration::STATISTICS`).
+    /// Name of the statistic (see `esplab_experiment::calibration::STATISTICS`), or `share`.
     pub statistic: String,
-    /// Index of the statistic in `STATISTICS`.
-    pub index: usize,
+    /// Index of the statistic in `STATISTICS`; `None` for an observed share.
+    pub index: Option<usize>,
     pub value: f64,
     pub rows: Vec<String>,
     pub derivation: String,
+    /// What an observed share surveyed (for `statistic = "share"`).
+    pub share: Option<SurveyedShare>,
+}
+
+/// An observed share's survey: which deployments, when, how many, and of which control.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurveyedShare {
+    /// The offering whose deployments were surveyed; `None`: the whole market.
+    pub offering: Option<String>,
+    /// The day it stands for, as written.
+    pub date: String,
+    /// Deployments surveyed.
+    pub sample: u64,
+    /// The survey measured a stricter control than the preset's, so the share is a lower bound.
+    pub lower_bound: bool,
+    /// Its series in `data/security_series.csv`, if given.
+    pub series: String,
+    /// Where the target's date is written, and the target's path in the file
+    /// (`targets.N`), for errors that need a scenario to find.
+    pub origin: Origin,
+    pub path: String,
+}
+
+impl Target {
+    /// The statistic's definition.
+    pub fn definition(&self) -> &'static Statistic {
+        self.index.map_or(&SHARE, |i| &STATISTICS[i])
+    }
+
+    /// A name unique within a target file: the statistic's, or for a share
+    /// `share:OFFERING@DATE` (`share@DATE` for the whole market).
+    pub fn label(&self) -> String {
+        match &self.share {
+            None => self.statistic.clone(),
+            Some(s) => match &s.offering {
+                Some(o) => format!("share:{o}@{}", s.date),
+                None => format!("share@{}", s.date),
+            },
+        }
+    }
 }
 
 /// A validated target file.
@@ -43,7 +93,19 @@ pub struct TargetSet {
 }
 
 const KEYS: [&str; 4] = ["schema", "name", "description", "targets"];
-const TARGET_KEYS: [&str; 4] = ["statistic", "value", "rows", "derivation"];
+const TARGET_KEYS: [&str; 9] = [
+    "statistic",
+    "value",
+    "rows",
+    "derivation",
+    "offering",
+    "date",
+    "sample",
+    "relation",
+    "series",
+];
+/// Keys only an observed share has.
+const SHARE_KEYS: [&str; 5] = ["offering", "date", "sample", "relation", "series"];
 
 fn origin(text: &str, source: &str, item: Option<&Item>, fallback: Option<std::ops::Range<usize>>) -> Origin {
     locate(
@@ -68,9 +130,67 @@ fn wrong(text: &str, source: &str, item: &Item, path: &str, expected: &str) -> S
 }
 
 impl TargetSet {
-    /// Each target as (statistic index, value), the form a calibration job takes.
-    pub fn indexed(&self) -> Vec<(usize, f64)> {
-        self.targets.iter().map(|t| (t.index, t.value)).collect()
+    /// Each target in the form a calibration job of `parameters` takes: a share's offering
+    /// found by name and its date made a day of the run. Errors name the target's file, line,
+    /// field and value.
+    pub fn resolve(&self, parameters: &Parameters) -> Result<Vec<calibration::Target>> {
+        self.targets
+            .iter()
+            .map(|t| {
+                let Some(share) = &t.share else {
+                    return Ok(calibration::Target::point(
+                        Measure::Statistic(t.index.unwrap_or_default()),
+                        t.value,
+                    ));
+                };
+                let out_of_range = |path: &str, value: String, allowed: String| ScenarioError::OutOfRange {
+                    origin: share.origin.clone(),
+                    path: format!("{}.{path}", share.path),
+                    value,
+                    allowed,
+                };
+                let offering =
+                    match &share.offering {
+                        None => None,
+                        Some(name) => Some(parameters.offerings.iter().position(|o| &o.name == name).ok_or_else(
+                            || {
+                                let names: Vec<&str> = parameters.offerings.iter().map(|o| o.name.as_str()).collect();
+                                out_of_range("offering", format!("{name:?}"), quoted(&names))
+                            },
+                        )?),
+                    };
+                let start = parameters.run.start_date.ok_or_else(|| {
+                    out_of_range(
+                        "date",
+                        format!("{:?}", share.date),
+                        "a date within the run, which needs a scenario that sets run.start_date".into(),
+                    )
+                })?;
+                let date = StartDate::parse(&share.date).unwrap_or(start);
+                let days = parameters.run.days();
+                let day = start.days_to(date);
+                if day < 0 || day >= i64::from(days) {
+                    return Err(out_of_range(
+                        "date",
+                        format!("{:?}", share.date),
+                        format!(
+                            "a date within the run, {} to {}",
+                            start.label(0),
+                            start.label(days.saturating_sub(1))
+                        ),
+                    ));
+                }
+                Ok(calibration::Target::surveyed(
+                    Measure::Share {
+                        offering,
+                        day: day as u32,
+                    },
+                    t.value,
+                    share.sample,
+                    share.lower_bound,
+                ))
+            })
+            .collect()
     }
 
     /// Reads a target file.
@@ -143,13 +263,16 @@ impl TargetSet {
             let statistic = statistic_item
                 .as_str()
                 .ok_or_else(|| wrong(text, source, statistic_item, &format!("{prefix}statistic"), "a string"))?;
-            let index = statistic_index(statistic).ok_or_else(|| ScenarioError::OutOfRange {
-                origin: origin(text, source, Some(statistic_item), None),
-                path: format!("{prefix}statistic"),
-                value: format!("{statistic:?}"),
-                allowed: quoted(&statistic_names()),
-            })?;
-            if targets.iter().any(|x| x.index == index) {
+            let index = statistic_index(statistic);
+            if index.is_none() && statistic != SHARE.name {
+                return Err(ScenarioError::OutOfRange {
+                    origin: origin(text, source, Some(statistic_item), None),
+                    path: format!("{prefix}statistic"),
+                    value: format!("{statistic:?}"),
+                    allowed: quoted(&statistic_names()),
+                });
+            }
+            if index.is_some() && targets.iter().any(|x| x.index == index) {
                 return Err(ScenarioError::OutOfRange {
                     origin: origin(text, source, Some(statistic_item), None),
                     path: format!("{prefix}statistic"),
@@ -179,13 +302,37 @@ impl TargetSet {
                     .and_then(|a| a.iter().map(|v| v.as_str().map(str::to_string)).collect())
                     .ok_or_else(|| wrong(text, source, item, &format!("{prefix}rows"), "an array of strings"))?,
             };
-            targets.push(Target {
+            let share = match index {
+                Some(_) => {
+                    if let Some(key) = SHARE_KEYS.iter().find(|k| t.contains_key(k)) {
+                        return Err(ScenarioError::OutOfRange {
+                            origin: origin(text, source, t.get(key), None),
+                            path: format!("{prefix}{key}"),
+                            value: raw(text, &t[*key]),
+                            allowed: format!("nothing: only a target with statistic = \"{}\" has it", SHARE.name),
+                        });
+                    }
+                    None
+                }
+                None => Some(surveyed_share(text, source, t, &prefix, value)?),
+            };
+            let target = Target {
                 statistic: statistic.to_string(),
                 index,
                 value,
                 rows,
                 derivation: string(t, "derivation", &format!("{prefix}derivation"))?,
-            });
+                share,
+            };
+            if share_of_same_day(&targets, &target) {
+                return Err(ScenarioError::OutOfRange {
+                    origin: origin(text, source, t.get("date"), None),
+                    path: format!("{prefix}date"),
+                    value: raw(text, &t["date"]),
+                    allowed: format!("a day not already targeted for {}", target.label()),
+                });
+            }
+            targets.push(target);
         }
         if targets.is_empty() {
             return Err(ScenarioError::Missing {
@@ -204,13 +351,138 @@ impl TargetSet {
     }
 }
 
+/// Whether `targets` already has a share of the same offering on the same day as `target`.
+fn share_of_same_day(targets: &[Target], target: &Target) -> bool {
+    target.share.is_some() && targets.iter().any(|x| x.share.is_some() && x.label() == target.label())
+}
+
+/// The survey of a `share` target: offering, date, sample, relation and series.
+fn surveyed_share(text: &str, source: &str, t: &Table, prefix: &str, value: f64) -> Result<SurveyedShare> {
+    let here = origin(text, source, None, t.span());
+    let string = |key: &str| -> Result<Option<(String, &Item)>> {
+        match t.get(key) {
+            None => Ok(None),
+            Some(item) => item
+                .as_str()
+                .map(|s| Some((s.to_string(), item)))
+                .ok_or_else(|| wrong(text, source, item, &format!("{prefix}{key}"), "a string")),
+        }
+    };
+    if value > 1.0 {
+        return Err(ScenarioError::OutOfRange {
+            origin: origin(text, source, t.get("value"), None),
+            path: format!("{prefix}value"),
+            value: raw(text, &t["value"]),
+            allowed: "a share in [0, 1]".into(),
+        });
+    }
+    let offering = string("offering")?.map(|(s, _)| s);
+    let Some((date, date_item)) = string("date")? else {
+        return Err(ScenarioError::Missing {
+            origin: here,
+            path: format!("{prefix}date"),
+            hint: "the day the share stands for, as \"YYYY-MM-DD\"".into(),
+        });
+    };
+    let date_origin = origin(text, source, Some(date_item), None);
+    if StartDate::parse(&date).is_none() {
+        return Err(ScenarioError::OutOfRange {
+            origin: date_origin,
+            path: format!("{prefix}date"),
+            value: raw(text, date_item),
+            allowed: format!(
+                "a date YYYY-MM-DD from {} to {}",
+                StartDate::EARLIEST,
+                StartDate::LATEST
+            ),
+        });
+    }
+    let Some(sample_item) = t.get("sample") else {
+        return Err(ScenarioError::Missing {
+            origin: here,
+            path: format!("{prefix}sample"),
+            hint: "how many deployments the survey counted (the target's uncertainty)".into(),
+        });
+    };
+    let sample = sample_item
+        .as_integer()
+        .filter(|&n| n >= 1)
+        .ok_or_else(|| ScenarioError::OutOfRange {
+            origin: origin(text, source, Some(sample_item), None),
+            path: format!("{prefix}sample"),
+            value: raw(text, sample_item),
+            allowed: "a whole number >= 1".into(),
+        })? as u64;
+    let lower_bound = match string("relation")? {
+        None => false,
+        Some((r, _)) if r == "same" => false,
+        Some((r, _)) if r == "lower bound" => true,
+        Some((_, item)) => {
+            return Err(ScenarioError::OutOfRange {
+                origin: origin(text, source, Some(item), None),
+                path: format!("{prefix}relation"),
+                value: raw(text, item),
+                allowed: "\"same\" or \"lower bound\"".into(),
+            })
+        }
+    };
+    Ok(SurveyedShare {
+        offering,
+        date,
+        sample,
+        lower_bound,
+        series: string("series")?.map(|(s, _)| s).unwrap_or_default(),
+        origin: date_origin,
+        path: prefix.trim_end_matches('.').to_string(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{presets, Scenario};
+
+    #[test]
+    fn shares_resolve_to_an_offering_and_a_day_of_the_run_or_say_why_not() {
+        let text = "schema = 1\n[[targets]]\nstatistic = \"share\"\noffering = \"hosted-agents\"\ndate = \
+                    \"2024-12-25\"\nvalue = 0.5\nsample = 100\n[[targets]]\nstatistic = \"share\"\ndate = \
+                    \"2024-11-30\"\nvalue = 0.4\nsample = 1000\nrelation = \"lower bound\"\n";
+        let set = TargetSet::from_text(text, "t.toml").unwrap();
+        assert_eq!(set.targets[0].label(), "share:hosted-agents@2024-12-25");
+        assert_eq!(set.targets[1].label(), "share@2024-11-30");
+        let mcp = Scenario::from_text(presets::text("mcp").unwrap(), "mcp", &[])
+            .unwrap()
+            .parameters;
+        let hosted = mcp.offerings.iter().position(|o| o.name == "hosted-agents").unwrap();
+        let resolved = set.resolve(&mcp).unwrap();
+        // mcp starts on 2024-11-25.
+        assert_eq!(
+            resolved[0].measure,
+            Measure::Share {
+                offering: Some(hosted),
+                day: 30
+            }
+        );
+        assert!(resolved[0].low < 0.5 && resolved[0].high > 0.5);
+        assert_eq!(resolved[1].measure, Measure::Share { offering: None, day: 5 });
+        assert_eq!(resolved[1].high, 1.0, "a lower bound");
+
+        let error = |set: &TargetSet, p: &Parameters| set.resolve(p).unwrap_err().to_string();
+        let mut no_date = mcp.clone();
+        no_date.run.start_date = None;
+        assert!(error(&set, &no_date).starts_with("t.toml:5:8: targets.0.date: value \"2024-12-25\" is out of range"));
+        assert!(error(&set, &no_date).contains("needs a scenario that sets run.start_date"));
+        let mut renamed = mcp.clone();
+        renamed.offerings[hosted].name = "hosted".into();
+        assert!(error(&set, &renamed).contains("targets.0.offering: value \"hosted-agents\" is out of range; allowed:"));
+        let mut short = mcp.clone();
+        short.run.years = 10.0 / 365.0;
+        assert!(error(&set, &short).contains("allowed: a date within the run, 2024-11-25 to 2024-12-04"));
+    }
 
     #[test]
     fn the_shipped_target_files_read() {
-        for name in ["acute", "chronic", "mcp"] {
+        for name in ["acute", "chronic", "mcp", "iot"] {
             let path = format!("{}/../../data/targets/{name}.toml", env!("CARGO_MANIFEST_DIR"));
             let set = TargetSet::load(&path).unwrap();
             assert_eq!(set.name, name);
@@ -232,6 +504,30 @@ mod tests {
             "t.toml:3:1: unknown key `targets.0.statistc`; did you mean `targets.0.statistic`?"
         );
         assert!(err("name = \"x\"\n").contains("schema: missing"));
+        let share = |rest: &str| format!("schema = 1\n[[targets]]\nstatistic = \"share\"\nvalue = 0.5\n{rest}");
+        assert_eq!(
+            err(&share("date = \"2026-02-30\"\nsample = 10\n")),
+            "t.toml:5:8: targets.0.date: value \"2026-02-30\" is out of range; allowed: a date YYYY-MM-DD from 1900-01-01 \
+             to 2199-12-31"
+        );
+        assert!(err(&share("date = \"2026-02-01\"\n")).contains("targets.0.sample: missing"));
+        assert_eq!(
+            err(&share("date = \"2026-02-01\"\nsample = 0\n")),
+            "t.toml:6:10: targets.0.sample: value 0 is out of range; allowed: a whole number >= 1"
+        );
+        assert!(err(&share("date = \"2026-02-01\"\nsample = 9\nrelation = \"upper\"\n"))
+            .contains("targets.0.relation: value \"upper\" is out of range; allowed: \"same\" or \"lower bound\""));
+        assert!(
+            err("schema = 1\n[[targets]]\nstatistic = \"share\"\nvalue = 2\ndate = \"2026-02-01\"\nsample = 9\n")
+                .contains("targets.0.value: value 2 is out of range; allowed: a share in [0, 1]")
+        );
+        assert!(
+            err("schema = 1\n[[targets]]\nstatistic = \"vendor_lag_months\"\nvalue = 1\nsample = 9\n").contains(
+                "t.toml:5:10: targets.0.sample: value 9 is out of range; allowed: nothing: only a target with statistic = \"share\""
+            )
+        );
+        let twice = share("date = \"2026-02-01\"\nsample = 9\n[[targets]]\nstatistic = \"share\"\nvalue = 0.4\ndate = \"2026-02-01\"\nsample = 5\n");
+        assert!(err(&twice).contains("targets.1.date: value \"2026-02-01\" is out of range; allowed: a day not already targeted for share@2026-02-01"));
         assert!(err("schema = 1\n").contains("targets: missing"));
     }
 }

@@ -12,7 +12,7 @@ use esplab_experiment::Executor;
 use esplab_output::calibration_files::{write_calibrated, Calibrated};
 use esplab_scenario::fields::set_numeric;
 use esplab_scenario::priors::calibration_priors;
-use esplab_scenario::targets::TargetSet;
+use esplab_scenario::targets::{Target, TargetSet};
 use esplab_scenario::{Override, Scenario};
 use std::process::ExitCode;
 
@@ -32,6 +32,14 @@ fn number(v: f64) -> String {
         format!("{v:.3e}")
     } else {
         format!("{v:.4}")
+    }
+}
+
+/// A target's figure; a share with the size of its survey (`0.587/518`, `>=0.403/11000000`).
+fn target_text(t: &Target) -> String {
+    match &t.share {
+        None => number(t.value),
+        Some(s) => format!("{}{:.3}/{}", if s.lower_bound { ">=" } else { "" }, t.value, s.sample),
     }
 }
 
@@ -61,8 +69,11 @@ pub fn calibrate_command(args: CalibrateArgs) -> Result<ExitCode> {
         base: scenario.parameters.clone(),
         factors: factors.clone(),
         set: set_numeric,
-        targets: targets.indexed(),
-        held_out: holdout.as_ref().map(TargetSet::indexed).unwrap_or_default(),
+        targets: targets.resolve(&scenario.parameters)?,
+        held_out: match &holdout {
+            Some(h) => h.resolve(&scenario.parameters)?,
+            None => Vec::new(),
+        },
         replicates: args.replicates,
         settings: Settings {
             particles: args.particles as usize,
@@ -181,30 +192,31 @@ fn print_results(calibrated: &Calibrated<'_>, dir: &std::path::Path) {
             g.effective_sample_size()
         );
     }
-    println!("posterior (median, 95% credible interval; prior):");
-    for (f, m) in factors.iter().zip(&result.marginals) {
+    println!("posterior (median, 95% credible interval; prior; how much the data narrowed the prior's 95%):");
+    for ((f, m), n) in factors.iter().zip(&result.marginals).zip(&result.narrowing) {
         println!(
-            "  {:<30} {:>10} [{}, {}]   prior {}",
+            "  {:<30} {:>10} [{}, {}]   prior {}   narrowed {:.0}%",
             f.key,
             number(m.median),
             number(m.low95),
             number(m.high95),
-            prior_text(f)
+            prior_text(f),
+            100.0 * n
         );
     }
     println!(
-        "posterior predictive ({} runs; the target should lie within p05..p95):",
+        "posterior predictive ({} runs; p05..p95 should meet the target, or a survey's 95% interval):",
         result.draws
     );
     println!(
-        "  {:<30} {:>10} {:>10} {:>10} {:>10}  covered",
+        "  {:<36} {:>10} {:>10} {:>10} {:>10}  covered",
         "statistic", "target", "p05", "p50", "p95"
     );
     for (t, p) in targets.targets.iter().zip(&result.predictives) {
         println!(
-            "  {:<30} {:>10} {:>10} {:>10} {:>10}  {}",
-            t.statistic,
-            number(t.value),
+            "  {:<36} {:>10} {:>10} {:>10} {:>10}  {}",
+            t.label(),
+            target_text(t),
             number(p.p05),
             number(p.p50),
             number(p.p95),
@@ -220,14 +232,14 @@ fn print_results(calibrated: &Calibrated<'_>, dir: &std::path::Path) {
             predictives.len()
         );
         println!(
-            "  {:<30} {:>10} {:>10} {:>10} {:>10} {:>10}  covered",
+            "  {:<36} {:>10} {:>10} {:>10} {:>10} {:>10}  covered",
             "statistic", "observed", "p05", "p50", "p95", "p50/obs"
         );
         for (t, p) in holdout.targets.iter().zip(predictives) {
             println!(
-                "  {:<30} {:>10} {:>10} {:>10} {:>10} {:>10}  {}",
-                t.statistic,
-                number(t.value),
+                "  {:<36} {:>10} {:>10} {:>10} {:>10} {:>10}  {}",
+                t.label(),
+                target_text(t),
                 number(p.p05),
                 number(p.p50),
                 number(p.p95),

@@ -5,7 +5,9 @@ pub mod posterior;
 pub mod replicates;
 pub mod smc;
 pub mod statistics;
+pub mod target;
 
 pub use replicates::{median_of_defined, replicate_medians, Tolerance};
 pub use smc::{calibrate, Calibration, Ending, Generation, Particle, Progress, Settings};
-pub use statistics::{run_statistics, statistic_index, statistic_names, Statistic, STATISTICS};
+pub use statistics::{run_measures, run_statistics, statistic_index, statistic_names, Statistic, SHARE, STATISTICS};
+pub use target::{Measure, Target};

@@ -3,6 +3,7 @@
 //! targets.
 
 use super::smc::Generation;
+use super::target::Target;
 use esplab_model::random::{mix, Generator};
 use rand::{Rng, SeedableRng};
 
@@ -74,6 +75,17 @@ pub fn marginal(generation: &Generation, k: usize) -> Marginal {
     }
 }
 
+/// How much the data narrowed parameter `k`: one minus the width of its 95% credible interval
+/// over the width of its prior's, both on the prior's own scale (the unit coordinate, so a
+/// log-uniform prior is measured in logarithms). 0: the data said nothing; near 1: they pinned
+/// it down.
+pub fn narrowing(generation: &Generation, k: usize) -> f64 {
+    let units: Vec<f64> = generation.particles.iter().map(|p| p.unit[k]).collect();
+    let weights: Vec<f64> = generation.particles.iter().map(|p| p.weight).collect();
+    let width = weighted_quantile(&units, &weights, 0.975) - weighted_quantile(&units, &weights, 0.025);
+    1.0 - width / 0.95
+}
+
 /// `count` particle indices drawn by weight (systematic resampling from a seeded offset).
 pub fn resample(generation: &Generation, count: usize, seed: u64) -> Vec<usize> {
     let weights: Vec<f64> = generation.particles.iter().map(|p| p.weight).collect();
@@ -109,12 +121,18 @@ pub struct Predictive {
     pub p50: f64,
     pub p95: f64,
     pub target: f64,
+    /// The band of values that match the target (the target alone for a point; a survey's
+    /// Wilson 95% interval for an observed share).
+    pub low: f64,
+    pub high: f64,
     /// Share of draws at or below the target (a predictive p-value; near 0 or 1 is a misfit).
     pub share_below_target: f64,
 }
 
 /// Summarises predictive draws of one statistic against `target`.
-pub fn predictive(draws: &[f64], target: f64) -> Predictive {
+pub fn predictive(draws: &[f64], target: &Target) -> Predictive {
+    let (low, high) = (target.low, target.high);
+    let target = target.value;
     let mut x: Vec<f64> = draws.iter().copied().filter(|v| v.is_finite()).collect();
     x.sort_by(f64::total_cmp);
     let q = |p| crate::statistics::quantile_sorted(&x, p);
@@ -125,14 +143,17 @@ pub fn predictive(draws: &[f64], target: f64) -> Predictive {
         p50: q(0.5),
         p95: q(0.95),
         target,
+        low,
+        high,
         share_below_target: x.iter().filter(|v| **v <= target).count() as f64 / x.len().max(1) as f64,
     }
 }
 
 impl Predictive {
-    /// Whether the target lies within the central 90% of the predictive draws.
+    /// Whether the central 90% of the predictive draws meets the target's band (for a point,
+    /// whether the target lies within it).
     pub fn covers_target(&self) -> bool {
-        self.p05 <= self.target && self.target <= self.p95
+        self.p05 <= self.high && self.low <= self.p95
     }
 }
 
@@ -140,6 +161,7 @@ impl Predictive {
 mod tests {
     use super::*;
     use crate::calibration::smc::Particle;
+    use crate::calibration::target::Measure;
 
     fn generation(values: &[f64], weights: &[f64]) -> Generation {
         Generation {
@@ -188,12 +210,34 @@ mod tests {
     }
 
     #[test]
+    fn narrowing_compares_the_credible_interval_with_the_prior_on_its_own_scale() {
+        // Particles spread evenly over the whole cube: nothing learnt.
+        let n = 1001;
+        let spread: Vec<f64> = (0..n).map(|i| i as f64 / (n - 1) as f64).collect();
+        let g = generation(&spread, &vec![1.0 / n as f64; n]);
+        assert!(narrowing(&g, 0).abs() < 0.01, "{}", narrowing(&g, 0));
+        // Spread over a tenth of it: narrowed by 90%.
+        let tenth: Vec<f64> = spread.iter().map(|u| 0.45 + u / 10.0).collect();
+        let g = generation(&tenth, &vec![1.0 / n as f64; n]);
+        assert!((narrowing(&g, 0) - 0.9).abs() < 0.01, "{}", narrowing(&g, 0));
+    }
+
+    #[test]
     fn the_predictive_says_whether_it_covers_the_target() {
         let draws: Vec<f64> = (0..100).map(|i| i as f64).chain([f64::NAN]).collect();
-        let p = predictive(&draws, 50.0);
+        let point = |v| Target::point(Measure::Statistic(0), v);
+        let p = predictive(&draws, &point(50.0));
         assert_eq!(p.defined, 100);
         assert!(p.covers_target());
         assert!((p.share_below_target - 0.51).abs() < 1e-12);
-        assert!(!predictive(&draws, 200.0).covers_target());
+        assert!(!predictive(&draws, &point(200.0)).covers_target());
+        // A band that reaches into the central 90% is met even though its figure lies outside.
+        let band = Target {
+            low: 90.0,
+            high: 120.0,
+            ..point(110.0)
+        };
+        assert!(predictive(&draws, &band).covers_target());
+        assert!(!predictive(&draws, &Target { low: 95.0, ..band }).covers_target());
     }
 }

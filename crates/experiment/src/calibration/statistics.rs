@@ -5,7 +5,12 @@
 //! regulator responded, how often nobody did, and how spread incident sizes are. A response that
 //! does not come within the run counts as a lag of the whole horizon ("at least the run"), so a
 //! late first incident cannot look like a fast response.
+//!
+//! Besides these, a run gives the share of deployments meeting the control on any day (an
+//! offering's security, or the baseline over the market), the model's analogue of a dated survey
+//! (`data/shares.csv`): see [`RunStatistics::measure`].
 
+use super::target::Measure;
 use crate::run::replicate;
 use esplab_model::{DayRecord, Detail, Event, EventKind, Observer, OfferingDay, Parameters, VendorStrategy};
 
@@ -50,7 +55,9 @@ const VICTIMS: [&str; 2] = [
 pub const STATISTICS: [Statistic; 7] = [
     Statistic {
         name: "vendor_lag_months",
-        description: "median over news incidents of the months to the next vendor raise",
+        description:
+            "median over news (incidents and disclosed flaws) of the months to the next vendor raise or shipped \
+                      fix",
         drivers: &[TOLERANCE],
     },
     Statistic {
@@ -72,7 +79,7 @@ pub const STATISTICS: [Statistic; 7] = [
     Statistic {
         name: "no_response_share",
         description:
-            "share of news incidents followed by no vendor raise, no outcry and no revision of the standard within \
+            "share of news followed by no vendor raise or fix, no outcry and no revision of the standard within \
                       180 days",
         drivers: &[TOLERANCE],
     },
@@ -89,6 +96,21 @@ pub const STATISTICS: [Statistic; 7] = [
     },
 ];
 
+/// The share of deployments meeting the control on a date: not one statistic but one per
+/// offering and day, so it is not in [`STATISTICS`]; a target file names it `share`.
+pub const SHARE: Statistic = Statistic {
+    name: "share",
+    description: "share of an offering's deployments meeting the control on a date (its security), or with no \
+                  offering the adoption-weighted share over the market (the baseline)",
+    drivers: &[TOLERANCE, STANDARD_UPTAKE, STANDARD_PRESSURE],
+};
+
+/// Priors of the standards body: how much of the gap to full security a revision closes, and
+/// how many salient events it takes to draft one. Drivers only where the scenario has a
+/// standards body.
+const STANDARD_UPTAKE: &str = "standard.uptake=uniform:0.05:0.6";
+const STANDARD_PRESSURE: &str = "standard.pressure_threshold=log-uniform:1:10";
+
 /// Index of statistic `name` in [`STATISTICS`].
 pub fn statistic_index(name: &str) -> Option<usize> {
     STATISTICS.iter().position(|s| s.name == name)
@@ -100,12 +122,13 @@ const RANDOM_RAISES: &str = "vendors.random_raise_rate";
 /// The priors `calibrate` uses when none is given: the drivers of `statistics`, each once, in
 /// the order of first mention. The reactive rule's tolerance has no effect on economic or random
 /// vendors, so for them it stands for their cost of security and memory, or their rate of
-/// raises.
-pub fn default_priors(statistics: &[usize], strategy: VendorStrategy) -> Vec<&'static str> {
+/// raises; the standard's uptake drives nothing without a standards body (`standard`).
+pub fn default_priors(statistics: &[&Statistic], strategy: VendorStrategy, standard: bool) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
-    for &s in statistics {
-        for &driver in STATISTICS[s].drivers {
+    for s in statistics {
+        for &driver in s.drivers {
             let drivers: &[&'static str] = match strategy {
+                _ if (driver == STANDARD_UPTAKE || driver == STANDARD_PRESSURE) && !standard => &[],
                 VendorStrategy::Economic if driver == TOLERANCE => &ECONOMIC_VENDORS,
                 VendorStrategy::Random if driver == TOLERANCE => &[RANDOM_RAISES],
                 VendorStrategy::Reactive | VendorStrategy::Economic | VendorStrategy::Random => {
@@ -122,9 +145,9 @@ pub fn default_priors(statistics: &[usize], strategy: VendorStrategy) -> Vec<&'s
     out
 }
 
-/// Names of all statistics, in order.
+/// Names of all statistics a target may name, in order, `share` last.
 pub fn statistic_names() -> Vec<&'static str> {
-    STATISTICS.iter().map(|s| s.name).collect()
+    STATISTICS.iter().chain([&SHARE]).map(|s| s.name).collect()
 }
 
 /// Collects what the statistics need while a run goes (a few events, not the whole log).
@@ -135,6 +158,8 @@ pub struct RunStatistics {
     first_loss_day: Option<u32>,
     news_days: Vec<u32>,
     raises: Vec<(u32, usize)>,
+    /// Days a vendor shipped the fix of a disclosed flaw.
+    fixes: Vec<u32>,
     outcry_days: Vec<u32>,
     regulation_days: Vec<u32>,
     revision_days: Vec<u32>,
@@ -144,11 +169,15 @@ pub struct RunStatistics {
     log_sum_of_squares: f64,
     victims: u64,
     victims_left: u64,
+    /// Per day: the baseline, then each offering's security.
+    shares: Vec<f64>,
 }
 
 impl Observer for RunStatistics {
     fn day(&mut self, record: &DayRecord, offerings: &[OfferingDay]) {
         self.offerings = offerings.len();
+        self.shares.push(record.baseline);
+        self.shares.extend(offerings.iter().map(|o| o.security));
         if self.first_loss_day.is_none() && record.loss > 0.0 {
             self.first_loss_day = Some(self.days);
         }
@@ -176,7 +205,8 @@ impl Observer for RunStatistics {
                     self.victims_left += abandoned as u64;
                 }
             }
-            EventKind::LossAgenda | EventKind::Intervention | EventKind::Vulnerability | EventKind::VendorFix => {}
+            EventKind::VendorFix => self.fixes.push(event.day),
+            EventKind::LossAgenda | EventKind::Intervention | EventKind::Vulnerability => {}
         }
     }
 }
@@ -198,7 +228,7 @@ impl RunStatistics {
         let mut lags: Vec<f64> = self
             .news_days
             .iter()
-            .map(|&n| self.lag(n, self.raises.iter().map(|r| r.0)))
+            .map(|&n| self.lag(n, self.raises.iter().map(|r| r.0).chain(self.fixes.iter().copied())))
             .collect();
         if lags.is_empty() {
             return f64::NAN;
@@ -241,6 +271,7 @@ impl RunStatistics {
         let responded = |d: u32| {
             let within = |x: u32| x >= d && x <= d + RESPONSE_WINDOW_DAYS;
             self.raises.iter().any(|r| within(r.0))
+                || self.fixes.iter().any(|&f| within(f))
                 || self
                     .outcry_days
                     .iter()
@@ -249,6 +280,25 @@ impl RunStatistics {
                     .any(|&o| within(o))
         };
         eligible.iter().filter(|&&d| !responded(d)).count() as f64 / eligible.len() as f64
+    }
+
+    /// The value of `measure`: a statistic, or a share on a day (NaN for a day or an offering
+    /// the run does not have).
+    pub fn measure(&self, measure: Measure, values: &[f64]) -> f64 {
+        match measure {
+            Measure::Statistic(i) => values.get(i).copied().unwrap_or(f64::NAN),
+            Measure::Share { offering, day } => {
+                let width = self.offerings + 1;
+                let column = offering.map_or(0, |j| j + 1);
+                if column >= width {
+                    return f64::NAN;
+                }
+                self.shares
+                    .get(day as usize * width + column)
+                    .copied()
+                    .unwrap_or(f64::NAN)
+            }
+        }
     }
 
     /// The statistics, in the order of [`STATISTICS`]; NaN where a statistic is undefined (no
@@ -282,6 +332,14 @@ pub fn run_statistics(parameters: &Parameters, master: u64, index: u64) -> Vec<f
     let mut statistics = RunStatistics::default();
     replicate(parameters, master, index, &mut statistics);
     statistics.values()
+}
+
+/// Runs `parameters` as [`run_statistics`] does and returns the value of each of `measures`.
+pub fn run_measures(parameters: &Parameters, master: u64, index: u64, measures: &[Measure]) -> Vec<f64> {
+    let mut statistics = RunStatistics::default();
+    replicate(parameters, master, index, &mut statistics);
+    let values = statistics.values();
+    measures.iter().map(|&m| statistics.measure(m, &values)).collect()
 }
 
 #[cfg(test)]
@@ -399,6 +457,50 @@ mod tests {
         assert_eq!(v[4], 0.5);
         // A revision is no regulation: none came, a lag of the whole horizon.
         assert_eq!(v[2], 1000.0 / DAYS_PER_MONTH);
+    }
+
+    #[test]
+    fn a_shipped_fix_answers_news_as_a_raise_does() {
+        let mut s = RunStatistics::default();
+        for e in [
+            event(100, EventKind::News, Some(0), 1.0),
+            event(103, EventKind::VendorFix, Some(0), 1e4),
+            event(400, EventKind::News, Some(1), 1.0),
+        ] {
+            s.event(&e);
+        }
+        days(&mut s, 1000, 2, 2000);
+        let v = s.values();
+        // Lags of 3 days and, unanswered, of the whole horizon (1000 days): median 501.5 days.
+        assert!((v[0] - 501.5 / DAYS_PER_MONTH).abs() < 1e-12);
+        // Day 100's news is answered by the fix; day 400's by nothing.
+        assert_eq!(v[4], 0.5);
+    }
+
+    #[test]
+    fn a_share_is_read_on_its_day_for_an_offering_or_the_market() {
+        let mut s = RunStatistics::default();
+        for d in 0..10u32 {
+            let record = DayRecord {
+                baseline: d as f64 / 100.0,
+                ..DayRecord::default()
+            };
+            let offerings: Vec<OfferingDay> = (0..2)
+                .map(|j| OfferingDay {
+                    security: (10 * j + d) as f64 / 100.0,
+                    ..OfferingDay::default()
+                })
+                .collect();
+            s.day(&record, &offerings);
+        }
+        let v = s.values();
+        let share = |offering, day| s.measure(Measure::Share { offering, day }, &v);
+        assert_eq!(share(None, 7), 0.07);
+        assert_eq!(share(Some(0), 3), 0.03);
+        assert_eq!(share(Some(1), 3), 0.13);
+        assert!(share(Some(2), 3).is_nan(), "no third offering");
+        assert!(share(Some(0), 10).is_nan(), "past the run");
+        assert_eq!(s.measure(Measure::Statistic(4), &v).is_nan(), v[4].is_nan());
     }
 
     #[test]

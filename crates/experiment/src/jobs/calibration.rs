@@ -5,10 +5,10 @@
 //! arguments and results.
 
 use super::replicates::{collect, Interrupted};
-use crate::calibration::posterior::{marginal, predictive, resample, Marginal, Predictive};
+use crate::calibration::posterior::{marginal, narrowing, predictive, resample, Marginal, Predictive};
 use crate::calibration::smc::proposal_index;
 use crate::calibration::{
-    calibrate, replicate_medians, run_statistics, Calibration, Ending, Progress, Settings, Tolerance,
+    calibrate, replicate_medians, run_measures, Calibration, Ending, Measure, Progress, Settings, Target, Tolerance,
 };
 use crate::design::Factor;
 use crate::Executor;
@@ -36,10 +36,10 @@ pub struct CalibrationJob {
     pub factors: Vec<Factor>,
     /// Sets a factor's key in parameters (the scenario's field registry).
     pub set: fn(&mut Parameters, &str, f64),
-    /// The targets: statistic index and value.
-    pub targets: Vec<(usize, f64)>,
-    /// Held-out figures, predicted and never fitted: statistic index and value.
-    pub held_out: Vec<(usize, f64)>,
+    /// The targets: what each measures, its value and the band that matches it.
+    pub targets: Vec<Target>,
+    /// Held-out figures, predicted and never fitted.
+    pub held_out: Vec<Target>,
     /// Runs per particle; its statistics are their medians.
     pub replicates: u64,
     pub settings: Settings,
@@ -53,6 +53,8 @@ pub struct CalibrationResult {
     pub calibration: Calibration,
     /// The posterior of each factor.
     pub marginals: Vec<Marginal>,
+    /// How much the data narrowed each factor (see [`narrowing`]).
+    pub narrowing: Vec<f64>,
     /// The posterior predictive of each target.
     pub predictives: Vec<Predictive>,
     /// The posterior predictive of each held-out figure.
@@ -95,14 +97,22 @@ impl CalibrationJob {
         self.parameters_for(&self.factors.iter().map(|f| f.value(1.0)).collect::<Vec<_>>())
     }
 
-    /// The medians over the replicates of the statistics `indices` of the particle `values`
-    /// with run index `index`, stopping early once `tolerance` cannot accept them.
-    fn medians(&self, values: &[f64], index: u64, indices: &[usize], tolerance: &Tolerance<'_>) -> Vec<f64> {
+    /// The medians over the replicates of `measures` of the particle `values` with run index
+    /// `index`, each passed through `fold` with its position, stopping early once `tolerance`
+    /// cannot accept them.
+    fn medians(
+        &self,
+        values: &[f64],
+        index: u64,
+        measures: &[Measure],
+        fold: impl Fn(usize, f64) -> f64,
+        tolerance: &Tolerance<'_>,
+    ) -> Vec<f64> {
         let p = self.parameters_for(values);
         let master = self.settings.seed;
         replicate_medians(self.replicates as usize, tolerance, |r| {
-            let all = run_statistics(&p, master, replicate_index(index, r));
-            indices.iter().map(|&i| all[i]).collect()
+            let all = run_measures(&p, master, replicate_index(index, r), measures);
+            all.into_iter().enumerate().map(|(k, x)| fold(k, x)).collect()
         })
         .0
     }
@@ -116,15 +126,17 @@ impl CalibrationJob {
         progress: impl FnMut(Progress),
         tick: impl FnMut(),
     ) -> Result<CalibrationResult, CalibrationFailure> {
-        let targeted: Vec<usize> = self.targets.iter().map(|t| t.0).collect();
-        let values: Vec<f64> = self.targets.iter().map(|t| t.1).collect();
+        // The sampler compares each simulated value folded onto its target's band (a share
+        // within a survey's sampling error matches it).
+        let targeted: Vec<Measure> = self.targets.iter().map(|t| t.measure).collect();
+        let values: Vec<f64> = self.targets.iter().map(|t| t.value).collect();
         let calibration = calibrate(
             &self.factors,
             &values,
             &self.settings,
             executor,
             stop,
-            |x, index, tolerance| self.medians(x, index, &targeted, tolerance),
+            |x, index, tolerance| self.medians(x, index, &targeted, |k, v| self.targets[k].fold(v), tolerance),
             progress,
         );
         if calibration.ending == Ending::Interrupted {
@@ -133,10 +145,10 @@ impl CalibrationJob {
         let posterior = calibration.posterior().ok_or(CalibrationFailure::NoGeneration)?;
         // Fresh runs at draws by weight: the targeted statistics, then the held-out ones.
         let draws = resample(posterior, self.predictive_draws, self.settings.seed);
-        let predicted: Vec<usize> = targeted
+        let predicted: Vec<Measure> = targeted
             .iter()
-            .chain(self.held_out.iter().map(|h| &h.0))
             .copied()
+            .chain(self.held_out.iter().map(|h| h.measure))
             .collect();
         let indices: Vec<u64> = (0..draws.len() as u64).collect();
         let rows = collect(
@@ -146,21 +158,23 @@ impl CalibrationJob {
             |m| {
                 let particle = &posterior.particles[draws[m as usize]];
                 let index = proposal_index(PREDICTIVE_GENERATION, m);
-                self.medians(&particle.values, index, &predicted, &Tolerance::unlimited())
+                self.medians(&particle.values, index, &predicted, |_, v| v, &Tolerance::unlimited())
             },
             tick,
         )?;
-        let column = |k: usize, value: f64| predictive(&rows.iter().map(|r| r[k]).collect::<Vec<f64>>(), value);
-        let predictives = values.iter().enumerate().map(|(k, &v)| column(k, v)).collect();
+        let column = |k: usize, target: &Target| predictive(&rows.iter().map(|r| r[k]).collect::<Vec<f64>>(), target);
+        let predictives = self.targets.iter().enumerate().map(|(k, t)| column(k, t)).collect();
         let held_out = self
             .held_out
             .iter()
             .enumerate()
-            .map(|(k, &(_, v))| column(values.len() + k, v))
+            .map(|(k, t)| column(self.targets.len() + k, t))
             .collect();
         let marginals = (0..self.factors.len()).map(|k| marginal(posterior, k)).collect();
+        let narrowing = (0..self.factors.len()).map(|k| narrowing(posterior, k)).collect();
         Ok(CalibrationResult {
             marginals,
+            narrowing,
             predictives,
             held_out,
             draws: draws.len(),

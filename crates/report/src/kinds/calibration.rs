@@ -14,10 +14,16 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
     let weights = posterior.numbers("weight")?;
     let mut marginals = Vec::new();
     let mut table = Table {
-        header: ["parameter", "median", "95% credible interval", "prior"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
+        header: [
+            "parameter",
+            "median",
+            "95% credible interval",
+            "prior",
+            "narrowed by the data",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
         rows: vec![],
     };
     for (k, p) in doc["posterior"].as_array().into_iter().flatten().enumerate() {
@@ -66,6 +72,9 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
                 number(p, "/prior/low"),
                 number(p, "/prior/high")
             ),
+            p.get("narrowing")
+                .and_then(Value::as_f64)
+                .map_or_else(String::new, |n| format!("{:.0}%", 100.0 * n)),
         ]);
     }
     let mut checks = Vec::new();
@@ -86,7 +95,8 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
         checks.push(Figure {
             name: format!("predictive-{name}"),
             caption: format!(
-                "Posterior predictive of {name}: median and 90% range of fresh runs, against the target from the cases."
+                "Posterior predictive of {name}: median and 90% range of fresh runs, against the target (for an \
+                 observed share, with its survey's 95% interval)."
             ),
             svg: IntervalChart {
                 title: format!("{name}: predictive vs target"),
@@ -100,10 +110,10 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
                         color: if covered { PALETTE[0] } else { PALETTE[1] },
                     },
                     IntervalRow {
-                        label: "target (cases)".into(),
+                        label: "target".into(),
                         estimate: number(s, "/target"),
-                        low: f64::NAN,
-                        high: f64::NAN,
+                        low: band(s).map_or(f64::NAN, |b| b.0),
+                        high: band(s).map_or(f64::NAN, |b| b.1),
                         color: PALETTE[7],
                     },
                 ],
@@ -112,7 +122,7 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
         });
         predictive_table.rows.push(vec![
             name,
-            cell(number(s, "/target")),
+            target_cell(s),
             cell(number(s, "/p05")),
             cell(number(s, "/p50")),
             cell(number(s, "/p95")),
@@ -128,7 +138,11 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
         },
         Section {
             heading: "Posterior predictive checks".into(),
-            paragraphs: vec!["Red: the target lies outside the central 90% of the predictive draws.".into()],
+            paragraphs: vec![
+                "Red: the central 90% of the predictive draws misses the target (for an observed share, its survey's \
+                 95% interval, shown in brackets)."
+                    .into(),
+            ],
             figures: checks,
             tables: vec![predictive_table],
         },
@@ -147,6 +161,20 @@ pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
         ),
         sections,
     })
+}
+
+/// A target's band when it is wider than the figure (an observed share's survey interval).
+fn band(s: &Value) -> Option<(f64, f64)> {
+    let (low, high) = (number(s, "/band/0"), number(s, "/band/1"));
+    (low.is_finite() && high.is_finite() && high > low).then_some((low, high))
+}
+
+/// A target's figure, with its band if it has one.
+fn target_cell(s: &Value) -> String {
+    match band(s) {
+        Some((low, high)) => format!("{} [{}, {}]", cell(number(s, "/target")), cell(low), cell(high)),
+        None => cell(number(s, "/target")),
+    }
 }
 
 /// The out-of-sample check of a calibration run with `--holdout`: each held-out figure against
@@ -179,7 +207,7 @@ fn holdout_section(doc: &Value) -> Option<Section> {
             .collect();
         table.rows.push(vec![
             text(s, "/statistic"),
-            cell(number(s, "/target")),
+            target_cell(s),
             cases.join(", "),
             cell(number(s, "/p05")),
             cell(number(s, "/p50")),
@@ -197,7 +225,7 @@ fn holdout_section(doc: &Value) -> Option<Section> {
         heading: "Held-out figures (out of sample)".into(),
         paragraphs: vec![format!(
             "Figures of {} ({}) were left out of the fit and predicted by the posterior: {} of {} lie within the \
-             central 90% of the predictive draws.",
+             central 90% of the predictive draws (an observed share when that range meets its survey's 95% interval).",
             text(holdout, "/source"),
             text(holdout, "/description"),
             number(holdout, "/covered"),
