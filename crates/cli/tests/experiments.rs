@@ -400,6 +400,8 @@ fn leverage_over_a_calibration_posterior_draws_its_particles_by_weight() {
         "attention.threshold",
         "users.risk_sensitivity_median",
         "users.harm_fear",
+        "standard.uptake",
+        "standard.pressure_threshold",
     ];
     let at: Vec<usize> = keys
         .iter()
