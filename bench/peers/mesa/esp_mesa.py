@@ -175,6 +175,8 @@ class EspModel(mesa.Model):
         self.disclosure = 0.0
         self.tax_factor = 1.0
         self.floor = 0.0
+        self.required = 0.0
+        self.transition = None
         self.days_above = 0
         self.pending = None
         self.history = []
@@ -280,9 +282,7 @@ class EspModel(mesa.Model):
                 if i["kind"] == "shock":
                     shocks.append((i["size"], i.get("offering")))
                 elif i["kind"] == "regulation":
-                    self.floor = max(self.floor, min(i["floor"], MAX_SECURITY))
-                    for v in self.vendors:
-                        v.hold(self.floor)
+                    self.require(i["floor"], day)
                 elif i["kind"] == "heroic-vendor":
                     v = self.vendors[i["offering"]]
                     v.heroic = max(v.heroic, i["security"])
@@ -307,7 +307,8 @@ class EspModel(mesa.Model):
         attack = p["attack"]
         _, counts = self.baseline()
         for j, v in enumerate(self.vendors):
-            share = counts[j] / self.n
+            # The offering's users as a share of the population at which the rate holds.
+            share = counts[j] / self.n * p["run"]["population"] / attack["reference_population"]
             if share <= 0:
                 continue
             rate = attack["rate"] * share ** attack["adoption_elasticity"] * (1 - v.security()) ** attack["security_elasticity"]
@@ -337,13 +338,32 @@ class EspModel(mesa.Model):
         self.record(baseline, adoption)
         self.day += 1
 
+    def require(self, level, day):
+        """A rule from `day` requiring `level` of the deployments, complied with in a straight
+        line over regulator.compliance_days."""
+        self.required = max(self.required, min(level, MAX_SECURITY))
+        if self.required > self.floor:
+            self.transition = (self.floor, day, day + self.p["regulator"]["compliance_days"])
+            self.comply(day)
+
+    def comply(self, day):
+        if self.transition is None:
+            return
+        start_floor, start, deadline = self.transition
+        if day >= deadline:
+            self.floor, self.transition = self.required, None
+        else:
+            progress = (day - start) / (deadline - start)
+            self.floor = max(self.floor, start_floor + (self.required - start_floor) * progress)
+        for v in self.vendors:
+            v.hold(self.floor)
+
     def regulate(self, day, outcry, baseline):
         r = self.p["regulator"]
+        self.comply(day)
         if self.pending == day:
             self.pending = None
-            self.floor = max(self.floor, min(baseline + r["step"], MAX_SECURITY))
-            for v in self.vendors:
-                v.hold(self.floor)
+            self.require(min(self.required + r["coverage"] * (1.0 - self.required), MAX_SECURITY), day)
             self.summary["regulations"] += 1
             return
         if not r["enabled"]:

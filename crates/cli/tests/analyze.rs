@@ -1,6 +1,6 @@
 //! `esplab analyze` on real runs: the mega-incident of `iot-botnets` is named as the trigger of
-//! the jump that follows it, regulation is traced back to its outcry with the regulator's lag,
-//! and the statistics are written to analysis.json.
+//! the jump that follows it, regulation follows its outcry by the regulator's lag and is complied
+//! with over its transition, and the statistics are written to analysis.json.
 
 mod common;
 
@@ -48,7 +48,49 @@ fn analyze_traces_the_mirai_jump_and_regulation_back_to_their_events() {
             "{mirai}"
         );
         assert_eq!(mirai["cause"], "vendor raise");
-        // Every regulation jump goes back to an outcry exactly the regulator's lag (700 days) earlier.
+        // Every regulation comes the regulator's lag (700 days) after an outcry, and the floor
+        // rises in a straight line to its required share by the deadline (460 days later).
+        let events = std::fs::read_to_string(format!("{out}/events.csv")).unwrap();
+        let floors: Vec<f64> = std::fs::read_to_string(format!("{out}/timeseries.csv"))
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').nth(4).unwrap().parse().unwrap())
+            .collect();
+        let mut outcries = vec![];
+        for line in events.lines().skip(1) {
+            let f: Vec<&str> = line.split(',').collect();
+            let day: usize = f[0].parse().unwrap();
+            if f[2] == "outcry" {
+                outcries.push(day);
+            }
+            if f[2] == "regulation" {
+                assert!(outcries.contains(&(day - 700)), "{line}");
+                let required: f64 = f[4].parse().unwrap();
+                let deadline: usize = f[5]
+                    .split(" by day ")
+                    .nth(1)
+                    .unwrap()
+                    .split(' ')
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                assert_eq!(deadline, day + 460, "{line}");
+                if deadline < floors.len() {
+                    assert!(
+                        (floors[deadline] - required).abs() < 1e-9,
+                        "{line}: {}",
+                        floors[deadline]
+                    );
+                    let (before, middle) = (floors[day], floors[day + 230]);
+                    assert!(before < required - 0.05, "{line}: complied with over time, not at once");
+                    assert!((middle - (before + required) / 2.0).abs() < 0.01, "{line}: {middle}");
+                }
+                regulations += 1;
+            }
+        }
+        // A jump caused by a regulation goes back to an outcry exactly the lag earlier.
         for j in jumps.iter().filter(|j| j["cause"] == "regulation") {
             let chain = j["chain"].as_array().unwrap();
             let outcry = chain
@@ -56,7 +98,6 @@ fn analyze_traces_the_mirai_jump_and_regulation_back_to_their_events() {
                 .find(|l| l["event"].as_str().unwrap().starts_with("outcry"))
                 .expect("outcry in chain");
             assert_eq!(j["day"].as_u64().unwrap() - outcry["day"].as_u64().unwrap(), 700, "{j}");
-            regulations += 1;
         }
         let changes = &a["baseline_changes"];
         assert!(changes["daily_kurtosis"].as_f64().unwrap() > 10.0);
@@ -70,7 +111,10 @@ fn analyze_traces_the_mirai_jump_and_regulation_back_to_their_events() {
             10
         );
     }
-    assert!(regulations >= 3, "most iot runs end in regulation ({regulations} of 5)");
+    assert!(
+        regulations >= 5,
+        "every iot run has a regulation after Mirai ({regulations} in 5 runs)"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -120,8 +120,16 @@ const SMALL_EFFECT_SEEDS: u64 = 96;
 
 #[test]
 fn economic_vendors_lower_security_under_excitement_with_no_excitement_term_of_their_own() {
-    let calm = ensemble_of(&scenario("mcp", &["excitement.base=1.0"]), SMALL_EFFECT_SEEDS);
-    let excited = ensemble_of(&scenario("mcp", &["excitement.base=2.5"]), SMALL_EFFECT_SEEDS);
+    // A claim about the market: in `mcp` the regulator's required share sets the long-run
+    // baseline within five years, so the regulator is off (as in `esplab validate`).
+    let calm = ensemble_of(
+        &scenario("mcp", &["regulator.enabled=false", "excitement.base=1.0"]),
+        SMALL_EFFECT_SEEDS,
+    );
+    let excited = ensemble_of(
+        &scenario("mcp", &["regulator.enabled=false", "excitement.base=2.5"]),
+        SMALL_EFFECT_SEEDS,
+    );
     assert_passes(&economic::moves_long_run(
         "ESP (1), economic",
         "excitement rises",

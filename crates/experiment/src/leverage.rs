@@ -190,9 +190,11 @@ pub fn standard_levers(start: u32, heroic: &str) -> Vec<Lever> {
         },
         Lever {
             kind: InterventionKind::Regulation,
-            unit: "security floor",
+            unit: "required share",
             size: 0.5,
-            meaning: format!("exogenous regulation: security floor 0.5 from day {start}"),
+            meaning: format!(
+                "exogenous regulation: half the deployments required to meet the control from day {start}, complied with over regulator.compliance_days"
+            ),
         },
     ]
 }

@@ -125,8 +125,15 @@ pub enum Detail {
     Outcry { due: u32 },
     /// Losses on the regulator's agenda passed its threshold: a regulation is due on day `due`.
     LossAgenda { due: u32 },
-    /// A regulation raised the floor, after outcry or (`agenda`) after losses on the agenda.
-    Regulation { from: f64, to: f64, agenda: bool },
+    /// A regulation raised the required share of deployments meeting the control from `from`
+    /// to `to`, to be met by day `deadline`, after outcry or (`agenda`) after losses on the
+    /// agenda.
+    Regulation {
+        from: f64,
+        to: f64,
+        deadline: u32,
+        agenda: bool,
+    },
     /// An intervention started.
     Intervention(Started),
     /// [`crate::OUTCOME_DAYS`] after the incident of `incident_day`, `abandoned` of its
@@ -158,6 +165,7 @@ pub enum Started {
     Regulation {
         from: f64,
         to: f64,
+        deadline: u32,
     },
     Advocacy {
         end: u32,
@@ -264,10 +272,11 @@ impl Detail {
                     Some(text) => (text, true),
                     None => (text.strip_suffix(" after outcry")?, false),
                 };
-                let f = fields(text, &["security floor ", " -> ", ""])?;
+                let f = fields(text, &["required share ", " -> ", " by day ", ""])?;
                 Self::Regulation {
                     from: f[0].parse().ok()?,
                     to: f[1].parse().ok()?,
+                    deadline: f[2].parse().ok()?,
                     agenda,
                 }
             }
@@ -344,10 +353,11 @@ impl Started {
                 }
             }
             InterventionKind::Regulation => {
-                let f = fields(text, &["exogenous regulation: floor ", " -> ", ""])?;
+                let f = fields(text, &["exogenous regulation: required share ", " -> ", " by day ", ""])?;
                 Self::Regulation {
                     from: f[0].parse().ok()?,
                     to: f[1].parse().ok()?,
+                    deadline: f[2].parse().ok()?,
                 }
             }
             InterventionKind::Advocacy => {
@@ -426,9 +436,14 @@ impl fmt::Display for Detail {
             }
             Self::Outcry { due } => write!(f, "sustained outcry; regulation due on day {due}"),
             Self::LossAgenda { due } => write!(f, "losses on the agenda; regulation due on day {due}"),
-            Self::Regulation { from, to, agenda } => write!(
+            Self::Regulation {
+                from,
+                to,
+                deadline,
+                agenda,
+            } => write!(
                 f,
-                "security floor {from:.4} -> {to:.4} after {}",
+                "required share {from:.4} -> {to:.4} by day {deadline} after {}",
                 if agenda { "losses on the agenda" } else { "outcry" }
             ),
             Self::Intervention(started) => write!(f, "{}: {started}", started.kind().name()),
@@ -473,7 +488,12 @@ impl fmt::Display for Started {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             Self::Shock { records } => write!(f, "shock incident of {records:.4e} records"),
-            Self::Regulation { from, to } => write!(f, "exogenous regulation: floor {from:.4} -> {to:.4}"),
+            Self::Regulation { from, to, deadline } => {
+                write!(
+                    f,
+                    "exogenous regulation: required share {from:.4} -> {to:.4} by day {deadline}"
+                )
+            }
             Self::Advocacy { end, risk_factor } => {
                 write!(f, "advocacy until day {end}: perceived risk x {risk_factor:.4}")
             }
@@ -522,6 +542,7 @@ mod tests {
             InterventionKind::Regulation => Started::Regulation {
                 from: 0.123_456,
                 to: 0.5,
+                deadline: 1_440,
             },
             InterventionKind::Advocacy => Started::Advocacy {
                 end: 900,
@@ -560,6 +581,7 @@ mod tests {
                 EventKind::Regulation => Detail::Regulation {
                     from: 0.0,
                     to: 0.456_789,
+                    deadline: 900,
                     agenda: false,
                 },
                 EventKind::Intervention => Detail::Intervention(started[0]),
@@ -586,6 +608,7 @@ mod tests {
         all.push(Detail::Regulation {
             from: 0.1,
             to: 0.2,
+            deadline: 1_000,
             agenda: true,
         });
         all

@@ -1,15 +1,25 @@
 //! Attack pressure and incident sizes.
 //!
 //! Offering `j` suffers incidents as a Poisson process of daily rate
-//! `rate share_j^adoption_elasticity (1 − s_j)^security_elasticity`, where `share_j` is its share
-//! of the population. Sizes are log-normal in records: `log10(records) ~ Normal(mean, sd)`.
+//! `rate (share_j P / P_ref)^adoption_elasticity (1 − s_j)^security_elasticity`, where `share_j`
+//! is its share of the simulated users, `P` the real population they stand for and `P_ref` the
+//! population at which `rate` holds ([`reach`]). Sizes are log-normal in records:
+//! `log10(records) ~ Normal(mean, sd)`.
 
 use crate::parameters::AttackParameters;
 use crate::random::Generator;
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-/// Expected incidents per day on an offering with population share `share` and security `s`.
+/// The real population `population` as a multiple of the attack law's reference population: an
+/// offering's share of the users times it is the `share` of [`daily_rate`] and
+/// [`disclosure_rate`].
+pub fn reach(parameters: &AttackParameters, population: f64) -> f64 {
+    population / parameters.reference_population.max(f64::MIN_POSITIVE)
+}
+
+/// Expected incidents per day on an offering used by `share` of the reference population, at
+/// security `s`.
 pub fn daily_rate(parameters: &AttackParameters, share: f64, security: f64) -> f64 {
     parameters.rate * exposure(parameters, share, security)
 }
@@ -22,8 +32,8 @@ fn exposure(parameters: &AttackParameters, share: f64, security: f64) -> f64 {
     share.powf(parameters.adoption_elasticity) * (1.0 - security).powf(parameters.security_elasticity)
 }
 
-/// Expected vulnerabilities disclosed per day on an offering with population share `share` and
-/// security `s`: the attack law with `disclosure_rate` in place of `rate`.
+/// Expected vulnerabilities disclosed per day on an offering used by `share` of the reference
+/// population, at security `s`: the attack law with `disclosure_rate` in place of `rate`.
 pub fn disclosure_rate(parameters: &AttackParameters, share: f64, security: f64) -> f64 {
     parameters.disclosure_rate * exposure(parameters, share, security)
 }
@@ -80,6 +90,7 @@ mod tests {
     fn parameters() -> AttackParameters {
         AttackParameters {
             rate: 2.0,
+            reference_population: 1e6,
             adoption_elasticity: 1.0,
             security_elasticity: 2.0,
             size_log10_mean: 3.5,

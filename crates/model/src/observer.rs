@@ -13,7 +13,8 @@ pub struct DayRecord {
     pub adoption: f64,
     /// Adoption-weighted security, in [0, 1], never below the floor.
     pub baseline: f64,
-    /// Regulatory security floor.
+    /// Share of deployments the rules in force require to meet the control today (it rises over
+    /// a regulation's transition).
     pub floor: f64,
     /// Public fear `F`.
     pub fear: f64,

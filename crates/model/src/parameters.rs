@@ -163,8 +163,13 @@ pub struct SecurityParameters {
 /// Attack pressure, incident sizes and losses.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttackParameters {
-    /// Incidents per day on an offering holding the whole population at zero security.
+    /// Incidents per day on an offering used by `reference_population` people at zero
+    /// security.
     pub rate: f64,
+    /// Real population (persons) at which `rate` and `disclosure_rate` hold: an offering used
+    /// by `n` real people sees the rates times `(n / reference_population)^adoption_elasticity`,
+    /// so a technology of a thousand people is attacked less than one of a hundred million.
+    pub reference_population: f64,
     /// Exponent on an offering's user share (attackers go where users are).
     pub adoption_elasticity: f64,
     /// Exponent on `1 − security`.
@@ -175,8 +180,9 @@ pub struct AttackParameters {
     pub size_log10_sd: f64,
     /// Loss per record (currency units).
     pub loss_per_record: f64,
-    /// Vulnerabilities disclosed per day (without victims) on an offering holding the whole
-    /// population at zero security; they follow the attack law's shares and exponents.
+    /// Vulnerabilities disclosed per day (without victims) on an offering used by
+    /// `reference_population` people at zero security; they follow the attack law's shares and
+    /// exponents.
     pub disclosure_rate: f64,
     /// Days after its disclosure that an unfixed vulnerability is exploited (an incident).
     pub exploit_days: u32,
@@ -297,8 +303,11 @@ pub struct RegulatorParameters {
     pub outcry_days: u32,
     /// Days from the outcry to the regulation taking effect.
     pub lag_days: u32,
-    /// Floor set above the baseline of the day of enactment.
-    pub step: f64,
+    /// Share of the deployments not yet required to meet the control that a regulation brings
+    /// under the requirement ([`crate::regulator`]).
+    pub coverage: f64,
+    /// Days from a regulation taking effect to its deadline, over which deployments comply.
+    pub compliance_days: u32,
     /// Losses per real person on the regulator's agenda that start a regulation (currency
     /// units; 0: quiet losses are never answered).
     pub agenda_threshold: f64,
@@ -352,7 +361,8 @@ pub enum Intervention {
         size: f64,
         offering: Option<usize>,
     },
-    /// Exogenous regulation raising the security floor to `floor` on `day`.
+    /// Exogenous regulation from `day` requiring the control of `floor` of every offering's
+    /// deployments, complied with over `regulator.compliance_days`.
     Regulation { day: u32, floor: f64 },
     /// Rooftop advocacy: every user's perceived risk × (1 + strength) on days [start, end).
     Advocacy { start: u32, end: u32, strength: f64 },
@@ -504,6 +514,7 @@ impl Default for Parameters {
             },
             attack: AttackParameters {
                 rate: 1.0,
+                reference_population: 10_000_000.0,
                 adoption_elasticity: 1.0,
                 security_elasticity: 2.0,
                 size_log10_mean: 3.5,
@@ -548,7 +559,8 @@ impl Default for Parameters {
                 outcry_threshold: 0.25,
                 outcry_days: 7,
                 lag_days: 370,
-                step: 0.1,
+                coverage: 0.5,
+                compliance_days: 540,
                 agenda_threshold: 0.0,
                 agenda_half_life_days: 1095.0,
             },

@@ -371,8 +371,15 @@ static PARAMETER_FIELDS: &[Field<Parameters>] = &[
         "attack.rate",
         Range::closed(0.0, 1e6),
         "incidents per day",
-        "Incidents per day on an offering holding everyone at zero security.",
+        "Incidents per day on an offering used by attack.reference_population people at zero security.",
         attack.rate
+    ),
+    float_field!(
+        "attack.reference_population",
+        Range::above(0.0, 1e12),
+        "persons",
+        "Real population at which attack.rate and attack.disclosure_rate hold; an offering used by n real people sees them times (n / reference_population)^adoption_elasticity.",
+        attack.reference_population
     ),
     float_field!(
         "attack.adoption_elasticity",
@@ -413,7 +420,7 @@ static PARAMETER_FIELDS: &[Field<Parameters>] = &[
         "attack.disclosure_rate",
         Range::closed(0.0, 1e6),
         "disclosures per day",
-        "Vulnerabilities disclosed without victims per day, on an offering holding everyone at zero security.",
+        "Vulnerabilities disclosed without victims per day, on an offering used by attack.reference_population people at zero security.",
         attack.disclosure_rate
     ),
     integer_field!(
@@ -647,11 +654,18 @@ static PARAMETER_FIELDS: &[Field<Parameters>] = &[
         regulator.lag_days
     ),
     float_field!(
-        "regulator.step",
+        "regulator.coverage",
         Range::closed(0.0, 1.0),
-        "security",
-        "Floor set this far above the baseline of the day of enactment.",
-        regulator.step
+        "share",
+        "Share of the deployments not yet required to meet the control that a regulation brings under the requirement (the required share rises from r to r + coverage (1 - r)).",
+        regulator.coverage
+    ),
+    integer_field!(
+        "regulator.compliance_days",
+        Range::closed(0.0, 36_500.0),
+        "days",
+        "Days from a regulation taking effect to its deadline; the share every offering must meet rises in a straight line over them (0: at once).",
+        regulator.compliance_days
     ),
     float_field!(
         "regulator.agenda_threshold",
@@ -784,7 +798,10 @@ pub fn intervention_kinds() -> Vec<(&'static str, &'static str, &'static [Interv
 pub fn intervention_fields(kind: InterventionKind) -> (&'static str, &'static [InterventionField]) {
     match kind {
         InterventionKind::Shock => ("An incident of a given size on a given day.", SHOCK_FIELDS),
-        InterventionKind::Regulation => ("Exogenous regulation raising the security floor.", REGULATION_FIELDS),
+        InterventionKind::Regulation => (
+            "Exogenous regulation requiring the control of a share of every offering's deployments, complied with over regulator.compliance_days.",
+            REGULATION_FIELDS,
+        ),
         InterventionKind::Advocacy => (
             "Rooftop advocacy: everyone's perceived risk is multiplied by 1 + strength.",
             ADVOCACY_FIELDS,
@@ -834,8 +851,8 @@ const REGULATION_FIELDS: &[InterventionField] = &[
     required(
         "floor",
         Kind::Float(Range::closed(0.0, 0.999)),
-        "security",
-        "New floor (the floor never falls).",
+        "share",
+        "Share of deployments required to meet the control by the deadline (the required share never falls).",
     ),
 ];
 

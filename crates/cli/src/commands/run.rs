@@ -80,7 +80,7 @@ fn print_summary(scenario: &Scenario, s: &Summary, seconds: f64, dir: &Path) {
         ("incidents", s.incidents.to_string()),
         ("news", s.news.to_string()),
         ("outcries / regulations", format!("{} / {}", s.outcries, s.regulations)),
-        ("security floor: final", format!("{:.4}", s.final_floor)),
+        ("required share (floor): final", format!("{:.4}", s.final_floor)),
         ("total loss", format!("{:.4e}", s.total_loss)),
         ("adoption: peak", format!("{:.4}", s.peak_adoption)),
         ("adoption: final", format!("{:.4}", s.final_adoption)),

@@ -103,11 +103,26 @@ impl Ensemble {
 }
 
 /// The ensembles the checks need.
-const ENSEMBLES: [Ensemble; 22] = [
+const ENSEMBLES: [Ensemble; 23] = [
     Ensemble::shipped("mcp", "mcp", &[]),
-    Ensemble::shipped("mcp, calm", "mcp", &["excitement.base=1.0"]),
-    Ensemble::shipped("mcp, excited", "mcp", &["excitement.base=2.5"]),
-    Ensemble::shipped("mcp, better offerings", "mcp", &CAPABLE),
+    // ESP (1) and (3) are claims about the market: in `mcp` the regulator's required share sets
+    // the long-run baseline within five years, so they are checked with the regulator off.
+    Ensemble::shipped(
+        "mcp, no regulator, calm",
+        "mcp",
+        &["regulator.enabled=false", "excitement.base=1.0"],
+    ),
+    Ensemble::shipped(
+        "mcp, no regulator, excited",
+        "mcp",
+        &["regulator.enabled=false", "excitement.base=2.5"],
+    ),
+    Ensemble::shipped("mcp, no regulator", "mcp", &["regulator.enabled=false"]),
+    Ensemble::shipped(
+        "mcp, no regulator, better offerings",
+        "mcp",
+        &["regulator.enabled=false", CAPABLE[0], CAPABLE[1], CAPABLE[2]],
+    ),
     Ensemble::shipped(
         "mcp, cheaper security",
         "mcp",
@@ -400,17 +415,17 @@ pub fn validate(args: ValidateArgs) -> Result<ExitCode> {
     let shock_day = p("loud").interventions.first().map_or(730, |i| i.start());
     let mut checks = vec![
         economic::moves_long_run(
-            "ESP (1): more excitement, lower baseline",
+            "ESP (1): more excitement, lower baseline (the market, regulator off)",
             "excitement.base goes from 1.0 to 2.5",
-            e("mcp, calm"),
-            e("mcp, excited"),
+            e("mcp, no regulator, calm"),
+            e("mcp, no regulator, excited"),
             -1.0,
         ),
         economic::moves_long_run(
-            "ESP (3): more capable offerings, lower baseline",
+            "ESP (3): more capable offerings, lower baseline (the market, regulator off)",
             "capabilities triple",
-            e("mcp"),
-            e("mcp, better offerings"),
+            e("mcp, no regulator"),
+            e("mcp, no regulator, better offerings"),
             -1.0,
         ),
         economic::moves_long_run(

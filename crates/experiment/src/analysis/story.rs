@@ -221,12 +221,12 @@ fn flows(
 
 fn event_sentence(e: &EventRow, start: Option<StartDate>, control: &str) -> Option<String> {
     let on = when(start, e.day);
-    let (security, floor) = if control.is_empty() {
-        ("security".to_string(), "security floor".to_string())
+    let (security, required) = if control.is_empty() {
+        ("security".to_string(), "required security".to_string())
     } else {
         (
             format!("share of {control}"),
-            format!("floor on the share of {control}"),
+            format!("share of deployments required to meet the control ({control})"),
         )
     };
     Some(match e.detail {
@@ -245,8 +245,13 @@ fn event_sentence(e: &EventRow, start: Option<StartDate>, control: &str) -> Opti
             "On {on} quiet losses put the technology on the regulator's agenda; a regulation was due on {}.",
             when(start, due)
         ),
-        Detail::Regulation { from, to, .. } => {
-            format!("On {on} a regulation raised the {floor} from {from:.2} to {to:.2}.")
+        Detail::Regulation { from, to, deadline, .. } => {
+            let by = if deadline > e.day {
+                format!(", deployments complying by {}", when(start, deadline))
+            } else {
+                String::new()
+            };
+            format!("On {on} a regulation raised the {required} from {from:.2} to {to:.2}{by}.")
         }
         Detail::Intervention(started) => format!("On {on} an intervention started: {started}."),
         Detail::Draft { due } => format!(

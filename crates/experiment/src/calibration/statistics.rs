@@ -366,6 +366,7 @@ mod tests {
             EventKind::Regulation => Detail::Regulation {
                 from: 0.0,
                 to: size,
+                deadline: day,
                 agenda: false,
             },
             EventKind::Intervention => Detail::Intervention(Started::Shock { records: size }),

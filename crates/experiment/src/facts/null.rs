@@ -476,6 +476,7 @@ mod tests {
                 Detail::Regulation {
                     from: 0.0,
                     to: 0.1,
+                    deadline: day,
                     agenda,
                 },
             ));

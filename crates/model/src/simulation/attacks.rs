@@ -27,7 +27,7 @@ impl Simulation<'_> {
     ) -> usize {
         let p = self.parameters;
         let seed = p.run.seed;
-        let n = self.population.len().max(1) as f64;
+        let n = self.population.len().max(1) as f64 / incidents::reach(&p.attack, p.run.population);
         let mut harmed = 0usize;
         self.losses_today.iter_mut().for_each(|l| *l = 0.0);
         self.salient_today = 0;
@@ -37,6 +37,7 @@ impl Simulation<'_> {
             harmed += self.incident(records, target, &mut rng, record, observer);
         }
         for j in 0..self.vendors.len() {
+            // The offering's users as a share of the reference population.
             let share = self.population.count(j) as f64 / n;
             let rate = incidents::daily_rate(&p.attack, share, self.vendors[j].security());
             if rate <= 0.0 || !rate.is_finite() {
@@ -249,6 +250,34 @@ mod tests {
         assert_eq!(record.news, 0);
         assert_eq!(recorder.events.len(), 1);
         assert_eq!(s.attention.fear, 0.0);
+    }
+
+    #[test]
+    fn attacks_scale_with_the_real_population_not_the_simulated_one() {
+        let incidents = |population: f64, users: u32| {
+            let mut p = small(users);
+            p.attack.rate = 5.0;
+            p.attack.size_log10_mean = 0.0;
+            p.run.population = population;
+            let mut s = Simulation::new(&p);
+            let mut recorder = Recorder::default();
+            let mut record = DayRecord::default();
+            for day in 0..300 {
+                s.day = day;
+                s.attacks(vec![], &mut record, &mut recorder);
+            }
+            record.incidents
+        };
+        let reference = small(1).attack.reference_population;
+        let at_reference = incidents(reference, 20_000);
+        assert!(at_reference > 100, "{at_reference}");
+        // A hundredth of the people: about a hundredth of the attacks (adoption elasticity 1).
+        let fewer = incidents(reference / 100.0, 20_000);
+        assert!(fewer * 20 < at_reference, "{fewer} against {at_reference}");
+        // Twice the simulated users for the same people: about as many attacks.
+        let finer = incidents(reference, 40_000);
+        let ratio = finer as f64 / at_reference as f64;
+        assert!((0.8..1.25).contains(&ratio), "{finer} against {at_reference}");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Phase 3, second part: vulnerabilities disclosed without victims, their fixes and exploits.
 //!
 //! Offering `j` sees disclosures as a Poisson process of daily rate
-//! `disclosure_rate share_j^adoption_elasticity (1 − s_j)^security_elasticity`, sized like
+//! `disclosure_rate (share_j P / P_ref)^adoption_elasticity (1 − s_j)^security_elasticity`
+//! ([`crate::incidents`]), sized like
 //! incidents, drawn from the (offering, day)'s own stream. A disclosure above the attention
 //! threshold is news, as an incident is: public fear rises, a `news` event is logged and the
 //! offering's vendor reviews its security that day. An economic vendor fixes it when
@@ -38,7 +39,7 @@ impl Simulation<'_> {
     ) -> usize {
         let p = self.parameters;
         let day = self.day;
-        let n = self.population.len().max(1) as f64;
+        let n = self.population.len().max(1) as f64 / incidents::reach(&p.attack, p.run.population);
         if p.attack.disclosure_rate > 0.0 {
             for j in 0..self.vendors.len() {
                 let share = self.population.count(j) as f64 / n;

@@ -48,9 +48,10 @@ impl Simulation<'_> {
                 (offering, size, Started::Shock { records: size })
             }
             Intervention::Regulation { floor, .. } => {
-                let (from, to) = self.regulator.impose(floor);
+                let compliance_days = self.parameters.regulator.compliance_days;
+                let (from, to, deadline) = self.regulator.require(floor, self.day, compliance_days);
                 self.hold_floor();
-                (None, floor, Started::Regulation { from, to })
+                (None, floor, Started::Regulation { from, to, deadline })
             }
             Intervention::Advocacy { end, strength, .. } => (
                 None,
@@ -157,6 +158,15 @@ mod tests {
                 minimum: 0.45,
             },
         ]);
+        // Deployments comply with the regulation at once here (the transition is the
+        // regulator's own test).
+        let p = crate::Parameters {
+            regulator: crate::parameters::RegulatorParameters {
+                compliance_days: 0,
+                ..p.regulator.clone()
+            },
+            ..p
+        };
         let mut s = Simulation::new(&p);
         let mut recorder = Recorder::default();
         step_to(&mut s, 5, &mut recorder);
