@@ -13,9 +13,14 @@ fn analyze_traces_the_mirai_jump_and_regulation_back_to_their_events() {
     for seed in 1..=5 {
         let out = dir.join(format!("iot-{seed}"));
         let out = out.to_str().unwrap();
+        // The shock harms as many of the devices' users as it has records (the preset harms only
+        // the infected devices' owners, whom vendors do not answer), so that a vendor raise
+        // follows it for analyze to trace.
         ok(&[
             "run",
             "iot-botnets",
+            "--set",
+            "interventions.0.harmed=1e8",
             "--users",
             "20000",
             "--seed",
@@ -135,6 +140,8 @@ fn analyze_summarises_an_ensemble_identically_for_any_threads() {
     ok(&[
         "ensemble",
         "iot-botnets",
+        "--set",
+        "interventions.0.harmed=1e8",
         "--runs",
         "8",
         "--users",
@@ -153,7 +160,7 @@ fn analyze_summarises_an_ensemble_identically_for_any_threads() {
     assert_eq!(a["runs"], 8);
     assert!(
         a["jump_causes"]["vendor raise"].as_u64().unwrap() >= 8,
-        "the Mirai shock makes every run jump: {a}"
+        "a shock that harms its size makes every run jump: {a}"
     );
     assert!(a["jumps_per_run"]["median"].as_f64().unwrap() >= 1.0);
     assert!(a["daily_kurtosis"]["low"].as_f64().unwrap() > 3.0);

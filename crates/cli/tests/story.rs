@@ -72,9 +72,12 @@ fn day_in(text: &str) -> u32 {
 fn every_number_of_the_story_comes_from_the_files() {
     let dir = temp("story").join("run");
     let out = dir.to_str().unwrap();
+    // The shock harms its size in users, so that vendors answer it and the story has a jump.
     ok(&[
         "run",
         "iot-botnets",
+        "--set",
+        "interventions.0.harmed=1e8",
         "--users",
         "2000",
         "--years",

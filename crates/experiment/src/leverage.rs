@@ -232,6 +232,7 @@ impl Lever {
                 day: start,
                 size: self.size * 1e8,
                 offering: None,
+                harmed: None,
             },
             InterventionKind::Regulation => Intervention::Regulation {
                 day: start,

@@ -355,11 +355,14 @@ pub struct OfferingParameters {
 /// A scheduled intervention. Days count from 0.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Intervention {
-    /// An incident of `size` records on `day`, hitting `offering` (or the largest one).
+    /// An incident of `size` records on `day`, hitting `offering` (or the largest one). It harms
+    /// `harmed` real people among the offering's users (`None`: one per record); an outage that
+    /// cuts off people who are not the offering's users has far fewer harmed than records.
     Shock {
         day: u32,
         size: f64,
         offering: Option<usize>,
+        harmed: Option<f64>,
     },
     /// Exogenous regulation from `day` requiring the control of `floor` of every offering's
     /// deployments, complied with over `regulator.compliance_days`.

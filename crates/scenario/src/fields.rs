@@ -844,6 +844,13 @@ const SHOCK_FIELDS: &[InterventionField] = &[
         unit: "",
         doc: "Offering hit (default: the one with most users that day).",
     },
+    InterventionField {
+        key: "harmed",
+        kind: Kind::Float(Range::closed(0.0, 1e13)),
+        required: false,
+        unit: "persons",
+        doc: "Real people harmed among the offering's users (default: one per record); an outage that cuts off people who are not its users harms fewer than its size.",
+    },
 ];
 
 const REGULATION_FIELDS: &[InterventionField] = &[

@@ -171,10 +171,18 @@ pub fn intervention_values(i: &Intervention, offerings: &[OfferingParameters]) -
     let day = |d: u32| Value::Integer(d as i64);
     let mut values = vec![("kind", Value::Text(i.kind().name().to_string()))];
     match *i {
-        Intervention::Shock { day: d, size, offering } => {
+        Intervention::Shock {
+            day: d,
+            size,
+            offering,
+            harmed,
+        } => {
             values.extend([("day", day(d)), ("size", Value::Float(size))]);
             if let Some(j) = offering {
                 values.push(("offering", name(j)));
+            }
+            if let Some(people) = harmed {
+                values.push(("harmed", Value::Float(people)));
             }
         }
         Intervention::Regulation { day: d, floor } => values.extend([("day", day(d)), ("floor", Value::Float(floor))]),
@@ -527,6 +535,7 @@ impl Builder {
                     day: day("day"),
                     size: float("size"),
                     offering: offering("offering")?,
+                    harmed: values.contains_key("harmed").then(|| float("harmed")),
                 },
                 InterventionKind::Regulation => Intervention::Regulation {
                     day: day("day"),

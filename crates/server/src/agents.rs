@@ -172,6 +172,7 @@ mod tests {
             day: 20,
             size: p.run.population / 4.0,
             offering: None,
+            harmed: None,
         }];
         let mut camera = Camera::new(Sample::of(&p));
         let mut simulation = Simulation::new(&p);

@@ -31,10 +31,10 @@ impl Simulation<'_> {
         let mut harmed = 0usize;
         self.losses_today.iter_mut().for_each(|l| *l = 0.0);
         self.salient_today = 0;
-        for (k, (records, target)) in shocks.into_iter().enumerate() {
+        for (k, (records, target, people)) in shocks.into_iter().enumerate() {
             let target = target.unwrap_or_else(|| self.largest_offering());
             let mut rng = keyed(seed, Stream::Shocks, k, self.day);
-            harmed += self.incident(records, target, &mut rng, record, observer);
+            harmed += self.incident_harming(records, people.unwrap_or(records), target, &mut rng, record, observer);
         }
         for j in 0..self.vendors.len() {
             // The offering's users as a share of the reference population.
@@ -52,11 +52,26 @@ impl Simulation<'_> {
         harmed
     }
 
-    /// An incident of `records` on offering `target`, its victims drawn from `rng`; returns the
-    /// simulated users harmed.
+    /// An incident of `records` on offering `target`, harming one real person per record, its
+    /// victims drawn from `rng`; returns the simulated users harmed.
     pub(super) fn incident(
         &mut self,
         records: f64,
+        target: usize,
+        rng: &mut Generator,
+        record: &mut DayRecord,
+        observer: &mut impl Observer,
+    ) -> usize {
+        self.incident_harming(records, records, target, rng, record, observer)
+    }
+
+    /// An incident of `records` on offering `target` that harms `people` real people among its
+    /// users (its size, loss and news follow `records`), its victims drawn from `rng`; returns the
+    /// simulated users harmed.
+    pub(super) fn incident_harming(
+        &mut self,
+        records: f64,
+        people: f64,
         target: usize,
         rng: &mut Generator,
         record: &mut DayRecord,
@@ -67,7 +82,7 @@ impl Simulation<'_> {
         let target = target.min(self.vendors.len() - 1);
         let scale = self.population.len() as f64 / p.run.population;
         let members = self.population.count(target);
-        let harmed = incidents::harmed_users(records, scale, members, rng);
+        let harmed = incidents::harmed_users(people, scale, members, rng);
         let mut victims = std::mem::take(&mut self.victims);
         let incident_id = self.incident_log.len() as u32 + 1;
         self.choose_victims(target, harmed, incident_id, rng, &mut victims);
@@ -281,6 +296,29 @@ mod tests {
     }
 
     #[test]
+    fn an_outage_makes_news_by_its_size_but_harms_only_the_people_it_names() {
+        let mut p = small(20_000);
+        p.attack.rate = 0.0;
+        let mut s = Simulation::new(&p);
+        let mut recorder = Recorder::default();
+        let mut record = DayRecord::default();
+        let target = s.largest_offering();
+        let members = s.population.count(target);
+        // As many records as the real population, harming a thousandth of it.
+        let people = p.run.population / 1000.0;
+        let harmed = s.attacks(
+            vec![(p.run.population, Some(target), Some(people))],
+            &mut record,
+            &mut recorder,
+        );
+        let expected = people * 20_000.0 / p.run.population;
+        assert!(members as f64 > 10.0 * expected);
+        assert!((harmed as f64 - expected).abs() <= 1.0, "{harmed} against {expected}");
+        assert_eq!(record.news, 1, "its size makes the news");
+        assert!((record.loss - p.run.population * p.attack.loss_per_record).abs() < 1e-6);
+    }
+
+    #[test]
     fn shocks_strike_the_largest_offering_unless_one_is_named() {
         let mut p = small(20_000);
         p.attack.rate = 0.0;
@@ -289,7 +327,11 @@ mod tests {
         let mut record = DayRecord::default();
         let largest = s.largest_offering();
         let other = (largest + 1) % s.vendors.len();
-        s.attacks(vec![(1e6, None), (1e6, Some(other))], &mut record, &mut recorder);
+        s.attacks(
+            vec![(1e6, None, None), (1e6, Some(other), None)],
+            &mut record,
+            &mut recorder,
+        );
         let targets: Vec<Option<usize>> = recorder
             .events
             .iter()

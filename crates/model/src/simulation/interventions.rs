@@ -7,8 +7,9 @@ use crate::market::Procurement;
 use crate::observer::Observer;
 use crate::parameters::Intervention;
 
-/// A scheduled incident: its records, and the offering it hits (`None`: the largest).
-pub(super) type Shock = (f64, Option<usize>);
+/// A scheduled incident: its records, the offering it hits (`None`: the largest), and the real
+/// people it harms among that offering's users (`None`: one per record).
+pub(super) type Shock = (f64, Option<usize>, Option<f64>);
 
 impl Simulation<'_> {
     /// Starts every intervention whose first day is today, in scenario order; returns the
@@ -43,8 +44,10 @@ impl Simulation<'_> {
         observer: &mut impl Observer,
     ) {
         let (offering, size, started) = match *intervention {
-            Intervention::Shock { size, offering, .. } => {
-                shocks.push((size, offering));
+            Intervention::Shock {
+                size, offering, harmed, ..
+            } => {
+                shocks.push((size, offering, harmed));
                 (offering, size, Started::Shock { records: size })
             }
             Intervention::Regulation { floor, .. } => {
@@ -131,6 +134,7 @@ mod tests {
                 day: 5,
                 size: 1e7,
                 offering: None,
+                harmed: None,
             },
             Intervention::Regulation { day: 5, floor: 0.4 },
             Intervention::Advocacy {
@@ -175,7 +179,7 @@ mod tests {
         assert_eq!(s.advocacy(), 1.0, "advocacy starts on day 5");
         s.day = 5;
         let shocks = s.start_interventions(&mut recorder);
-        assert_eq!(shocks, vec![(1e7, None)]);
+        assert_eq!(shocks, vec![(1e7, None, None)]);
         let started: Vec<InterventionKind> = recorder
             .events
             .iter()

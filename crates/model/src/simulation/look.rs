@@ -62,6 +62,7 @@ mod tests {
             day: 40,
             size: p.run.population / 5.0,
             offering: None,
+            harmed: None,
         }];
         let mut s = Simulation::new(&p);
         let mut recorder = Recorder::default();

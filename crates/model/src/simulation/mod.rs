@@ -518,6 +518,7 @@ mod tests {
                 day: 200,
                 size: 3e6,
                 offering: None,
+                harmed: None,
             },
             Intervention::Advocacy {
                 start: 300,
