@@ -34,7 +34,15 @@ fn reports_of_every_kind_of_folder() {
         ok(&args);
     };
     let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<String>>();
-    with(s(&["run", "iot-botnets", "--out", &path("run")]));
+    // The shock harms its size in users, so that vendors answer it with a jump to report.
+    with(s(&[
+        "run",
+        "iot-botnets",
+        "--set",
+        "interventions.0.harmed=1e8",
+        "--out",
+        &path("run"),
+    ]));
     ok(&["analyze", &path("run"), "--quiet"]);
     with(s(&["ensemble", "mcp", "--runs", "6", "--out", &path("ensemble")]));
     with(s(&[
