@@ -38,7 +38,8 @@ impl Simulation<'_> {
         }
         for j in 0..self.vendors.len() {
             // The offering's users as a share of the reference population.
-            let share = self.population.count(j) as f64 / n;
+            // At most the reference population: the rates never exceed what they are at it.
+            let share = (self.population.count(j) as f64 / n).min(1.0);
             let rate = incidents::daily_rate(&p.attack, share, self.vendors[j].security());
             if rate <= 0.0 || !rate.is_finite() {
                 continue;

@@ -42,7 +42,8 @@ impl Simulation<'_> {
         let n = self.population.len().max(1) as f64 / incidents::reach(&p.attack, p.run.population);
         if p.attack.disclosure_rate > 0.0 {
             for j in 0..self.vendors.len() {
-                let share = self.population.count(j) as f64 / n;
+                // At most the reference population: the rates never exceed what they are at it.
+                let share = (self.population.count(j) as f64 / n).min(1.0);
                 let rate = incidents::disclosure_rate(&p.attack, share, self.vendors[j].security());
                 if rate <= 0.0 || !rate.is_finite() {
                     continue;
