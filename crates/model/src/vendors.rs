@@ -196,6 +196,12 @@ impl Vendor {
         }
     }
 
+    /// Economic and random: the level the vendor has decided on, adopted or still rolling out:
+    /// what it decides from at a review (a level already decided is no new raise).
+    pub fn decided(&self) -> f64 {
+        self.target.max(self.security())
+    }
+
     /// Economic: the vendor stops its programme; what its deployments have adopted stays.
     pub fn stop_roll_out(&mut self) {
         self.target = self.security();

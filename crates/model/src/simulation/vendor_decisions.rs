@@ -139,7 +139,9 @@ impl Simulation<'_> {
         } as f64;
         Outlook {
             offering: j,
-            security: self.vendors[j].security(),
+            // A vendor decides from the level it has decided, not from the share its deployments
+            // have adopted so far: a programme still rolling out is not bought again.
+            security: self.vendors[j].decided(),
             terms: &self.terms,
             value_scale: market::capability(offering.capability, offering.capability_growth, self.day) * excitement,
             tax: p.security.tax * self.tax_factor,
@@ -244,6 +246,29 @@ mod tests {
         };
         assert_eq!(rises_without_a_raise(0.0), 0, "adopted the day it is decided");
         assert!(rises_without_a_raise(30.0) > 30, "adopted over the following weeks");
+    }
+
+    #[test]
+    fn a_vendor_decides_from_the_level_it_decided_not_from_the_share_adopted_so_far() {
+        // Otherwise a vendor whose decision is rolling out buys it again at every review, and
+        // each purchase is logged as a raise.
+        let mut p = small(2_000);
+        p.offerings[0].rollout_days = 365.0;
+        let mut s = Simulation::new(&p);
+        let users = s.population.count(0);
+        let from = s.vendors[0].security();
+        assert!(s.vendors[0].raise_to(from + 0.3, users).is_some());
+        for _ in 0..30 {
+            s.vendors[0].advance_roll_out();
+        }
+        let adopted = s.vendors[0].security();
+        assert!(
+            adopted > from && adopted < from + 0.05,
+            "a month into a year's roll-out: {adopted}"
+        );
+        s.refresh_histograms();
+        assert!((s.outlook(0, 1.0).security - (from + 0.3)).abs() < 1e-12);
+        assert!(s.vendors[0].raise_to(from + 0.2, users).is_none(), "already decided");
     }
 
     #[test]
