@@ -317,6 +317,63 @@ mod calibrate_command {
         );
     }
 
+    /// A lever's number is a parameter like any other: `web-https` fits how much free
+    /// certificates cut the cost of security, and its posterior stays in the prior.
+    #[test]
+    fn an_intervention_s_number_is_calibrated() {
+        let dir = temp("calibrate-intervention");
+        let out = dir.join("out");
+        ok(&[
+            "calibrate",
+            "web-https",
+            "--targets",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/targets/web.toml"),
+            "--param",
+            "interventions.0.tax_factor=uniform:0.5:1",
+            "--users",
+            "1000",
+            "--particles",
+            "10",
+            "--generations",
+            "1",
+            "--replicates",
+            "1",
+            "--predictive",
+            "2",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let posterior = String::from_utf8(read(&out, "posterior.csv")).unwrap();
+        let mut lines = posterior.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let column = header
+            .iter()
+            .position(|h| *h == "interventions.0.tax_factor")
+            .expect("a column");
+        let values: Vec<f64> = lines
+            .map(|l| l.split(',').nth(column).unwrap().parse().unwrap())
+            .collect();
+        assert_eq!(values.len(), 10);
+        assert!(values.iter().all(|v| (0.5..=1.0).contains(v)), "{values:?}");
+        assert!(values.windows(2).any(|w| w[0] != w[1]), "the factor varies: {values:?}");
+
+        // A number of another kind of intervention is no key of this scenario.
+        let o = esplab(&[
+            "calibrate",
+            "web-https",
+            "--targets",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/targets/web.toml"),
+            "--param",
+            "interventions.0.share=uniform:0:1",
+        ]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("`interventions.0.share` is not a numeric scenario key"),
+            "{err}"
+        );
+    }
+
     #[test]
     fn bad_input_is_named() {
         let dir = temp("calibrate-errors");

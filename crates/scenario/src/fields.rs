@@ -6,7 +6,9 @@
 //! of the docs.
 
 use crate::value::{Range, Value};
-use esplab_model::{InterventionKind, NetworkKind, OfferingParameters, Parameters, StartDate, VendorStrategy};
+use esplab_model::{
+    Intervention, InterventionKind, NetworkKind, OfferingParameters, Parameters, StartDate, VendorStrategy,
+};
 
 /// The type of a field and its allowed values.
 #[derive(Debug, Clone, Copy)]
@@ -948,16 +950,22 @@ pub fn known_paths() -> Vec<String> {
     paths
 }
 
-/// The kind of a numeric field a design may vary: a parameter field, or `offerings.N.<field>`
-/// for one of `offerings` offerings. `None` for anything else.
-pub fn numeric_kind(path: &str, offerings: usize) -> Option<Kind> {
+/// The kind of a numeric field a design may vary in `parameters`: a parameter field,
+/// `offerings.N.<field>` of one of its offerings, or `interventions.N.<field>` of one of its
+/// interventions (a number of that intervention's kind, e.g. a cheaper-security `tax_factor`).
+/// `None` for anything else.
+pub fn numeric_kind(path: &str, parameters: &Parameters) -> Option<Kind> {
     let numeric = |k: Kind| matches!(k, Kind::Float(_) | Kind::Integer(_)).then_some(k);
     if let Some(f) = parameter_fields().iter().find(|f| f.path == path) {
         return numeric(f.kind);
     }
+    if let Some((intervention, key)) = intervention_path(path, parameters) {
+        let (_, fields) = intervention_fields(intervention.kind());
+        return fields.iter().find(|f| f.key == key).and_then(|f| numeric(f.kind));
+    }
     let rest = path.strip_prefix("offerings.")?;
     let (index, key) = rest.split_once('.')?;
-    if index.parse::<usize>().ok()? >= offerings {
+    if index.parse::<usize>().ok()? >= parameters.offerings.len() {
         return None;
     }
     offering_fields()
@@ -966,8 +974,53 @@ pub fn numeric_kind(path: &str, offerings: usize) -> Option<Kind> {
         .and_then(|f| numeric(f.kind))
 }
 
+/// The intervention `interventions.N.<key>` names in `parameters`, and the key.
+fn intervention_path<'a, 'p>(path: &'a str, parameters: &'p Parameters) -> Option<(&'p Intervention, &'a str)> {
+    let (index, key) = path.strip_prefix("interventions.")?.split_once('.')?;
+    let intervention = parameters.interventions.get(index.parse::<usize>().ok()?)?;
+    Some((intervention, key))
+}
+
+/// Sets number `key` of an intervention to `value` (a day is rounded); other keys are ignored.
+fn set_intervention_number(intervention: &mut Intervention, key: &str, value: f64) {
+    let day = value.round().max(0.0) as u32;
+    match (intervention, key) {
+        (
+            Intervention::Shock { day: d, .. }
+            | Intervention::Regulation { day: d, .. }
+            | Intervention::CheaperSecurity { day: d, .. }
+            | Intervention::Disclosure { day: d, .. }
+            | Intervention::Liability { day: d, .. }
+            | Intervention::Procurement { day: d, .. },
+            "day",
+        )
+        | (Intervention::Advocacy { start: d, .. } | Intervention::HeroicVendor { start: d, .. }, "start")
+        | (Intervention::Advocacy { end: d, .. }, "end") => *d = day,
+        (Intervention::Shock { size: x, .. }, "size")
+        | (Intervention::Regulation { floor: x, .. }, "floor")
+        | (Intervention::Advocacy { strength: x, .. }, "strength")
+        | (Intervention::HeroicVendor { security: x, .. }, "security")
+        | (Intervention::CheaperSecurity { tax_factor: x, .. }, "tax_factor")
+        | (Intervention::Disclosure { threshold_drop: x, .. }, "threshold_drop")
+        | (Intervention::Liability { share: x, .. } | Intervention::Procurement { share: x, .. }, "share")
+        | (Intervention::Procurement { minimum: x, .. }, "minimum") => *x = value,
+        (Intervention::Shock { harmed, .. }, "harmed") => *harmed = Some(value),
+        _ => {}
+    }
+}
+
 /// Sets numeric field `path` (as accepted by [`numeric_kind`]) of `parameters` to `value`.
 pub fn set_numeric(parameters: &mut Parameters, path: &str, value: f64) {
+    if let Some((index, key)) = path.strip_prefix("interventions.").and_then(|r| r.split_once('.')) {
+        if let Some(i) = index
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| parameters.interventions.get_mut(i))
+        {
+            set_intervention_number(i, key, value);
+        }
+        return;
+    }
     let v = Value::Float(value);
     if let Some(f) = parameter_fields().iter().find(|f| f.path == path) {
         let v = if matches!(f.kind, Kind::Integer(_)) {
@@ -990,6 +1043,55 @@ pub fn set_numeric(parameters: &mut Parameters, path: &str, value: f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_of_an_intervention_can_be_varied_by_its_path() {
+        let mut p = Parameters {
+            interventions: vec![
+                Intervention::CheaperSecurity {
+                    day: 10,
+                    tax_factor: 0.5,
+                },
+                Intervention::Advocacy {
+                    start: 1,
+                    end: 9,
+                    strength: 2.0,
+                },
+            ],
+            ..Parameters::default()
+        };
+        assert!(matches!(
+            numeric_kind("interventions.0.tax_factor", &p),
+            Some(Kind::Float(_))
+        ));
+        assert!(matches!(
+            numeric_kind("interventions.1.end", &p),
+            Some(Kind::Integer(_))
+        ));
+        // A key of another kind, an intervention that is not there, a key that is not a number.
+        assert!(numeric_kind("interventions.0.strength", &p).is_none());
+        assert!(numeric_kind("interventions.2.tax_factor", &p).is_none());
+        assert!(numeric_kind("interventions.0.kind", &p).is_none());
+        set_numeric(&mut p, "interventions.0.tax_factor", 0.8);
+        set_numeric(&mut p, "interventions.0.day", 12.4);
+        set_numeric(&mut p, "interventions.1.strength", 3.0);
+        set_numeric(&mut p, "interventions.1.tax_factor", 9.0);
+        assert_eq!(
+            p.interventions[0],
+            Intervention::CheaperSecurity {
+                day: 12,
+                tax_factor: 0.8
+            }
+        );
+        assert_eq!(
+            p.interventions[1],
+            Intervention::Advocacy {
+                start: 1,
+                end: 9,
+                strength: 3.0
+            }
+        );
+    }
 
     #[test]
     fn every_default_is_in_range_and_round_trips() {

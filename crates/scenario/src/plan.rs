@@ -344,7 +344,6 @@ impl Plan {
         let tables = item
             .as_array_of_tables()
             .ok_or_else(|| r.wrong(item, "factors", "[[factors]] tables"))?;
-        let offerings = scenario.parameters.offerings.len();
         let mut factors: Vec<Factor> = Vec::new();
         for (i, t) in tables.iter().enumerate() {
             let prefix = format!("factors.{i}.");
@@ -354,13 +353,14 @@ impl Plan {
                 .string(t, "key", &format!("{prefix}key"))?
                 .ok_or_else(|| r.missing(here.clone(), &format!("{prefix}key"), "name the scenario key to vary"))?;
             let key_origin = r.origin(t.get("key"), None);
-            let Some(kind) = numeric_kind(key, offerings) else {
+            let Some(kind) = numeric_kind(key, &scenario.parameters) else {
                 return Err(ScenarioError::OutOfRange {
                     origin: key_origin,
                     path: format!("{prefix}key"),
                     value: format!("{key:?}"),
                     allowed: "a numeric scenario key (see docs/parameters.md), or offerings.N.capability, \
-                              offerings.N.capability_growth or offerings.N.security"
+                              offerings.N.capability_growth, offerings.N.security or a number of an intervention \
+                              (interventions.N.tax_factor)"
                         .into(),
                 });
             };

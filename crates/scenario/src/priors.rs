@@ -51,9 +51,9 @@ pub fn parse_prior(text: &str, scenario: &Scenario) -> Result<Factor> {
         .split_once('=')
         .ok_or_else(|| bad("expected KEY=uniform:LOW:HIGH or KEY=log-uniform:LOW:HIGH".into()))?;
     let key = key.trim();
-    let kind = numeric_kind(key, scenario.parameters.offerings.len()).ok_or_else(|| {
+    let kind = numeric_kind(key, &scenario.parameters).ok_or_else(|| {
         bad(format!(
-            "`{key}` is not a numeric scenario key (see docs/parameters.md, or offerings.N.security)"
+            "`{key}` is not a numeric scenario key (see docs/parameters.md, offerings.N.security or interventions.N.tax_factor)"
         ))
     })?;
     let (range, integer) = match kind {
