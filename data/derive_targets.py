@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Derive the calibration targets of `esplab calibrate` from data/cases.csv and the observed shares.
 
-Writes data/targets/acute.toml, chronic.toml, mcp.toml, iot.toml and all.toml, and for the
+Writes data/targets/acute.toml, chronic.toml, mcp.toml, iot.toml, web.toml, cards.toml and
+all.toml, and for the
 leave-one-technology-out check (docs/calibration.md) without-FAMILY.toml (every row but the
 family's) and holdout-FAMILY.toml (the family's figures) for the families of the presets: mcp,
 online-banking and iot. Each target is a statistic that esplab computes for a simulated run (see
@@ -11,7 +12,8 @@ where one case is a figure to predict. Holdout files carry no literature target:
 out. With --check, compares instead of writing and exits 1 if a file is stale.
 
 The files of a technology whose preset has observed shares (mcp.toml and holdout-mcp.toml for
-`mcp`, iot.toml and holdout-iot.toml for `iot-botnets`) also carry each of the preset's rows of
+`mcp`, iot.toml and holdout-iot.toml for `iot-botnets`, web.toml for `web-https`, cards.toml for
+`us-chip-cards`) also carry each of the preset's rows of
 data/shares.csv as a `share` target: the share of the surveyed offering's deployments (or of the
 whole market's) meeting the control on the survey's day, with the survey's sample size as its
 uncertainty.
@@ -95,6 +97,21 @@ GROUPS = {
         2,
         True,
         "iot-botnets",
+    ),
+    "web": (
+        "the observed shares of web-https (no row of data/cases.csv is about the web's move to HTTPS)",
+        lambda r: False,
+        2,
+        False,
+        "web-https",
+    ),
+    "cards": (
+        "the observed shares of us-chip-cards (the case rows C07-C08 are about the response to the Target "
+        "breach, not the merchants' share)",
+        lambda r: False,
+        2,
+        False,
+        "us-chip-cards",
     ),
     "all": (
         "every row of data/cases.csv (acute statistics from the acute rows, chronic from the chronic)",
@@ -302,12 +319,53 @@ SHARES = [
     ),
 ]
 
+# Whole series that observe a preset's control: (preset, offering or "" for the whole market,
+# series_id, relation, sample or None, note). Every row of the series is a point; its sample is the
+# given one, or else the first number of its `sample` column (the page loads of the month).
+SERIES = [
+    (
+        "web-https",
+        "",
+        "https-firefox-pageloads",
+        "same",
+        None,
+        "Firefox release users' page loads stand for the web's; the sample is the month's page loads, so its "
+        "interval is far narrower than the gap between browsers (Chrome on Windows 0.53 when Firefox read 0.49, "
+        "October 2016)",
+    ),
+    (
+        "us-chip-cards",
+        "small-merchants",
+        "emv-us-merchants-visa",
+        "same",
+        4_600_000,
+        "a census of US storefronts (Visa's count of chip-accepting locations over the ~4.6 million storefronts "
+        "that 1.7 million = 37% implies), most of them small merchants'; the September 2015 share is derived "
+        "with that denominator, not read in the source",
+    ),
+    (
+        "us-chip-cards",
+        "",
+        "emv-us-chipready-volume-visa",
+        "same",
+        4_600_000,
+        "the share of Visa's in-store payment volume at chip-ready merchants: the market's share weighted by "
+        "what shoppers buy, as the baseline weights offerings by users; no sample size is given, so the "
+        "storefronts' count stands for it",
+    ),
+]
+
 SKIPPED = """Not used: the remote-server scans of 90 and 112 URLs (subsamples of the 518-server census, chosen
 toward enterprise servers); the OAuth share of open-source implementations (OAuth for downstream
 services, not authentication of the server); the other mcp-* series (other controls: injection,
 secrets, poisoning); IDE agents' servers run over stdio, which no survey measures for
 authentication; online accounts' MFA series (other populations than a preset's banks); the EEA SCA
-share (European credit transfers, where online-banking models US banks after the FFIEC guidance)."""
+share (European credit transfers, where online-banking models US banks after the FFIEC guidance);
+Firefox's quoted HTTPS milestones (the same telemetry as the monthly series) and Chrome's
+per-platform points (other browsers' users, two or three points each: kept for comparison, not
+fitted); the Federal Reserve's chip-authenticated share of in-person payments (chip cards used at
+chip terminals: the cards' issuance as much as the merchants' terminals); the UK chip-and-PIN
+series (no UK preset)."""
 
 
 # The revisions of a standard that a preset's standards body stands for: (preset, technology in
@@ -355,6 +413,30 @@ def shares_csv(series):
         writer.writerow(
             [preset, offering, series_id, observed_day(r["date"]), r["date"], r["share"], sample, relation, r["control"], note, r["source_url"]]
         )
+    for preset, offering, series_id, relation, given, note in SERIES:
+        rows = [r for r in series if r["series_id"] == series_id]
+        if not rows:
+            raise SystemExit(f"SERIES: no row of {series_id}")
+        for r in sorted(rows, key=lambda r: observed_day(r["date"])):
+            read = TERM.search(r["sample"])
+            if given is None and not read:
+                raise SystemExit(f"SERIES: {series_id} {r['date']}: no sample size in '{r['sample']}'")
+            sample = given if given is not None else int(float(read.group(1).replace(",", "")))
+            writer.writerow(
+                [
+                    preset,
+                    offering,
+                    series_id,
+                    observed_day(r["date"]),
+                    r["date"],
+                    r["share"],
+                    sample,
+                    relation,
+                    r["control"],
+                    note,
+                    r["source_url"],
+                ]
+            )
     return out.getvalue()
 
 

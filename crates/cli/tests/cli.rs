@@ -301,7 +301,16 @@ fn scenarios_lists_every_preset_with_a_description_and_shows_its_text() {
     let o = esplab(&["scenarios"]);
     assert!(o.status.success());
     let text = stdout(&o);
-    for name in ["mcp", "online-banking", "iot-botnets", "quiet", "loud", "heroic-effort"] {
+    for name in [
+        "mcp",
+        "online-banking",
+        "iot-botnets",
+        "web-https",
+        "us-chip-cards",
+        "quiet",
+        "loud",
+        "heroic-effort",
+    ] {
         let line = text
             .lines()
             .find(|l| l.starts_with(name))

@@ -139,25 +139,26 @@ fn economic_vendors_lower_security_under_excitement_with_no_excitement_term_of_t
     ));
 }
 
+/// Where vendors' losses are material (merchants bearing counterfeit fraud), liability speeds up
+/// their raises; in `mcp`, whose vendors' losses are small beside their revenue, its effect is
+/// within noise (docs/validation.md).
 #[test]
 fn economic_vendors_answer_liability_and_rises_are_more_punctuated_than_falls() {
-    let base = ensemble(&scenario("mcp", &[]));
-    let liable = ensemble(&scenario(
+    let liable = ensemble(&scenario("us-chip-cards", &[]));
+    let not_liable = ensemble(&scenario("us-chip-cards", &["interventions.0.share=0"]));
+    let day = liable_day();
+    for check in economic::lever_speeds_growth("Liability", "the shift", &liable, &not_liable, day, 320, "") {
+        assert_passes(&check);
+    }
+    assert_passes(&economic::rises_more_punctuated_than_falls(&ensemble(&scenario(
         "mcp",
-        &[
-            "interventions.0.kind=liability",
-            "interventions.0.day=365",
-            "interventions.0.share=1.0",
-        ],
-    ));
-    assert_passes(&economic::moves_long_run(
-        "Liability",
-        "vendors bear all losses",
-        &base,
-        &liable,
-        1.0,
-    ));
-    assert_passes(&economic::rises_more_punctuated_than_falls(&base));
+        &[],
+    ))));
+}
+
+/// The day of `us-chip-cards`' liability shift.
+fn liable_day() -> usize {
+    scenario("us-chip-cards", &[]).parameters.interventions[0].start() as usize
 }
 
 /// 30% of users require security 0.5 from day 365.

@@ -1,10 +1,12 @@
 //! The shipped scenario presets (`scenarios/*.toml`), embedded in the binary and usable by name.
 
 /// Name and text of every preset, in the order `esplab scenarios` lists them.
-const PRESETS: [(&str, &str); 6] = [
+const PRESETS: [(&str, &str); 8] = [
     ("mcp", include_str!("../../../scenarios/mcp.toml")),
     ("online-banking", include_str!("../../../scenarios/online-banking.toml")),
     ("iot-botnets", include_str!("../../../scenarios/iot-botnets.toml")),
+    ("web-https", include_str!("../../../scenarios/web-https.toml")),
+    ("us-chip-cards", include_str!("../../../scenarios/us-chip-cards.toml")),
     ("quiet", include_str!("../../../scenarios/quiet.toml")),
     ("loud", include_str!("../../../scenarios/loud.toml")),
     ("heroic-effort", include_str!("../../../scenarios/heroic-effort.toml")),

@@ -85,6 +85,60 @@ pub fn moves_long_run(fact: &str, change: &str, base: &[Recorder], variant: &[Re
     .emergent()
 }
 
+/// Yearly growth of the baseline from `from` to `to` (days, clamped to the run).
+fn growth_per_year(r: &Recorder, from: usize, to: usize) -> f64 {
+    let last = r.days.len().saturating_sub(1);
+    let (from, to) = (from.min(last), to.min(last));
+    if to <= from {
+        return 0.0;
+    }
+    (r.days[to].baseline - r.days[from].baseline) * 365.0 / (to - from) as f64
+}
+
+/// A lever pulled on `day` speeds up the growth of the share over the following `window` days:
+/// faster than in the same runs without it (paired), and faster than over the `window` days
+/// before it. Both come from how vendors respond; the lever writes no share.
+pub fn lever_speeds_growth(
+    fact: &str,
+    lever: &str,
+    with: &[Recorder],
+    without: &[Recorder],
+    day: usize,
+    window: usize,
+    observed: &str,
+) -> Vec<Check> {
+    let after =
+        |runs: &[Recorder]| -> Vec<f64> { runs.iter().map(|r| growth_per_year(r, day, day + window)).collect() };
+    let (after_with, after_without) = (after(with), after(without));
+    let i = paired_difference(&after_without, &after_with, 0.95);
+    let versus_without = check(
+        fact,
+        &format!(
+            "mean paired rise of the share's yearly growth over the {window} days after {lever} (day {day}), with the lever against without"
+        ),
+        "lower 95% bound > 0",
+        observed,
+        (i.estimate, i.low, i.high),
+        i.low > 0.0,
+    )
+    .emergent();
+    let before: Vec<f64> = with
+        .iter()
+        .map(|r| growth_per_year(r, day.saturating_sub(window), day))
+        .collect();
+    let a = paired_difference(&before, &after_with, 0.95);
+    let versus_before = check(
+        fact,
+        &format!("mean rise of the share's yearly growth from the {window} days before {lever} to the {window} after"),
+        "lower 95% bound > 0",
+        observed,
+        (a.estimate, a.low, a.high),
+        a.low > 0.0,
+    )
+    .emergent();
+    vec![versus_without, versus_before]
+}
+
 /// A heroic vendor at offering `heroic` loses market share to less secure rivals, and the flow
 /// takes back part of its effect on the baseline.
 pub fn heroic_minority(base: &[Recorder], lever: &[Recorder], heroic: usize, name: &str) -> Vec<Check> {
@@ -217,4 +271,44 @@ pub fn rises_more_punctuated_than_falls(runs: &[Recorder]) -> Check {
         i.low > 0.0 && rises.len() * 4 >= runs.len() * 3,
     )
     .emergent()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use esplab_model::DayRecord;
+
+    /// A run whose baseline grows at `before` a year until `day`, then at `after`, plus a wobble
+    /// of run `k`.
+    fn run(day: usize, before: f64, after: f64, k: usize) -> Recorder {
+        let mut r = Recorder::default();
+        for t in 0..(2 * day) {
+            let years = |d: usize| d as f64 / 365.0;
+            let trend = if t < day {
+                before * years(t)
+            } else {
+                before * years(day) + after * years(t - day)
+            };
+            r.days.push(DayRecord {
+                day: t as u32,
+                baseline: 0.2 + trend + 0.001 * ((k * 7 + t) % 5) as f64,
+                ..DayRecord::default()
+            });
+        }
+        r
+    }
+
+    #[test]
+    fn a_lever_that_speeds_growth_passes_and_one_that_does_not_fails() {
+        let with: Vec<Recorder> = (0..20).map(|k| run(300, 0.05, 0.12, k)).collect();
+        let without: Vec<Recorder> = (0..20).map(|k| run(300, 0.05, 0.05, k)).collect();
+        let checks = lever_speeds_growth("f", "the lever", &with, &without, 300, 200, "data");
+        assert_eq!(checks.len(), 2);
+        for c in &checks {
+            assert!(c.pass && c.emergent, "{c:?}");
+            assert!((c.value - 0.07).abs() < 0.01, "{c:?}");
+        }
+        let checks = lever_speeds_growth("f", "the lever", &without, &without, 300, 200, "data");
+        assert!(checks.iter().all(|c| !c.pass), "{checks:?}");
+    }
 }
