@@ -397,6 +397,14 @@ def observed_day(date):
     return f"{date}-07-01"
 
 
+def source_link(url):
+    """A source as a link: `github.com/OWNER/REPO@COMMIT:PATH` (a file at a commit) as its URL."""
+    match = re.fullmatch(r"github\.com/([^/@]+/[^/@]+)@([0-9a-f]{7,40}):(.+)", url)
+    if match:
+        return f"https://github.com/{match.group(1)}/blob/{match.group(2)}/{match.group(3)}"
+    return url
+
+
 def shares_csv(series):
     import io
 
@@ -434,7 +442,7 @@ def shares_csv(series):
                     relation,
                     r["control"],
                     note,
-                    r["source_url"],
+                    source_link(r["source_url"]),
                 ]
             )
     return out.getvalue()
