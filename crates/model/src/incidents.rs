@@ -98,6 +98,8 @@ mod tests {
             loss_per_record: 165.0,
             disclosure_rate: 0.5,
             exploit_days: 30,
+            patch_half_life_days: 0.0,
+            never_patched: 0.0,
         }
     }
 

@@ -186,6 +186,25 @@ pub struct AttackParameters {
     pub disclosure_rate: f64,
     /// Days after its disclosure that an unfixed vulnerability is exploited (an incident).
     pub exploit_days: u32,
+    /// Half-life (days) of the share of deployments that have not applied a shipped fix; 0:
+    /// every deployment applies it the day it ships.
+    pub patch_half_life_days: f64,
+    /// Share of deployments that never apply a shipped fix.
+    pub never_patched: f64,
+}
+
+impl AttackParameters {
+    /// Share of a flaw's deployments still unpatched `days` after its fix shipped:
+    /// `never_patched + (1 − never_patched) 2^(−days / patch_half_life_days)` (only
+    /// `never_patched` without a half-life).
+    pub fn unpatched(&self, days: f64) -> f64 {
+        let patching = if self.patch_half_life_days > 0.0 {
+            (-days.max(0.0) / self.patch_half_life_days).exp2()
+        } else {
+            0.0
+        };
+        self.never_patched + (1.0 - self.never_patched) * patching
+    }
 }
 
 /// News, habituation and public fear.
@@ -525,6 +544,8 @@ impl Default for Parameters {
                 loss_per_record: 165.0,
                 disclosure_rate: 0.0,
                 exploit_days: 30,
+                patch_half_life_days: 0.0,
+                never_patched: 0.0,
             },
             attention: AttentionParameters {
                 threshold: 6.0,

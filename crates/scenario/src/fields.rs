@@ -433,6 +433,20 @@ static PARAMETER_FIELDS: &[Field<Parameters>] = &[
         attack.exploit_days
     ),
     float_field!(
+        "attack.patch_half_life_days",
+        Range::closed(0.0, 3650.0),
+        "days",
+        "Half-life of the share of deployments that have not applied a shipped fix (0: all apply it the day it ships); an exploit after the fix hits those still unpatched.",
+        attack.patch_half_life_days
+    ),
+    float_field!(
+        "attack.never_patched",
+        Range::closed(0.0, 1.0),
+        "share",
+        "Share of deployments that never apply a shipped fix.",
+        attack.never_patched
+    ),
+    float_field!(
         "attention.threshold",
         Range::closed(0.0, 15.0),
         "log10 records",

@@ -9,7 +9,10 @@
 //! the expected cost of its exploit ([`crate::economics::Outlook::exploit_cost`]) exceeds the
 //! cost of a fix, and ships the fix `fix_days` later; a reactive vendor never fixes. A
 //! vulnerability still open `exploit_days` after its disclosure is exploited: an incident of its
-//! size on its offering.
+//! size on its offering. Deployments apply a shipped fix over time
+//! ([`crate::parameters::AttackParameters::unpatched`]: a half-life and a share that never
+//! patches), so an exploit after the fix hits the deployments still unpatched: an incident of the
+//! flaw's size times their share, when that is a record or more.
 
 use super::Simulation;
 use crate::events::{Detail, Event};
@@ -140,7 +143,18 @@ impl Simulation<'_> {
                         disclosed: flaw.disclosed,
                     },
                 });
-                self.flaws.swap_remove(k);
+                // The deployments still unpatched on the exploit day stay exposed.
+                let exposed = flaw.records * p.attack.unpatched((exploit_day - day) as f64);
+                if exposed >= 1.0 {
+                    self.flaws[k] = Flaw {
+                        records: exposed,
+                        fixed: None,
+                        ..flaw
+                    };
+                    k += 1;
+                } else {
+                    self.flaws.swap_remove(k);
+                }
             } else if exploit_day <= day {
                 let key = MAX_STREAM_OFFERINGS + flaw.offering;
                 let mut rng = keyed(p.run.seed, Stream::Disclosures, key, day);
@@ -224,6 +238,57 @@ mod tests {
         let mut recorder = Recorder::default();
         step_to(&mut s, 100, &mut recorder);
         assert_eq!(kinds(&recorder, EventKind::VendorFix), 0);
+    }
+
+    #[test]
+    fn an_exploit_after_the_fix_hits_the_deployments_still_unpatched() {
+        let mut p = disclosing(VendorStrategy::Economic);
+        p.vendors.fix_days = 3;
+        p.vendors.fix_cost = 0.0;
+        // Half the deployments patch every 7 days after the fix; a tenth never does. The exploit
+        // comes 10 - 3 = 7 days after the fix: 0.1 + 0.9 / 2 = 0.55 of the flaw is still open.
+        p.attack.patch_half_life_days = 7.0;
+        p.attack.never_patched = 0.1;
+        let mut s = Simulation::new(&p);
+        let mut recorder = Recorder::default();
+        step_to(&mut s, 200, &mut recorder);
+        let fixed: Vec<(u32, f64)> = recorder
+            .events
+            .iter()
+            .filter_map(|e| match e.detail {
+                Detail::VendorFix { records, disclosed } if disclosed + 10 < 200 => Some((disclosed, records)),
+                _ => None,
+            })
+            .collect();
+        assert!(fixed.len() > 20, "{}", fixed.len());
+        for (disclosed, records) in fixed {
+            let exploited = recorder.events.iter().find(|e| {
+                e.kind() == EventKind::Incident
+                    && e.day == disclosed + 10
+                    && (e.size - 0.55 * records).abs() < 1e-6 * records
+            });
+            assert!(
+                exploited.is_some() || 0.55 * records < 1.0,
+                "a flaw of {records} records disclosed on day {disclosed}"
+            );
+        }
+        // Without the law every deployment patches the day the fix ships: no exploit of a fixed flaw.
+        p.attack.patch_half_life_days = 0.0;
+        p.attack.never_patched = 0.0;
+        let mut s = Simulation::new(&p);
+        let mut recorder = Recorder::default();
+        step_to(&mut s, 200, &mut recorder);
+        let unfixed = recorder
+            .events
+            .iter()
+            .filter(|e| matches!(e.detail, Detail::Vulnerability { fixing: false, .. }) && e.day + 10 < 200)
+            .count();
+        assert!(kinds(&recorder, EventKind::VendorFix) > 20);
+        assert_eq!(
+            kinds(&recorder, EventKind::Incident),
+            unfixed,
+            "only unfixed flaws are exploited"
+        );
     }
 
     #[test]
