@@ -405,6 +405,23 @@ def source_link(url):
     return url
 
 
+def share_row(preset, offering, series_id, r, sample, relation, note):
+    """A row of shares.csv for series row `r`."""
+    return [
+        preset,
+        offering,
+        series_id,
+        observed_day(r["date"]),
+        r["date"],
+        r["share"],
+        sample,
+        relation,
+        r["control"],
+        note,
+        source_link(r["source_url"]),
+    ]
+
+
 def shares_csv(series):
     import io
 
@@ -417,10 +434,7 @@ def shares_csv(series):
         rows = [r for r in series if r["series_id"] == series_id and control in r["control"]]
         if len(rows) != 1:
             raise SystemExit(f"SHARES: {series_id} with control '{control}' matches {len(rows)} rows, not 1")
-        r = rows[0]
-        writer.writerow(
-            [preset, offering, series_id, observed_day(r["date"]), r["date"], r["share"], sample, relation, r["control"], note, r["source_url"]]
-        )
+        writer.writerow(share_row(preset, offering, series_id, rows[0], sample, relation, note))
     for preset, offering, series_id, relation, given, note in SERIES:
         rows = [r for r in series if r["series_id"] == series_id]
         if not rows:
@@ -430,21 +444,7 @@ def shares_csv(series):
             if given is None and not read:
                 raise SystemExit(f"SERIES: {series_id} {r['date']}: no sample size in '{r['sample']}'")
             sample = given if given is not None else int(float(read.group(1).replace(",", "")))
-            writer.writerow(
-                [
-                    preset,
-                    offering,
-                    series_id,
-                    observed_day(r["date"]),
-                    r["date"],
-                    r["share"],
-                    sample,
-                    relation,
-                    r["control"],
-                    note,
-                    source_link(r["source_url"]),
-                ]
-            )
+            writer.writerow(share_row(preset, offering, series_id, r, sample, relation, note))
     return out.getvalue()
 
 
