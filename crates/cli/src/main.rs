@@ -17,12 +17,12 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     restore_default_sigpipe();
     // Ctrl-C raises the stop flag from the start, so no interruption kills a command half-way.
-    shared::stop_flag();
+    shared::stop();
     let cli = Cli::parse();
     match dispatch(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("{}", shared::message(&e));
             shared::exit_code(&e)
         }
     }

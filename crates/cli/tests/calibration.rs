@@ -408,7 +408,13 @@ mod calibrate_command {
         );
         let o = esplab(&["calibrate", "mcp", "--targets", targets, "--quantile", "1.5"]);
         let err = String::from_utf8_lossy(&o.stderr);
-        assert!(err.contains("1.5 is out of range; allowed: (0, 1)"), "{err}");
+        assert!(err.contains("--quantile 1.5: allowed: (0, 1)"), "{err}");
+        assert_eq!(o.status.code(), Some(2), "a wrong setting is a wrong command line");
+        // Each replicate of a particle has a seed of its own up to 256 replicates.
+        let o = esplab(&["calibrate", "mcp", "--targets", targets, "--replicates", "257"]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("--replicates 257: allowed: 1..=256"), "{err}");
+        assert_eq!(o.status.code(), Some(2));
         let o = esplab(&[
             "calibrate",
             "mcp",

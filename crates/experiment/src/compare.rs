@@ -19,7 +19,7 @@ pub struct MetricComparison {
     pub unpaired: Interval,
 }
 
-/// Names of the values of a paired run ([`crate::jobs::replicates::paired_width`] of them): the
+/// Names of the values of a paired run ([`paired_width`] of them): the
 /// [`crate::metric_names`] metrics, then for each offering its market share
 /// `long_run_share:NAME` (share of adopters, mean over the last year) and `long_run_security:NAME`.
 /// An offering named differently in the arms is `BASE|VARIANT`; one an arm lacks counts as zero.
@@ -59,6 +59,33 @@ pub fn compare<S: AsRef<str>>(names: &[S], base: &[Vec<f64>], variant: &[Vec<f64
                 paired: paired_difference(&b, &v, CONFIDENCE),
                 unpaired: unpaired_difference(&b, &v, CONFIDENCE),
             }
+        })
+        .collect()
+}
+
+/// Values per arm of a paired run: the [`crate::metric_names`] metrics, then for each of the
+/// arms' most offerings its long-run share of adopters and security (zeros for an offering an
+/// arm lacks).
+pub fn paired_width(arms: &[&Parameters]) -> usize {
+    crate::metric_names().len() + 2 * arms.iter().map(|p| p.offerings.len()).max().unwrap_or(0)
+}
+
+/// The values of every arm at run `index` ([`paired_width`] each): `arms[a]` with the seed of
+/// run `index` under master seed `master`, the same seed for every arm.
+pub fn paired_metrics(arms: &[&Parameters], master: u64, index: u64) -> Vec<Vec<f64>> {
+    let width = paired_width(arms);
+    arms.iter()
+        .map(|p| {
+            let outcome = crate::simulate(p, master, index, false);
+            let mut values = outcome.metrics;
+            values.extend(
+                outcome
+                    .offerings
+                    .iter()
+                    .flat_map(|&(share, security)| [share, security]),
+            );
+            values.resize(width, 0.0);
+            values
         })
         .collect()
 }

@@ -14,6 +14,11 @@ pub enum Stopped {
     Interrupted,
 }
 
+/// Work stopped by its stop flag (Ctrl-C) before it was complete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("interrupted: no complete result was written")]
+pub struct Interrupted;
+
 /// A pool of worker threads.
 pub struct Executor {
     pool: rayon::ThreadPool,
@@ -61,6 +66,29 @@ impl Executor {
             }
         }
         Ok(None)
+    }
+}
+
+impl Executor {
+    /// Runs `job` for each of `indices`, calling `tick` as each result arrives; returns the
+    /// results in the order of `indices`, or [`Interrupted`] once `stop` is raised.
+    pub fn in_order<T: Send>(
+        &self,
+        indices: &[u64],
+        stop: &AtomicBool,
+        job: impl Fn(u64) -> T + Sync,
+        mut tick: impl FnMut(),
+    ) -> Result<Vec<T>, Interrupted> {
+        let mut out = Vec::with_capacity(indices.len());
+        let outcome = self.run(indices, stop, job, |_, result| {
+            tick();
+            out.push(result);
+            Ok::<(), Interrupted>(())
+        })?;
+        match outcome {
+            None => Ok(out),
+            Some(_) => Err(Interrupted),
+        }
     }
 }
 

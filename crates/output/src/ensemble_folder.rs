@@ -27,6 +27,21 @@ pub const BAND_QUANTILES: [(&str, f64); 5] = [("p05", 0.05), ("p25", 0.25), ("p5
 /// Largest block of trajectory values held in memory while computing bands (bytes).
 const BLOCK_BYTES: usize = 128 << 20;
 
+/// The per-run table of runs.csv: run, seed, then each of `metric_names`, from (run, seed,
+/// metrics) in run order.
+pub fn runs_table(metric_names: &[String], runs: &[(u64, u64, Vec<f64>)]) -> Table {
+    let mut names = vec!["run".to_string(), "seed".to_string()];
+    names.extend(metric_names.iter().cloned());
+    let mut columns = vec![
+        Column::Index(runs.iter().map(|r| r.0).collect()),
+        Column::Index(runs.iter().map(|r| r.1).collect()),
+    ];
+    for m in 0..metric_names.len() {
+        columns.push(Column::Number(runs.iter().map(|r| r.2[m]).collect()));
+    }
+    Table { names, columns }
+}
+
 /// Writes an ensemble folder as runs arrive in index order.
 pub struct EnsembleFolder {
     dir: PathBuf,
@@ -164,16 +179,7 @@ impl EnsembleFolder {
 
     /// The per-run table.
     pub fn runs_table(&self) -> Table {
-        let mut names = vec!["run".to_string(), "seed".to_string()];
-        names.extend(self.metric_names.iter().cloned());
-        let mut columns = vec![
-            Column::Index(self.runs.iter().map(|r| r.0).collect()),
-            Column::Index(self.runs.iter().map(|r| r.1).collect()),
-        ];
-        for m in 0..self.metric_names.len() {
-            columns.push(Column::Number(self.runs.iter().map(|r| r.2[m]).collect()));
-        }
-        Table { names, columns }
+        runs_table(&self.metric_names, &self.runs)
     }
 
     /// Computes the bands from the trajectory file.

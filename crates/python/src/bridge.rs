@@ -2,9 +2,9 @@
 //! `esplab.ScenarioError`, work that would not fit raises `MemoryError` with the estimate, an
 //! interruption raises `KeyboardInterrupt`, anything else `RuntimeError`.
 
-use esplab_experiment::jobs::{Interrupted, LeverError, ShardError};
-use esplab_experiment::memory::MemoryError;
-use esplab_scenario::ScenarioError as Scenario;
+use esplab_commands::machine_memory::MemoryError;
+use esplab_commands::CommandError;
+use esplab_scenario::{ScenarioError as Scenario, Spelling};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyKeyboardInterrupt, PyMemoryError, PyRuntimeError, PyValueError};
 use pyo3::PyErr;
@@ -23,8 +23,8 @@ pub enum Failure {
     Settings(String),
     /// Work that would not fit in memory.
     Memory(String),
-    /// Stopped before it was complete.
-    Interrupted,
+    /// Stopped before it was complete (and where what finished is kept).
+    Interrupted(String),
     /// Anything else (an unreadable folder).
     Other(String),
 }
@@ -39,7 +39,7 @@ impl From<Failure> for PyErr {
         match f {
             Failure::Settings(m) => ScenarioError::new_err(m),
             Failure::Memory(m) => PyMemoryError::new_err(m),
-            Failure::Interrupted => PyKeyboardInterrupt::new_err("interrupted"),
+            Failure::Interrupted(m) => PyKeyboardInterrupt::new_err(m),
             Failure::Other(m) => PyRuntimeError::new_err(m),
         }
     }
@@ -51,35 +51,15 @@ impl From<Scenario> for Failure {
     }
 }
 
-impl From<MemoryError> for Failure {
-    fn from(e: MemoryError) -> Self {
+impl From<CommandError> for Failure {
+    fn from(e: CommandError) -> Self {
+        let message = e.spelled(Spelling::Python);
         match e {
-            MemoryError::TooLarge(_) => Self::Memory(e.to_string()),
-            MemoryError::Limit(m) => Self::Settings(m),
+            CommandError::Memory(MemoryError::TooLarge(_)) => Self::Memory(message),
+            CommandError::Interrupted(_) => Self::Interrupted(message),
+            CommandError::Scenario(_) | CommandError::Memory(MemoryError::Limit(_)) => Self::Settings(message),
+            e if e.is_usage() => Self::Settings(message),
+            _ => Self::Other(message),
         }
-    }
-}
-
-impl From<Interrupted> for Failure {
-    fn from(_: Interrupted) -> Self {
-        Self::Interrupted
-    }
-}
-
-impl From<LeverError> for Failure {
-    fn from(e: LeverError) -> Self {
-        Self::Settings(e.to_string())
-    }
-}
-
-impl From<ShardError> for Failure {
-    fn from(e: ShardError) -> Self {
-        Self::Settings(format!("shard {e}"))
-    }
-}
-
-impl From<esplab_output::OutputError> for Failure {
-    fn from(e: esplab_output::OutputError) -> Self {
-        Self::Other(e.to_string())
     }
 }

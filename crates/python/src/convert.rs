@@ -1,10 +1,11 @@
 //! Python arguments to esplab's: values to the TOML text of overrides, keyword settings to
 //! [`Settings`], a scenario given as a preset, path, text or dict; tables to `pyarrow.Table`.
 
-use crate::bridge::{settings as bad_setting, Failure};
+use crate::bridge::settings as bad_setting;
 use arrow::pyarrow::ToPyArrow;
+use esplab_commands::{Named, Source};
 use esplab_output::table::Table;
-use esplab_scenario::{Override, Scenario, Settings, Spelling};
+use esplab_scenario::{Override, Settings, Spelling};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
@@ -65,26 +66,28 @@ impl Options {
     }
 }
 
-/// Reads a scenario given as a preset name, a TOML path, TOML text, or a dict of overrides of
-/// the defaults, with the keyword settings and then `extra` overrides.
-pub fn load(scenario: &Bound<PyAny>, options: &Options, extra: &[Override]) -> PyResult<Scenario> {
+/// A scenario given as a preset name, a TOML path, TOML text, or a dict of overrides of the
+/// defaults, with the keyword settings: the source of a command's request.
+pub fn source(scenario: &Bound<PyAny>, options: &Options) -> PyResult<Source> {
     let mut overrides = Vec::new();
-    let text: Option<String> = if let Ok(dict) = scenario.downcast::<PyDict>() {
+    let named = if let Ok(dict) = scenario.cast::<PyDict>() {
         overrides.extend(overrides_from(Some(dict), "scenario")?);
-        Some("schema = 1\n".into())
+        Named::Text("schema = 1\n".into())
     } else {
         let s: String = scenario
             .extract()
             .map_err(|_| bad_setting("scenario: expected a preset name, a TOML path, TOML text or a dict"))?;
-        (s.contains('\n') || (s.contains('=') && !std::path::Path::new(&s).is_file())).then_some(s)
+        if s.contains('\n') || (s.contains('=') && !std::path::Path::new(&s).is_file()) {
+            Named::Text(s)
+        } else {
+            Named::Name(s)
+        }
     };
     overrides.extend(options.0.overrides(Spelling::Python));
-    overrides.extend_from_slice(extra);
-    let result = match &text {
-        Some(t) => Scenario::from_text(t, "<scenario>", &overrides),
-        None => Scenario::load(&scenario.extract::<String>()?, &overrides),
-    };
-    Ok(result.map_err(Failure::from)?)
+    Ok(Source {
+        scenario: named,
+        overrides,
+    })
 }
 
 /// A table as a `pyarrow.Table`.

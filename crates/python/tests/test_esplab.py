@@ -5,7 +5,9 @@ import concurrent.futures
 import csv
 import json
 import os
+import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pyarrow as pa
@@ -84,8 +86,37 @@ def test_leverage_ranks_the_levers_as_the_cli(tmp_path):
     assert_same_numbers(table, rows, numeric)
     other = esplab.leverage("mcp", runs=4, heroic="ide-agents", **SMALL)
     assert other.num_rows == table.num_rows
-    with pytest.raises(esplab.ScenarioError, match="heroic offering nope"):
+    with pytest.raises(esplab.ScenarioError, match="heroic=nope: not an offering of mcp"):
         esplab.leverage("mcp", runs=2, heroic="nope", **SMALL)
+
+
+def test_ensemble_writes_the_cli_folder_and_resumes_an_interrupted_one(tmp_path):
+    args = ["ensemble", "mcp", "--runs", "24", *SMALL_CLI]
+    assert cli(*args, "--out", str(tmp_path / "whole")).returncode == 0
+    # A command-line ensemble stopped by Ctrl-C, finished from Python.
+    stopped = subprocess.Popen([CLI, *args, "--out", str(tmp_path / "py")])
+    time.sleep(0.3)
+    stopped.send_signal(signal.SIGINT)
+    assert stopped.wait() in (0, 130)
+    table = esplab.ensemble("mcp", runs=24, out=str(tmp_path / "py"), resume=True, **SMALL)
+    for name in ["runs.csv", "runs.parquet", "bands.csv", "bands.parquet"]:
+        assert (tmp_path / "py" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
+    assert table.column("run").to_pylist() == list(range(24))
+    # Resuming a complete folder runs nothing and gives its table.
+    again = esplab.ensemble("mcp", runs=24, out=str(tmp_path / "py"), resume=True, **SMALL)
+    assert again.column("final_baseline").to_pylist() == table.column("final_baseline").to_pylist()
+    with pytest.raises(esplab.ScenarioError, match="the folder is not empty; choose another, or add force=True"):
+        esplab.ensemble("mcp", runs=2, out=str(tmp_path / "py"), **SMALL)
+    with pytest.raises(esplab.ScenarioError, match="runs=1: allowed: 2"):
+        esplab.ensemble("mcp", runs=1, **SMALL)
+    with pytest.raises(esplab.ScenarioError, match="force and resume need out"):
+        esplab.ensemble("mcp", runs=2, resume=True, **SMALL)
+
+
+def test_calibrate_replicates_stop_where_seeds_would_collide():
+    targets = str(ROOT / "data" / "targets" / "mcp.toml")
+    with pytest.raises(esplab.ScenarioError, match=r"replicates=257: allowed: 1..=256"):
+        esplab.calibrate("mcp", targets, replicates=257)
 
 
 def test_leverage_writes_the_cli_folder_and_its_report_displays(tmp_path):
@@ -170,9 +201,9 @@ def test_calibrate_matches_the_cli_and_predicts_held_out_figures(tmp_path):
     ]
     assert "share:hosted-agents@2026-02-15" in found["posterior"].column_names
     assert held["covered"] == sum(s["target_within_90"] for s in held["statistics"])
-    with pytest.raises(esplab.ScenarioError, match="only regulation_lag_months"):
+    with pytest.raises(esplab.ScenarioError, match="only=regulation_lag_months"):
         esplab.calibrate("mcp", targets, only=["regulation_lag_months"], **small)
-    with pytest.raises(esplab.ScenarioError, match="quantile 1.5"):
+    with pytest.raises(esplab.ScenarioError, match=r"quantile=1.5: allowed: \(0, 1\)"):
         esplab.calibrate("mcp", targets, quantile=1.5, **small)
 
 

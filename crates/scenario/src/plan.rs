@@ -25,7 +25,7 @@ use crate::fields::{numeric_kind, quoted, set_numeric, Kind};
 use crate::scenario::{sha256_hex, Scenario};
 use crate::value::{Origin, Value};
 use esplab_experiment::design::{Distribution, Factor, Sampler};
-use esplab_experiment::jobs::{metric_columns, DesignRuns};
+use esplab_experiment::design_runs::{metric_columns, DesignRuns};
 use esplab_experiment::sensitivity::Method;
 use esplab_model::Parameters;
 use std::path::Path;

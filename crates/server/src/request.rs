@@ -2,7 +2,7 @@
 //! into the parameters of the simulations to stream. Only presets can be named: a request
 //! never reads or writes a file.
 
-use esplab_experiment::jobs::levers::pull;
+use esplab_experiment::levers::pull;
 use esplab_model::{InterventionKind, Parameters};
 use esplab_scenario::{presets, Override, Scenario, Settings, Spelling};
 use serde::Deserialize;

@@ -1,11 +1,13 @@
-//! `esplab analyze`: the punctuation analysis of a run folder, as a table and `analysis.json`.
-
-mod ensemble;
+//! `esplab analyze`: the punctuation analysis of a run folder, as a table and `analysis.json`;
+//! of an ensemble folder, every run's analysis summarised across runs.
 
 use crate::options::AnalyzeArgs;
-use anyhow::{bail, Context, Result};
-use esplab_experiment::analysis::analyze as analyze_run;
-use esplab_output::analysis_files::{read_run, write_analysis};
+use crate::shared::{stop, Bar};
+use anyhow::Result;
+use esplab_commands::analyze::{ensemble, run, Outcome, Subject};
+use esplab_commands::Executor;
+use esplab_scenario::Spelling;
+use serde_json::Value;
 use std::process::ExitCode;
 
 fn optional(x: Option<f64>, digits: usize) -> String {
@@ -17,25 +19,38 @@ fn days(x: Option<u32>) -> String {
         .unwrap_or_else(|| "none within the run".into())
 }
 
-pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
-    let dir = &args.dir;
-    if dir.join("runs.csv").exists() {
-        ensemble::analyze_ensemble(dir, args.threads, args.quiet)?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    let data = read_run(dir).with_context(|| format!("cannot read {}", dir.display()))?;
-    if data.baseline.len() < 3 {
-        bail!(
-            "{}: the run has {} days; analysis needs at least 3",
-            dir.display(),
-            data.baseline.len()
+fn show(name: &str, v: &Value) {
+    if v["n"] == 0 {
+        println!("  {name:<40} -");
+    } else {
+        println!(
+            "  {name:<40} {:>10.4} [{:.4}, {:.4}]  (n = {})",
+            v["median"].as_f64().unwrap_or(f64::NAN),
+            v["low"].as_f64().unwrap_or(f64::NAN),
+            v["high"].as_f64().unwrap_or(f64::NAN),
+            v["n"]
         );
     }
-    let a = analyze_run(&data);
-    write_analysis(dir, &a).with_context(|| format!("cannot write into {}", dir.display()))?;
+}
+
+pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
+    let dir = &args.dir;
+    let subject = Subject::Folder {
+        dir: dir.clone(),
+        write: true,
+    };
+    let executor = Executor::new(args.threads);
+    let outcome = run(subject, &executor, Spelling::Cli, &Bar::new(args.quiet), stop())?;
     if args.quiet {
         return Ok(ExitCode::SUCCESS);
     }
+    let a = match outcome {
+        Outcome::Run { analysis, .. } => analysis,
+        Outcome::Ensemble(e) => {
+            print_ensemble(&e);
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
     println!("esplab analyze: {} ({} days)", dir.display(), a.days);
     println!(
         "change points: PELT on daily baseline changes, Normal mean-shift cost, penalty {:.3e} = max(2 sigma^2 ln n, 0.01^2/2)",
@@ -142,4 +157,22 @@ pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
     }
     println!("\nanalysis written to {}/analysis.json", dir.display());
     Ok(ExitCode::SUCCESS)
+}
+
+fn print_ensemble(e: &ensemble::Outcome) {
+    println!(
+        "esplab analyze: ensemble {} ({} runs recomputed from scenario.toml and master seed {})",
+        e.dir.display(),
+        e.runs,
+        e.master
+    );
+    println!("median [95% interval of the median] over runs (or over all jumps and equilibria of all runs):");
+    for key in ensemble::PRINTED {
+        show(key, &e.document[key]);
+    }
+    println!("causes of jumps across runs:");
+    for (cause, count) in &e.causes {
+        println!("  {cause:<48} {count}");
+    }
+    println!("analysis written to {}/analysis.json", e.dir.display());
 }

@@ -1,174 +1,64 @@
 //! `esplab calibrate`: ABC-SMC of named parameters against target statistics of real incident
 //! history, with posterior summaries, posterior-predictive checks and held-out figures
-//! (`jobs::calibration` runs it; this converts the command line and prints the tables).
+//! (`esplab_commands::calibrate` runs it; this converts the command line and prints the tables).
 
 use crate::options::CalibrateArgs;
-use crate::shared::{ensure_memory, interrupted, load_with, output_folder, progress, stop_flag, usage};
-use anyhow::{bail, Context, Result};
-use esplab_experiment::calibration::Settings;
-use esplab_experiment::design::{Distribution, Factor};
-use esplab_experiment::jobs::calibration::{CalibrationFailure, CalibrationJob, DEFAULT_USERS};
-use esplab_experiment::Executor;
-use esplab_output::calibration_files::{write_calibrated, Calibrated};
-use esplab_scenario::fields::set_numeric;
-use esplab_scenario::priors::calibration_priors;
-use esplab_scenario::targets::{Target, TargetSet};
-use esplab_scenario::{Override, Scenario};
+use crate::shared::{destination, source, stop, warn, Bar};
+use anyhow::Result;
+use esplab_commands::calibrate::{prior_text, target_text, Outcome, Request};
+use esplab_commands::format::number;
+use esplab_commands::Executor;
+use esplab_scenario::Spelling;
 use std::process::ExitCode;
 
-fn prior_text(f: &Factor) -> String {
-    match &f.distribution {
-        Distribution::Uniform { low, high } => format!("uniform [{low}, {high}]"),
-        Distribution::LogUniform { low, high } => format!("log-uniform [{low}, {high}]"),
-        Distribution::Values(v) => format!("values {v:?}"),
-    }
-}
-
-fn number(v: f64) -> String {
-    if !v.is_finite() {
-        return "-".into();
-    }
-    if v != 0.0 && (v.abs() >= 1e5 || v.abs() < 1e-3) {
-        format!("{v:.3e}")
-    } else {
-        format!("{v:.4}")
-    }
-}
-
-/// A target's figure; a share with the size of its survey (`0.587/518`, `>=0.403/11000000`).
-fn target_text(t: &Target) -> String {
-    match &t.share {
-        None => number(t.value),
-        Some(s) => format!("{}{:.3}/{}", if s.lower_bound { ">=" } else { "" }, t.value, s.sample),
-    }
-}
-
 pub fn calibrate_command(args: CalibrateArgs) -> Result<ExitCode> {
-    let mut targets = TargetSet::load(&args.targets)?;
-    for name in &args.only {
-        if !targets.targets.iter().any(|t| &t.statistic == name) {
-            let present: Vec<&str> = targets.targets.iter().map(|t| t.statistic.as_str()).collect();
-            return usage(format!(
-                "--only {name}: {} has no such target; it has: {}",
-                targets.source,
-                present.join(", ")
-            ));
-        }
-    }
-    if !args.only.is_empty() {
-        targets.targets.retain(|t| args.only.contains(&t.statistic));
-    }
-    let holdout = args.holdout.as_deref().map(TargetSet::load).transpose()?;
-    let mut extra: Vec<Override> = Vec::new();
-    if args.scenario.options.users.is_none() {
-        extra.push(Override::option("calibrate default users", "run.users", DEFAULT_USERS));
-    }
-    let scenario: Scenario = load_with(&args.scenario.scenario, &args.scenario, &extra)?;
-    let (prior_texts, factors) = calibration_priors(&args.param, &targets, &scenario)?;
-    let job = CalibrationJob {
-        base: scenario.parameters.clone(),
-        factors: factors.clone(),
-        set: set_numeric,
-        targets: targets.resolve(&scenario.parameters)?,
-        held_out: match &holdout {
-            Some(h) => h.resolve(&scenario.parameters)?,
-            None => Vec::new(),
-        },
+    let request = Request {
+        source: source(&args.scenario)?,
+        targets: args.targets.clone(),
+        only: args.only.clone(),
+        holdout: args.holdout.clone(),
+        params: args.param.clone(),
+        particles: args.particles,
+        generations: args.generations,
+        quantile: args.quantile,
+        min_acceptance: args.min_acceptance,
+        max_simulations: args.max_simulations,
         replicates: args.replicates,
-        settings: Settings {
-            particles: args.particles as usize,
-            generations: args.generations as usize,
-            quantile: args.quantile,
-            min_acceptance: args.min_acceptance,
-            max_simulations: args.max_simulations,
-            seed: scenario.parameters.run.seed,
-        },
-        predictive_draws: args.predictive as usize,
+        predictive: args.predictive,
+        destination: destination(args.out.as_deref(), args.force, false),
     };
     let executor = Executor::new(args.threads);
-    ensure_memory(
-        &format!("scenario `{}`", scenario.name),
-        [&job.largest()],
-        &executor,
-        job.settings.particles as u64,
-    )?;
-    let dir = output_folder(
-        args.out.as_deref(),
-        &format!("{}-calibration", scenario.name),
-        args.force,
-    )?;
-    let stop = stop_flag();
+    let prepared = request.prepare(&executor, Spelling::Cli)?;
+    warn(&prepared.scenario.warnings);
     if !args.quiet {
         eprintln!(
             "esplab calibrate: {} against {} ({} targets), {} parameters, {} particles, up to {} generations, {} users",
-            scenario.name,
-            targets.source,
-            targets.targets.len(),
-            factors.len(),
-            job.settings.particles,
-            job.settings.generations,
-            scenario.parameters.run.users
+            prepared.scenario.name,
+            prepared.targets.source,
+            prepared.targets.targets.len(),
+            prepared.factors.len(),
+            prepared.job.settings.particles,
+            prepared.job.settings.generations,
+            prepared.scenario.parameters.run.users
         );
     }
-    let bar = progress(job.settings.max_simulations, "simulations", args.quiet);
-    // The predictive runs get a bar of their own once the sampler is done.
-    let mut predictive_bar = None;
-    let result = job.run(
-        &executor,
-        stop,
-        |p| {
-            bar.set_position(p.simulations);
-            bar.set_message(format!("generation {} accepted {}", p.generation, p.accepted));
-        },
-        || {
-            predictive_bar
-                .get_or_insert_with(|| {
-                    bar.finish_and_clear();
-                    progress(job.predictive_draws as u64, "predictive runs", args.quiet)
-                })
-                .inc(1)
-        },
-    );
-    bar.finish_and_clear();
-    if let Some(predictive_bar) = predictive_bar {
-        predictive_bar.finish_and_clear();
-    }
-    let result = match result {
-        Ok(result) => result,
-        Err(CalibrationFailure::Interrupted) => return interrupted(),
-        Err(CalibrationFailure::NoGeneration) => bail!(
-            "no complete generation within --max-simulations {}: the prior generation needs {} particles with every \
-             targeted statistic defined (lags from news need news in the run)",
-            job.settings.max_simulations,
-            job.settings.particles
-        ),
-    };
-    let calibrated = Calibrated {
-        scenario: &scenario,
-        targets: &targets,
-        holdout: holdout.as_ref(),
-        factors: &factors,
-        result: &result,
-        job: &job,
-    };
-    write_calibrated(&dir, &calibrated, &prior_texts)
-        .with_context(|| format!("cannot write the results into {}", dir.display()))?;
+    let outcome = prepared.run(&executor, &Bar::new(args.quiet), stop())?;
     if !args.quiet {
-        print_results(&calibrated, &dir);
+        print_results(&outcome);
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// The tables of a calibration on stdout.
-fn print_results(calibrated: &Calibrated<'_>, dir: &std::path::Path) {
-    let Calibrated {
+fn print_results(outcome: &Outcome) {
+    let Outcome {
         scenario,
         targets,
         holdout,
         factors,
         result,
         ..
-    } = *calibrated;
+    } = outcome;
     println!(
         "esplab calibrate: {} ({} users, {} days) against {} — {} simulations; {}",
         scenario.name,
@@ -248,5 +138,7 @@ fn print_results(calibrated: &Calibrated<'_>, dir: &std::path::Path) {
             );
         }
     }
-    println!("results written to {}", dir.display());
+    if let Some(dir) = &outcome.dir {
+        println!("results written to {}", dir.display());
+    }
 }

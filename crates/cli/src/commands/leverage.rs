@@ -2,17 +2,12 @@
 //! on the long-run baseline.
 
 use crate::options::LeverageArgs;
-use crate::shared::{
-    ensure_memory, format_interval, journaled_pairs, lever_usage, load, progress, resumable_folder, signed,
-};
-use anyhow::{Context, Result};
-use esplab_experiment::jobs::LeverSetup;
-use esplab_experiment::leverage::{base_long_run, rank, verdict, NEGLIGIBLE_EFFECT};
-use esplab_experiment::Executor;
-use esplab_output::comparison_files::{leverage_document, leverage_table, write_leverage};
-use esplab_output::journal::Kind;
-use serde_json::json;
-use std::ops::ControlFlow;
+use crate::shared::{destination, finished, source, stop, warn, Bar};
+use anyhow::Result;
+use esplab_commands::format::{interval, signed};
+use esplab_commands::leverage::{verdict, Request, NEGLIGIBLE_EFFECT};
+use esplab_commands::Executor;
+use esplab_scenario::Spelling;
 use std::process::ExitCode;
 
 /// `esplab leverage`.
@@ -20,48 +15,23 @@ pub fn leverage(args: LeverageArgs) -> Result<ExitCode> {
     if let Some(plan) = &args.draws {
         return super::robust_leverage::robust_leverage(&args, plan);
     }
-    let scenario = load(&args.scenario)?;
     let e = &args.experiment;
-    let p = &scenario.parameters;
-    let days = p.run.days();
-    let setup = match LeverSetup::new(p, args.start_day, args.heroic.as_deref()) {
-        Ok(setup) => setup,
-        Err(error) => return lever_usage(error, &scenario.name),
+    let request = Request {
+        source: source(&args.scenario)?,
+        runs: e.runs,
+        start_day: args.start_day,
+        heroic: args.heroic.clone(),
+        destination: destination(e.out.as_deref(), e.force, e.resume),
     };
-    let arms = setup.arm_refs();
-    let master = p.run.seed;
-    let what = format!("paired runs ({} arms each)", arms.len());
     let executor = Executor::new(e.threads);
-    ensure_memory(&what, arms.iter().copied(), &executor, e.runs)?;
-    let dir = resumable_folder(
-        e.out.as_deref(),
-        &format!("{}-leverage", scenario.name),
-        e.force,
-        e.resume,
-    )?;
-    let bar = progress(e.runs, &what, e.quiet);
-    let (results, journal) = match journaled_pairs(
-        &executor,
-        &arms,
-        master,
-        e.runs,
-        Kind::Leverage,
-        &dir,
-        e.resume,
-        &bar,
-        e.quiet,
-    )? {
-        ControlFlow::Continue(done) => done,
-        ControlFlow::Break(code) => return Ok(code),
+    let prepared = request.prepare(&executor, Spelling::Cli)?;
+    warn(&prepared.scenario.warnings);
+    let scenario = prepared.scenario.clone();
+    let days = scenario.parameters.run.days();
+    let Some(outcome) = finished(prepared.run(&executor, &Bar::new(e.quiet), stop())?, e.quiet) else {
+        return Ok(ExitCode::SUCCESS);
     };
-    let base = base_long_run(&results);
-    let rows = rank(&results);
-    let document = leverage_document(&setup, &rows, &base, e.runs);
-    let table = leverage_table(&setup.levers, &rows);
-    let settings =
-        json!({"master_seed": master, "runs": e.runs, "start_day": setup.start, "heroic_offering": setup.heroic_name});
-    write_leverage(&dir, &document, &table, &scenario, settings, Some(journal))
-        .with_context(|| format!("cannot write the results into {}", dir.display()))?;
+    let (setup, rows, base) = (&outcome.setup, &outcome.rows, &outcome.base);
     if !e.quiet {
         let start = setup.start;
         println!(
@@ -83,7 +53,7 @@ pub fn leverage(args: LeverageArgs) -> Result<ExitCode> {
                 rank + 1,
                 l.name(),
                 format!("{} {}", l.size, l.unit),
-                format_interval(&r.effect),
+                interval(&r.effect),
                 signed(r.effect.estimate / l.size),
                 signed(r.vendors.estimate),
                 signed(r.shares.estimate),
@@ -99,10 +69,12 @@ pub fn leverage(args: LeverageArgs) -> Result<ExitCode> {
         for l in &setup.levers {
             println!("  {:<17} {}", l.name(), l.meaning);
         }
-        println!(
-            "results in {}/ (leverage.json, leverage.csv, manifest.json)",
-            dir.display()
-        );
+        if let Some(dir) = &outcome.dir {
+            println!(
+                "results in {}/ (leverage.json, leverage.csv, manifest.json)",
+                dir.display()
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

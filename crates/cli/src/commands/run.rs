@@ -1,55 +1,30 @@
 //! `esplab run`: one simulation written into a run folder, with progress on stderr.
 
 use crate::options::RunArgs;
-use crate::shared::{ensure_memory, load, output_folder};
-use anyhow::{Context, Result};
-use esplab_experiment::Executor;
-use esplab_model::{Simulation, Summary};
-use esplab_output::RunFolder;
-use esplab_scenario::Scenario;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use crate::shared::{destination, source, warn, Bar};
+use anyhow::Result;
+use esplab_commands::run::{Request, Summary};
+use esplab_commands::Executor;
+use esplab_scenario::{Scenario, Spelling};
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
 /// `esplab run`.
 pub fn run(args: RunArgs) -> Result<ExitCode> {
-    let scenario = load(&args.scenario)?;
-    let p = &scenario.parameters;
-    ensure_memory(&format!("scenario `{}`", scenario.name), [p], &Executor::new(1), 1)?;
+    let request = Request {
+        source: source(&args.scenario)?,
+        destination: destination(args.out.as_deref(), args.force, false),
+    };
+    let prepared = request.prepare(Spelling::Cli)?;
+    warn(&prepared.scenario.warnings);
+    let scenario = prepared.scenario.clone();
     let executor = Executor::new(args.threads);
-    let dir = output_folder(args.out.as_deref(), &scenario.name, args.force)?;
-    let mut folder = RunFolder::create(&dir, p).with_context(|| format!("cannot write into {}", dir.display()))?;
     let started = Instant::now();
-    let mut simulation = if executor.threads() > 1 {
-        executor.install(|| Simulation::new_parallel(p))
-    } else {
-        Simulation::new(p)
-    };
-    let progress = if args.quiet {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::with_draw_target(Some(simulation.days() as u64), ProgressDrawTarget::stderr())
-    };
-    progress.set_style(
-        ProgressStyle::with_template("{spinner} day {pos}/{len} [{bar:30}] {elapsed} (eta {eta})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    executor.install(|| {
-        while simulation.step(&mut folder) {
-            if simulation.day() % 30 == 0 {
-                progress.set_position(simulation.day() as u64);
-            }
-        }
-    });
-    progress.finish_and_clear();
+    let outcome = prepared.run(&executor, &Bar::new(args.quiet))?;
     let elapsed = started.elapsed();
-    let summary = folder
-        .finish(&scenario)
-        .with_context(|| format!("cannot write the results into {}", dir.display()))?;
-    if !args.quiet {
-        print_summary(&scenario, &summary, elapsed.as_secs_f64(), &dir);
+    if let (false, Some(summary), Some(dir)) = (args.quiet, &outcome.summary, &outcome.dir) {
+        print_summary(&scenario, summary, elapsed.as_secs_f64(), dir);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,72 +1,38 @@
 //! `esplab sensitivity`: Sobol' indices or Morris effects of a plan's factors on its metrics.
 
 use crate::options::SensitivityArgs;
-use crate::shared::{ensure_memory, load_plan, output_folder, progress, stem, stop_flag, warn};
-use anyhow::{Context, Result};
-use esplab_experiment::sensitivity::{indices as sensitivity_indices, Method};
-use esplab_experiment::{jobs, Executor};
-use esplab_output::sensitivity_files::write_sensitivity;
+use crate::shared::{destination, plan_source, stop, warn, Bar};
+use anyhow::Result;
+use esplab_commands::sensitivity::Request;
+use esplab_commands::Executor;
 use esplab_output::table::Column;
-use esplab_scenario::plan::design_csv;
-use serde_json::json;
+use esplab_scenario::Spelling;
 use std::process::ExitCode;
 
 /// `esplab sensitivity`.
 pub fn sensitivity(args: SensitivityArgs) -> Result<ExitCode> {
-    let plan = load_plan(&args.plan)?;
-    let method = Method::from_name(&args.method).unwrap_or(Method::Sobol);
-    let design = plan.sensitivity_design(method)?;
-    warn(&design.warnings);
-    let (d, n) = (plan.factors.len(), plan.points);
-    let values = &design.values;
-    let runs = plan.runs(values);
+    let request = Request {
+        plan: plan_source(&args.plan)?,
+        method: args.method.clone(),
+        resamples: args.resamples,
+        destination: destination(args.out.as_deref(), args.force, false),
+    };
     let executor = Executor::new(args.plan.threads);
-    ensure_memory(
-        &format!("plan {}", plan.source),
-        runs.largest().iter(),
-        &executor,
-        values.len() as u64,
-    )?;
-    let dir = output_folder(
-        args.out.as_deref(),
-        &format!("{}-sensitivity", stem(&plan.source)),
-        args.force,
-    )?;
-    let rows: Vec<u64> = (0..values.len() as u64).collect();
-    let bar = progress(values.len() as u64, "design rows", args.plan.quiet);
-    let outputs = jobs::collect(
-        &executor,
-        &rows,
-        stop_flag(),
-        |row| runs.replicate_means(row as usize),
-        || bar.inc(1),
-    )?;
-    bar.finish_and_clear();
+    let prepared = request.prepare(&executor, Spelling::Cli)?;
+    warn(&prepared.plan.scenario.warnings);
+    warn(&prepared.design.warnings);
+    let plan = prepared.plan.clone();
+    let rows = prepared.design.values.len();
+    let stat_names = prepared.method.statistics();
+    let outcome = prepared.run(&executor, &Bar::new(args.plan.quiet), stop())?;
+    let table = &outcome.table;
     let keys: Vec<String> = plan.factors.iter().map(|f| f.key.clone()).collect();
-    let stat_names = method.statistics();
-    let indices = sensitivity_indices(method, &design.unit, &outputs, (d, n), args.resamples, plan.seed);
-    let document = json!({"method": args.method, "base_samples_or_trajectories": n, "rows": values.len(), "replicates": plan.replicates, "confidence": 0.95, "resamples": args.resamples});
-    let settings = json!({"plan": plan.source, "plan_sha256": plan.hash(), "plan_text": plan.text, "method": args.method, "master_seed": plan.seed, "resamples": args.resamples});
-    let table = write_sensitivity(
-        &dir,
-        method,
-        &plan.metrics,
-        &keys,
-        &indices,
-        document,
-        &design_csv(&plan.factors, values),
-        &plan.scenario,
-        settings,
-    )
-    .with_context(|| format!("cannot write the results into {}", dir.display()))?;
+    let d = plan.factors.len();
+    let values_len = rows;
     if !args.plan.quiet {
         println!(
             "esplab sensitivity ({}): {} factors, {} design rows x {} replicates of {}",
-            args.method,
-            d,
-            values.len(),
-            plan.replicates,
-            plan.scenario.name
+            args.method, d, values_len, plan.replicates, plan.scenario.name
         );
         for (m, metric) in plan.metrics.iter().enumerate() {
             println!("\n  {metric}");
@@ -83,10 +49,12 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<ExitCode> {
                 println!("  {:<34} {} {} {} {}", key, cell(0), cell(1), cell(2), cell(3));
             }
         }
-        println!(
-            "\nresults in {}/ (sensitivity.json, sensitivity.csv, design.csv, manifest.json)",
-            dir.display()
-        );
+        if let Some(dir) = &outcome.dir {
+            println!(
+                "\nresults in {}/ (sensitivity.json, sensitivity.csv, design.csv, manifest.json)",
+                dir.display()
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -25,6 +25,9 @@ def ensemble(
     years: Optional[float] = None,
     seed: Optional[int] = None,
     set: Optional[dict[str, Any]] = None,
+    out: Optional[str] = None,
+    force: bool = False,
+    resume: bool = False,
 ) -> pa.Table: ...
 def compare(
     base: Scenario,
@@ -58,6 +61,8 @@ def leverage(
     seed: Optional[int] = None,
     set: Optional[dict[str, Any]] = None,
     out: Optional[str] = None,
+    force: bool = False,
+    resume: bool = False,
 ) -> pa.Table: ...
 def report_html(folder: str) -> tuple[str, str]: ...
 def leverage_over_draws(
@@ -118,4 +123,5 @@ def analyze(
     years: Optional[float] = None,
     seed: Optional[int] = None,
     set: Optional[dict[str, Any]] = None,
+    threads: int = 0,
 ) -> dict[str, Any]: ...

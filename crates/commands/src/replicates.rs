@@ -1,36 +1,11 @@
 //! Runs of a scenario on consecutive indices, and paired runs of several arms on the same
 //! indices (common random numbers), handed over in index order.
 
-use crate::run::{simulate, RunOutcome};
-use crate::Executor;
+use esplab_experiment::compare::paired_metrics;
+use esplab_experiment::run::{simulate, RunOutcome};
+use esplab_experiment::{Executor, Interrupted};
 use esplab_model::Parameters;
 use std::sync::atomic::AtomicBool;
-
-/// A job stopped by its stop flag (Ctrl-C) before it was complete.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("interrupted: no complete result was written")]
-pub struct Interrupted;
-
-/// Runs `job` for each of `indices` on `executor`, calling `tick` as each result arrives;
-/// returns the results in index order.
-pub fn collect<T: Send>(
-    executor: &Executor,
-    indices: &[u64],
-    stop: &AtomicBool,
-    job: impl Fn(u64) -> T + Sync,
-    mut tick: impl FnMut(),
-) -> Result<Vec<T>, Interrupted> {
-    let mut out = Vec::with_capacity(indices.len());
-    let outcome = executor.run(indices, stop, job, |_, result| {
-        tick();
-        out.push(result);
-        Ok::<(), Interrupted>(())
-    })?;
-    match outcome {
-        None => Ok(out),
-        Some(_) => Err(Interrupted),
-    }
-}
 
 /// Runs `indices` of `parameters` under master seed `master` (with daily series when
 /// `keep_series`), calling `tick` as each result arrives; returns them in index order.
@@ -43,40 +18,7 @@ pub fn runs(
     stop: &AtomicBool,
     tick: impl FnMut(),
 ) -> Result<Vec<RunOutcome>, Interrupted> {
-    collect(
-        executor,
-        indices,
-        stop,
-        |i| simulate(parameters, master, i, keep_series),
-        tick,
-    )
-}
-
-/// Values per arm of a paired run: the [`crate::metric_names`] metrics, then for each of the
-/// arms' most offerings its long-run share of adopters and security (zeros for an offering an
-/// arm lacks).
-pub fn paired_width(arms: &[&Parameters]) -> usize {
-    crate::metric_names().len() + 2 * arms.iter().map(|p| p.offerings.len()).max().unwrap_or(0)
-}
-
-/// The values of every arm at run `index` ([`paired_width`] each): `arms[a]` with the seed of
-/// run `index` under master seed `master`, the same seed for every arm.
-pub fn paired_metrics(arms: &[&Parameters], master: u64, index: u64) -> Vec<Vec<f64>> {
-    let width = paired_width(arms);
-    arms.iter()
-        .map(|p| {
-            let outcome = simulate(p, master, index, false);
-            let mut values = outcome.metrics;
-            values.extend(
-                outcome
-                    .offerings
-                    .iter()
-                    .flat_map(|&(share, security)| [share, security]),
-            );
-            values.resize(width, 0.0);
-            values
-        })
-        .collect()
+    executor.in_order(indices, stop, |i| simulate(parameters, master, i, keep_series), tick)
 }
 
 /// Runs every arm on each of `indices` (common random numbers), calling `tick` per index;
@@ -89,7 +31,7 @@ pub fn paired_runs(
     stop: &AtomicBool,
     tick: impl FnMut(),
 ) -> Result<Vec<Vec<Vec<f64>>>, Interrupted> {
-    let by_run = collect(executor, indices, stop, |i| paired_metrics(arms, master, i), tick)?;
+    let by_run = executor.in_order(indices, stop, |i| paired_metrics(arms, master, i), tick)?;
     let mut results: Vec<Vec<Vec<f64>>> = vec![Vec::with_capacity(indices.len()); arms.len()];
     for metrics in by_run {
         for (arm, m) in metrics.into_iter().enumerate() {
@@ -102,6 +44,7 @@ pub fn paired_runs(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use esplab_experiment::compare::paired_width;
 
     fn small() -> Parameters {
         let mut p = Parameters::default();

@@ -1,18 +1,60 @@
 //! `esplab analyze` on an ensemble folder: every run is recomputed exactly from the folder's
 //! resolved scenario and master seed, analysed, and the analyses are summarised across runs.
 
-use crate::shared::{interrupted, progress, stop_flag};
-use anyhow::{bail, Context, Result};
+use crate::error::CommandError;
+use crate::machine_memory;
+use crate::progress::Progress;
+use crate::stop::Stop;
 use esplab_experiment::analysis::{analyze, Analysis, RunData};
 use esplab_experiment::facts::median_interval;
 use esplab_experiment::run::record;
 use esplab_experiment::Executor;
 use esplab_model::EventKind;
 use esplab_output::{atomic, manifest};
-use esplab_scenario::Scenario;
+use esplab_scenario::{Scenario, Spelling};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The statistics printed of an ensemble's analysis, in order (keys of its document).
+pub const PRINTED: [&str; 17] = [
+    "jumps_per_run",
+    "jump_size",
+    "erosion_rate_per_year",
+    "daily_kurtosis",
+    "weekly_kurtosis",
+    "daily_l_kurtosis",
+    "weekly_l_kurtosis",
+    "top5_share_of_weekly_increase",
+    "top5_share_of_weekly_decrease",
+    "incident_log10_records_mean",
+    "incident_log10_records_sd",
+    "incident_tail_exponent",
+    "monthly_count_variance_to_mean",
+    "news_to_first_vendor_raise_days",
+    "news_to_first_regulation_days",
+    "losses_to_first_vendor_raise_days",
+    "losses_to_first_regulation_days",
+];
+
+/// An ensemble folder's runs ready to be re-simulated and analysed.
+pub struct Prepared {
+    dir: PathBuf,
+    scenario: Scenario,
+    master: u64,
+    runs: u64,
+}
+
+/// The analyses summarised across runs.
+pub struct Outcome {
+    pub dir: PathBuf,
+    pub runs: u64,
+    pub master: u64,
+    /// analysis.json.
+    pub document: Value,
+    /// How many jumps each cause explains across runs.
+    pub causes: BTreeMap<String, usize>,
+}
 
 fn summary(values: &[f64]) -> Value {
     let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
@@ -23,51 +65,67 @@ fn summary(values: &[f64]) -> Value {
     json!({"median": median, "low": low, "high": high, "n": finite.len()})
 }
 
-fn show(name: &str, v: &Value) {
-    if v["n"] == 0 {
-        println!("  {name:<40} -");
-    } else {
-        println!(
-            "  {name:<40} {:>10.4} [{:.4}, {:.4}]  (n = {})",
-            v["median"].as_f64().unwrap_or(f64::NAN),
-            v["low"].as_f64().unwrap_or(f64::NAN),
-            v["high"].as_f64().unwrap_or(f64::NAN),
-            v["n"]
-        );
-    }
-}
-
-/// Analyses every run of the ensemble in `dir`.
-pub fn analyze_ensemble(dir: &Path, threads: usize, quiet: bool) -> Result<()> {
+/// Reads the ensemble folder `dir` (its manifest and resolved scenario) and checks memory.
+pub fn prepare(dir: &Path, executor: &Executor, spelling: Spelling) -> Result<Prepared, CommandError> {
     let manifest_path = dir.join("manifest.json");
-    let m: Value = serde_json::from_slice(
-        &std::fs::read(&manifest_path)
-            .with_context(|| format!("{}: not a complete ensemble folder (no manifest.json)", dir.display()))?,
-    )
-    .with_context(|| format!("{}: unreadable", manifest_path.display()))?;
+    let bytes = std::fs::read(&manifest_path).map_err(|_| {
+        CommandError::Failed(format!(
+            "{}: not a complete ensemble folder (no manifest.json)",
+            dir.display()
+        ))
+    })?;
+    let m: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| CommandError::Failed(format!("{}: unreadable: {e}", manifest_path.display())))?;
     let (Some(master), Some(runs)) = (m["settings"]["master_seed"].as_u64(), m["settings"]["runs"].as_u64()) else {
-        bail!(
+        return Err(CommandError::Failed(format!(
             "{}: no master seed or run count in the manifest",
             manifest_path.display()
-        );
+        )));
     };
     let scenario_path = dir.join("scenario.toml");
     if !scenario_path.exists() {
-        bail!(
+        return Err(CommandError::Failed(format!(
             "{}: the ensemble folder has no scenario.toml (written by esplab 0.1 ensembles); run the ensemble again",
             dir.display()
-        );
+        )));
     }
     let scenario = Scenario::load(scenario_path.to_str().unwrap_or_default(), &[])?;
+    machine_memory::ensure(
+        &format!("the runs of {}", dir.display()),
+        [&scenario.parameters],
+        executor,
+        runs,
+        spelling,
+    )?;
+    Ok(Prepared {
+        dir: dir.to_path_buf(),
+        scenario,
+        master,
+        runs,
+    })
+}
+
+/// Re-simulates and analyses every run of the ensemble, and writes analysis.json into its folder.
+pub fn run(
+    prepared: Prepared,
+    executor: &Executor,
+    progress: &dyn Progress,
+    stop: &Stop,
+) -> Result<Outcome, CommandError> {
+    let Prepared {
+        dir,
+        scenario,
+        master,
+        runs,
+    } = prepared;
     let names: Vec<String> = scenario.parameters.offerings.iter().map(|o| o.name.clone()).collect();
-    let executor = Executor::new(threads);
     let indices: Vec<u64> = (0..runs).collect();
-    let bar = progress(runs, "runs re-simulated and analysed", quiet);
+    progress.begin("runs re-simulated and analysed", runs, 0);
     let mut analyses: Vec<Analysis> = Vec::new();
     let mut pooled = RunData::default();
     let stopped = executor.run(
         &indices,
-        stop_flag(),
+        stop.flag(),
         |i| {
             let data = RunData::from_recorder(&record(&scenario.parameters, master, i), &names);
             let outcomes = data
@@ -79,15 +137,15 @@ pub fn analyze_ensemble(dir: &Path, threads: usize, quiet: bool) -> Result<()> {
             (analyze(&data), outcomes)
         },
         |_, (a, outcomes)| {
-            bar.inc(1);
+            progress.advance(1);
             analyses.push(a);
             pooled.events.extend(outcomes);
-            Ok::<(), anyhow::Error>(())
+            Ok::<(), CommandError>(())
         },
-    )?;
-    bar.finish_and_clear();
-    if stopped.is_some() {
-        return interrupted();
+    );
+    progress.end();
+    if stopped?.is_some() {
+        return Err(CommandError::Interrupted(None));
     }
     let per = |f: &dyn Fn(&Analysis) -> Option<f64>| summary(&analyses.iter().filter_map(f).collect::<Vec<f64>>());
     let mut causes: BTreeMap<String, usize> = BTreeMap::new();
@@ -127,41 +185,18 @@ pub fn analyze_ensemble(dir: &Path, threads: usize, quiet: bool) -> Result<()> {
         "losses_to_first_vendor_raise_days": per(&|a| a.lags.losses_to_first_vendor_raise.map(f64::from)),
         "losses_to_first_regulation_days": per(&|a| a.lags.losses_to_first_regulation.map(f64::from)),
     });
-    atomic::write(&dir.join("analysis.json"), manifest::pretty(&document).as_bytes())
-        .with_context(|| format!("cannot write into {}", dir.display()))?;
-    if quiet {
-        return Ok(());
-    }
-    println!(
-        "esplab analyze: ensemble {} ({runs} runs recomputed from scenario.toml and master seed {master})",
-        dir.display()
-    );
-    println!("median [95% interval of the median] over runs (or over all jumps and equilibria of all runs):");
-    for key in [
-        "jumps_per_run",
-        "jump_size",
-        "erosion_rate_per_year",
-        "daily_kurtosis",
-        "weekly_kurtosis",
-        "daily_l_kurtosis",
-        "weekly_l_kurtosis",
-        "top5_share_of_weekly_increase",
-        "top5_share_of_weekly_decrease",
-        "incident_log10_records_mean",
-        "incident_log10_records_sd",
-        "incident_tail_exponent",
-        "monthly_count_variance_to_mean",
-        "news_to_first_vendor_raise_days",
-        "news_to_first_regulation_days",
-        "losses_to_first_vendor_raise_days",
-        "losses_to_first_regulation_days",
-    ] {
-        show(key, &document[key]);
-    }
-    println!("causes of jumps across runs:");
-    for (cause, count) in &causes {
-        println!("  {cause:<48} {count}");
-    }
-    println!("analysis written to {}/analysis.json", dir.display());
-    Ok(())
+    atomic::write(&dir.join("analysis.json"), manifest::pretty(&document).as_bytes()).map_err(|e| {
+        CommandError::Output {
+            action: "write into",
+            dir: dir.clone(),
+            source: e,
+        }
+    })?;
+    Ok(Outcome {
+        dir,
+        runs,
+        master,
+        document,
+        causes,
+    })
 }

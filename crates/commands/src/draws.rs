@@ -1,13 +1,13 @@
 //! Leverage over draws of the parameters: the standard levers pulled in each draw, the arms of
 //! each draw run in pairs on the same seeds as every other draw's, and each lever's paired effect
-//! in each draw, for [`crate::robust::summarize`]. Index `i` of the job is run `i % runs` of draw
+//! in each draw, for [`esplab_experiment::robust::summarize`]. Index `i` of the job is run `i % runs` of draw
 //! `i / runs`, so the work can be journaled, sharded and resumed like any paired job.
 
-use super::levers::{LeverError, LeverSetup};
-use super::replicates::{collect, paired_metrics, paired_width, Interrupted};
-use crate::leverage::rank;
-use crate::robust::DrawEffect;
-use crate::Executor;
+use esplab_experiment::compare::{paired_metrics, paired_width};
+use esplab_experiment::leverage::rank;
+use esplab_experiment::levers::{LeverError, LeverSetup};
+use esplab_experiment::robust::DrawEffect;
+use esplab_experiment::{Executor, Interrupted};
 use esplab_model::Parameters;
 use std::sync::atomic::AtomicBool;
 
@@ -88,7 +88,7 @@ impl LeverDraws {
         tick: impl FnMut(),
     ) -> Result<Vec<Vec<Vec<f64>>>, Interrupted> {
         let indices: Vec<u64> = (0..self.indices()).collect();
-        let by_index = collect(executor, &indices, stop, |i| self.metrics(i), tick)?;
+        let by_index = executor.in_order(&indices, stop, |i| self.metrics(i), tick)?;
         let mut by_arm: Vec<Vec<Vec<f64>>> = vec![Vec::with_capacity(indices.len()); self.arms()];
         for arms in by_index {
             for (arm, values) in arms.into_iter().enumerate() {
@@ -124,7 +124,7 @@ impl LeverDraws {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::leverage::standard_levers;
+    use esplab_experiment::leverage::standard_levers;
 
     #[test]
     fn each_draw_is_its_own_paired_leverage_on_the_same_seeds() {

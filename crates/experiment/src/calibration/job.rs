@@ -4,14 +4,13 @@
 //! draws of the posterior by weight. The command line and Python run this and only convert
 //! arguments and results.
 
-use super::replicates::{collect, Interrupted};
 use crate::calibration::posterior::{marginal, narrowing, predictive, resample, Marginal, Predictive};
 use crate::calibration::smc::proposal_index;
 use crate::calibration::{
     calibrate, replicate_medians, run_measures, Calibration, Ending, Measure, Progress, Settings, Target, Tolerance,
 };
 use crate::design::Factor;
-use crate::Executor;
+use crate::executor::{Executor, Interrupted};
 use esplab_model::Parameters;
 use std::sync::atomic::AtomicBool;
 
@@ -22,8 +21,15 @@ pub const DEFAULT_USERS: u32 = 10_000;
 /// generation reaches it).
 const PREDICTIVE_GENERATION: usize = 0xFFFF;
 
-/// The run index of replicate `r` of the particle with run index `index`.
+/// Runs per particle at most: a replicate's number takes the top 8 bits of its run index, below
+/// which a particle's index takes 56 ([`crate::calibration::smc::proposal_index`]), so every
+/// replicate of every particle has a seed of its own.
+pub const MAX_REPLICATES: u64 = 1 << 8;
+
+/// The run index of replicate `r` (below [`MAX_REPLICATES`]) of the particle with run index
+/// `index` (below 2^56).
 pub fn replicate_index(index: u64, r: u64) -> u64 {
+    debug_assert!(r < MAX_REPLICATES && index < 1 << 56, "replicate {r} of run {index}");
     index | (r << 56)
 }
 
@@ -151,8 +157,7 @@ impl CalibrationJob {
             .chain(self.held_out.iter().map(|h| h.measure))
             .collect();
         let indices: Vec<u64> = (0..draws.len() as u64).collect();
-        let rows = collect(
-            executor,
+        let rows = executor.in_order(
             &indices,
             stop,
             |m| {
@@ -180,5 +185,37 @@ impl CalibrationJob {
             draws: draws.len(),
             calibration,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn replicate_seeds_never_collide_up_to_the_most_replicates() {
+        // Proposals of the first generations, of the last, and the predictive draws' indices.
+        let particles: Vec<u64> = [0usize, 1, 7, 99, PREDICTIVE_GENERATION]
+            .iter()
+            .flat_map(|&g| [0u64, 1, 199, 19_999].map(|k| proposal_index(g, k)))
+            .collect();
+        let mut seen = HashSet::new();
+        for &index in &particles {
+            for r in 0..MAX_REPLICATES {
+                assert!(
+                    seen.insert(crate::run_seed(11, replicate_index(index, r))),
+                    "replicate {r} of run {index} reuses a seed"
+                );
+            }
+        }
+        assert_eq!(seen.len(), particles.len() * MAX_REPLICATES as usize);
+        // One more replicate would wrap onto replicate 0: the limit is what keeps seeds apart.
+        assert_eq!(index_wrapping(particles[1], MAX_REPLICATES), particles[1]);
+    }
+
+    /// What [`replicate_index`] would give past its limit (its debug check aside).
+    fn index_wrapping(index: u64, r: u64) -> u64 {
+        index | r.wrapping_shl(56)
     }
 }

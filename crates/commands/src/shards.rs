@@ -21,6 +21,11 @@ pub fn parse_shard(text: &str) -> Result<(u64, u64), ShardError> {
     }
 }
 
+/// Parses the request field `shard` given as text (`I/N`).
+pub fn parse(text: &str) -> Result<(u64, u64), crate::CommandError> {
+    parse_shard(text).map_err(|e| crate::CommandError::field("shard", e.text, "expected I/N with 0 <= I < N, e.g. 0/4"))
+}
+
 /// The rows of shard `shard = (i, n)` of `total` rows (all of them for `None`).
 pub fn shard_rows(total: u64, shard: Option<(u64, u64)>) -> Result<Range<u64>, ShardError> {
     match shard {

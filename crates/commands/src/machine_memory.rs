@@ -1,8 +1,8 @@
 //! Refusing, before any allocation, work that needs more memory than the machine has.
 //!
-//! This module is the experiment crate's one exception to "no I/O": to learn what the machine
-//! has, it reads the environment, `/proc/meminfo` and the cgroup's files (nothing else, and it
-//! writes nothing).
+//! To learn what the machine has, this module reads the environment, `/proc/meminfo` and the
+//! cgroup's files (nothing else, and it writes nothing). Every command calls [`ensure`] in its
+//! `prepare` step.
 //!
 //! The need is [`esplab_model::footprint::peak_bytes`] per run times the runs held at once.
 //! What the machine has is the smallest of `MemAvailable` in `/proc/meminfo` and the room left
@@ -23,6 +23,14 @@ pub struct Spelling {
 }
 
 impl Spelling {
+    /// How `front` spells the users and threads.
+    pub fn of(front: esplab_scenario::Spelling) -> Self {
+        match front {
+            esplab_scenario::Spelling::Cli => Self::CLI,
+            esplab_scenario::Spelling::Python | esplab_scenario::Spelling::Server => Self::PYTHON,
+        }
+    }
+
     /// The command line's options.
     pub const CLI: Spelling = Spelling {
         users: "--users",
@@ -140,6 +148,19 @@ fn cgroup_room() -> Option<u64> {
     let (limit, used) = v2.or_else(v1)?;
     // cgroup v1 reports "no limit" as a huge page-rounded number.
     (limit < 1 << 60).then(|| limit.saturating_sub(used))
+}
+
+/// Refuses, before anything is allocated, `runs` simulations of the largest of `parameters`
+/// that would not fit in memory with as many at once as `executor` has threads.
+pub fn ensure<'a>(
+    what: &str,
+    parameters: impl IntoIterator<Item = &'a Parameters>,
+    executor: &esplab_experiment::Executor,
+    runs: u64,
+    front: esplab_scenario::Spelling,
+) -> Result<(), MemoryError> {
+    let at_once = (executor.threads() as u64).min(runs).max(1) as usize;
+    check(what, parameters, at_once, Spelling::of(front))
 }
 
 /// Checks that `runs_at_once` simulations of the largest of `parameters` fit in memory.

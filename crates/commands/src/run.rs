@@ -1,0 +1,112 @@
+//! `run`: one simulation, written into a run folder (time series, offerings, flows, events,
+//! summary) or kept in memory as its daily table.
+
+use crate::destination::Destination;
+use crate::error::CommandError;
+use crate::machine_memory;
+use crate::progress::Progress;
+use crate::source::Source;
+use esplab_experiment::Executor;
+use esplab_model::{EventKind, Recorder, Simulation};
+
+pub use esplab_model::Summary;
+use esplab_output::run_folder::timeseries_table;
+use esplab_output::table::Table;
+use esplab_output::RunFolder;
+use esplab_scenario::{Scenario, Spelling};
+use std::path::PathBuf;
+
+/// One run of a scenario.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub source: Source,
+    /// Where to write the run folder; `None`: nowhere (the daily table only).
+    pub destination: Option<Destination>,
+}
+
+/// A run ready to start.
+pub struct Prepared {
+    pub scenario: Scenario,
+    pub dir: Option<PathBuf>,
+}
+
+/// What the run wrote.
+pub struct Outcome {
+    /// The summary of a run written into a folder.
+    pub summary: Option<Summary>,
+    /// timeseries.csv's table of a run kept in memory.
+    pub table: Option<Table>,
+    pub dir: Option<PathBuf>,
+}
+
+impl Request {
+    /// Loads the scenario, checks memory (one run at a time), and chooses the folder.
+    pub fn prepare(self, spelling: Spelling) -> Result<Prepared, CommandError> {
+        let scenario = self.source.load(&[])?;
+        machine_memory::ensure(
+            &format!("scenario `{}`", scenario.name),
+            [&scenario.parameters],
+            &Executor::new(1),
+            1,
+            spelling,
+        )?;
+        let dir = match &self.destination {
+            Some(d) => Some(d.folder(&scenario.name)?),
+            None => None,
+        };
+        Ok(Prepared { scenario, dir })
+    }
+}
+
+impl Prepared {
+    /// Runs the simulation, its per-user work on `executor`'s threads, reporting days done.
+    pub fn run(self, executor: &Executor, progress: &dyn Progress) -> Result<Outcome, CommandError> {
+        let p = &self.scenario.parameters;
+        let Some(dir) = &self.dir else {
+            let recorder = executor.install(|| {
+                let mut recorder = Recorder::default();
+                esplab_model::run(p, &mut recorder);
+                recorder
+            });
+            let mut regulations = vec![0u32; recorder.days.len()];
+            for e in recorder.events.iter().filter(|e| e.kind() == EventKind::Regulation) {
+                if let Some(r) = regulations.get_mut(e.day as usize) {
+                    *r += 1;
+                }
+            }
+            return Ok(Outcome {
+                summary: None,
+                table: Some(timeseries_table(&recorder.days, &regulations)),
+                dir: None,
+            });
+        };
+        let cannot = |action, source| CommandError::Output {
+            action,
+            dir: dir.clone(),
+            source,
+        };
+        let mut folder = RunFolder::create(dir, p).map_err(|e| cannot("write into", e))?;
+        let mut simulation = if executor.threads() > 1 {
+            executor.install(|| Simulation::new_parallel(p))
+        } else {
+            Simulation::new(p)
+        };
+        progress.begin("day", simulation.days() as u64, 0);
+        executor.install(|| {
+            while simulation.step(&mut folder) {
+                if simulation.day() % 30 == 0 {
+                    progress.at(simulation.day() as u64, "");
+                }
+            }
+        });
+        progress.end();
+        let summary = folder
+            .finish(&self.scenario)
+            .map_err(|e| cannot("write the results into", e))?;
+        Ok(Outcome {
+            summary: Some(summary),
+            table: None,
+            dir: self.dir.clone(),
+        })
+    }
+}
