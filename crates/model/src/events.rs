@@ -2,10 +2,12 @@
 //!
 //! Every kind of event is declared once, here: [`EventKind`] (its name in event logs and
 //! whether charts mark it) and [`Detail`] (its typed payload). The model emits [`Event`]s with
-//! typed details and formats nothing; the text of an event log's `detail` column is
-//! [`Detail`]'s `Display`, and [`Detail::parse`] reads it back, so a run read from its folder is
-//! the run that was simulated. Matches over kinds are exhaustive everywhere: a new kind is
-//! reported by the compiler at every place that must handle it.
+//! typed details and formats nothing. An event log holds each detail's typed fields in columns
+//! of their own ([`DETAIL_COLUMNS`], [`Detail::cells`]) and reads them back as data
+//! ([`Detail::from_cells`]), so a run read from its folder is the run that was simulated; the
+//! sentence of its `detail` column ([`Detail`]'s `Display`) is for people and is never read
+//! back. Matches over kinds are exhaustive everywhere: a new kind is reported by the compiler at
+//! every place that must handle it.
 
 use crate::parameters::InterventionKind;
 use std::fmt;
@@ -226,197 +228,258 @@ impl Detail {
         }
     }
 
-    /// Reads back the text that `Display` wrote for an event of `kind`; `None` if it is not
-    /// such a text. Numbers come back as they were written (rounded as in the text).
-    pub fn parse(kind: EventKind, text: &str) -> Option<Self> {
+    /// The typed fields of this detail, as (column of [`DETAIL_COLUMNS`], value).
+    pub fn cells(&self) -> Vec<(&'static str, Cell)> {
+        use Cell::{Count, Flag, Name, Number};
+        match *self {
+            Self::Incident { harmed, loss } => vec![("harmed", Count(harmed)), ("loss", Number(loss))],
+            Self::News {
+                records,
+                fear,
+                disclosed,
+            } => vec![
+                ("records", Number(records)),
+                ("fear", Number(fear)),
+                ("disclosed", Flag(disclosed)),
+            ],
+            Self::VendorRaise { from, to, churn } => {
+                vec![("from", Number(from)), ("to", Number(to)), ("churn", Number(churn))]
+            }
+            Self::Outcry { due } | Self::LossAgenda { due } | Self::Draft { due } => {
+                vec![("due", Count(due.into()))]
+            }
+            Self::Regulation {
+                from,
+                to,
+                deadline,
+                agenda,
+            } => vec![
+                ("from", Number(from)),
+                ("to", Number(to)),
+                ("deadline", Count(deadline.into())),
+                ("agenda", Flag(agenda)),
+            ],
+            Self::Intervention(started) => {
+                let mut cells = vec![("intervention", Name(started.kind().name()))];
+                cells.extend(started.cells());
+                cells
+            }
+            Self::IncidentOutcome {
+                incident_day,
+                records,
+                victims,
+                abandoned,
+            } => vec![
+                ("incident_day", Count(incident_day.into())),
+                ("records", Number(records)),
+                ("victims", Count(victims.into())),
+                ("abandoned", Count(abandoned.into())),
+            ],
+            Self::Vulnerability {
+                records,
+                public,
+                fixing,
+            } => vec![
+                ("records", Number(records)),
+                ("public", Flag(public)),
+                ("fixing", Flag(fixing)),
+            ],
+            Self::VendorFix { records, disclosed } => {
+                vec![("records", Number(records)), ("disclosed_day", Count(disclosed.into()))]
+            }
+            Self::Revision { number, uptake } => vec![("number", Count(number.into())), ("uptake", Number(uptake))],
+        }
+    }
+
+    /// The detail of an event of `kind` from its typed fields, `cell(column)` giving the text of
+    /// a column of [`DETAIL_COLUMNS`] (empty when the event has none); `None` when a field the
+    /// kind needs is missing or malformed.
+    pub fn from_cells<'a>(kind: EventKind, cell: impl Fn(&str) -> &'a str) -> Option<Self> {
+        let cells = Cells(&cell);
         Some(match kind {
-            EventKind::Incident => {
-                let f = fields(text, &["", " users harmed; loss ", ""])?;
-                Self::Incident {
-                    harmed: f[0].parse().ok()?,
-                    loss: f[1].parse().ok()?,
-                }
-            }
-            EventKind::News => {
-                let disclosed = text.starts_with(DISCLOSED_NEWS);
-                let opening = if disclosed { DISCLOSED_NEWS } else { INCIDENT_NEWS };
-                let f = fields(text, &[opening, " records is news; public fear ", ""])?;
-                Self::News {
-                    records: f[0].parse().ok()?,
-                    fear: f[1].parse().ok()?,
-                    disclosed,
-                }
-            }
-            EventKind::VendorRaise => {
-                let f = fields(text, &["security ", " -> ", " after security churn ", ""])?;
-                Self::VendorRaise {
-                    from: f[0].parse().ok()?,
-                    to: f[1].parse().ok()?,
-                    churn: f[2].parse().ok()?,
-                }
-            }
-            EventKind::Outcry => {
-                let f = fields(text, &["sustained outcry; regulation due on day ", ""])?;
-                Self::Outcry {
-                    due: f[0].parse().ok()?,
-                }
-            }
-            EventKind::LossAgenda => {
-                let f = fields(text, &["losses on the agenda; regulation due on day ", ""])?;
-                Self::LossAgenda {
-                    due: f[0].parse().ok()?,
-                }
-            }
-            EventKind::Regulation => {
-                let (text, agenda) = match text.strip_suffix(" after losses on the agenda") {
-                    Some(text) => (text, true),
-                    None => (text.strip_suffix(" after outcry")?, false),
-                };
-                let f = fields(text, &["required share ", " -> ", " by day ", ""])?;
-                Self::Regulation {
-                    from: f[0].parse().ok()?,
-                    to: f[1].parse().ok()?,
-                    deadline: f[2].parse().ok()?,
-                    agenda,
-                }
-            }
+            EventKind::Incident => Self::Incident {
+                harmed: cells.whole("harmed")?,
+                loss: cells.number("loss")?,
+            },
+            EventKind::News => Self::News {
+                records: cells.number("records")?,
+                fear: cells.number("fear")?,
+                disclosed: cells.flag("disclosed")?,
+            },
+            EventKind::VendorRaise => Self::VendorRaise {
+                from: cells.number("from")?,
+                to: cells.number("to")?,
+                churn: cells.number("churn")?,
+            },
+            EventKind::Outcry => Self::Outcry {
+                due: cells.whole("due")?,
+            },
+            EventKind::LossAgenda => Self::LossAgenda {
+                due: cells.whole("due")?,
+            },
+            EventKind::Regulation => Self::Regulation {
+                from: cells.number("from")?,
+                to: cells.number("to")?,
+                deadline: cells.whole("deadline")?,
+                agenda: cells.flag("agenda")?,
+            },
             EventKind::Intervention => {
-                let (name, rest) = text.split_once(": ")?;
-                Self::Intervention(Started::parse(InterventionKind::from_name(name)?, rest)?)
+                let kind = InterventionKind::from_name(cell("intervention"))?;
+                Self::Intervention(Started::from_cells(kind, &cells)?)
             }
-            EventKind::IncidentOutcome => {
-                let f = fields(text, &["incident_day=", " records=", " victims=", " abandoned=", ""])?;
-                Self::IncidentOutcome {
-                    incident_day: f[0].parse().ok()?,
-                    records: f[1].parse().ok()?,
-                    victims: f[2].parse().ok()?,
-                    abandoned: f[3].parse().ok()?,
-                }
-            }
-            EventKind::Vulnerability => {
-                let f = fields(
-                    text,
-                    &["vulnerability of ", " records disclosed; public ", "; fixing ", ""],
-                )?;
-                Self::Vulnerability {
-                    records: f[0].parse().ok()?,
-                    public: yes_no(f[1])?,
-                    fixing: yes_no(f[2])?,
-                }
-            }
-            EventKind::VendorFix => {
-                let f = fields(text, &["fixed the vulnerability of ", " records disclosed on day ", ""])?;
-                Self::VendorFix {
-                    records: f[0].parse().ok()?,
-                    disclosed: f[1].parse().ok()?,
-                }
-            }
-            EventKind::Draft => {
-                let f = fields(text, &["salient events; a revision of the standard due on day ", ""])?;
-                Self::Draft {
-                    due: f[0].parse().ok()?,
-                }
-            }
-            EventKind::Revision => {
-                let f = fields(
-                    text,
-                    &[
-                        "revision ",
-                        " of the standard brings ",
-                        " of the deployments without the control under it",
-                    ],
-                )?;
-                Self::Revision {
-                    number: f[0].parse().ok()?,
-                    uptake: f[1].parse().ok()?,
-                }
-            }
+            EventKind::IncidentOutcome => Self::IncidentOutcome {
+                incident_day: cells.whole("incident_day")?,
+                records: cells.number("records")?,
+                victims: cells.whole("victims")?,
+                abandoned: cells.whole("abandoned")?,
+            },
+            EventKind::Vulnerability => Self::Vulnerability {
+                records: cells.number("records")?,
+                public: cells.flag("public")?,
+                fixing: cells.flag("fixing")?,
+            },
+            EventKind::VendorFix => Self::VendorFix {
+                records: cells.number("records")?,
+                disclosed: cells.whole("disclosed_day")?,
+            },
+            EventKind::Draft => Self::Draft {
+                due: cells.whole("due")?,
+            },
+            EventKind::Revision => Self::Revision {
+                number: cells.whole("number")?,
+                uptake: cells.number("uptake")?,
+            },
         })
     }
 }
 
-fn yes_no(text: &str) -> Option<bool> {
-    match text {
-        "yes" => Some(true),
-        "no" => Some(false),
-        _ => None,
+/// The columns of event logs that hold the typed fields of [`Detail`]s, in order; an event
+/// fills those of its kind ([`Detail::cells`]) and leaves the others empty.
+pub const DETAIL_COLUMNS: [&str; 27] = [
+    "harmed",
+    "loss",
+    "records",
+    "fear",
+    "disclosed",
+    "from",
+    "to",
+    "churn",
+    "due",
+    "deadline",
+    "agenda",
+    "incident_day",
+    "victims",
+    "abandoned",
+    "public",
+    "fixing",
+    "disclosed_day",
+    "number",
+    "uptake",
+    "intervention",
+    "end",
+    "risk_factor",
+    "security",
+    "tax_factor",
+    "threshold_drop",
+    "share",
+    "minimum",
+];
+
+/// A typed field of an event, as an event log writes it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell {
+    /// Written in the shortest form that reads back to the same `f64`.
+    Number(f64),
+    Count(u64),
+    /// `true` or `false`.
+    Flag(bool),
+    /// An intervention's kind.
+    Name(&'static str),
+}
+
+impl fmt::Display for Cell {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Number(v) => write!(f, "{v}"),
+            Self::Count(n) => write!(f, "{n}"),
+            Self::Flag(b) => write!(f, "{b}"),
+            Self::Name(name) => f.write_str(name),
+        }
+    }
+}
+
+/// The typed fields of an event read back, by column.
+struct Cells<'c, 'a>(&'c dyn Fn(&str) -> &'a str);
+
+impl Cells<'_, '_> {
+    fn number(&self, column: &str) -> Option<f64> {
+        (self.0)(column).parse().ok()
+    }
+
+    fn whole<T: std::str::FromStr>(&self, column: &str) -> Option<T> {
+        (self.0)(column).parse().ok()
+    }
+
+    fn flag(&self, column: &str) -> Option<bool> {
+        (self.0)(column).parse().ok()
     }
 }
 
 impl Started {
-    fn parse(kind: InterventionKind, text: &str) -> Option<Self> {
+    /// Its typed fields, as (column of [`DETAIL_COLUMNS`], value).
+    fn cells(&self) -> Vec<(&'static str, Cell)> {
+        use Cell::{Count, Number};
+        match *self {
+            Self::Shock { records } => vec![("records", Number(records))],
+            Self::Regulation { from, to, deadline } => vec![
+                ("from", Number(from)),
+                ("to", Number(to)),
+                ("deadline", Count(deadline.into())),
+            ],
+            Self::Advocacy { end, risk_factor } => {
+                vec![("end", Count(end.into())), ("risk_factor", Number(risk_factor))]
+            }
+            Self::HeroicVendor { security } => vec![("security", Number(security))],
+            Self::CheaperSecurity { tax_factor } => vec![("tax_factor", Number(tax_factor))],
+            Self::Disclosure { threshold_drop } => vec![("threshold_drop", Number(threshold_drop))],
+            Self::Liability { from, to } => vec![("from", Number(from)), ("to", Number(to))],
+            Self::Procurement { share, minimum } => vec![("share", Number(share)), ("minimum", Number(minimum))],
+        }
+    }
+
+    fn from_cells(kind: InterventionKind, cells: &Cells<'_, '_>) -> Option<Self> {
         Some(match kind {
-            InterventionKind::Shock => {
-                let f = fields(text, &["shock incident of ", " records"])?;
-                Self::Shock {
-                    records: f[0].parse().ok()?,
-                }
-            }
-            InterventionKind::Regulation => {
-                let f = fields(text, &["exogenous regulation: required share ", " -> ", " by day ", ""])?;
-                Self::Regulation {
-                    from: f[0].parse().ok()?,
-                    to: f[1].parse().ok()?,
-                    deadline: f[2].parse().ok()?,
-                }
-            }
-            InterventionKind::Advocacy => {
-                let f = fields(text, &["advocacy until day ", ": perceived risk x ", ""])?;
-                Self::Advocacy {
-                    end: f[0].parse().ok()?,
-                    risk_factor: f[1].parse().ok()?,
-                }
-            }
-            InterventionKind::HeroicVendor => {
-                let f = fields(text, &["heroic vendor holds security >= ", ""])?;
-                Self::HeroicVendor {
-                    security: f[0].parse().ok()?,
-                }
-            }
-            InterventionKind::CheaperSecurity => {
-                let f = fields(text, &["cheaper security: tax x ", ""])?;
-                Self::CheaperSecurity {
-                    tax_factor: f[0].parse().ok()?,
-                }
-            }
-            InterventionKind::Disclosure => {
-                let f = fields(text, &["disclosure: attention threshold -", ""])?;
-                Self::Disclosure {
-                    threshold_drop: f[0].parse().ok()?,
-                }
-            }
-            InterventionKind::Liability => {
-                let f = fields(text, &["vendors' share of losses ", " -> ", ""])?;
-                Self::Liability {
-                    from: f[0].parse().ok()?,
-                    to: f[1].parse().ok()?,
-                }
-            }
-            InterventionKind::Procurement => {
-                let f = fields(text, &["", " of users require security >= ", ""])?;
-                Self::Procurement {
-                    share: f[0].parse().ok()?,
-                    minimum: f[1].parse().ok()?,
-                }
-            }
+            InterventionKind::Shock => Self::Shock {
+                records: cells.number("records")?,
+            },
+            InterventionKind::Regulation => Self::Regulation {
+                from: cells.number("from")?,
+                to: cells.number("to")?,
+                deadline: cells.whole("deadline")?,
+            },
+            InterventionKind::Advocacy => Self::Advocacy {
+                end: cells.whole("end")?,
+                risk_factor: cells.number("risk_factor")?,
+            },
+            InterventionKind::HeroicVendor => Self::HeroicVendor {
+                security: cells.number("security")?,
+            },
+            InterventionKind::CheaperSecurity => Self::CheaperSecurity {
+                tax_factor: cells.number("tax_factor")?,
+            },
+            InterventionKind::Disclosure => Self::Disclosure {
+                threshold_drop: cells.number("threshold_drop")?,
+            },
+            InterventionKind::Liability => Self::Liability {
+                from: cells.number("from")?,
+                to: cells.number("to")?,
+            },
+            InterventionKind::Procurement => Self::Procurement {
+                share: cells.number("share")?,
+                minimum: cells.number("minimum")?,
+            },
         })
     }
-}
-
-/// The fields between the literal `pieces` of `text` (`pieces.len() - 1` of them), or `None`
-/// when `text` does not have that shape.
-fn fields<'a>(text: &'a str, pieces: &[&str]) -> Option<Vec<&'a str>> {
-    let (first, rest) = pieces.split_first()?;
-    let (last, middle) = rest.split_last()?;
-    let mut text = text.strip_prefix(first)?.strip_suffix(last)?;
-    let mut out = Vec::with_capacity(rest.len());
-    for piece in middle {
-        let (field, after) = text.split_once(piece)?;
-        out.push(field);
-        text = after;
-    }
-    out.push(text);
-    Some(out)
 }
 
 impl fmt::Display for Detail {
@@ -623,27 +686,34 @@ mod tests {
     }
 
     #[test]
-    fn every_detail_reads_back_as_written() {
+    fn every_detail_reads_back_from_its_cells_exactly() {
         for detail in one_of_each() {
-            let text = detail.to_string();
-            let back = Detail::parse(detail.kind(), &text).unwrap_or_else(|| panic!("cannot read back {text:?}"));
-            assert_eq!(back.kind(), detail.kind());
-            assert_eq!(back.to_string(), text, "a detail read back is written the same");
+            let cells = detail.cells();
+            for (column, _) in &cells {
+                assert!(DETAIL_COLUMNS.contains(column), "{column} is not a column");
+            }
+            let texts: Vec<(&str, String)> = cells.iter().map(|(c, v)| (*c, v.to_string())).collect();
+            let cell =
+                |column: &str| -> &str { texts.iter().find(|(c, _)| *c == column).map_or("", |(_, t)| t.as_str()) };
+            let back = Detail::from_cells(detail.kind(), cell).unwrap_or_else(|| panic!("cannot read back {detail:?}"));
+            assert_eq!(back, detail, "a detail reads back bit for bit");
         }
     }
 
     #[test]
-    fn text_of_another_kind_is_refused() {
+    fn cells_of_another_kind_are_refused() {
         let news = Detail::News {
             records: 1e6,
             fear: 0.1,
             disclosed: false,
-        }
-        .to_string();
+        };
+        let texts: Vec<(&str, String)> = news.cells().iter().map(|(c, v)| (*c, v.to_string())).collect();
+        let cell = |column: &str| -> &str { texts.iter().find(|(c, _)| *c == column).map_or("", |(_, t)| t.as_str()) };
         for kind in EventKind::ALL.into_iter().filter(|&k| k != EventKind::News) {
-            assert_eq!(Detail::parse(kind, &news), None, "{kind:?}");
+            assert_eq!(Detail::from_cells(kind, cell), None, "{kind:?}");
         }
-        assert_eq!(Detail::parse(EventKind::Intervention, "bogus: x"), None);
+        assert_eq!(Detail::from_cells(EventKind::News, cell), Some(news));
+        assert_eq!(Detail::from_cells(EventKind::Intervention, |_| "bogus"), None);
     }
 
     #[test]
@@ -669,7 +739,6 @@ mod tests {
                 disclosed,
             };
             assert_eq!(news.to_string(), text);
-            assert_eq!(Detail::parse(EventKind::News, text), Some(news));
         }
         assert_eq!(
             Detail::Intervention(Started::Advocacy {

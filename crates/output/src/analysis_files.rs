@@ -3,7 +3,7 @@
 use crate::error::{OutputError, Result};
 use crate::{atomic, manifest};
 use esplab_experiment::analysis::{Analysis, EventRow, FlowRow, RunData};
-use esplab_model::{Detail, EventKind};
+use esplab_model::{Detail, EventKind, DETAIL_COLUMNS};
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -61,8 +61,18 @@ pub fn read_run(dir: &Path) -> Result<RunData> {
     }
     let path = dir.join("events.csv");
     // Folders written before the `date` column read the same.
-    let (mut reader, _, [day, kind, offering, size, detail]) =
-        open_csv(&path, ["day", "kind", "offering", "size", "detail"])?;
+    let (mut reader, headers, [day, kind, offering, size]) = open_csv(&path, ["day", "kind", "offering", "size"])?;
+    let typed: Vec<Option<usize>> = DETAIL_COLUMNS
+        .iter()
+        .map(|c| headers.iter().position(|h| h == *c))
+        .collect();
+    if typed.iter().all(Option::is_none) {
+        return Err(bad(
+            &path,
+            "has no columns of the events' typed fields (written by an esplab before 0.2); run the scenario again"
+                .into(),
+        ));
+    }
     for (n, record) in reader.records().enumerate() {
         let r = record.map_err(|e| bad(&path, e.to_string()))?;
         let field = |i: usize| r.get(i).unwrap_or_default().to_string();
@@ -77,12 +87,25 @@ pub fn read_run(dir: &Path) -> Result<RunData> {
                 ),
             )
         })?;
-        let event_detail = Detail::parse(event_kind, &field(detail)).ok_or_else(|| {
+        let cell = |column: &str| -> &str {
+            DETAIL_COLUMNS
+                .iter()
+                .position(|c| *c == column)
+                .and_then(|k| typed[k])
+                .and_then(|i| r.get(i))
+                .unwrap_or_default()
+        };
+        let event_detail = Detail::from_cells(event_kind, cell).ok_or_else(|| {
+            let filled: Vec<String> = DETAIL_COLUMNS
+                .iter()
+                .filter(|c| !cell(c).is_empty())
+                .map(|c| format!("{c}={}", cell(c)))
+                .collect();
             bad(
                 &path,
                 format!(
-                    "line {line}: column detail: {:?} is not the detail of a {} event",
-                    field(detail),
+                    "line {line}: the typed fields ({}) are not those of a {} event",
+                    filled.join(", "),
                     event_kind.name()
                 ),
             )

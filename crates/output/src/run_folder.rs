@@ -8,7 +8,7 @@ use crate::atomic::{self, AtomicFile};
 use crate::error::{OutputError, Result};
 use crate::manifest;
 use crate::table::{csv_field, Column, Table};
-use esplab_model::{DayRecord, Event, Flows, Observer, OfferingDay, Parameters, StartDate, Summary};
+use esplab_model::{DayRecord, Event, Flows, Observer, OfferingDay, Parameters, StartDate, Summary, DETAIL_COLUMNS};
 use esplab_scenario::Scenario;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -75,7 +75,12 @@ impl RunFolder {
         let mut flows = AtomicFile::create(&dir.join("flows.csv"))?;
         writeln!(flows.writer(), "day,date,from,to,users").map_err(|e| OutputError::io(dir, e))?;
         let mut events = AtomicFile::create(&dir.join("events.csv"))?;
-        writeln!(events.writer(), "day,date,kind,offering,size,detail").map_err(|e| OutputError::io(dir, e))?;
+        writeln!(
+            events.writer(),
+            "day,date,kind,offering,size,{},detail",
+            DETAIL_COLUMNS.join(",")
+        )
+        .map_err(|e| OutputError::io(dir, e))?;
         Ok(Self {
             dir: dir.to_path_buf(),
             offering_names,
@@ -204,13 +209,20 @@ impl Observer for RunFolder {
             .and_then(|j| self.offering_names.get(j))
             .map(|n| csv_field(n))
             .unwrap_or_default();
+        let mut cells = [const { String::new() }; DETAIL_COLUMNS.len()];
+        for (column, value) in event.detail.cells() {
+            if let Some(k) = DETAIL_COLUMNS.iter().position(|c| *c == column) {
+                cells[k] = value.to_string();
+            }
+        }
         let line = format!(
-            "{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{}\n",
             event.day,
             StartDate::label_or_empty(self.start_date, event.day),
             event.kind().name(),
             offering,
             event.size,
+            cells.join(","),
             csv_field(&event.detail.to_string())
         );
         if let Some(f) = self.events.as_mut() {

@@ -73,9 +73,7 @@ impl RunData {
                     kind: e.kind(),
                     offering: e.offering.and_then(|j| offerings.get(j)).cloned().unwrap_or_default(),
                     size: e.size,
-                    // As written to events.csv, so that a run analysed in memory and read back
-                    // from its folder give the same analysis.
-                    detail: Detail::parse(e.kind(), &e.detail.to_string()).unwrap_or(e.detail),
+                    detail: e.detail,
                 })
                 .collect(),
             offerings: offerings
