@@ -63,6 +63,8 @@ fn analyze_traces_the_mirai_jump_and_regulation_back_to_their_events() {
             .map(|l| l.split(',').nth(4).unwrap().parse().unwrap())
             .collect();
         let mut outcries = vec![];
+        let header: Vec<&str> = events.lines().next().unwrap().split(',').collect();
+        let deadline_column = header.iter().position(|c| *c == "deadline").unwrap();
         for line in events.lines().skip(1) {
             let f: Vec<&str> = line.split(',').collect();
             let day: usize = f[0].parse().unwrap();
@@ -72,15 +74,7 @@ fn analyze_traces_the_mirai_jump_and_regulation_back_to_their_events() {
             if f[2] == "regulation" {
                 assert!(outcries.contains(&(day - 700)), "{line}");
                 let required: f64 = f[4].parse().unwrap();
-                let deadline: usize = f[5]
-                    .split(" by day ")
-                    .nth(1)
-                    .unwrap()
-                    .split(' ')
-                    .next()
-                    .unwrap()
-                    .parse()
-                    .unwrap();
+                let deadline: usize = f[deadline_column].parse().unwrap();
                 assert_eq!(deadline, day + 460, "{line}");
                 if deadline < floors.len() {
                     assert!(

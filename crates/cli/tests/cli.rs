@@ -129,7 +129,14 @@ fn run_writes_every_output_with_the_documented_columns() {
         "day 0: users adopting"
     );
     let events = std::fs::read_to_string(out.join("events.csv")).unwrap();
-    assert!(events.starts_with("day,date,kind,offering,size,detail\n"));
+    let header = format!(
+        "day,date,kind,offering,size,{},detail\n",
+        esplab_model::DETAIL_COLUMNS.join(",")
+    );
+    assert!(
+        events.starts_with(&header),
+        "the typed fields in columns of their own, the sentence last"
+    );
     // mcp starts on 2024-11-25: each event's date is its day's.
     let start = esplab_model::StartDate::parse("2024-11-25").unwrap();
     for line in events.lines().skip(1) {

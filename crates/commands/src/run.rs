@@ -10,6 +10,7 @@ use esplab_experiment::Executor;
 use esplab_model::{EventKind, Recorder, Simulation};
 
 pub use esplab_model::Summary;
+pub use esplab_output::run_folder::files;
 use esplab_output::run_folder::timeseries_table;
 use esplab_output::table::Table;
 use esplab_output::RunFolder;

@@ -7,6 +7,7 @@ use crate::machine_memory;
 use crate::stop::Stop;
 use esplab_experiment::{simulate, Executor};
 use esplab_model::Simulation;
+use esplab_output::run_folder::files;
 use esplab_output::RunFolder;
 use esplab_scenario::{sha256_hex, Scenario, Spelling};
 use serde_json::Value;
@@ -35,16 +36,6 @@ pub struct Verified {
 fn failed(message: String) -> CommandError {
     CommandError::Failed(message)
 }
-
-/// Files of a run folder that a re-run must reproduce byte for byte (the others record where
-/// the scenario came from).
-const RUN_DATA: [&str; 5] = [
-    "timeseries.csv",
-    "timeseries.parquet",
-    "offerings.csv",
-    "flows.csv",
-    "events.csv",
-];
 
 /// Checks every file of the manifest; returns the problems found.
 fn check_files(dir: &Path, manifest: &Value) -> Vec<String> {
@@ -94,7 +85,7 @@ fn rerun_run(
     while simulation.step(&mut folder) {}
     folder.finish(&scenario).map_err(cannot)?;
     let mut problems = Vec::new();
-    for name in RUN_DATA {
+    for name in files::DATA {
         let again = std::fs::read(temp.join(name)).map(|b| sha256_hex(&b));
         if again.ok() != sha_of(manifest, name) {
             problems.push(format!("{name}: the re-run gives other bytes"));

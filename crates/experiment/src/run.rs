@@ -101,17 +101,20 @@ pub fn adopter_shares(offerings: &[OfferingDay]) -> Vec<(f64, f64)> {
 /// The means over the last [`LONG_RUN_DAYS`] of `days` ([`adopter_shares`] per day) of each of
 /// `count` offerings' share of adopters and security.
 pub fn long_run_offerings(days: &[Vec<(f64, f64)>], count: usize) -> Vec<(f64, f64)> {
-    let tail = &days[days.len().saturating_sub(LONG_RUN_DAYS)..];
-    let n = tail.len().max(1) as f64;
-    (0..count)
-        .map(|j| {
-            let (share, security) = tail
-                .iter()
-                .filter_map(|day| day.get(j))
-                .fold((0.0, 0.0), |(w, s), &(dw, ds)| (w + dw, s + ds));
-            (share / n, security / n)
-        })
-        .collect()
+    let part = |j: usize, pick: fn(&(f64, f64)) -> f64| {
+        long_run_mean(days.iter().map(move |day| day.get(j).map_or(0.0, pick)))
+    };
+    (0..count).map(|j| (part(j, |o| o.0), part(j, |o| o.1))).collect()
+}
+
+/// The long-run figure of a daily series: its mean over the last [`LONG_RUN_DAYS`] days (over
+/// every day when there are fewer), summed in day order. The one place it is computed.
+pub fn long_run_mean(days: impl ExactSizeIterator<Item = f64>) -> f64 {
+    let skip = days.len().saturating_sub(LONG_RUN_DAYS);
+    let (sum, count) = days
+        .skip(skip)
+        .fold((0.0, 0usize), |(sum, count), v| (sum + v, count + 1));
+    sum / count.max(1) as f64
 }
 
 /// Runs replicate `index` of `parameters` under master seed `master`.
@@ -125,8 +128,7 @@ pub fn simulate(parameters: &Parameters, master: u64, index: u64, keep_series: b
         offerings: Vec::with_capacity(days),
     };
     replicate(parameters, master, index, &mut collector);
-    let tail = &collector.baseline[collector.baseline.len().saturating_sub(LONG_RUN_DAYS)..];
-    let long_run = tail.iter().sum::<f64>() / tail.len().max(1) as f64;
+    let long_run = long_run_mean(collector.baseline.iter().copied());
     let mut metrics: Vec<f64> = collector.summary.metrics().into_iter().map(|(_, v)| v).collect();
     metrics.push(long_run);
     let offerings = long_run_offerings(&collector.offerings, parameters.offerings.len());

@@ -1,6 +1,7 @@
 //! Reading a run folder back for analysis, and writing `analysis.json`.
 
 use crate::error::{OutputError, Result};
+use crate::run_folder::files;
 use crate::{atomic, manifest};
 use esplab_experiment::analysis::{Analysis, EventRow, FlowRow, RunData};
 use esplab_model::{Detail, EventKind, DETAIL_COLUMNS};
@@ -35,7 +36,7 @@ pub fn read_run(dir: &Path) -> Result<RunData> {
     if !dir.join("manifest.json").exists() {
         return Err(bad(dir, "is not a complete run folder (no manifest.json)".into()));
     }
-    let path = dir.join("timeseries.csv");
+    let path = dir.join(files::TIMESERIES_CSV);
     let (mut reader, headers, [baseline, adoption, churn, incidents, loss]) =
         open_csv(&path, ["baseline", "adoption", "security_churn", "incidents", "loss"])?;
     let mut data = RunData::default();
@@ -59,7 +60,7 @@ pub fn read_run(dir: &Path) -> Result<RunData> {
         data.incidents.push(get(incidents)?);
         data.loss.push(get(loss)?);
     }
-    let path = dir.join("events.csv");
+    let path = dir.join(files::EVENTS);
     // Folders written before the `date` column read the same.
     let (mut reader, headers, [day, kind, offering, size]) = open_csv(&path, ["day", "kind", "offering", "size"])?;
     let typed: Vec<Option<usize>> = DETAIL_COLUMNS
@@ -122,7 +123,7 @@ pub fn read_run(dir: &Path) -> Result<RunData> {
     }
     data.offerings = read_offerings(dir)?;
     // Folders written before flows.csv have none.
-    data.flows = if dir.join("flows.csv").exists() {
+    data.flows = if dir.join(files::FLOWS).exists() {
         Some(read_flows(dir)?)
     } else {
         None
@@ -132,7 +133,7 @@ pub fn read_run(dir: &Path) -> Result<RunData> {
 
 /// The rows of `flows.csv`.
 fn read_flows(dir: &Path) -> Result<Vec<FlowRow>> {
-    let path = dir.join("flows.csv");
+    let path = dir.join(files::FLOWS);
     let (mut reader, _, [day, from, to, users]) = open_csv(&path, ["day", "from", "to", "users"])?;
     let mut out = Vec::new();
     for (n, record) in reader.records().enumerate() {
@@ -156,7 +157,7 @@ fn read_flows(dir: &Path) -> Result<Vec<FlowRow>> {
 /// Each offering's users per day (share of the population) from `offerings.csv`, offerings in
 /// their order of first appearance.
 fn read_offerings(dir: &Path) -> Result<Vec<(String, Vec<f64>)>> {
-    let path = dir.join("offerings.csv");
+    let path = dir.join(files::OFFERINGS);
     let (mut reader, _, [offering, users]) = open_csv(&path, ["offering", "users"])?;
     let mut out: Vec<(String, Vec<f64>)> = Vec::new();
     for (n, record) in reader.records().enumerate() {

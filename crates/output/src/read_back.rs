@@ -1,5 +1,6 @@
-//! Reading finished folders back for later work (discovery, leverage over a posterior): the
-//! manifest with its checksum, and CSV tables by column, each error naming the file.
+//! Reading finished folders back for later work (discovery, leverage over a posterior, reports):
+//! the manifest with its checksum, and CSV tables by column, each error naming the file. The one
+//! reader of whole CSV files (run folders' large files are streamed by `analysis_files`).
 
 use crate::error::{OutputError, Result};
 use esplab_scenario::sha256_hex;
@@ -27,7 +28,8 @@ pub(crate) fn manifest(dir: &Path, expected: &str) -> Result<(Value, String)> {
 }
 
 /// A CSV file's header and rows of cells.
-pub(crate) struct Cells {
+#[derive(Debug, Clone)]
+pub struct Cells {
     pub path: std::path::PathBuf,
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,

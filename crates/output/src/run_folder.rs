@@ -58,6 +58,32 @@ pub struct RunFolder {
     pub summary: Summary,
 }
 
+/// The files of a run folder, named once: what [`RunFolder`] writes, and what readers, reports
+/// and `verify` read.
+pub mod files {
+    pub const TIMESERIES_CSV: &str = "timeseries.csv";
+    pub const TIMESERIES_PARQUET: &str = "timeseries.parquet";
+    pub const OFFERINGS: &str = "offerings.csv";
+    pub const FLOWS: &str = "flows.csv";
+    pub const EVENTS: &str = "events.csv";
+    pub const SUMMARY: &str = "summary.json";
+    pub const SCENARIO: &str = "scenario.toml";
+    pub const MANIFEST: &str = "manifest.json";
+    /// The data files a re-run must reproduce byte for byte (the others record where the
+    /// scenario came from).
+    pub const DATA: [&str; 5] = [TIMESERIES_CSV, TIMESERIES_PARQUET, OFFERINGS, FLOWS, EVENTS];
+    /// Every file but the manifest, as printed after a run.
+    pub const ALL: [&str; 7] = [
+        TIMESERIES_CSV,
+        TIMESERIES_PARQUET,
+        OFFERINGS,
+        FLOWS,
+        EVENTS,
+        SUMMARY,
+        SCENARIO,
+    ];
+}
+
 impl RunFolder {
     /// Creates `dir` (and parents) and starts the streamed files of a run of `parameters`. With
     /// a start date, events.csv gives each event's date beside its day (empty without one).
@@ -65,16 +91,16 @@ impl RunFolder {
         let offering_names = parameters.offerings.iter().map(|o| o.name.clone()).collect();
         let start_date = parameters.run.start_date;
         std::fs::create_dir_all(dir).map_err(|e| OutputError::io(dir, e))?;
-        let manifest = dir.join("manifest.json");
+        let manifest = dir.join(files::MANIFEST);
         if manifest.exists() {
             std::fs::remove_file(&manifest).map_err(|e| OutputError::io(&manifest, e))?;
         }
-        let mut offerings = AtomicFile::create(&dir.join("offerings.csv"))?;
+        let mut offerings = AtomicFile::create(&dir.join(files::OFFERINGS))?;
         writeln!(offerings.writer(), "day,offering,users,security,security_churn")
             .map_err(|e| OutputError::io(dir, e))?;
-        let mut flows = AtomicFile::create(&dir.join("flows.csv"))?;
+        let mut flows = AtomicFile::create(&dir.join(files::FLOWS))?;
         writeln!(flows.writer(), "day,date,from,to,users").map_err(|e| OutputError::io(dir, e))?;
-        let mut events = AtomicFile::create(&dir.join("events.csv"))?;
+        let mut events = AtomicFile::create(&dir.join(files::EVENTS))?;
         writeln!(
             events.writer(),
             "day,date,kind,offering,size,{},detail",
@@ -124,23 +150,23 @@ impl RunFolder {
         }
         let dir = self.dir.clone();
         let table = self.timeseries();
-        table.write_csv(&dir.join("timeseries.csv"))?;
-        table.write_parquet(&dir.join("timeseries.parquet"))?;
+        table.write_csv(&dir.join(files::TIMESERIES_CSV))?;
+        table.write_parquet(&dir.join(files::TIMESERIES_PARQUET))?;
         let summary = manifest::summary_json(&self.summary, scenario);
-        atomic::write(&dir.join("summary.json"), manifest::pretty(&summary).as_bytes())?;
-        atomic::write(&dir.join("scenario.toml"), scenario.resolved_toml().as_bytes())?;
-        let files = [
-            "timeseries.parquet",
-            "timeseries.csv",
-            "offerings.csv",
-            "flows.csv",
-            "events.csv",
-            "summary.json",
-            "scenario.toml",
+        atomic::write(&dir.join(files::SUMMARY), manifest::pretty(&summary).as_bytes())?;
+        atomic::write(&dir.join(files::SCENARIO), scenario.resolved_toml().as_bytes())?;
+        let written = [
+            files::TIMESERIES_PARQUET,
+            files::TIMESERIES_CSV,
+            files::OFFERINGS,
+            files::FLOWS,
+            files::EVENTS,
+            files::SUMMARY,
+            files::SCENARIO,
         ];
         let settings = serde_json::json!({"seed": scenario.parameters.run.seed});
-        let m = manifest::build("run", &[("scenario", scenario)], settings, &dir, &files)?;
-        atomic::write(&dir.join("manifest.json"), manifest::pretty(&m).as_bytes())?;
+        let m = manifest::build("run", &[("scenario", scenario)], settings, &dir, &written)?;
+        atomic::write(&dir.join(files::MANIFEST), manifest::pretty(&m).as_bytes())?;
         Ok(self.summary)
     }
 
@@ -174,7 +200,7 @@ impl Observer for RunFolder {
         }
         if let Some(f) = self.offerings.as_mut() {
             let result = f.writer().write_all(text.as_bytes());
-            self.keep_error(result, "offerings.csv");
+            self.keep_error(result, files::OFFERINGS);
         }
     }
 
@@ -195,7 +221,7 @@ impl Observer for RunFolder {
         }
         if let Some(f) = self.flows.as_mut() {
             let result = f.writer().write_all(text.as_bytes());
-            self.keep_error(result, "flows.csv");
+            self.keep_error(result, files::FLOWS);
         }
     }
 
@@ -227,7 +253,7 @@ impl Observer for RunFolder {
         );
         if let Some(f) = self.events.as_mut() {
             let result = f.writer().write_all(line.as_bytes());
-            self.keep_error(result, "events.csv");
+            self.keep_error(result, files::EVENTS);
         }
     }
 }

@@ -103,12 +103,9 @@ impl Report {
 
 /// A number for a table cell.
 pub fn cell(v: f64) -> String {
-    if !v.is_finite() {
-        return "–".into();
-    }
-    if v != 0.0 && (v.abs() >= 1e5 || v.abs() < 1e-3) {
-        format!("{v:.3e}")
+    if v.is_finite() {
+        esplab_output::format::number(v)
     } else {
-        format!("{v:.4}")
+        "–".into()
     }
 }

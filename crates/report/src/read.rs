@@ -1,6 +1,8 @@
 //! Reading the files of an output folder back: CSV tables by column, JSON documents.
 
 use crate::error::{ReportError, Result};
+use esplab_output::read_back::Cells;
+use esplab_output::OutputError;
 use serde_json::Value;
 use std::path::Path;
 
@@ -13,26 +15,16 @@ pub struct CsvTable {
 }
 
 impl CsvTable {
-    /// Reads `name` in `dir`.
+    /// Reads `name` in `dir` (with `esplab-output`'s reader).
     pub fn read(dir: &Path, name: &str) -> Result<Self> {
-        let path = dir.join(name);
-        let shown = path.display().to_string();
-        let mut reader = csv::Reader::from_path(&path).map_err(|e| ReportError::read(&shown, e))?;
-        let names = reader
-            .headers()
-            .map_err(|e| ReportError::read(&shown, e))?
-            .iter()
-            .map(str::to_string)
-            .collect();
-        let mut rows = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(|e| ReportError::read(&shown, e))?;
-            rows.push(record.iter().map(str::to_string).collect());
-        }
+        let cells = Cells::read(dir, name).map_err(|e| match e {
+            OutputError::Io { path, error } => ReportError::read(&path.display().to_string(), error),
+            other => ReportError::read(&dir.join(name).display().to_string(), other),
+        })?;
         Ok(Self {
-            path: shown,
-            names,
-            rows,
+            path: cells.path.display().to_string(),
+            names: cells.header,
+            rows: cells.rows,
         })
     }
 

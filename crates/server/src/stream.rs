@@ -8,7 +8,7 @@
 use crate::agents::{Camera, Sample, FRAME_DAYS};
 use crate::request::{Job, Mode};
 use esplab_experiment::leverage::effect_parts;
-use esplab_experiment::run::{adopter_shares, long_run_offerings, replicate_while, LONG_RUN_DAYS};
+use esplab_experiment::run::{adopter_shares, long_run_mean, long_run_offerings, replicate_while};
 use esplab_experiment::run_seed;
 use esplab_experiment::statistics::{mean_interval, paired_difference};
 use esplab_model::{DayRecord, Event, Observer, OfferingDay, Parameters, Simulation};
@@ -133,8 +133,7 @@ fn trajectory(p: &Parameters, master: u64, index: u64, tx: &Sender<Message>) -> 
 }
 
 fn long_run(baseline: &[f32]) -> f64 {
-    let tail = &baseline[baseline.len().saturating_sub(LONG_RUN_DAYS)..];
-    tail.iter().map(|&v| v as f64).sum::<f64>() / tail.len().max(1) as f64
+    long_run_mean(baseline.iter().map(|&v| f64::from(v)))
 }
 
 /// The pairs of an A/B comparison so far.

@@ -3,7 +3,7 @@
 use crate::options::RunArgs;
 use crate::shared::{destination, source, warn, Bar};
 use anyhow::Result;
-use esplab_commands::run::{Request, Summary};
+use esplab_commands::run::{files, Request, Summary};
 use esplab_commands::Executor;
 use esplab_scenario::{Scenario, Spelling};
 use std::path::Path;
@@ -64,7 +64,9 @@ fn print_summary(scenario: &Scenario, s: &Summary, seconds: f64, dir: &Path) {
         println!("  {name:<32} {value}");
     }
     println!(
-        "results in {}/ (timeseries.csv, timeseries.parquet, offerings.csv, flows.csv, events.csv, summary.json, manifest.json)",
-        dir.display()
+        "results in {}/ ({}, {})",
+        dir.display(),
+        files::ALL.join(", "),
+        files::MANIFEST
     );
 }

@@ -4,34 +4,30 @@
 
 use super::{check, median_interval, wilson, Check};
 use crate::analysis::{changes, top_share};
-use crate::run::LONG_RUN_DAYS;
+use crate::run::long_run_mean;
 use crate::statistics::{mean_interval, paired_difference};
 use esplab_model::{Detail, EventKind, Recorder};
 
 /// Mean baseline over the last [`LONG_RUN_DAYS`] days of a run.
 pub fn long_run(r: &Recorder) -> f64 {
-    let tail = &r.days[r.days.len().saturating_sub(LONG_RUN_DAYS)..];
-    tail.iter().map(|d| d.baseline).sum::<f64>() / tail.len().max(1) as f64
+    long_run_mean(r.days.iter().map(|d| d.baseline))
 }
 
 /// Mean share of adopters held by offering `j` over the last [`LONG_RUN_DAYS`] days.
 fn long_run_share(r: &Recorder, j: usize) -> f64 {
-    let tail = &r.offerings[r.offerings.len().saturating_sub(LONG_RUN_DAYS)..];
-    let shares = tail.iter().map(|day| {
+    long_run_mean(r.offerings.iter().map(|day| {
         let adopters: f64 = day.iter().map(|o| o.users).sum();
         if adopters > 0.0 {
             day[j].users / adopters
         } else {
             0.0
         }
-    });
-    shares.sum::<f64>() / tail.len().max(1) as f64
+    }))
 }
 
 /// Mean security of offering `j` over the last [`LONG_RUN_DAYS`] days.
 fn long_run_security(r: &Recorder, j: usize) -> f64 {
-    let tail = &r.offerings[r.offerings.len().saturating_sub(LONG_RUN_DAYS)..];
-    tail.iter().map(|d| d[j].security).sum::<f64>() / tail.len().max(1) as f64
+    long_run_mean(r.offerings.iter().map(|d| d[j].security))
 }
 
 /// The parts of a paired change of the long-run baseline, as in leverage's decomposition:

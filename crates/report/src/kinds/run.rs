@@ -6,6 +6,7 @@ use crate::read::{json, number, start_date, text, CsvTable};
 use crate::svg::{stacked, Chart, Dots, Line, Marker, PALETTE};
 use esplab_experiment::analysis::story::when;
 use esplab_model::EventKind;
+use esplab_output::run_folder::files;
 use serde_json::Value;
 use std::path::Path;
 
@@ -65,9 +66,9 @@ fn market_shares(offerings: &CsvTable, names: &[String], dated: Option<esplab_mo
 
 /// The report of run folder `dir`.
 pub fn report(dir: &Path, manifest: &Value) -> Result<Report> {
-    let series = CsvTable::read(dir, "timeseries.csv")?;
-    let events = CsvTable::read(dir, "events.csv")?;
-    let offerings = CsvTable::read(dir, "offerings.csv")?;
+    let series = CsvTable::read(dir, files::TIMESERIES_CSV)?;
+    let events = CsvTable::read(dir, files::EVENTS)?;
+    let offerings = CsvTable::read(dir, files::OFFERINGS)?;
     let analysis = json(dir, "analysis.json").ok();
     let days = series.numbers("day")?;
     let name = text(manifest, "/scenario/name");
