@@ -26,7 +26,9 @@ args = parser.parse_args()
 out = Path(args.out)
 out.mkdir(parents=True, exist_ok=True)
 folder = out / "leverage_mcp"
-levers = esplab.leverage("mcp", runs=args.runs, users=args.users, out=str(folder)).to_pandas()
+# force=True replaces what an earlier run of this script wrote there (without it, a folder
+# that holds files is refused, as on the command line).
+levers = esplab.leverage("mcp", runs=args.runs, users=args.users, out=str(folder), force=True).to_pandas()
 print(levers[["rank", "lever", "effect", "low", "high", "verdict"]].to_string(index=False))
 
 fig, ax = plt.subplots(figsize=(7, 3.5))
