@@ -1,7 +1,7 @@
 //! `calibrate`: ABC-SMC of named parameters against target statistics of real incident history
 //! and dated shares, then the posterior predictive of the targets and of any held-out figures.
 
-use crate::destination::Destination;
+use crate::destination::{choose, Destination};
 use crate::error::CommandError;
 use crate::limits::{fraction, Limit};
 use crate::machine_memory;
@@ -157,10 +157,7 @@ impl Request {
             particles as u64,
             spelling,
         )?;
-        let dir = match &self.destination {
-            Some(d) => Some(d.folder(&format!("{}-calibration", scenario.name))?),
-            None => None,
-        };
+        let (dir, _) = choose(&self.destination, &format!("{}-calibration", scenario.name))?;
         Ok(Prepared {
             scenario,
             targets,

@@ -1,9 +1,9 @@
 //! `compare`: two arms on common random numbers, metric by metric: the paired and unpaired
 //! differences of their means with 95% intervals.
 
-use crate::destination::Destination;
+use crate::destination::{choose, Destination};
 use crate::error::CommandError;
-use crate::journaled::{paired, PairedJob};
+use crate::journaled::{already_complete, arms_job, paired};
 use crate::leverage::RUNS;
 use crate::machine_memory;
 use crate::progress::Progress;
@@ -11,12 +11,12 @@ use crate::source::{Named, Source};
 use crate::stop::Stop;
 use crate::Finished;
 pub use esplab_experiment::compare::MetricComparison;
-use esplab_experiment::compare::{compare, paired_metrics, paired_names, paired_width, CONFIDENCE};
+use esplab_experiment::compare::{compare, paired_names, CONFIDENCE};
 use esplab_experiment::Executor;
 use esplab_output::comparison_files::{comparison_table, write_comparison};
 use esplab_output::journal::Kind;
 use esplab_output::table::Table;
-use esplab_scenario::{sha256_hex, Override, Scenario, Spelling};
+use esplab_scenario::{Override, Scenario, Spelling};
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -76,10 +76,7 @@ impl Request {
             runs,
             spelling,
         )?;
-        let (dir, resume) = match &self.destination {
-            Some(d) => (Some(d.folder(&format!("{}-compare", base.name))?), d.resume),
-            None => (None, false),
-        };
+        let (dir, resume) = choose(&self.destination, &format!("{}-compare", base.name))?;
         Ok(Prepared {
             base,
             variant,
@@ -100,18 +97,10 @@ impl Prepared {
     ) -> Result<Finished<Outcome>, CommandError> {
         let arms = [&self.base.parameters, &self.variant.parameters];
         let master = self.base.parameters.run.seed;
-        let job = PairedJob {
-            identity: sha256_hex(format!("{arms:?} master {master}").as_bytes()),
-            indices: self.runs,
-            shape: (arms.len(), paired_width(&arms)),
-            values: |i| paired_metrics(&arms, master, i),
-        };
+        let job = arms_job(&arms, master, self.runs);
         let journal = self.dir.as_deref().map(|d| (Kind::Comparison, d, self.resume));
         let Some((results, journal)) = paired(executor, &job, journal, progress, stop)? else {
-            return Ok(Finished::AlreadyComplete {
-                dir: self.dir.clone().unwrap_or_default(),
-                what: Kind::Comparison.describe(),
-            });
+            return Ok(already_complete(&self.dir, Kind::Comparison));
         };
         let rows = compare(&paired_names(&arms), &results[0], &results[1]);
         if let Some(dir) = &self.dir {

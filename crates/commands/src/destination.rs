@@ -40,6 +40,15 @@ impl Destination {
     }
 }
 
+/// The folder a command writes, when the caller asked for one (`None`: it writes nothing), and
+/// whether it resumes the work journaled there.
+pub fn choose(destination: &Option<Destination>, stem: &str) -> Result<(Option<PathBuf>, bool), CommandError> {
+    match destination {
+        Some(d) => Ok((Some(d.folder(stem)?), d.resume)),
+        None => Ok((None, false)),
+    }
+}
+
 /// Whether `dir` exists and holds anything.
 pub fn holds_files(dir: &Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some())

@@ -2,7 +2,7 @@
 //! bands. In a folder, runs are journaled as batches finish, so an interrupted ensemble can be
 //! resumed.
 
-use crate::destination::Destination;
+use crate::destination::{choose, Destination};
 use crate::error::{CommandError, Resumable};
 use crate::journaled::run_batches;
 use crate::limits::Limit;
@@ -75,10 +75,7 @@ impl Request {
                 "a folder holds a whole ensemble: start must be 0 when writing one",
             ));
         }
-        let (dir, resume) = match &self.destination {
-            Some(d) => (Some(d.folder(&format!("{}-ensemble", scenario.name))?), d.resume),
-            None => (None, false),
-        };
+        let (dir, resume) = choose(&self.destination, &format!("{}-ensemble", scenario.name))?;
         Ok(Prepared {
             scenario,
             runs,

@@ -5,9 +5,13 @@
 use crate::error::{CommandError, Resumable};
 use crate::progress::Progress;
 use crate::stop::Stop;
+use crate::Finished;
+use esplab_experiment::compare::{paired_metrics, paired_width};
 use esplab_experiment::Executor;
+use esplab_model::Parameters;
 use esplab_output::journal::{Kind, PairedJournal};
-use std::path::Path;
+use esplab_scenario::sha256_hex;
+use std::path::{Path, PathBuf};
 
 /// Runs `job` for each of `remaining` (consecutive indices, in order) a batch of a few per
 /// thread at a time, and hands each batch's results, in index order, to `commit` (which keeps
@@ -43,6 +47,29 @@ pub struct PairedJob<F> {
     pub shape: (usize, usize),
     /// The values of every arm at an index.
     pub values: F,
+}
+
+/// The paired job of `arms` on runs `0..runs` under master seed `master` (common random
+/// numbers), identified by the arms and the seed.
+pub fn arms_job<'a>(
+    arms: &'a [&'a Parameters],
+    master: u64,
+    runs: u64,
+) -> PairedJob<impl Fn(u64) -> Vec<Vec<f64>> + Sync + 'a> {
+    PairedJob {
+        identity: sha256_hex(format!("{arms:?} master {master}").as_bytes()),
+        indices: runs,
+        shape: (arms.len(), paired_width(arms)),
+        values: move |i| paired_metrics(arms, master, i),
+    }
+}
+
+/// What a command that found its folder complete returns: the folder and what it holds.
+pub fn already_complete<T>(dir: &Option<PathBuf>, kind: Kind) -> Finished<T> {
+    Finished::AlreadyComplete {
+        dir: dir.clone().unwrap_or_default(),
+        what: kind.describe(),
+    }
 }
 
 /// The values per arm of a paired job (indices in order) and the journal to remove once the

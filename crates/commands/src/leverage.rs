@@ -1,16 +1,15 @@
 //! `leverage`: every standard lever pulled on the same day, each arm run on the same seeds as
 //! the base (common random numbers), ranked by its paired effect on the long-run baseline.
 
-use crate::destination::Destination;
+use crate::destination::{choose, Destination};
 use crate::error::CommandError;
-use crate::journaled::{paired, PairedJob};
+use crate::journaled::{already_complete, arms_job, paired};
 use crate::limits::Limit;
 use crate::machine_memory;
 use crate::progress::Progress;
 use crate::source::Source;
 use crate::stop::Stop;
 use crate::Finished;
-use esplab_experiment::compare::{paired_metrics, paired_width};
 use esplab_experiment::leverage::{base_long_run, rank, LeverEffect};
 use esplab_experiment::levers::{LeverError, LeverSetup};
 use esplab_experiment::statistics::Interval;
@@ -18,7 +17,7 @@ use esplab_experiment::Executor;
 use esplab_output::comparison_files::{leverage_document, leverage_table, write_leverage};
 use esplab_output::journal::Kind;
 use esplab_output::table::Table;
-use esplab_scenario::{sha256_hex, Scenario, Spelling};
+use esplab_scenario::{Scenario, Spelling};
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -92,10 +91,7 @@ impl Request {
             .map_err(|e| lever_error(e, &scenario.name))?;
         let what = format!("paired runs ({} arms each)", setup.arms.len());
         machine_memory::ensure(&what, &setup.arms, executor, runs, spelling)?;
-        let (dir, resume) = match &self.destination {
-            Some(d) => (Some(d.folder(&format!("{}-leverage", scenario.name))?), d.resume),
-            None => (None, false),
-        };
+        let (dir, resume) = choose(&self.destination, &format!("{}-leverage", scenario.name))?;
         Ok(Prepared {
             scenario,
             setup,
@@ -114,20 +110,15 @@ impl Prepared {
         progress: &dyn Progress,
         stop: &Stop,
     ) -> Result<Finished<Outcome>, CommandError> {
-        let arms = self.setup.arm_refs();
         let master = self.scenario.parameters.run.seed;
-        let job = PairedJob {
-            identity: sha256_hex(format!("{arms:?} master {master}").as_bytes()),
-            indices: self.runs,
-            shape: (arms.len(), paired_width(&arms)),
-            values: |i| paired_metrics(&arms, master, i),
+        let found = {
+            let arms = self.setup.arm_refs();
+            let journal = self.dir.as_deref().map(|d| (Kind::Leverage, d, self.resume));
+            let job = arms_job(&arms, master, self.runs);
+            paired(executor, &job, journal, progress, stop)?
         };
-        let journal = self.dir.as_deref().map(|d| (Kind::Leverage, d, self.resume));
-        let Some((results, journal)) = paired(executor, &job, journal, progress, stop)? else {
-            return Ok(Finished::AlreadyComplete {
-                dir: self.dir.clone().unwrap_or_default(),
-                what: Kind::Leverage.describe(),
-            });
+        let Some((results, journal)) = found else {
+            return Ok(already_complete(&self.dir, Kind::Leverage));
         };
         let base = base_long_run(&results);
         let rows = rank(&results);

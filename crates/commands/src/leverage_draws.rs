@@ -2,10 +2,10 @@
 //! calibration's posterior, each draw's arms run in pairs on the same seeds, and each lever's
 //! effect on the long-run baseline summarised across draws (leverage under uncertainty).
 
-use crate::destination::Destination;
+use crate::destination::{choose, Destination};
 use crate::draws::LeverDraws;
 use crate::error::CommandError;
-use crate::journaled::{paired, PairedJob};
+use crate::journaled::{already_complete, paired, PairedJob};
 use crate::leverage::{lever_error, RUNS};
 use crate::limits::Limit;
 use crate::machine_memory;
@@ -190,10 +190,7 @@ impl Request {
             job.indices(),
             spelling,
         )?;
-        let (dir, resume) = match &self.destination {
-            Some(d) => (Some(d.folder(&format!("{name}-robust-leverage"))?), d.resume),
-            None => (None, false),
-        };
+        let (dir, resume) = choose(&self.destination, &format!("{name}-robust-leverage"))?;
         Ok(Prepared {
             scenario,
             draws,
@@ -225,10 +222,7 @@ impl Prepared {
         };
         let journal = self.dir.as_deref().map(|d| (Kind::Leverage, d, self.resume));
         let Some((results, journal)) = paired(executor, &paired_job, journal, progress, stop)? else {
-            return Ok(Finished::AlreadyComplete {
-                dir: self.dir.clone().unwrap_or_default(),
-                what: Kind::Leverage.describe(),
-            });
+            return Ok(already_complete(&self.dir, Kind::Leverage));
         };
         let effects: Vec<Vec<DrawEffect>> = job.effects(&results);
         let robust = summarize(&effects);

@@ -1,7 +1,7 @@
 //! `run`: one simulation, written into a run folder (time series, offerings, flows, events,
 //! summary) or kept in memory as its daily table.
 
-use crate::destination::Destination;
+use crate::destination::{choose, Destination};
 use crate::error::CommandError;
 use crate::machine_memory;
 use crate::progress::Progress;
@@ -51,10 +51,7 @@ impl Request {
             1,
             spelling,
         )?;
-        let dir = match &self.destination {
-            Some(d) => Some(d.folder(&scenario.name)?),
-            None => None,
-        };
+        let (dir, _) = choose(&self.destination, &scenario.name)?;
         Ok(Prepared { scenario, dir })
     }
 }

@@ -1,7 +1,7 @@
 //! `sensitivity`: Sobol' indices (Saltelli's design, as SALib) or Morris effects of a plan's
 //! factors on its metrics, each design row the mean of the plan's replicates.
 
-use crate::destination::{stem, Destination};
+use crate::destination::{choose, stem, Destination};
 use crate::error::CommandError;
 use crate::limits::Limit;
 use crate::machine_memory;
@@ -69,10 +69,7 @@ impl Request {
             design.values.len() as u64,
             spelling,
         )?;
-        let dir = match &self.destination {
-            Some(d) => Some(d.folder(&format!("{}-sensitivity", stem(&plan.source)))?),
-            None => None,
-        };
+        let (dir, _) = choose(&self.destination, &format!("{}-sensitivity", stem(&plan.source)))?;
         Ok(Prepared {
             plan,
             method,

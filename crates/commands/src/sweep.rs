@@ -1,7 +1,7 @@
 //! `sweep`: the rows of a plan's design (points × replicates), each a pure function of
 //! (plan, row); in a folder, journaled for resumption; sliceable into shards.
 
-use crate::destination::{stem, Destination};
+use crate::destination::{choose, stem, Destination};
 use crate::error::{CommandError, Resumable};
 use crate::journaled::run_batches;
 use crate::machine_memory;
@@ -66,10 +66,7 @@ impl Request {
             rows.end - rows.start,
             spelling,
         )?;
-        let (dir, resume) = match &self.destination {
-            Some(d) => (Some(d.folder(&format!("{}-sweep", stem(&plan.source)))?), d.resume),
-            None => (None, false),
-        };
+        let (dir, resume) = choose(&self.destination, &format!("{}-sweep", stem(&plan.source)))?;
         Ok(Prepared {
             plan,
             points,

@@ -1,7 +1,7 @@
 //! `validate`: every stylized fact as an ensemble check, the observed shares and revisions
 //! against the shipped presets' ensembles, and a table for the docs.
 
-use crate::destination::Destination;
+use crate::destination::{choose, Destination};
 use crate::error::CommandError;
 use crate::limits::Limit;
 use crate::machine_memory;
@@ -470,10 +470,7 @@ impl Request {
             runs,
             spelling,
         )?;
-        let dir = match &self.destination {
-            Some(d) => Some(d.folder("validation")?),
-            None => None,
-        };
+        let (dir, _) = choose(&self.destination, "validation")?;
         Ok(Prepared {
             runs,
             users,

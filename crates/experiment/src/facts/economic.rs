@@ -8,12 +8,12 @@ use crate::run::long_run_mean;
 use crate::statistics::{mean_interval, paired_difference};
 use esplab_model::{Detail, EventKind, Recorder};
 
-/// Mean baseline over the last [`LONG_RUN_DAYS`] days of a run.
+/// Mean baseline over the last [`LONG_RUN_DAYS`](crate::run::LONG_RUN_DAYS) days of a run.
 pub fn long_run(r: &Recorder) -> f64 {
     long_run_mean(r.days.iter().map(|d| d.baseline))
 }
 
-/// Mean share of adopters held by offering `j` over the last [`LONG_RUN_DAYS`] days.
+/// Mean share of adopters held by offering `j` over the last [`LONG_RUN_DAYS`](crate::run::LONG_RUN_DAYS) days.
 fn long_run_share(r: &Recorder, j: usize) -> f64 {
     long_run_mean(r.offerings.iter().map(|day| {
         let adopters: f64 = day.iter().map(|o| o.users).sum();
@@ -25,7 +25,7 @@ fn long_run_share(r: &Recorder, j: usize) -> f64 {
     }))
 }
 
-/// Mean security of offering `j` over the last [`LONG_RUN_DAYS`] days.
+/// Mean security of offering `j` over the last [`LONG_RUN_DAYS`](crate::run::LONG_RUN_DAYS) days.
 fn long_run_security(r: &Recorder, j: usize) -> f64 {
     long_run_mean(r.offerings.iter().map(|d| d[j].security))
 }

@@ -3,9 +3,9 @@
 //! title and a legend, and is legible at slide size (720 × 360 by default).
 //!
 //! This module holds what every chart shares (colours, escaping, ticks, margins, the frame,
-//! axes and legend); each kind of chart is a module of its own: [`lines`] (lines, bands, dots
-//! and markers over one axis, and stacked areas), [`intervals`] (forest charts), [`parts`]
-//! (stacked parts with intervals) and [`histogram`].
+//! axes and legend); each kind of chart is a module of its own: `lines` (lines, bands, dots
+//! and markers over one axis, and stacked areas), `intervals` (forest charts), `parts`
+//! (stacked parts with intervals) and `histogram`.
 
 mod histogram;
 mod intervals;

@@ -20,7 +20,7 @@
 //! ```
 //!
 //! This module holds a validated plan and what it yields (design points, runs, the sensitivity
-//! design, its hash); [`parse`] reads plan files, [`design_csv`] writes and reads designs as CSV.
+//! design, its hash); `parse` reads plan files, [`design_csv()`] writes and reads designs as CSV.
 
 mod design_csv;
 mod parse;
