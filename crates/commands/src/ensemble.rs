@@ -19,10 +19,18 @@ use esplab_scenario::{Scenario, Spelling};
 use serde_json::json;
 use std::path::PathBuf;
 
-/// Runs of an ensemble: at least two, so that it has a spread.
+/// Runs of an ensemble written to a folder: at least two, so that its bands have a spread.
 pub const RUNS: Limit = Limit {
     field: "runs",
     low: 2,
+    high: 10_000_000,
+};
+
+/// Runs of a slice of an ensemble kept in memory (`start..start + runs`, e.g. one Ray task's):
+/// at least one.
+pub const SLICE_RUNS: Limit = Limit {
+    field: "runs",
+    low: 1,
     high: 10_000_000,
 };
 
@@ -59,7 +67,8 @@ pub struct Outcome {
 impl Request {
     /// Loads the scenario, checks the limits and memory, and chooses the folder.
     pub fn prepare(self, executor: &Executor, spelling: Spelling) -> Result<Prepared, CommandError> {
-        let runs = RUNS.check(self.runs)?;
+        let limit = if self.destination.is_some() { RUNS } else { SLICE_RUNS };
+        let runs = limit.check(self.runs)?;
         let scenario = self.source.load(&[])?;
         machine_memory::ensure(
             &format!("scenario `{}`", scenario.name),

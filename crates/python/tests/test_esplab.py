@@ -108,7 +108,11 @@ def test_ensemble_writes_the_cli_folder_and_resumes_an_interrupted_one(tmp_path)
     with pytest.raises(esplab.ScenarioError, match="the folder is not empty; choose another, or add force=True"):
         esplab.ensemble("mcp", runs=2, out=str(tmp_path / "py"), **SMALL)
     with pytest.raises(esplab.ScenarioError, match="runs=1: allowed: 2"):
-        esplab.ensemble("mcp", runs=1, **SMALL)
+        esplab.ensemble("mcp", runs=1, out=str(tmp_path / "one"), **SMALL)
+    with pytest.raises(esplab.ScenarioError, match="runs=0: allowed: 1"):
+        esplab.ensemble("mcp", runs=0, **SMALL)
+    # A slice of an ensemble (one Ray task's) may hold a single run.
+    assert esplab.ensemble("mcp", runs=1, start=3, **SMALL).column("run").to_pylist() == [3]
     with pytest.raises(esplab.ScenarioError, match="force and resume need out"):
         esplab.ensemble("mcp", runs=2, resume=True, **SMALL)
 
