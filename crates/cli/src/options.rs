@@ -368,7 +368,7 @@ pub struct CalibrateArgs {
     #[arg(long, default_value_t = 20_000)]
     pub max_simulations: u64,
     /// Runs per particle; its statistics are their medians (as the targets are medians over
-    /// several real cases).
+    /// several real cases). At most 256: each replicate of a particle has a seed of its own.
     #[arg(long, default_value_t = 5)]
     pub replicates: u64,
     /// Posterior-predictive draws (each with --replicates runs).

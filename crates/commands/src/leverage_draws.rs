@@ -66,6 +66,8 @@ pub struct Draws {
     pub source_sha256: String,
     pub factors: Vec<String>,
     pub points: Vec<Vec<f64>>,
+    /// What the user should know of the plan's scenario.
+    pub warnings: Vec<String>,
     base: Parameters,
     parameters: Vec<Parameters>,
 }
@@ -106,6 +108,7 @@ fn plan_draws(path: &str, overrides: &[Override]) -> Result<(String, Draws), Com
             factors: plan.factors.iter().map(|f| f.key.clone()).collect(),
             parameters: points.iter().map(|x| plan.parameters_for(x)).collect(),
             points,
+            warnings: plan.scenario.warnings.clone(),
             base: plan.scenario.parameters.clone(),
         },
     ))
@@ -123,6 +126,7 @@ fn posterior(dir: &Path, overrides: &[Override], count: u64) -> Result<(String, 
             source_sha256: found.posterior.manifest_sha256,
             factors: found.posterior.keys,
             points: found.points,
+            warnings: Vec::new(),
             base: found.scenario.parameters,
             parameters: found.parameters,
         },
@@ -169,8 +173,7 @@ impl Request {
             }
             None => None,
         };
-        let slice = shard_rows(draws.points.len() as u64, self.shard)
-            .map_err(|e| CommandError::field("shard", e.text, "expected I/N with 0 <= I < N, e.g. 0/4"))?;
+        let slice = shard_rows(draws.points.len() as u64, self.shard)?;
         let slice = slice.start as usize..slice.end as usize;
         let base = &draws.base;
         let job = LeverDraws::new(

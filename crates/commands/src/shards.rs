@@ -21,9 +21,16 @@ pub fn parse_shard(text: &str) -> Result<(u64, u64), ShardError> {
     }
 }
 
+impl From<ShardError> for crate::CommandError {
+    /// The request's field `shard`, naming what it should be.
+    fn from(e: ShardError) -> Self {
+        Self::field("shard", e.text, "expected I/N with 0 <= I < N, e.g. 0/4")
+    }
+}
+
 /// Parses the request field `shard` given as text (`I/N`).
 pub fn parse(text: &str) -> Result<(u64, u64), crate::CommandError> {
-    parse_shard(text).map_err(|e| crate::CommandError::field("shard", e.text, "expected I/N with 0 <= I < N, e.g. 0/4"))
+    Ok(parse_shard(text)?)
 }
 
 /// The rows of shard `shard = (i, n)` of `total` rows (all of them for `None`).

@@ -57,8 +57,7 @@ impl Request {
         let plan = self.plan.load()?;
         let points = plan.design_points();
         let total = plan.runs(&points).sweep_rows();
-        let rows = shard_rows(total, self.shard)
-            .map_err(|e| CommandError::field("shard", e.text, "expected I/N with 0 <= I < N, e.g. 0/4"))?;
+        let rows = shard_rows(total, self.shard)?;
         machine_memory::ensure(
             &format!("plan {}", plan.source),
             plan.runs(&points).largest().iter(),

@@ -27,9 +27,8 @@ pub fn robust_leverage(args: &LeverageArgs, draws: &str) -> Result<ExitCode> {
     };
     let executor = Executor::new(e.threads);
     let prepared = request.prepare(&executor, Spelling::Cli)?;
-    if let Some(scenario) = &prepared.scenario {
-        crate::shared::warn(&scenario.warnings);
-    }
+    // The scenario names what the draws must vary; a plan's warnings say the rest.
+    crate::shared::warn(&prepared.draws.warnings);
     let scenario = prepared.scenario.clone().expect("the command line names the scenario");
     let (kind, source_name, factors) = (
         prepared.draws.kind,
