@@ -239,6 +239,53 @@ and posterior (CSV and Parquet), calibration.json (credible intervals, how much 
 narrowed each prior, posterior predictive), targets.toml, scenario.toml and manifest.json. The
 result is byte-identical for any --threads.")]
     Calibrate(CalibrateArgs),
+    /// Fit a scenario to a technology's own series of observed shares, up to an as-of date.
+    #[command(after_help = "Examples:
+  esplab fit --series data/security_series.csv --events data/security_events.csv \\
+      --series-id https-firefox-pageloads --as-of 2015-06 --out runs/https-fit
+  esplab fit --series my-series.csv --series-id my-auth --base quiet --param vendors.security_cost=log-uniform:1:100
+
+The series file has the columns series_id,technology,control,date,share (and optionally sample
+and any provenance columns); the events file technology,date,kind (docs/observations.md). The
+base is --base, or the preset data/shares.csv ties the series to, or the preset of its
+technology. The scenario is the base cut at the as-of date (default: the last point): its
+interventions after that date are left out, incidents of the events file with a size in records
+become shocks, and every point up to the date becomes a share target. ABC-SMC (the sampler of
+`esplab calibrate`) fits the priors, by default those the preset was calibrated with
+(docs/calibration.md) or the drivers of a share. Runs use 10,000 users unless --users says
+otherwise. Writes a calibration folder (posterior, particles, calibration.json, targets.toml,
+scenario.toml) with fit.json, observations.csv and paths.csv (the fitted fan); `esplab
+forecast FOLDER` carries it forward and `esplab report FOLDER` draws it.")]
+    Fit(FitArgs),
+    /// Run a fit's posterior past its as-of date: a fan of the share and the chances of events.
+    #[command(after_help = "Examples:
+  esplab forecast runs/https-fit --horizon 24mo
+  esplab forecast --series data/security_series.csv --events data/security_events.csv \\
+      --series-id mcp-remote-auth-kai --horizon 24mo --out runs/mcp-forecast
+
+Draws of the posterior (by weight) each run once from day 0 to the as-of date plus --horizon
+(N or Nd days, Nw, Nmo months, Ny years). Writes fan.csv (5/25/50/75/95% of the share on every
+seventh day, fitted and forecast), chances.csv (a jump: a rise of the share by more than --jump
+within 30 days; a regulation; a revision of the standard; an incident of at least
+--mega-records records, each with a Wilson 95% interval over the draws), forecast.json,
+observations.csv and scenario.toml. Given --series-id instead of a folder, it fits first (into
+OUT/fit) with fit's defaults.")]
+    Forecast(ForecastArgs),
+    /// Score forecasts of a series made at past dates against what came after, beside naive rivals.
+    #[command(after_help = "Examples:
+  esplab backtest --series data/security_series.csv --events data/security_events.csv \\
+      --series-id https-firefox-pageloads --as-of 2014-10 --as-of 2015-06 --horizon 12mo
+  esplab backtest --series data/security_series.csv --series-id emv-us-merchants-visa --horizon 6mo
+
+At each as-of date (repeatable; default: up to four of the series' own dates with a point after
+them within the horizon) the series is fitted as `esplab fit` does, its posterior forecast to the
+horizon, and every later point within it scored: the continuous ranked probability score (lower
+is better), the 50% and 90% interval coverage and the log score (higher is better), beside three
+naive methods fitted to the same points: persistence, a straight line in logit, and random
+timing (persistence with jumps at the observed rate). A point with a sample is compared through
+a binomial survey of that size, for every method alike. Writes scores.csv, points.csv,
+backtest.json and manifest.json.")]
+    Backtest(BacktestArgs),
     /// Print the JSON Schema of scenario files.
     Schema,
 }
@@ -627,4 +674,169 @@ pub struct ScenariosArgs {
     /// Print the reference table of every scenario parameter (Markdown).
     #[arg(long)]
     pub parameters: bool,
+}
+
+/// Which series to fit, on which base.
+#[derive(Debug, Args)]
+pub struct SeriesArgs {
+    /// The series file (columns series_id,technology,control,date,share[,sample,...]).
+    #[arg(long, value_name = "FILE")]
+    pub series: Option<String>,
+    /// The events file (columns technology,date,kind[,description,magnitude,source_url]).
+    #[arg(long, value_name = "FILE")]
+    pub events: Option<String>,
+    /// The series to fit (a value of the series file's series_id column).
+    #[arg(long, value_name = "ID")]
+    pub series_id: Option<String>,
+    /// The base scenario: a preset or a scenario file (default: the series' own preset).
+    #[arg(long, value_name = "SCENARIO")]
+    pub base: Option<String>,
+    /// The offering whose deployments the series measured, or `market` (default: the base's
+    /// tie in data/shares.csv, else the market).
+    #[arg(long, value_name = "NAME")]
+    pub offering: Option<String>,
+    /// A fitted parameter and its prior: KEY=uniform:LOW:HIGH or KEY=log-uniform:LOW:HIGH
+    /// (repeatable; default: the preset's calibration priors, or the drivers of a share).
+    #[arg(long = "param", value_name = "KEY=PRIOR")]
+    pub param: Vec<String>,
+    /// Keep the base's interventions after the as-of date, as scheduled before it (by default
+    /// a fit knows nothing after its as-of date).
+    #[arg(long)]
+    pub keep_scheduled: bool,
+    /// Master seed (overrides run.seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Simulated users per run (default 10,000).
+    #[arg(long)]
+    pub users: Option<u64>,
+    /// Override any field of the base: --set path.to.key=value (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+}
+
+/// How a fit samples (ABC-SMC).
+#[derive(Debug, Args)]
+pub struct SamplerArgs {
+    /// Particles per generation.
+    #[arg(long, default_value_t = 100)]
+    pub particles: u64,
+    /// Generations after the prior one.
+    #[arg(long, default_value_t = 4)]
+    pub generations: u64,
+    /// The next tolerance is this quantile of the current distances.
+    #[arg(long, default_value_t = 0.5)]
+    pub quantile: f64,
+    /// Stop after a generation that accepted fewer than this share of its runs.
+    #[arg(long, default_value_t = 0.02)]
+    pub min_acceptance: f64,
+    /// Most simulations of a fit; a generation that would exceed it is dropped.
+    #[arg(long, default_value_t = 3000)]
+    pub max_simulations: u64,
+    /// Runs per particle (their medians are compared). At most 256.
+    #[arg(long, default_value_t = 1)]
+    pub replicates: u64,
+    /// Posterior-predictive draws of the targets.
+    #[arg(long, default_value_t = 50)]
+    pub predictive: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    #[command(flatten)]
+    pub series: SeriesArgs,
+    /// The last date the fit sees: YYYY, YYYY-MM or YYYY-MM-DD (default: the series' last point).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    #[command(flatten)]
+    pub sampler: SamplerArgs,
+    /// Posterior draws run to the as-of date for the fitted fan.
+    #[arg(long, default_value_t = 200)]
+    pub draws: u64,
+    /// Worker threads (0: one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Output folder (default: a new folder runs/SERIES-fit-N).
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Write into an existing, non-empty --out folder, replacing what it holds.
+    #[arg(long, requires = "out")]
+    pub force: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ForecastArgs {
+    /// A folder written by `esplab fit` (or give --series and --series-id to fit first).
+    #[arg(
+        value_name = "FIT",
+        required_unless_present = "series_id",
+        conflicts_with = "series_id"
+    )]
+    pub fit: Option<PathBuf>,
+    /// How far past the as-of date: N or Nd (days), Nw, Nmo (months), Ny (years).
+    #[arg(long, default_value = "24mo")]
+    pub horizon: String,
+    /// Posterior draws.
+    #[arg(long, default_value_t = 200)]
+    pub draws: u64,
+    /// A jump is a rise of the share by more than this within 30 days.
+    #[arg(long, default_value_t = esplab_commands::forecast::DEFAULT_JUMP)]
+    pub jump: f64,
+    /// A mega-incident harms at least this many records.
+    #[arg(long, default_value_t = esplab_commands::forecast::DEFAULT_MEGA_RECORDS)]
+    pub mega_records: f64,
+    #[command(flatten)]
+    pub series: SeriesArgs,
+    /// With --series-id: the last date the fit sees (default: the series' last point).
+    #[arg(long, value_name = "DATE", requires = "series_id")]
+    pub as_of: Option<String>,
+    #[command(flatten)]
+    pub sampler: SamplerArgs,
+    /// Worker threads (0: one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Output folder (default: a new folder runs/SERIES-forecast-N).
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Write into an existing, non-empty --out folder, replacing what it holds.
+    #[arg(long, requires = "out")]
+    pub force: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    #[command(flatten)]
+    pub series: SeriesArgs,
+    /// A date the fit stops at (repeatable; default: up to four of the series' own dates).
+    #[arg(long = "as-of", value_name = "DATE")]
+    pub as_of: Vec<String>,
+    /// How far past each as-of date to score: N or Nd (days), Nw, Nmo (months), Ny (years).
+    #[arg(long, default_value = "12mo")]
+    pub horizon: String,
+    #[command(flatten)]
+    pub sampler: SamplerArgs,
+    /// Posterior draws forecast at each as-of date.
+    #[arg(long, default_value_t = 200)]
+    pub draws: u64,
+    /// A jump of the random-timing method: a rise of more than this between points at most a
+    /// month apart.
+    #[arg(long, default_value_t = esplab_commands::forecast::DEFAULT_JUMP)]
+    pub jump: f64,
+    /// Worker threads (0: one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Output folder (default: a new folder runs/SERIES-backtest-N).
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Write into an existing, non-empty --out folder, replacing what it holds.
+    #[arg(long, requires = "out")]
+    pub force: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }

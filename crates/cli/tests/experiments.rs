@@ -447,7 +447,7 @@ fn leverage_over_a_calibration_posterior_draws_its_particles_by_weight() {
         .args(["leverage", "mcp", "--draws", robust.as_str()])
         .output()
         .unwrap();
-    assert!(String::from_utf8_lossy(&o.stderr).contains("is a `leverage` folder, not a calibration folder"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is a `leverage` folder, not a calibration or fit folder"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -65,6 +65,15 @@ pub struct Request {
     pub holdout: Option<String>,
     /// Priors, `KEY=uniform:LOW:HIGH` (default: the drivers of the targeted statistics).
     pub params: Vec<String>,
+    pub sampler: Sampler,
+    /// Where to write the folder; `None`: nowhere.
+    pub destination: Option<Destination>,
+}
+
+/// How a calibration samples: ABC-SMC's particles and generations, when it stops, the runs
+/// per particle and the draws of the posterior predictive.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sampler {
     pub particles: u64,
     pub generations: u64,
     /// The next tolerance is this quantile of the current distances.
@@ -74,8 +83,51 @@ pub struct Request {
     pub max_simulations: u64,
     pub replicates: u64,
     pub predictive: u64,
-    /// Where to write the folder; `None`: nowhere.
-    pub destination: Option<Destination>,
+}
+
+impl Sampler {
+    /// The job of calibrating `factors` of `scenario` against `targets` (and predicting
+    /// `holdout`), with the limits checked.
+    pub fn job(
+        &self,
+        scenario: &Scenario,
+        targets: &TargetSet,
+        holdout: Option<&TargetSet>,
+        factors: &[Factor],
+    ) -> Result<CalibrationJob, CommandError> {
+        Ok(CalibrationJob {
+            base: scenario.parameters.clone(),
+            factors: factors.to_vec(),
+            set: set_numeric,
+            targets: targets.resolve(&scenario.parameters)?,
+            held_out: match holdout {
+                Some(h) => h.resolve(&scenario.parameters)?,
+                None => Vec::new(),
+            },
+            replicates: REPLICATES.check(self.replicates)?,
+            settings: Settings {
+                particles: PARTICLES.check(self.particles)? as usize,
+                generations: GENERATIONS.check(self.generations)? as usize,
+                quantile: fraction("quantile", self.quantile)?,
+                min_acceptance: fraction("min_acceptance", self.min_acceptance)?,
+                max_simulations: MAX_SIMULATIONS.check(self.max_simulations)?,
+                seed: scenario.parameters.run.seed,
+            },
+            predictive_draws: PREDICTIVE.check(self.predictive)? as usize,
+        })
+    }
+
+    /// Checks the limits before anything is read.
+    pub fn check(&self) -> Result<(), CommandError> {
+        PARTICLES.check(self.particles)?;
+        GENERATIONS.check(self.generations)?;
+        MAX_SIMULATIONS.check(self.max_simulations)?;
+        REPLICATES.check(self.replicates)?;
+        PREDICTIVE.check(self.predictive)?;
+        fraction("quantile", self.quantile)?;
+        fraction("min_acceptance", self.min_acceptance)?;
+        Ok(())
+    }
 }
 
 /// A calibration ready to run.
@@ -104,13 +156,7 @@ impl Request {
     /// Checks the limits, reads the targets and the scenario, sets the priors up, checks
     /// memory and chooses the folder.
     pub fn prepare(self, executor: &Executor, spelling: Spelling) -> Result<Prepared, CommandError> {
-        let particles = PARTICLES.check(self.particles)? as usize;
-        let generations = GENERATIONS.check(self.generations)? as usize;
-        let max_simulations = MAX_SIMULATIONS.check(self.max_simulations)?;
-        let replicates = REPLICATES.check(self.replicates)?;
-        let predictive = PREDICTIVE.check(self.predictive)? as usize;
-        let quantile = fraction("quantile", self.quantile)?;
-        let min_acceptance = fraction("min_acceptance", self.min_acceptance)?;
+        self.sampler.check()?;
         let mut targets = TargetSet::load(&self.targets)?;
         for name in &self.only {
             if !targets.targets.iter().any(|t| &t.statistic == name) {
@@ -130,31 +176,12 @@ impl Request {
         let default_users = [Override::option("calibrate default users", "run.users", DEFAULT_USERS)];
         let scenario = self.source.load(if users_given { &[] } else { &default_users })?;
         let (prior_texts, factors) = calibration_priors(&self.params, &targets, &scenario)?;
-        let job = CalibrationJob {
-            base: scenario.parameters.clone(),
-            factors: factors.clone(),
-            set: set_numeric,
-            targets: targets.resolve(&scenario.parameters)?,
-            held_out: match &holdout {
-                Some(h) => h.resolve(&scenario.parameters)?,
-                None => Vec::new(),
-            },
-            replicates,
-            settings: Settings {
-                particles,
-                generations,
-                quantile,
-                min_acceptance,
-                max_simulations,
-                seed: scenario.parameters.run.seed,
-            },
-            predictive_draws: predictive,
-        };
+        let job = self.sampler.job(&scenario, &targets, holdout.as_ref(), &factors)?;
         machine_memory::ensure(
             &format!("scenario `{}`", scenario.name),
             [&job.largest()],
             executor,
-            particles as u64,
+            job.settings.particles as u64,
             spelling,
         )?;
         let (dir, _) = choose(&self.destination, &format!("{}-calibration", scenario.name))?;
@@ -173,35 +200,7 @@ impl Request {
 impl Prepared {
     /// Runs the sampler and the posterior predictive, and writes the folder.
     pub fn run(self, executor: &Executor, progress: &dyn Progress, stop: &Stop) -> Result<Outcome, CommandError> {
-        let job = &self.job;
-        progress.begin("simulations", job.settings.max_simulations, 0);
-        let mut predicting = false;
-        let result = job.run(
-            executor,
-            stop.flag(),
-            |p| {
-                progress.at(
-                    p.simulations,
-                    &format!("generation {} accepted {}", p.generation, p.accepted),
-                )
-            },
-            || {
-                if !predicting {
-                    predicting = true;
-                    progress.begin("predictive runs", job.predictive_draws as u64, 0);
-                }
-                progress.advance(1)
-            },
-        );
-        progress.end();
-        let result = result.map_err(|e| match e {
-            CalibrationFailure::Interrupted => CommandError::Interrupted(None),
-            CalibrationFailure::NoGeneration => CommandError::Failed(format!(
-                "no complete generation within max_simulations {}: the prior generation needs {} particles with every \
-                 targeted statistic defined (lags from news need news in the run)",
-                job.settings.max_simulations, job.settings.particles
-            )),
-        })?;
+        let result = sample(&self.job, executor, progress, stop)?;
         let outcome = Outcome {
             scenario: self.scenario,
             targets: self.targets,
@@ -267,8 +266,50 @@ pub fn prior_text(f: &Factor) -> String {
 pub fn target_text(t: &Target) -> String {
     match &t.share {
         None => crate::format::number(t.value),
-        Some(s) => format!("{}{:.3}/{}", if s.lower_bound { ">=" } else { "" }, t.value, s.sample),
+        Some(s) => format!(
+            "{}{:.3}{}",
+            if s.lower_bound { ">=" } else { "" },
+            t.value,
+            s.sample.map(|n| format!("/{n}")).unwrap_or_default()
+        ),
     }
+}
+
+/// Runs `job`'s sampler and its posterior predictive, telling `progress`.
+pub fn sample(
+    job: &CalibrationJob,
+    executor: &Executor,
+    progress: &dyn Progress,
+    stop: &Stop,
+) -> Result<CalibrationResult, CommandError> {
+    progress.begin("simulations", job.settings.max_simulations, 0);
+    let mut predicting = false;
+    let result = job.run(
+        executor,
+        stop.flag(),
+        |p| {
+            progress.at(
+                p.simulations,
+                &format!("generation {} accepted {}", p.generation, p.accepted),
+            )
+        },
+        || {
+            if !predicting {
+                predicting = true;
+                progress.begin("predictive runs", job.predictive_draws as u64, 0);
+            }
+            progress.advance(1)
+        },
+    );
+    progress.end();
+    result.map_err(|e| match e {
+        CalibrationFailure::Interrupted => CommandError::Interrupted(None),
+        CalibrationFailure::NoGeneration => CommandError::Failed(format!(
+            "no complete generation within max_simulations {}: the prior generation needs {} particles with every \
+             targeted statistic defined (lags from news need news in the run)",
+            job.settings.max_simulations, job.settings.particles
+        )),
+    })
 }
 
 #[cfg(test)]
@@ -291,13 +332,15 @@ mod tests {
             only: Vec::new(),
             holdout: None,
             params: Vec::new(),
-            particles: 200,
-            generations: 5,
-            quantile: 0.5,
-            min_acceptance: 0.02,
-            max_simulations: 20_000,
-            replicates: 1_000,
-            predictive: 100,
+            sampler: Sampler {
+                particles: 200,
+                generations: 5,
+                quantile: 0.5,
+                min_acceptance: 0.02,
+                max_simulations: 20_000,
+                replicates: 1_000,
+                predictive: 100,
+            },
             destination: None,
         };
         let e = request

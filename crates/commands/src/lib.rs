@@ -10,6 +10,7 @@
 //! this crate into the experiment crate.
 
 pub mod analyze;
+pub mod backtest;
 pub mod calibrate;
 pub mod compare;
 pub mod destination;
@@ -17,6 +18,8 @@ pub mod discover;
 pub mod draws;
 pub mod ensemble;
 pub mod error;
+pub mod fit;
+pub mod forecast;
 pub mod format;
 pub mod journaled;
 pub mod leverage;
@@ -24,6 +27,8 @@ pub mod leverage_draws;
 pub mod limits;
 pub mod machine_memory;
 pub mod merge;
+pub mod observed_series;
+pub mod outlooks;
 pub mod plan_source;
 pub mod progress;
 pub mod replicates;

@@ -113,6 +113,8 @@ fn every_command_that_simulates_checks_memory_first() {
         "job.run(",
         "esplab_model::run(",
         "Simulation::new",
+        " sample(&",
+        ".outlooks(",
     ];
     // The machinery the commands call (they check memory before calling it).
     let machinery = [
@@ -121,6 +123,7 @@ fn every_command_that_simulates_checks_memory_first() {
         "replicates.rs",
         "draws.rs",
         "machine_memory.rs",
+        "outlooks.rs",
     ];
     let mut checked = 0;
     for (path, text) in sources(&root().join("crates/commands/src")) {

@@ -12,6 +12,7 @@ pub mod design_runs;
 pub mod discovery;
 pub mod executor;
 pub mod facts;
+pub mod forecast;
 pub mod leverage;
 pub mod levers;
 pub mod observed;

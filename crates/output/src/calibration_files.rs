@@ -63,6 +63,11 @@ pub struct CalibrationFiles<'a> {
     pub scenario: &'a Scenario,
     /// Settings recorded in the manifest.
     pub settings: Value,
+    /// The manifest's command: `calibrate`, or `fit` for a fit's folder.
+    pub command: &'static str,
+    /// More files of the folder, by name (a fit's observations and paths), written before the
+    /// manifest, which lists them.
+    pub extra: Vec<(&'static str, Vec<u8>)>,
 }
 
 /// Writes `particles.csv/.parquet`, `posterior.csv/.parquet`, `calibration.json`,
@@ -95,8 +100,12 @@ pub fn write_calibration(dir: &Path, files: &CalibrationFiles<'_>) -> Result<()>
         atomic::write(&dir.join("holdout.toml"), text.as_bytes())?;
         written.push("holdout.toml");
     }
+    for (name, bytes) in &files.extra {
+        atomic::write(&dir.join(name), bytes)?;
+        written.push(name);
+    }
     let m = manifest::build(
-        "calibrate",
+        files.command,
         &[("scenario", files.scenario)],
         files.settings.clone(),
         dir,
@@ -259,6 +268,8 @@ pub fn write_calibrated(dir: &Path, calibrated: &Calibrated<'_>, prior_texts: &[
             holdout_text: calibrated.holdout.map(|h| h.text.as_str()),
             scenario: calibrated.scenario,
             settings: manifest_settings(calibrated.job, prior_texts),
+            command: "calibrate",
+            extra: Vec::new(),
         },
     )
 }
@@ -282,11 +293,11 @@ pub struct Posterior {
 /// keys from `calibration.json`).
 pub fn read_posterior(dir: &Path) -> Result<Posterior> {
     let (manifest, manifest_sha256) = read_back::manifest(dir, "give a folder written by `esplab calibrate`")?;
-    if manifest["command"] != "calibrate" {
+    if manifest["command"] != "calibrate" && manifest["command"] != "fit" {
         return Err(read_back::invalid(
             dir,
             format!(
-                "is a `{}` folder, not a calibration folder",
+                "is a `{}` folder, not a calibration or fit folder",
                 manifest["command"].as_str().unwrap_or_default()
             ),
         ));

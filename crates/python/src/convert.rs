@@ -64,6 +64,11 @@ impl Options {
             years,
         }))
     }
+
+    /// The overrides, for a request that takes them without a scenario (`fit`, `backtest`).
+    pub fn overrides(&self) -> Vec<Override> {
+        self.0.overrides(Spelling::Python)
+    }
 }
 
 /// A scenario given as a preset name, a TOML path, TOML text, or a dict of overrides of the

@@ -12,6 +12,7 @@ use convert::{overrides_from, source, to_pyarrow, Options};
 use esplab_commands::analyze::{self as analysis, Subject};
 use esplab_commands::discover::{PointOutcome, Points, PointsFrom};
 use esplab_commands::plan_source::PlanSource;
+use esplab_commands::{backtest as backtesting, fit as fitting, forecast as forecasting};
 use esplab_commands::{calibrate as calibration, compare as comparison, ensemble as runs, leverage as levers};
 use esplab_commands::{leverage_draws, run as single, sensitivity as indices, sweep as rows};
 use esplab_commands::{CommandError, Destination, Executor, Finished, Silent, Stop};
@@ -311,13 +312,15 @@ fn calibrate<'py>(
         only: only.unwrap_or_default(),
         holdout: holdout.map(str::to_string),
         params: params.unwrap_or_default(),
-        particles,
-        generations,
-        quantile,
-        min_acceptance,
-        max_simulations,
-        replicates,
-        predictive,
+        sampler: calibration::Sampler {
+            particles,
+            generations,
+            quantile,
+            min_acceptance,
+            max_simulations,
+            replicates,
+            predictive,
+        },
         destination: out.map(Destination::at),
     };
     let executor = Executor::new(threads);
@@ -329,6 +332,215 @@ fn calibrate<'py>(
     dict.set_item("summary", json.call_method1("loads", (outcome.summary().to_string(),))?)?;
     dict.set_item("posterior", to_pyarrow(py, &posterior)?)?;
     dict.set_item("particles", to_pyarrow(py, &particles)?)?;
+    Ok(dict)
+}
+
+/// A sampler's keywords as the request takes them.
+fn sampler(
+    particles: u64,
+    generations: u64,
+    quantile: f64,
+    min_acceptance: f64,
+    max_simulations: u64,
+    replicates: u64,
+    predictive: u64,
+) -> calibration::Sampler {
+    calibration::Sampler {
+        particles,
+        generations,
+        quantile,
+        min_acceptance,
+        max_simulations,
+        replicates,
+        predictive,
+    }
+}
+
+/// A JSON value as a Python object.
+fn python_json<'py>(py: Python<'py>, value: &serde_json::Value) -> PyResult<Bound<'py, PyAny>> {
+    py.import("json")?.call_method1("loads", (value.to_string(),))
+}
+
+/// Fits a scenario to one series of a series file (`esplab fit`): `series` the file's path,
+/// `series_id` the series, `events` an events file, `as_of` the last date seen (default: the
+/// last point), `base` a preset or scenario file (default: the series' own), `offering` the
+/// offering it measured or `"market"`, `params` priors (default: the preset's). With `out`,
+/// writes the folder `forecast` takes. Returns a dict: `summary` (fit.json), `posterior`,
+/// `observations` and `paths` (the fitted fan).
+#[pyfunction]
+#[pyo3(signature = (
+    series, series_id, *, events=None, as_of=None, base=None, offering=None, params=None,
+    keep_scheduled=false, particles=100, generations=4, quantile=0.5, min_acceptance=0.02,
+    max_simulations=3000, replicates=1, predictive=50, draws=200, users=None, seed=None, set=None,
+    threads=0, out=None, force=false
+))]
+#[allow(clippy::too_many_arguments)]
+fn fit<'py>(
+    py: Python<'py>,
+    series: &str,
+    series_id: &str,
+    events: Option<String>,
+    as_of: Option<String>,
+    base: Option<String>,
+    offering: Option<String>,
+    params: Option<Vec<String>>,
+    keep_scheduled: bool,
+    particles: u64,
+    generations: u64,
+    quantile: f64,
+    min_acceptance: f64,
+    max_simulations: u64,
+    replicates: u64,
+    predictive: u64,
+    draws: u64,
+    users: Option<u64>,
+    seed: Option<u64>,
+    set: Option<Bound<'py, PyDict>>,
+    threads: usize,
+    out: Option<PathBuf>,
+    force: bool,
+) -> PyResult<Bound<'py, PyDict>> {
+    let request = fitting::Request {
+        series: series.to_string(),
+        events,
+        series_id: series_id.to_string(),
+        as_of,
+        base,
+        offering,
+        overrides: Options::new(users, None, seed, set.as_ref())?.overrides(),
+        params: params.unwrap_or_default(),
+        keep_scheduled,
+        sampler: sampler(
+            particles,
+            generations,
+            quantile,
+            min_acceptance,
+            max_simulations,
+            replicates,
+            predictive,
+        ),
+        draws,
+        destination: destination(out, force, false)?,
+    };
+    let executor = Executor::new(threads);
+    let prepared = request.prepare(&executor, Spelling::Python).map_err(fail)?;
+    let outcome = py.detach(|| prepared.run(&executor, &Silent, &NO_STOP)).map_err(fail)?;
+    let dict = PyDict::new(py);
+    dict.set_item("summary", python_json(py, &outcome.summary())?)?;
+    dict.set_item("posterior", to_pyarrow(py, &outcome.posterior())?)?;
+    dict.set_item("observations", to_pyarrow(py, &outcome.observations())?)?;
+    dict.set_item("paths", to_pyarrow(py, &outcome.paths())?)?;
+    Ok(dict)
+}
+
+/// Runs the posterior of the fit folder `fit` (written by `fit(..., out=...)`) past its as-of
+/// date (`esplab forecast`): `horizon` like `"24mo"`, `"2y"` or `"90d"`. Returns a dict:
+/// `summary` (forecast.json), `fan` (the share's 5/25/50/75/95% every seventh day) and
+/// `chances` (a jump, a regulation, a revision, a mega-incident, with Wilson intervals).
+#[pyfunction]
+#[pyo3(signature = (
+    fit, *, horizon="24mo", draws=200, jump=0.05, mega_records=1e8, threads=0, out=None, force=false
+))]
+#[allow(clippy::too_many_arguments)]
+fn forecast<'py>(
+    py: Python<'py>,
+    fit: PathBuf,
+    horizon: &str,
+    draws: u64,
+    jump: f64,
+    mega_records: f64,
+    threads: usize,
+    out: Option<PathBuf>,
+    force: bool,
+) -> PyResult<Bound<'py, PyDict>> {
+    let request = forecasting::Request {
+        fit,
+        horizon: horizon.to_string(),
+        draws,
+        jump,
+        mega_records,
+        destination: destination(out, force, false)?,
+    };
+    let executor = Executor::new(threads);
+    let prepared = request.prepare(&executor, Spelling::Python).map_err(fail)?;
+    let outcome = py.detach(|| prepared.run(&executor, &Silent, &NO_STOP)).map_err(fail)?;
+    let dict = PyDict::new(py);
+    dict.set_item("summary", python_json(py, &outcome.summary())?)?;
+    dict.set_item("fan", to_pyarrow(py, &outcome.fan())?)?;
+    dict.set_item("chances", to_pyarrow(py, &outcome.chances_table())?)?;
+    Ok(dict)
+}
+
+/// Scores forecasts of one series made at `as_of` dates (default: up to four of its own)
+/// against its later points within `horizon`, beside persistence, a logit trend and random
+/// timing (`esplab backtest`). Returns a dict: `summary` (backtest.json), `scores` (one row per
+/// as-of date and method) and `points` (one per scored point).
+#[pyfunction]
+#[pyo3(signature = (
+    series, series_id, *, events=None, as_of=None, horizon="12mo", base=None, offering=None,
+    params=None, keep_scheduled=false, particles=100, generations=4, quantile=0.5,
+    min_acceptance=0.02, max_simulations=3000, replicates=1, predictive=50, draws=200, jump=0.05,
+    users=None, seed=None, set=None, threads=0, out=None, force=false
+))]
+#[allow(clippy::too_many_arguments)]
+fn backtest<'py>(
+    py: Python<'py>,
+    series: &str,
+    series_id: &str,
+    events: Option<String>,
+    as_of: Option<Vec<String>>,
+    horizon: &str,
+    base: Option<String>,
+    offering: Option<String>,
+    params: Option<Vec<String>>,
+    keep_scheduled: bool,
+    particles: u64,
+    generations: u64,
+    quantile: f64,
+    min_acceptance: f64,
+    max_simulations: u64,
+    replicates: u64,
+    predictive: u64,
+    draws: u64,
+    jump: f64,
+    users: Option<u64>,
+    seed: Option<u64>,
+    set: Option<Bound<'py, PyDict>>,
+    threads: usize,
+    out: Option<PathBuf>,
+    force: bool,
+) -> PyResult<Bound<'py, PyDict>> {
+    let request = backtesting::Request {
+        series: series.to_string(),
+        events,
+        series_id: series_id.to_string(),
+        as_of: as_of.unwrap_or_default(),
+        horizon: horizon.to_string(),
+        base,
+        offering,
+        overrides: Options::new(users, None, seed, set.as_ref())?.overrides(),
+        params: params.unwrap_or_default(),
+        keep_scheduled,
+        sampler: sampler(
+            particles,
+            generations,
+            quantile,
+            min_acceptance,
+            max_simulations,
+            replicates,
+            predictive,
+        ),
+        draws,
+        jump,
+        destination: destination(out, force, false)?,
+    };
+    let executor = Executor::new(threads);
+    let prepared = request.prepare(&executor, Spelling::Python).map_err(fail)?;
+    let outcome = py.detach(|| prepared.run(&executor, &Silent, &NO_STOP)).map_err(fail)?;
+    let dict = PyDict::new(py);
+    dict.set_item("summary", python_json(py, &outcome.summary())?)?;
+    dict.set_item("scores", to_pyarrow(py, &outcome.scores())?)?;
+    dict.set_item("points", to_pyarrow(py, &outcome.points())?)?;
     Ok(dict)
 }
 
@@ -532,6 +744,9 @@ fn _esplab(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(robust_leverage, m)?)?;
     m.add_function(wrap_pyfunction!(discover, m)?)?;
     m.add_function(wrap_pyfunction!(calibrate, m)?)?;
+    m.add_function(wrap_pyfunction!(fit, m)?)?;
+    m.add_function(wrap_pyfunction!(forecast, m)?)?;
+    m.add_function(wrap_pyfunction!(backtest, m)?)?;
     m.add_function(wrap_pyfunction!(sweep, m)?)?;
     m.add_function(wrap_pyfunction!(sensitivity, m)?)?;
     m.add_function(wrap_pyfunction!(analyze, m)?)?;

@@ -211,6 +211,48 @@ def test_calibrate_matches_the_cli_and_predicts_held_out_figures(tmp_path):
         esplab.calibrate("mcp", targets, quantile=1.5, **small)
 
 
+SERIES = str(ROOT / "data" / "security_series.csv")
+EVENTS = str(ROOT / "data" / "security_events.csv")
+# Small fits: enough to exercise every step, not to fit well.
+SMALL_FIT = {"particles": 10, "generations": 1, "max_simulations": 40, "predictive": 2, "draws": 10, "users": 1500}
+
+
+def test_fit_and_forecast_match_the_cli_and_read_each_other(tmp_path):
+    found = esplab.fit(SERIES, "emv-us-merchants-visa", events=EVENTS, as_of="2016-06", out=str(tmp_path / "py"), **SMALL_FIT)
+    args = ["fit", "--series", SERIES, "--events", EVENTS, "--series-id", "emv-us-merchants-visa", "--as-of", "2016-06"]
+    args += ["--particles", "10", "--generations", "1", "--max-simulations", "40", "--predictive", "2", "--draws", "10"]
+    assert cli(*args, "--users", "1500", "--quiet", "--out", str(tmp_path / "cli")).returncode == 0
+    for name in ["posterior.csv", "paths.csv", "observations.csv", "calibration.json", "scenario.toml"]:
+        assert (tmp_path / "py" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
+    assert found["summary"]["as_of"] == "2016-06" and found["summary"]["points_seen"] == 2
+    seen = found["observations"].column("seen").to_pylist()
+    assert seen == ["yes", "yes", "no", "no"], seen
+    assert found["paths"].num_rows > 100 and found["posterior"].num_rows == 10
+    ahead = esplab.forecast(str(tmp_path / "py"), horizon="6mo", draws=10, out=str(tmp_path / "forecast"))
+    assert ahead["chances"].column("event").to_pylist() == ["jump", "regulation", "revision", "mega-incident"]
+    fan = ahead["fan"]
+    assert fan.column("part").to_pylist()[-1] == "forecast"
+    assert all(a <= b <= c for a, b, c in zip(fan.column("p05").to_pylist(), fan.column("p50").to_pylist(), fan.column("p95").to_pylist()))
+    assert cli("forecast", str(tmp_path / "py"), "--horizon", "6mo", "--draws", "10", "--quiet", "--out", str(tmp_path / "f2")).returncode == 0
+    assert (tmp_path / "f2" / "fan.csv").read_bytes() == (tmp_path / "forecast" / "fan.csv").read_bytes()
+    with pytest.raises(esplab.ScenarioError, match=r"horizon=two years: a length"):
+        esplab.forecast(str(tmp_path / "py"), horizon="two years")
+    with pytest.raises(esplab.ScenarioError, match=r"series_id=no-such: .* has no such series"):
+        esplab.fit(SERIES, "no-such", **SMALL_FIT)
+    with pytest.raises(esplab.ScenarioError, match=r"as_of=2016-13: YYYY, YYYY-MM or YYYY-MM-DD"):
+        esplab.fit(SERIES, "emv-us-merchants-visa", as_of="2016-13", **SMALL_FIT)
+
+
+def test_backtest_scores_every_method_at_each_as_of_date(tmp_path):
+    result = esplab.backtest(SERIES, "emv-us-merchants-visa", events=EVENTS, as_of=["2016-06"], horizon="6mo", **SMALL_FIT)
+    scores = result["scores"]
+    assert scores.column("method").to_pylist() == ["esplab", "persistence", "logit trend", "random timing"]
+    assert scores.column("points_scored").to_pylist() == [2, 2, 0, 2]
+    assert "three distinct days" in scores.column("note").to_pylist()[2]
+    assert result["points"].num_rows == 6
+    assert all(c >= 0 for c in result["points"].column("crps").to_pylist())
+
+
 def test_leverage_over_a_calibration_posterior_matches_the_cli(tmp_path):
     targets = str(ROOT / "data" / "targets" / "mcp.toml")
     small = ["--users", "2000", "--years", "2", "--quiet"]
@@ -381,5 +423,9 @@ def test_ray_runs_the_same_sweep_and_ensemble():
         levers, draws = esplab_ray.leverage_over_draws(PLAN, shards=3, **draws_settings)
         whole_levers, whole_draws = esplab.leverage_over_draws(PLAN, **draws_settings)
         assert draws.equals(whole_draws) and levers.equals(whole_levers)
+        dates = ["2016-06", "2016-10"]
+        spread = esplab_ray.backtest(SERIES, "emv-us-merchants-visa", as_of=dates, horizon="6mo", **SMALL_FIT)
+        whole = esplab.backtest(SERIES, "emv-us-merchants-visa", as_of=dates, horizon="6mo", **SMALL_FIT)
+        assert spread["scores"].equals(whole["scores"]) and spread["points"].equals(whole["points"])
     finally:
         ray.shutdown()

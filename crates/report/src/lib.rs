@@ -1,5 +1,6 @@
 //! esplab reports: one self-contained HTML page per output folder, with SVG charts that fit the
-//! folder's kind (run, ensemble, compare, leverage, sweep, sensitivity, calibrate; a run's
+//! folder's kind (run, ensemble, compare, leverage, sweep, sensitivity, calibrate, fit, forecast,
+//! backtest; a run's
 //! `analysis.json` is included when present).
 //!
 //! The kind is read from the folder's `manifest.json`; every figure is also available as a
@@ -17,7 +18,7 @@ pub use page::{Figure, Report};
 use std::path::Path;
 
 /// The kinds of folder a report can be made of (the `command` of their manifest).
-pub const KINDS: [&str; 9] = [
+pub const KINDS: [&str; 12] = [
     "run",
     "ensemble",
     "compare",
@@ -27,6 +28,9 @@ pub const KINDS: [&str; 9] = [
     "calibrate",
     "merge",
     "discover",
+    "fit",
+    "forecast",
+    "backtest",
 ];
 
 /// The report of output folder `dir`.
@@ -50,6 +54,9 @@ pub fn report(dir: &Path) -> Result<Report> {
         "sensitivity" => kinds::design::sensitivity(dir, &manifest),
         "calibrate" => kinds::calibration::report(dir, &manifest),
         "discover" => kinds::discovery::report(dir, &manifest),
+        "fit" => kinds::forecasting::fit(dir, &manifest),
+        "forecast" => kinds::forecasting::forecast(dir, &manifest),
+        "backtest" => kinds::forecasting::backtest(dir, &manifest),
         other => Err(ReportError::Invalid {
             path: manifest_path.display().to_string(),
             reason: format!(

@@ -45,6 +45,15 @@ pub enum ScenarioError {
     #[error("{source_name}: {message}")]
     Plan { source_name: String, message: String },
 
+    #[error("{source_name}:{line}: column `{column}`: {problem}; allowed: {allowed}")]
+    Row {
+        source_name: String,
+        line: u64,
+        column: String,
+        problem: String,
+        allowed: String,
+    },
+
     #[error("`{name}` is neither a scenario file nor a preset; presets: {available}")]
     UnknownScenario { name: String, available: String },
 }

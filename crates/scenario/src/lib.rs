@@ -15,6 +15,7 @@
 pub mod entries;
 pub mod error;
 pub mod fields;
+pub mod observations;
 pub mod plan;
 pub mod presets;
 pub mod priors;

@@ -17,7 +17,7 @@
 //! offering = "hosted-agents"        # optional: the offering surveyed; absent: the whole market
 //! date = "2026-02-15"               # the day it stands for (the scenario needs run.start_date)
 //! value = 0.587
-//! sample = 518                      # deployments surveyed: the target's uncertainty
+//! sample = 518                      # deployments surveyed: the target's uncertainty (absent: none)
 //! relation = "same"                 # or "lower bound": the survey measured a stricter control
 //! series = "mcp-remote-auth-kai"    # optional: its series in data/security_series.csv
 //! ```
@@ -51,8 +51,9 @@ pub struct SurveyedShare {
     pub offering: Option<String>,
     /// The day it stands for, as written.
     pub date: String,
-    /// Deployments surveyed.
-    pub sample: u64,
+    /// Deployments surveyed; `None`: a figure without sampling error (a census, or telemetry
+    /// too large for it to matter), whose band is the figure alone.
+    pub sample: Option<u64>,
     /// The survey measured a stricter control than the preset's, so the share is a lower bound.
     pub lower_bound: bool,
     /// Its series in `data/security_series.csv`, if given.
@@ -180,15 +181,17 @@ impl TargetSet {
                         ),
                     ));
                 }
-                Ok(calibration::Target::surveyed(
-                    Measure::Share {
-                        offering,
-                        day: day as u32,
+                let measure = Measure::Share {
+                    offering,
+                    day: day as u32,
+                };
+                Ok(match share.sample {
+                    Some(sample) => calibration::Target::surveyed(measure, t.value, sample, share.lower_bound),
+                    None => calibration::Target {
+                        high: if share.lower_bound { 1.0 } else { t.value },
+                        ..calibration::Target::point(measure, t.value)
                     },
-                    t.value,
-                    share.sample,
-                    share.lower_bound,
-                ))
+                })
             })
             .collect()
     }
@@ -397,22 +400,22 @@ fn surveyed_share(text: &str, source: &str, t: &Table, prefix: &str, value: f64)
             ),
         });
     }
-    let Some(sample_item) = t.get("sample") else {
-        return Err(ScenarioError::Missing {
-            origin: here,
-            path: format!("{prefix}sample"),
-            hint: "how many deployments the survey counted (the target's uncertainty)".into(),
-        });
+    let sample = match t.get("sample") {
+        None => None,
+        Some(sample_item) => {
+            Some(
+                sample_item
+                    .as_integer()
+                    .filter(|&n| n >= 1)
+                    .ok_or_else(|| ScenarioError::OutOfRange {
+                        origin: origin(text, source, Some(sample_item), None),
+                        path: format!("{prefix}sample"),
+                        value: raw(text, sample_item),
+                        allowed: "a whole number >= 1".into(),
+                    })? as u64,
+            )
+        }
     };
-    let sample = sample_item
-        .as_integer()
-        .filter(|&n| n >= 1)
-        .ok_or_else(|| ScenarioError::OutOfRange {
-            origin: origin(text, source, Some(sample_item), None),
-            path: format!("{prefix}sample"),
-            value: raw(text, sample_item),
-            allowed: "a whole number >= 1".into(),
-        })? as u64;
     let lower_bound = match string("relation")? {
         None => false,
         Some((r, _)) if r == "same" => false,
@@ -510,7 +513,12 @@ mod tests {
             "t.toml:5:8: targets.0.date: value \"2026-02-30\" is out of range; allowed: a date YYYY-MM-DD from 1900-01-01 \
              to 2199-12-31"
         );
-        assert!(err(&share("date = \"2026-02-01\"\n")).contains("targets.0.sample: missing"));
+        let census = TargetSet::from_text(&share("date = \"2026-02-01\"\n"), "t.toml").unwrap();
+        assert_eq!(
+            census.targets[0].share.as_ref().unwrap().sample,
+            None,
+            "no sample: no sampling error"
+        );
         assert_eq!(
             err(&share("date = \"2026-02-01\"\nsample = 0\n")),
             "t.toml:6:10: targets.0.sample: value 0 is out of range; allowed: a whole number >= 1"

@@ -5,7 +5,7 @@
 use crate::options::CalibrateArgs;
 use crate::shared::{destination, source, stop, warn, Bar};
 use anyhow::Result;
-use esplab_commands::calibrate::{prior_text, target_text, Outcome, Request};
+use esplab_commands::calibrate::{prior_text, target_text, Outcome, Request, Sampler};
 use esplab_commands::format::number;
 use esplab_commands::Executor;
 use esplab_scenario::Spelling;
@@ -18,13 +18,15 @@ pub fn calibrate_command(args: CalibrateArgs) -> Result<ExitCode> {
         only: args.only.clone(),
         holdout: args.holdout.clone(),
         params: args.param.clone(),
-        particles: args.particles,
-        generations: args.generations,
-        quantile: args.quantile,
-        min_acceptance: args.min_acceptance,
-        max_simulations: args.max_simulations,
-        replicates: args.replicates,
-        predictive: args.predictive,
+        sampler: Sampler {
+            particles: args.particles,
+            generations: args.generations,
+            quantile: args.quantile,
+            min_acceptance: args.min_acceptance,
+            max_simulations: args.max_simulations,
+            replicates: args.replicates,
+            predictive: args.predictive,
+        },
         destination: destination(args.out.as_deref(), args.force, false),
     };
     let executor = Executor::new(args.threads);

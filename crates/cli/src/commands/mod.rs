@@ -7,6 +7,7 @@ pub mod check;
 pub mod compare;
 pub mod discover;
 pub mod ensemble;
+pub mod forecasting;
 pub mod leverage;
 pub mod merge;
 pub mod report;

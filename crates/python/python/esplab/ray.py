@@ -8,6 +8,8 @@ a cluster); see docs/scaling.md.
 >>> import ray, esplab.ray
 >>> ray.init(num_cpus=2)
 >>> table = esplab.ray.sweep("plans/mcp-lhs.toml", shards=8)
+>>> scores = esplab.ray.backtest("data/security_series.csv", "https-firefox-pageloads",
+...                              as_of=["2014-10", "2015-04"])["scores"]
 >>> levers, draws = esplab.ray.leverage_over_draws("plans/mcp-discovery.toml", shards=8, runs=8)
 """
 
@@ -34,6 +36,23 @@ def _ensemble_task(scenario: Any, start: int, runs: int, settings: dict) -> pa.T
 @ray.remote
 def _draws_task(plan: str, shard: tuple, settings: dict) -> pa.Table:
     return _esplab.leverage_over_draws(plan, shard=shard, threads=1, **settings)[1]
+
+
+@ray.remote
+def _backtest_task(series: str, series_id: str, as_of: str, settings: dict) -> dict:
+    result = _esplab.backtest(series, series_id, as_of=[as_of], threads=1, **settings)
+    return {"scores": result["scores"], "points": result["points"]}
+
+
+def backtest(series: str, series_id: str, *, as_of: list, **settings: Any) -> dict:
+    """A backtest of ``series_id`` with one Ray task per as-of date; the same ``scores`` and
+    ``points`` tables as ``esplab.backtest(series, series_id, as_of=as_of, **settings)``, in the
+    order of ``as_of``. ``settings``: the keywords of ``esplab.backtest``."""
+    results = ray.get([_backtest_task.remote(series, series_id, a, settings) for a in as_of])
+    return {
+        "scores": pa.concat_tables([r["scores"] for r in results]).combine_chunks(),
+        "points": pa.concat_tables([r["points"] for r in results]).combine_chunks(),
+    }
 
 
 def leverage_over_draws(plan: str, *, shards: int = 8, **settings: Any) -> tuple:

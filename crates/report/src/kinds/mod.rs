@@ -5,4 +5,5 @@ pub mod comparison;
 pub mod design;
 pub mod discovery;
 pub mod ensemble;
+pub mod forecasting;
 pub mod run;

@@ -213,6 +213,8 @@ impl Chart {
                 .map(|b| (b.name.clone(), b.color, Symbol::Area(b.opacity))),
         );
         entries.extend(self.dots.iter().map(|d| (d.name.clone(), d.color, Symbol::Dot)));
+        // A line without a name only joins what the legend names otherwise (its dots).
+        entries.retain(|e| !e.0.is_empty());
         legend(&mut s, &entries, w);
         s.push_str("</svg>\n");
         s
