@@ -679,10 +679,10 @@ pub struct ScenariosArgs {
 /// Which series to fit, on which base.
 #[derive(Debug, Args)]
 pub struct SeriesArgs {
-    /// The series file (columns series_id,technology,control,date,share[,sample,...]).
+    /// The series file (columns series_id,technology,control,date,share; optionally sample).
     #[arg(long, value_name = "FILE")]
     pub series: Option<String>,
-    /// The events file (columns technology,date,kind[,description,magnitude,source_url]).
+    /// The events file (columns technology,date,kind; optionally description,magnitude,source_url).
     #[arg(long, value_name = "FILE")]
     pub events: Option<String>,
     /// The series to fit (a value of the series file's series_id column).

@@ -452,7 +452,11 @@ impl Outcome {
                         .map(|r| r.1.sample.map(|n| n.to_string()).unwrap_or_default())
                         .collect(),
                 ),
-                Column::Number(rows.iter().map(|r| r.1.score.median).collect()),
+                Column::Number(rows.iter().map(|r| r.1.score.quantiles[0]).collect()),
+                Column::Number(rows.iter().map(|r| r.1.score.quantiles[1]).collect()),
+                Column::Number(rows.iter().map(|r| r.1.score.quantiles[2]).collect()),
+                Column::Number(rows.iter().map(|r| r.1.score.quantiles[3]).collect()),
+                Column::Number(rows.iter().map(|r| r.1.score.quantiles[4]).collect()),
                 Column::Number(rows.iter().map(|r| r.1.score.crps).collect()),
                 Column::Text(rows.iter().map(|r| flag(r.1.score.covered_50)).collect()),
                 Column::Text(rows.iter().map(|r| flag(r.1.score.covered_90)).collect()),

@@ -351,9 +351,9 @@ pub fn setup(
     p.interventions = kept;
     let resolved = scenario.resolved_toml();
     let scenario = Scenario::from_text(&resolved, &format!("{} as of {}", selected.base, as_of.text), &[])?;
-    // Points: one per day (the largest sample), before or after the as-of date.
-    let mut seen: Vec<DayPoint> = Vec::new();
-    let mut later: Vec<DayPoint> = Vec::new();
+    // Points: one per day (the largest sample; the last listed of equal samples), before or
+    // after the as-of date.
+    let mut by_day: Vec<Vec<DayPoint>> = Vec::new();
     for o in &selected.points {
         let day = start.day_of(o.date.day);
         if day < 0 {
@@ -365,29 +365,44 @@ pub fn setup(
             ));
             continue;
         }
-        let side = if o.date.day <= as_of.day { &mut seen } else { &mut later };
         let point = DayPoint {
             observation: o.clone(),
             day: day as u32,
         };
-        match side.iter_mut().find(|q| q.day == point.day) {
-            Some(q) => {
-                let (keep, drop) = if point.observation.sample.unwrap_or(0) > q.observation.sample.unwrap_or(0) {
-                    (point, q.clone())
-                } else {
-                    (q.clone(), point)
-                };
-                notes.push(format!(
-                    "two points stand for {}: line {} ({}) is kept, line {} ({}) left out",
-                    start.label(keep.day),
-                    keep.observation.line,
-                    sample_text(&keep.observation),
-                    drop.observation.line,
-                    sample_text(&drop.observation)
-                ));
-                *q = keep;
-            }
-            None => side.push(point),
+        match by_day.iter_mut().find(|g| g[0].day == point.day) {
+            Some(group) => group.push(point),
+            None => by_day.push(vec![point]),
+        }
+    }
+    let (mut seen, mut later) = (Vec::new(), Vec::new());
+    for group in by_day {
+        let keep = group
+            .iter()
+            .enumerate()
+            .max_by_key(|(i, p)| (p.observation.sample.unwrap_or(0), *i))
+            .map(|(i, _)| i)
+            .unwrap_or(0);
+        if group.len() > 1 {
+            let dropped: Vec<String> = group
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != keep)
+                .map(|(_, p)| format!("line {} ({})", p.observation.line, sample_text(&p.observation)))
+                .collect();
+            notes.push(format!(
+                "{} points stand for {}: line {} ({}) is kept, {} left out",
+                group.len(),
+                start.label(group[keep].day),
+                group[keep].observation.line,
+                sample_text(&group[keep].observation),
+                dropped.join(" and ")
+            ));
+        }
+        let point = group[keep].clone();
+        if point.observation.date.day <= as_of.day {
+            seen.push(point);
+        } else {
+            later.push(point);
         }
     }
     if seen.is_empty() {

@@ -224,6 +224,11 @@ pub fn forecast(args: ForecastArgs) -> Result<ExitCode> {
             outcome.outlooks.len(),
             s["users"]
         );
+        println!(
+            "  share on {} (the as-of date): median {}",
+            s["as_of"].as_str().unwrap_or_default(),
+            number(s["share_at_as_of"].as_f64().unwrap_or(f64::NAN))
+        );
         let q = &s["share_at_horizon"];
         println!(
             "  share on {}: median {}, 50% band [{}, {}], 90% band [{}, {}]",

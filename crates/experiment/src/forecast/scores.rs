@@ -20,8 +20,8 @@ pub struct Score {
     pub covered_50: bool,
     pub covered_90: bool,
     pub log_score: f64,
-    /// The predictive median (after the observation noise).
-    pub median: f64,
+    /// The predictive 5%, 25%, 50%, 75% and 95% quantiles (after the observation noise).
+    pub quantiles: [f64; 5],
 }
 
 /// What a survey of `sample` deployments would report for each true share of `shares`
@@ -39,16 +39,22 @@ pub fn observed_through(shares: &[f64], sample: Option<u64>, rng: &mut impl Rng)
     }
 }
 
+/// The sample in increasing order; `None` when it is empty.
+fn sorted(sample: &[f64]) -> Option<Vec<f64>> {
+    (!sample.is_empty()).then(|| {
+        let mut sorted = sample.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        sorted
+    })
+}
+
 /// The CRPS of an ensemble: E|X - y| - E|X - X'| / 2 over the sample's members (the exact
 /// CRPS of the sample's empirical distribution).
 pub fn crps(sample: &[f64], y: f64) -> f64 {
-    let n = sample.len();
-    if n == 0 {
+    let Some(sorted) = sorted(sample) else {
         return f64::NAN;
-    }
-    let mut sorted = sample.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let nf = n as f64;
+    };
+    let nf = sorted.len() as f64;
     let mean_abs = sorted.iter().map(|x| (x - y).abs()).sum::<f64>() / nf;
     // Sum over pairs of |x_i - x_j| from the sorted order: each x_(i) (1-based) appears with
     // sign + (i - 1) times and - (n - i) times.
@@ -64,13 +70,10 @@ pub fn crps(sample: &[f64], y: f64) -> f64 {
 /// The log of a Gaussian kernel density estimate of `sample` at `y`, with Silverman's bandwidth
 /// and at least [`MIN_BANDWIDTH`].
 pub fn log_score(sample: &[f64], y: f64) -> f64 {
-    let n = sample.len();
-    if n == 0 {
+    let Some(sorted) = sorted(sample) else {
         return f64::NAN;
-    }
-    let mut sorted = sample.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let nf = n as f64;
+    };
+    let (n, nf) = (sorted.len(), sorted.len() as f64);
     let mean = sorted.iter().sum::<f64>() / nf;
     let sd = if n > 1 {
         (sorted.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (nf - 1.0)).sqrt()
@@ -100,7 +103,7 @@ pub fn score(sample: &[f64], y: f64, sample_size: Option<u64>, rng: &mut impl Rn
         covered_50: within(0.5),
         covered_90: within(0.9),
         log_score: log_score(&seen, y),
-        median: quantile_sorted(&seen, 0.5),
+        quantiles: [0.05, 0.25, 0.5, 0.75, 0.95].map(|q| quantile_sorted(&seen, q)),
     }
 }
 
