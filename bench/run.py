@@ -166,6 +166,22 @@ def esplab_ensemble(binary, runs, tmp):
     }
 
 
+def esplab_backtest(binary, users, tmp):
+    """One backtest of one series at one as-of date (the forecasting issue's target: within five
+    minutes on 2 cores at the converged population size)."""
+    command = [binary, "backtest", "-q", "--series", os.path.join(ROOT, "data", "security_series.csv"),
+               "--series-id", "https-firefox-pageloads", "--as-of", "2015-04", "--horizon", "12mo",
+               "--users", str(users), "--force", "--out", os.path.join(tmp, "backtest")]
+    print(f"  esplab backtest https-firefox-pageloads --as-of 2015-04 --users {users}", flush=True)
+    times, peak = timed_once(command)
+    return {
+        "case": f"backtest, one as-of date of https-firefox-pageloads, {users:,} users",
+        "command": " ".join(["esplab"] + [c if not c.startswith(ROOT) else os.path.relpath(c, ROOT) for c in command[1:-2]]),
+        "wall_seconds": spread(times),
+        "peak_bytes": peak,
+    }
+
+
 def mesa_python():
     """The Python of the Mesa peer's virtual environment, created on first use."""
     venv = os.path.join(MESA, ".venv")
@@ -264,6 +280,9 @@ def table(results):
     if e:
         lines.append(f"| {e['case']} | {e['wall_seconds']['median']:.1f} s, 1 | {e['user_days_per_second']:.3g} | "
                      f"{e['peak_bytes'] / 2**20:.0f} MiB | | | |")
+    b = results.get("backtest")
+    if b:
+        lines.append(f"| {b['case']} | {b['wall_seconds']['median']:.1f} s, 1 | | {b['peak_bytes'] / 2**20:.0f} MiB | | | |")
     if notes:
         lines += [""] + [f"- {note}" for note in notes]
     if results.get("baseline"):
@@ -304,9 +323,11 @@ def main():
     every = sorted({1, cores})
     if args.quick:
         sizes, ensemble_runs, mesa_sizes = [(10**5, 5, 5, [1]), (10**6, 5, 3, every)], 100, [(1_000, 1, 3)]
+        backtest_users = 10_000
     else:
         sizes = [(10**5, 5, 5, every), (10**6, 5, 5, every), (10**7, 5, 3, every), (10**8, 1, 1, [cores])]
         ensemble_runs, mesa_sizes = 1000, [(1_000, 1, 5), (10_000, 1, 3), (100_000, 1, 1)]
+        backtest_users = 100_000
     print(f"esplab benchmarks on {results['machine']['cpu']} ({results['machine']['cores']} cores)", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         for users, years, repeat, thread_counts in sizes:
@@ -315,6 +336,7 @@ def main():
             if args.baseline and users < 10**8:
                 results.setdefault("baseline", []).append(baseline_run(args.baseline, users, years, repeat, tmp))
         results["ensemble"] = esplab_ensemble(binary, ensemble_runs, tmp)
+        results["backtest"] = esplab_backtest(binary, backtest_users, tmp)
         if not args.no_mesa:
             results["mesa"] = mesa_comparison(binary, mesa_sizes, tmp)
     text = table(results)

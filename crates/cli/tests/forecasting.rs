@@ -118,6 +118,16 @@ fn a_backtest_scores_the_model_beside_three_naive_methods() {
     // The automatic as-of dates: 2016-06 and 2016-10 have a point within 6 months after them.
     assert_eq!(methods.len(), 8, "{scores}");
     assert_eq!(&methods[..4], ["esplab", "persistence", "logit trend", "random timing"]);
+    let points = String::from_utf8(read(&out, "points.csv")).unwrap();
+    let widths: Vec<usize> = points.lines().map(|l| l.split(',').count()).collect();
+    assert!(
+        widths.iter().all(|&w| w == widths[0]),
+        "every row as wide as the header: {points}"
+    );
+    assert!(
+        points.starts_with("as_of,method,date,day,observed,sample,p05,p25,p50,p75,p95,crps,"),
+        "{points}"
+    );
     ok(&["report", out.to_str().unwrap(), "-q"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
