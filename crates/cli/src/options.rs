@@ -22,6 +22,10 @@ const EXAMPLES: &str = "Examples:
   esplab sensitivity plans/mcp-sensitivity.toml     Sobol' indices (or --method morris)
   esplab validate                                   every stylized fact, checked
   esplab calibrate mcp --targets data/targets/mcp.toml   fit parameters to real cases
+  esplab forecast --series data/security_series.csv --series-id mcp-remote-auth-kai --horizon 24mo
+                                                    fit a real series, then a fan and chances
+  esplab backtest --series data/security_series.csv --series-id https-firefox-pageloads
+                                                    past forecasts against naive methods
   esplab report runs/mcp-1                          an HTML page of charts of any output folder
   esplab serve                                      the live explorer on http://127.0.0.1:8080
   esplab verify runs/mcp-1                          checksums, and a re-run compared byte for byte
@@ -30,8 +34,8 @@ Environment:
   ESPLAB_MEMORY_LIMIT=8G   memory esplab may use (default: what the machine has available);
                            work that needs more is refused up front with an estimate
 
-Documentation: README.md and docs/ (model, scenarios, experiments, validation, performance,
-reliability).";
+Documentation: README.md and docs/ (model, scenarios, experiments, observations, validation,
+evidence, performance, reliability).";
 
 #[derive(Debug, Parser)]
 #[command(name = "esplab", version, about = ABOUT, after_help = EXAMPLES)]
