@@ -426,6 +426,9 @@ def test_ray_runs_the_same_sweep_and_ensemble():
         dates = ["2016-06", "2016-10"]
         spread = esplab_ray.backtest(SERIES, "emv-us-merchants-visa", as_of=dates, horizon="6mo", **SMALL_FIT)
         whole = esplab.backtest(SERIES, "emv-us-merchants-visa", as_of=dates, horizon="6mo", **SMALL_FIT)
-        assert spread["scores"].equals(whole["scores"]) and spread["points"].equals(whole["points"])
+        # Unscored methods hold NaN, which Arrow's equality never matches: compare the rows.
+        for name in ("scores", "points"):
+            assert spread[name].schema == whole[name].schema
+            assert repr(spread[name].to_pylist()) == repr(whole[name].to_pylist()), name
     finally:
         ray.shutdown()
