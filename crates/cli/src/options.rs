@@ -91,6 +91,8 @@ compare.csv and manifest.json.")]
     /// Rank the interventions by their paired effect on the long-run baseline.
     #[command(after_help = "Examples:
   esplab leverage mcp --runs 200
+  esplab leverage mcp --runs 40 --users 200000 --doses   # each lever over its real range
+  esplab leverage mcp --runs 40 --doses --lever regulation --lever procurement
   esplab leverage online-banking --runs 100 --start-day 730 --heroic big-banks
   esplab leverage mcp --draws plans/mcp-lhs.toml --runs 20   # over 32 draws of the plan
   esplab leverage mcp --draws runs/mcp-calibration-1 --runs 10   # 40 posterior draws
@@ -100,8 +102,14 @@ Each lever (advocacy, heroic vendor, cheaper security, liability, procurement, d
 shock, exogenous regulation) is added at a standard size from --start-day on and compared with
 the unchanged scenario over the same seeds. The long-run baseline is the mean baseline over the
 last 365 days. An effect whose 95% interval contains zero is reported as indistinguishable from
-zero. Each effect is split into the part from vendors' security at the base's market shares and
-the part from shifted shares.
+zero. Each effect is split into three parts that add up to it: mechanical (what the lever writes
+on the share itself, a regulation's floor, a heroic vendor's commitment, procurement's moves of
+bound buyers, applied to the base's runs with no one responding), the vendors' response, and the
+users' flows between offerings.
+
+With --doses each lever is pulled at five or more intensities, with the ends of its real range
+(data/lever_intensities.csv, with sources), and its curve, the intensity needed to raise the
+long-run share by 0.05 and who can pull it are reported (doses.json, doses.csv).
 
 With --draws PLAN (or FOLDER, a calibration's posterior) the levers are pulled in every draw, each run in
 pairs on the same seeds; each lever's effect is reported across draws: the median and 90%
@@ -611,6 +619,14 @@ pub struct LeverageArgs {
     /// with `esplab merge`.
     #[arg(long, value_name = "I/N", requires = "draws")]
     pub shard: Option<String>,
+    /// Pull only this lever (repeatable; default: all eight).
+    #[arg(long = "lever", value_name = "NAME")]
+    pub levers: Vec<String>,
+    /// Pull each lever at five or more intensities, with the ends of its real range
+    /// (data/lever_intensities.csv), and report its dose-response curve, the intensity needed
+    /// to raise the long-run share by 0.05 and who can pull it; --runs is per dose.
+    #[arg(long, conflicts_with = "draws")]
+    pub doses: bool,
     #[command(flatten)]
     pub experiment: ExperimentArgs,
 }

@@ -307,14 +307,17 @@ async fn the_explorer_streams_the_numbers_of_the_cli() {
     let drawn = client
         .execute(
             "return [document.querySelectorAll('#chart-shares rect.part').length, \
-             document.querySelectorAll('#chart-shares circle.total').length, window.esplab.parts.vendors.estimate];",
+             document.querySelectorAll('#chart-shares circle.total').length, window.esplab.parts.mechanical.estimate];",
             vec![],
         )
         .await
         .unwrap();
-    assert_eq!(drawn[0], json!(2), "two parts");
+    assert_eq!(drawn[0], json!(3), "three parts");
     assert_eq!(drawn[1], json!(1), "and the total");
-    assert!(drawn[2].as_f64().unwrap() > 0.0, "a floor raises vendors' security");
+    assert!(
+        drawn[2].as_f64().unwrap() > 0.0,
+        "a rule's floor is written on A's runs"
+    );
     let png = client.screenshot().await.unwrap();
     std::fs::write(artifacts().join("explorer-ab.png"), &png).unwrap();
     client.close().await.unwrap();

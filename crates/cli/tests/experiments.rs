@@ -190,14 +190,27 @@ fn leverage_ranks_levers_and_says_plainly_when_an_effect_is_indistinguishable_fr
     assert_eq!(levers.len(), esplab_model::InterventionKind::ALL.len());
     let disclosure = levers.iter().find(|l| l["lever"] == "disclosure").unwrap();
     assert_eq!(disclosure["effect_on_long_run_baseline"]["estimate"], 0.0);
-    // The parts of an effect make it up (no floor binds for a shock).
-    let shock = levers.iter().find(|l| l["lever"] == "shock").unwrap();
-    let part = |key: &str| shock[key]["estimate"].as_f64().unwrap();
-    let total = part("effect_on_long_run_baseline");
-    assert!(
-        (part("effect_from_vendors_security") + part("effect_from_market_shares") - total).abs() < 0.01,
-        "{shock}"
-    );
+    // The three parts of every effect add up to it; only levers that write the share have a
+    // mechanical part.
+    for lever in levers {
+        let part = |key: &str| lever[key]["estimate"].as_f64().unwrap();
+        let total = part("effect_on_long_run_baseline");
+        let sum = part("mechanical_part") + part("vendors_part") + part("shares_part");
+        assert!((sum - total).abs() < 1e-9, "{lever}");
+        let name = lever["lever"].as_str().unwrap();
+        if name == "regulation" {
+            assert!(
+                part("mechanical_part") > 0.0,
+                "the rule's floor is written on the base runs: {lever}"
+            );
+        } else if !["heroic-vendor", "procurement"].contains(&name) {
+            assert_eq!(
+                part("mechanical_part"),
+                0.0,
+                "{name} writes nothing on the share: {lever}"
+            );
+        }
+    }
     let regulation = levers.iter().find(|l| l["lever"] == "regulation").unwrap();
     let base = doc["base_long_run_baseline"]["estimate"].as_f64().unwrap();
     let effect = regulation["effect_on_long_run_baseline"]["estimate"].as_f64().unwrap();
@@ -472,4 +485,87 @@ fn bad_experiment_options_fail_with_clear_messages() {
         .unwrap();
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("--runs"));
+}
+
+#[test]
+fn leverage_doses_draw_each_levers_curve_over_its_real_range_and_say_who_can_pull_it() {
+    let dir = temp("doses");
+    let o = ok(&[
+        "leverage",
+        "quiet",
+        "--doses",
+        "--lever",
+        "regulation",
+        "--lever",
+        "advocacy",
+        "--set",
+        "regulator.compliance_days=0",
+        "--runs",
+        "3",
+        "--users",
+        "2000",
+        "--years",
+        "2",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    let printed = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(printed.contains("needed for a rise of 0.05"), "{printed}");
+    assert!(printed.contains("advocacy (real range not sourced"), "{printed}");
+    let doc = json(&dir, "doses.json");
+    let levers = doc["levers"].as_array().unwrap();
+    assert_eq!(
+        levers.iter().map(|l| l["lever"].as_str().unwrap()).collect::<Vec<_>>(),
+        ["advocacy", "regulation"],
+        "the levers asked for, in the standard order"
+    );
+    let regulation = &levers[1];
+    let doses = regulation["doses"].as_array().unwrap();
+    assert!(doses.len() >= 5, "{regulation}");
+    let real_low = regulation["real_range"]["low"].as_f64().unwrap();
+    assert!(
+        doses
+            .iter()
+            .any(|d| d["dose"].as_f64() == Some(real_low) && d["in_real_range"] == true),
+        "the real range's low end is one of the doses: {regulation}"
+    );
+    let effect = |d: &serde_json::Value| d["effect"]["estimate"].as_f64().unwrap();
+    assert!(
+        effect(&doses[doses.len() - 1]) > effect(&doses[0]),
+        "a rule requiring every deployment does more than one requiring a tenth: {regulation}"
+    );
+    for d in doses {
+        let part = |key: &str| d[key]["estimate"].as_f64().unwrap();
+        let sum = part("mechanical_part") + part("vendors_part") + part("shares_part");
+        assert!((sum - effect(d)).abs() < 1e-9, "the parts add up: {d}");
+    }
+    assert!(levers[0]["real_range"]["low"].is_null() && levers[0]["at_real_high"].is_null());
+    assert!(doc["actors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["actor"] == "a regulator or legislature"));
+    let rows = std::fs::read_to_string(dir.join("doses.csv")).unwrap();
+    assert_eq!(
+        rows.lines().count(),
+        1 + levers
+            .iter()
+            .map(|l| l["doses"].as_array().unwrap().len())
+            .sum::<usize>()
+    );
+    ok(&["report", dir.to_str().unwrap()]);
+    let page = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(
+        page.contains("Who can move the baseline") && page.contains("dose-regulation"),
+        "the doses report"
+    );
+    let o = esplab(&[
+        "leverage", "quiet", "--lever", "prayer", "--runs", "2", "--users", "500", "--years", "1",
+    ]);
+    let e = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(
+        !o.status.success() && e.contains("prayer") && e.contains("not a lever"),
+        "{e}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -40,12 +40,16 @@ fn the_api_answers_and_its_limits_hold() {
         d["estimate"].as_f64().unwrap() > 0.0,
         "a regulation floor of 0.5 raises the long-run baseline"
     );
-    // The difference split into vendors' security and market shares, each with its interval.
+    // The difference split into its mechanical part (the rule's floor written on A's runs), the
+    // vendors' response and the users' flows, each with its interval; they add up to it.
     let part = |name: &str| pair["parts"][name]["estimate"].as_f64().unwrap();
-    assert!(part("vendors") > 0.0, "the floor raises vendors' security: {pair}");
     assert!(
-        (part("vendors") + part("shares") - d["estimate"].as_f64().unwrap()).abs() < 0.05,
-        "the parts make up the difference up to covariation within the last year: {pair}"
+        part("mechanical") > 0.0,
+        "the rule's floor is written on A's runs: {pair}"
+    );
+    assert!(
+        (part("mechanical") + part("vendors") + part("shares") - d["estimate"].as_f64().unwrap()).abs() < 1e-9,
+        "the parts add up to the difference: {pair}"
     );
 
     // The agent view: weekly days messages with a frame of two bytes per shown user; in A/B

@@ -3,8 +3,7 @@
 //! in each draw, for [`esplab_experiment::robust::summarize`]. Index `i` of the job is run `i % runs` of draw
 //! `i / runs`, so the work can be journaled, sharded and resumed like any paired job.
 
-use esplab_experiment::compare::{paired_metrics, paired_width};
-use esplab_experiment::leverage::rank;
+use esplab_experiment::leverage::{lever_metrics, lever_width, rank};
 use esplab_experiment::levers::{LeverError, LeverSetup};
 use esplab_experiment::robust::DrawEffect;
 use esplab_experiment::{Executor, Interrupted};
@@ -41,8 +40,7 @@ impl LeverDraws {
             .iter()
             .map(|p| LeverSetup::new(p, Some(reference.start), Some(&reference.heroic_name)))
             .collect::<Result<Vec<_>, _>>()?;
-        let all: Vec<&Parameters> = setups.iter().flat_map(|s: &LeverSetup| s.arms.iter()).collect();
-        let width = paired_width(&all);
+        let width = lever_width(base.offerings.len());
         Ok(Self {
             setups,
             runs,
@@ -61,7 +59,7 @@ impl LeverDraws {
         self.setups.first().map_or(0, |s| s.arms.len())
     }
 
-    /// Values per arm, the same for every draw: [`paired_width`] over all draws' arms.
+    /// Values per arm, the same for every draw: [`lever_width`] of the base's offerings.
     pub fn width(&self) -> usize {
         self.width
     }
@@ -69,14 +67,7 @@ impl LeverDraws {
     /// The values of every arm at index `index` ([`Self::width`] each).
     pub fn metrics(&self, index: u64) -> Vec<Vec<f64>> {
         let setup = &self.setups[(index / self.runs.max(1)) as usize];
-        let width = self.width;
-        paired_metrics(&setup.arm_refs(), self.master, index % self.runs.max(1))
-            .into_iter()
-            .map(|mut values| {
-                values.resize(width, 0.0);
-                values
-            })
-            .collect()
+        lever_metrics(&setup.arm_refs(), self.master, index % self.runs.max(1))
     }
 
     /// Every index run on `executor` (unjournaled), as `by_arm[arm][index]` for
@@ -143,7 +134,7 @@ mod tests {
         assert_eq!((job.indices(), job.arms()), (6, standard_levers(100, "").len() + 1));
         let by_index: Vec<Vec<Vec<f64>>> = (0..job.indices()).map(|i| job.metrics(i)).collect();
         // Index 4 is run 1 of draw 1: the second draw's arms on the seed of run 1.
-        assert_eq!(by_index[4], paired_metrics(&job.setups[1].arm_refs(), 7, 1));
+        assert_eq!(by_index[4], lever_metrics(&job.setups[1].arm_refs(), 7, 1));
         let by_arm = job.run(&Executor::new(2), &AtomicBool::new(false), || {}).unwrap();
         assert_eq!(by_arm[3][4], by_index[4][3], "indices in order, arms apart");
         let effects = job.effects(&by_arm);
@@ -153,7 +144,7 @@ mod tests {
             let alone: Vec<Vec<Vec<f64>>> = (0..job.arms())
                 .map(|a| {
                     (0..3)
-                        .map(|r| paired_metrics(&setup.arm_refs(), 7, r)[a].clone())
+                        .map(|r| lever_metrics(&setup.arm_refs(), 7, r)[a].clone())
                         .collect()
                 })
                 .collect();

@@ -7,6 +7,7 @@ use crate::progress::Progress;
 use crate::stop::Stop;
 use crate::Finished;
 use esplab_experiment::compare::{paired_metrics, paired_width};
+use esplab_experiment::leverage::{lever_metrics, lever_width};
 use esplab_experiment::Executor;
 use esplab_model::Parameters;
 use esplab_output::journal::{Kind, PairedJournal};
@@ -61,6 +62,23 @@ pub fn arms_job<'a>(
         indices: runs,
         shape: (arms.len(), paired_width(arms)),
         values: move |i| paired_metrics(arms, master, i),
+    }
+}
+
+/// The paired job of a leverage experiment's `arms` (the base first) on runs `0..runs` under
+/// master seed `master`: as [`arms_job`], each lever arm with its mechanical figures
+/// ([`lever_metrics`]).
+pub fn lever_job<'a>(
+    arms: &'a [&'a Parameters],
+    master: u64,
+    runs: u64,
+) -> PairedJob<impl Fn(u64) -> Vec<Vec<f64>> + Sync + 'a> {
+    let offerings = arms.first().map_or(0, |p| p.offerings.len());
+    PairedJob {
+        identity: sha256_hex(format!("levers {arms:?} master {master}").as_bytes()),
+        indices: runs,
+        shape: (arms.len(), lever_width(offerings)),
+        values: move |i| lever_metrics(arms, master, i),
     }
 }
 

@@ -2,7 +2,8 @@
 //! that their paired effects on the long-run baseline can be ranked.
 
 use crate::compare::CONFIDENCE;
-use crate::run::metric_names;
+use crate::mechanics;
+use crate::run::{metric_names, simulate, simulate_days, RunOutcome};
 use crate::statistics::{mean_interval, paired_difference, Interval};
 use esplab_model::{Intervention, InterventionKind, Parameters};
 
@@ -26,78 +27,170 @@ pub fn verdict(effect: &Interval) -> &'static str {
 /// The paired effects of one lever (95% intervals).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LeverEffect {
-    /// Index of the lever in [`standard_levers`].
+    /// Index of the lever in its setup's list.
     pub lever: usize,
     /// On the long-run baseline.
     pub effect: Interval,
-    /// The part of `effect` from vendors' security at the base arm's market shares:
-    /// `sum_j w_j(base) (s_j(lever) − s_j(base))`, over long-run means.
+    /// The mechanical part: the lever's own writes applied to the base run's last year with no
+    /// one responding ([`crate::mechanics`]); exactly zero for a lever that writes nothing.
+    pub mechanical: Interval,
+    /// The vendors' response: the effect less its mechanical part and the users' flows. It
+    /// holds the vendors' security against the mechanical trajectory's, at its shares, and the
+    /// covariation within the last year ([`Self::covariation`]).
     pub vendors: Interval,
-    /// The part of `effect` from shifted market shares: `sum_j (w_j(lever) − w_j(base)) s_j(lever)`.
-    /// With `vendors` it makes up the effect, up to the floor and to covariation within the
-    /// last year.
+    /// The users' flows: shifted market shares beyond the mechanical ones,
+    /// `sum_j (w_j(lever) − w_j(mechanical)) s_j(lever)`, over long-run means.
     pub shares: Interval,
+    /// The part of `vendors` that is not `sum_j w_j(mechanical) (s_j(lever) − s_j(mechanical))`:
+    /// covariation of shares and security within the last year, and the floor.
+    pub covariation: Interval,
     pub adoption: Interval,
     pub loss: Interval,
 }
 
 /// The parts of one pair's effect from each offering's long-run (share of adopters, security)
-/// in the base run and the lever's run: (vendors' security at the base's shares, shifted
-/// shares at the lever's security).
-pub fn effect_parts(base: &[(f64, f64)], lever: &[(f64, f64)]) -> (f64, f64) {
-    base.iter()
+/// in the reference (the base run, or its mechanical trajectory) and the lever's run: (vendors'
+/// security at the reference's shares, shifted shares at the lever's security).
+pub fn effect_parts(reference: &[(f64, f64)], lever: &[(f64, f64)]) -> (f64, f64) {
+    reference
+        .iter()
         .zip(lever)
         .fold((0.0, 0.0), |(v, m), (&(wb, sb), &(wl, sl))| {
             (v + wb * (sl - sb), m + (wl - wb) * sl)
         })
 }
 
-/// The per-run parts of a lever's effect ([`effect_parts`]), from the offering values that
-/// follow the [`metric_names`] metrics in each run.
-fn decompose(base: &[f64], lever: &[f64]) -> (f64, f64) {
-    let first = metric_names().len();
-    let pairs = |values: &[f64]| -> Vec<(f64, f64)> {
-        values
-            .get(first..)
-            .unwrap_or_default()
-            .chunks_exact(2)
-            .map(|c| (c[0], c[1]))
-            .collect()
-    };
-    effect_parts(&pairs(base), &pairs(lever))
+/// Values per arm of a leverage run with `offerings` offerings: the [`metric_names`] metrics,
+/// each offering's long-run (share of adopters, security), then the mechanical part of the
+/// effect and each offering's mechanical long-run (share, security) ([`lever_metrics`]).
+pub fn lever_width(offerings: usize) -> usize {
+    metric_names().len() + 4 * offerings + 1
 }
 
-/// Ranks the levers by their paired effect on the long-run baseline (largest first, ties in
-/// lever order). `arms[0]` holds the base's run metrics, `arms[l + 1]` those of lever `l`, each
-/// a list of runs of [`metric_names`] values on the same seeds.
-pub fn rank(arms: &[Vec<Vec<f64>>]) -> Vec<LeverEffect> {
+/// The values of every arm of `arms` at run `index` under master seed `master` ([`lever_width`]
+/// each), the same seed for every arm. `arms[0]` is the base, whose days give each lever arm
+/// its mechanical figures: the interventions the arm adds to the base, written onto them.
+pub fn lever_metrics(arms: &[&Parameters], master: u64, index: u64) -> Vec<Vec<f64>> {
+    let Some((base, levers)) = arms.split_first() else {
+        return Vec::new();
+    };
+    let offerings = base.offerings.len();
+    let (base_outcome, days) = simulate_days(base, master, index);
+    let row = |outcome: RunOutcome, mechanical: (f64, Vec<(f64, f64)>)| {
+        let mut values = outcome.metrics;
+        values.extend(outcome.offerings.iter().flat_map(|&(w, s)| [w, s]));
+        values.push(mechanical.0);
+        values.extend(mechanical.1.iter().flat_map(|&(w, s)| [w, s]));
+        values.resize(lever_width(offerings), 0.0);
+        values
+    };
+    let base_row = row(base_outcome, mechanical_part(base, base, &days));
+    std::iter::once(base_row)
+        .chain(
+            levers
+                .iter()
+                .map(|arm| row(simulate(arm, master, index, false), mechanical_part(base, arm, &days))),
+        )
+        .collect()
+}
+
+/// The mechanical part of the interventions `arm` adds to `base`, written on the base run's
+/// `days`, and the mechanical trajectory's offerings' long-run (share of adopters, security):
+/// the written long-run baseline less the untouched one, both recomputed from the same days, so
+/// that a lever that writes nothing has a mechanical part of exactly zero.
+pub fn mechanical_part(base: &Parameters, arm: &Parameters, days: &[mechanics::Day]) -> (f64, Vec<(f64, f64)>) {
+    let untouched = mechanics::long_run(&[], base, days);
+    let written = mechanics::long_run(&added(base, arm), arm, days);
+    (written.0 - untouched.0, written.1)
+}
+
+/// The interventions `arm` adds to `base`.
+pub fn added(base: &Parameters, arm: &Parameters) -> Vec<Intervention> {
+    arm.interventions
+        .iter()
+        .filter(|i| !base.interventions.contains(i))
+        .cloned()
+        .collect()
+}
+
+/// One pair's effect in its parts. `mechanical + vendors + shares` is the effect.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Parts {
+    pub mechanical: f64,
+    pub vendors: f64,
+    pub shares: f64,
+    /// The part of `vendors` that is covariation within the last year and the floor.
+    pub covariation: f64,
+}
+
+/// The parts of one pair's `effect` on the long-run baseline, from its mechanical part and the
+/// mechanical trajectory's offerings ([`mechanical_part`]) and the lever run's offerings'
+/// long-run (share of adopters, security).
+pub fn three_parts(effect: f64, mechanical: &(f64, Vec<(f64, f64)>), lever_offerings: &[(f64, f64)]) -> Parts {
+    let (direct, shares) = effect_parts(&mechanical.1, lever_offerings);
+    let vendors = effect - mechanical.0 - shares;
+    Parts {
+        mechanical: mechanical.0,
+        vendors,
+        shares,
+        covariation: vendors - direct,
+    }
+}
+
+/// One pair's [`Parts`] from the values of the base and the lever arm ([`lever_width`] each).
+fn decompose(base: &[f64], lever: &[f64]) -> Parts {
+    let first = metric_names().len();
+    let offerings = (lever.len().saturating_sub(first + 1)) / 4;
+    let pairs = |values: &[f64]| -> Vec<(f64, f64)> { values.chunks_exact(2).map(|c| (c[0], c[1])).collect() };
+    let mechanical_at = first + 2 * offerings;
+    let mechanical = (
+        lever[mechanical_at],
+        pairs(&lever[mechanical_at + 1..mechanical_at + 1 + 2 * offerings]),
+    );
+    three_parts(
+        lever[first - 1] - base[first - 1],
+        &mechanical,
+        &pairs(&lever[first..mechanical_at]),
+    )
+}
+
+/// The paired effects of every lever, in lever order. `arms[0]` holds the base's values,
+/// `arms[l + 1]` those of lever `l`, each a list of runs of [`lever_metrics`] values on the same
+/// seeds.
+pub fn effects(arms: &[Vec<Vec<f64>>]) -> Vec<LeverEffect> {
     let names = metric_names();
     let column = |metric: &str| names.iter().position(|n| *n == metric).expect("known metric");
     let values = |arm: usize, m: usize| arms[arm].iter().map(|r| r[m]).collect::<Vec<f64>>();
     let paired = |metric: &str, l: usize| {
         paired_difference(&values(0, column(metric)), &values(l + 1, column(metric)), CONFIDENCE)
     };
-    let parts = |l: usize| -> (Interval, Interval) {
-        let (vendors, shares): (Vec<f64>, Vec<f64>) = arms[0]
-            .iter()
-            .zip(&arms[l + 1])
-            .map(|(base, lever)| decompose(base, lever))
-            .unzip();
-        (mean_interval(&vendors, CONFIDENCE), mean_interval(&shares, CONFIDENCE))
-    };
-    let mut rows: Vec<LeverEffect> = (0..arms.len().saturating_sub(1))
+    (0..arms.len().saturating_sub(1))
         .map(|l| {
-            let (vendors, shares) = parts(l);
+            let parts: Vec<Parts> = arms[0]
+                .iter()
+                .zip(&arms[l + 1])
+                .map(|(base, lever)| decompose(base, lever))
+                .collect();
+            let part =
+                |pick: fn(&Parts) -> f64| mean_interval(&parts.iter().map(pick).collect::<Vec<f64>>(), CONFIDENCE);
             LeverEffect {
                 lever: l,
                 effect: paired("long_run_baseline", l),
-                vendors,
-                shares,
+                mechanical: part(|p| p.mechanical),
+                vendors: part(|p| p.vendors),
+                shares: part(|p| p.shares),
+                covariation: part(|p| p.covariation),
                 adoption: paired("final_adoption", l),
                 loss: paired("total_loss", l),
             }
         })
-        .collect();
+        .collect()
+}
+
+/// Ranks the levers by their paired effect on the long-run baseline (largest first, ties in
+/// lever order); see [`effects`].
+pub fn rank(arms: &[Vec<Vec<f64>>]) -> Vec<LeverEffect> {
+    let mut rows = effects(arms);
     rows.sort_by(|a, b| {
         b.effect
             .estimate
@@ -139,67 +232,80 @@ pub struct Lever {
     pub meaning: String,
 }
 
-/// The standard levers, pulled from `start` on; `heroic` names the heroic vendor's offering.
+/// The standard size of each lever, in [`InterventionKind::NAMES`]' order of [`standard_levers`].
+pub const STANDARD_SIZES: [(InterventionKind, f64); 8] = [
+    (InterventionKind::Advocacy, 0.5),
+    (InterventionKind::HeroicVendor, 0.6),
+    (InterventionKind::CheaperSecurity, 0.5),
+    (InterventionKind::Liability, 0.5),
+    (InterventionKind::Procurement, 0.3),
+    (InterventionKind::Disclosure, 1.0),
+    (InterventionKind::Shock, 1.0),
+    (InterventionKind::Regulation, 0.5),
+];
+
+/// The standard levers, pulled from `start` on at their standard sizes; `heroic` names the
+/// heroic vendor's offering.
 pub fn standard_levers(start: u32, heroic: &str) -> Vec<Lever> {
-    vec![
-        Lever {
-            kind: InterventionKind::Advocacy,
-            unit: "x perceived risk",
-            size: 0.5,
-            meaning: format!("rooftop advocacy from day {start}: everyone's perceived risk +50%"),
-        },
-        Lever {
-            kind: InterventionKind::HeroicVendor,
-            unit: "security held",
-            size: 0.6,
-            meaning: format!("{heroic} holds security at 0.6 or above from day {start}"),
-        },
-        Lever {
-            kind: InterventionKind::CheaperSecurity,
-            unit: "share of tax removed",
-            size: 0.5,
-            meaning: format!(
-                "open tooling and standards halve the security tax and vendors' cost of security from day {start}"
-            ),
-        },
-        Lever {
-            kind: InterventionKind::Liability,
-            unit: "share of losses borne",
-            size: 0.5,
-            meaning: format!("liability: vendors bear half of incident losses from day {start}"),
-        },
-        Lever {
-            kind: InterventionKind::Procurement,
-            unit: "share of users bound",
-            size: 0.3,
-            meaning: format!(
-                "procurement: from day {start} 30% of users (enterprise buyers) use only offerings of security {PROCUREMENT_MINIMUM} or more"
-            ),
-        },
-        Lever {
-            kind: InterventionKind::Disclosure,
-            unit: "log10 records",
-            size: 1.0,
-            meaning: format!("disclosure rules: incidents 10x smaller make the news from day {start}"),
-        },
-        Lever {
-            kind: InterventionKind::Shock,
-            unit: "1e8 records",
-            size: 1.0,
-            meaning: format!("one incident of 1e8 records on day {start}"),
-        },
-        Lever {
-            kind: InterventionKind::Regulation,
-            unit: "required share",
-            size: 0.5,
-            meaning: format!(
-                "exogenous regulation: half the deployments required to meet the control from day {start}, complied with over regulator.compliance_days"
-            ),
-        },
-    ]
+    STANDARD_SIZES
+        .iter()
+        .map(|&(kind, size)| Lever::new(kind, size, start, heroic))
+        .collect()
+}
+
+/// The unit of one unit of effort of a lever of `kind`.
+pub fn unit(kind: InterventionKind) -> &'static str {
+    match kind {
+        InterventionKind::Advocacy => "x perceived risk",
+        InterventionKind::HeroicVendor => "security held",
+        InterventionKind::CheaperSecurity => "share of tax removed",
+        InterventionKind::Liability => "share of losses borne",
+        InterventionKind::Procurement => "share of users bound",
+        InterventionKind::Disclosure => "log10 records",
+        InterventionKind::Shock => "1e8 records",
+        InterventionKind::Regulation => "required share",
+    }
 }
 
 impl Lever {
+    /// A lever of `kind` pulled from `start` at `size` (in [`unit()`]); `heroic` names the heroic
+    /// vendor's offering.
+    pub fn new(kind: InterventionKind, size: f64, start: u32, heroic: &str) -> Self {
+        let percent = |x: f64| format!("{}%", round(100.0 * x));
+        let meaning = match kind {
+            InterventionKind::Advocacy => {
+                format!("rooftop advocacy from day {start}: everyone's perceived risk +{}", percent(size))
+            }
+            InterventionKind::HeroicVendor => format!("{heroic} holds security at {size} or above from day {start}"),
+            InterventionKind::CheaperSecurity => format!(
+                "open tooling and standards cut the security tax and vendors' cost of security by {} from day {start}",
+                percent(size)
+            ),
+            InterventionKind::Liability => {
+                format!("liability: vendors bear {} of incident losses from day {start}", percent(size))
+            }
+            InterventionKind::Procurement => format!(
+                "procurement: from day {start} {} of users (enterprise buyers) use only offerings of security {PROCUREMENT_MINIMUM} or more",
+                percent(size)
+            ),
+            InterventionKind::Disclosure => format!(
+                "disclosure rules: incidents {}x smaller make the news from day {start}",
+                round(10f64.powf(size))
+            ),
+            InterventionKind::Shock => format!("one incident of {:e} records on day {start}", size * 1e8),
+            InterventionKind::Regulation => format!(
+                "exogenous regulation: {} of the deployments required to meet the control from day {start}, complied with over regulator.compliance_days",
+                percent(size)
+            ),
+        };
+        Self {
+            kind,
+            unit: unit(kind),
+            size,
+            meaning,
+        }
+    }
+
     /// The lever's name: its intervention kind as spelled in scenario files.
     pub fn name(&self) -> &'static str {
         self.kind.name()
@@ -208,8 +314,15 @@ impl Lever {
     /// The base parameters with this lever pulled from `start`; `heroic` is the offering index.
     pub fn apply(&self, base: &Parameters, start: u32, heroic: usize) -> Parameters {
         let mut p = base.clone();
-        let end = p.run.days().max(start + 1);
-        let intervention = match self.kind {
+        p.interventions.push(self.intervention(base.run.days(), start, heroic));
+        p
+    }
+
+    /// The intervention this lever adds to a run of `days` days, pulled from `start`; `heroic` is
+    /// the offering index.
+    pub fn intervention(&self, days: u32, start: u32, heroic: usize) -> Intervention {
+        let end = days.max(start + 1);
+        match self.kind {
             InterventionKind::Advocacy => Intervention::Advocacy {
                 start,
                 end,
@@ -247,10 +360,15 @@ impl Lever {
                 share: self.size,
                 minimum: PROCUREMENT_MINIMUM,
             },
-        };
-        p.interventions.push(intervention);
-        p
+        }
     }
+}
+
+/// `x` with at most three decimals, without trailing zeros, for meanings.
+fn round(x: f64) -> String {
+    let text = format!("{:.3}", x);
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    text.to_string()
 }
 
 #[cfg(test)]

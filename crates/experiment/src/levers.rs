@@ -33,9 +33,20 @@ impl LeverSetup {
     /// Levers pulled on `start` (default: a fifth into the horizon), the heroic vendor being
     /// `heroic` (default: the minority offering, see [`minority_offering`]).
     pub fn new(base: &Parameters, start: Option<u32>, heroic: Option<&str>) -> Result<Self, LeverError> {
+        Self::with(base, start, heroic, standard_levers)
+    }
+
+    /// As [`Self::new`], with the levers `levers(start, heroic name)` rather than the standard
+    /// ones (each at several doses, say).
+    pub fn with(
+        base: &Parameters,
+        start: Option<u32>,
+        heroic: Option<&str>,
+        levers: impl FnOnce(u32, &str) -> Vec<Lever>,
+    ) -> Result<Self, LeverError> {
         let start = start_day(base, start)?;
         let (heroic, heroic_name) = heroic_offering(base, start, heroic)?;
-        let levers = standard_levers(start, &heroic_name);
+        let levers = levers(start, &heroic_name);
         let arms = std::iter::once(base.clone())
             .chain(levers.iter().map(|l| l.apply(base, start, heroic)))
             .collect();

@@ -1,6 +1,7 @@
 //! One run of an experiment as a pure function of (parameters, master seed, run index): its
 //! summary metrics and, when asked, its daily series for ensemble bands.
 
+use crate::mechanics::Day;
 use crate::seeds::run_seed;
 use esplab_model::{DayRecord, Event, Observer, OfferingDay, Parameters, Simulation, Summary};
 
@@ -45,6 +46,8 @@ struct Collector {
     series: Option<Vec<f32>>,
     /// Per day, per offering: share of adopters and security.
     offerings: Vec<Vec<(f64, f64)>>,
+    /// Per day: the regulatory floor.
+    floors: Vec<f64>,
 }
 
 impl Observer for Collector {
@@ -52,6 +55,7 @@ impl Observer for Collector {
         self.summary.day(record, offerings);
         self.baseline.push(record.baseline);
         self.offerings.push(adopter_shares(offerings));
+        self.floors.push(record.floor);
         if let Some(series) = self.series.as_mut() {
             series.extend(record.series().iter().map(|&v| v as f32));
             series.extend(offerings.iter().map(|o| o.users as f32));
@@ -119,15 +123,49 @@ pub fn long_run_mean(days: impl ExactSizeIterator<Item = f64>) -> f64 {
 
 /// Runs replicate `index` of `parameters` under master seed `master`.
 pub fn simulate(parameters: &Parameters, master: u64, index: u64, keep_series: bool) -> RunOutcome {
-    let seed = run_seed(master, index);
+    outcome(
+        parameters,
+        master,
+        index,
+        collect(parameters, master, index, keep_series),
+    )
+}
+
+/// As [`simulate`], with the run's days as the mechanics of a lever read them
+/// ([`crate::mechanics::Day`], every day from day 0).
+pub fn simulate_days(parameters: &Parameters, master: u64, index: u64) -> (RunOutcome, Vec<Day>) {
+    let mut collector = collect(parameters, master, index, false);
+    let offerings = std::mem::take(&mut collector.offerings);
+    let days = offerings
+        .iter()
+        .cloned()
+        .zip(&collector.floors)
+        .enumerate()
+        .map(|(day, (offerings, &floor))| Day {
+            day: day as u32,
+            offerings,
+            floor,
+        })
+        .collect();
+    collector.offerings = offerings;
+    (outcome(parameters, master, index, collector), days)
+}
+
+fn collect(parameters: &Parameters, master: u64, index: u64, keep_series: bool) -> Collector {
     let days = parameters.run.days() as usize;
     let mut collector = Collector {
         summary: Summary::default(),
         baseline: Vec::with_capacity(days),
         series: keep_series.then(|| Vec::with_capacity(days * band_series(parameters).len())),
         offerings: Vec::with_capacity(days),
+        floors: Vec::with_capacity(days),
     };
     replicate(parameters, master, index, &mut collector);
+    collector
+}
+
+fn outcome(parameters: &Parameters, master: u64, index: u64, collector: Collector) -> RunOutcome {
+    let seed = run_seed(master, index);
     let long_run = long_run_mean(collector.baseline.iter().copied());
     let mut metrics: Vec<f64> = collector.summary.metrics().into_iter().map(|(_, v)| v).collect();
     metrics.push(long_run);

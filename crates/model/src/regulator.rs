@@ -135,9 +135,22 @@ impl Regulator {
             self.floor = self.required;
             self.transition = None;
         } else {
-            let progress = f64::from(day.saturating_sub(t.start)) / f64::from(t.deadline - t.start);
-            self.floor = self.floor.max(t.from + (self.required - t.from) * progress);
+            let line = transition_floor(t.from, self.required, t.start, t.deadline, day);
+            self.floor = self.floor.max(line);
         }
+    }
+}
+
+/// The floor on `day` of a rule from `start` requiring `to` by `deadline`, complied with in a
+/// straight line from `from`: `from` before `start`, `to` from the deadline on.
+pub fn transition_floor(from: f64, to: f64, start: u32, deadline: u32, day: u32) -> f64 {
+    if day < start {
+        from
+    } else if day >= deadline {
+        to
+    } else {
+        let progress = f64::from(day - start) / f64::from(deadline - start);
+        from + (to - from) * progress
     }
 }
 

@@ -118,6 +118,9 @@ pub(crate) fn write_experiment(
     atomic::write(&dir.join("manifest.json"), manifest::pretty(&m).as_bytes())
 }
 
+/// How an effect is split into its three parts, in words (leverage.json, docs).
+pub const DECOMPOSITION: &str = "effect = mechanical_part + vendors_part + shares_part. mechanical_part: the lever's own writes (a regulation's floor, a heroic vendor's commitment, procurement rules' moves of bound buyers) applied to the base run's last year with no one responding, less the base's long-run baseline; zero for levers that write nothing. shares_part: the change of each offering's long-run share of adopters from the mechanical trajectory's to the lever run's, times the lever run's security (the users' flows). vendors_part: the rest, the vendors' security against the mechanical trajectory's at its shares plus covariation_in_vendors_part (covariation of shares and security within the last year, and the floor)";
+
 /// The leverage document (`leverage.json`): the base's long-run baseline and each lever's
 /// paired effects, ranked.
 pub fn leverage_document(setup: &LeverSetup, ranked: &[LeverEffect], base_long_run: &Interval, runs: u64) -> Value {
@@ -135,8 +138,10 @@ pub fn leverage_document(setup: &LeverSetup, ranked: &[LeverEffect], base_long_r
                 "unit": l.unit,
                 "effect_on_long_run_baseline": {"estimate": r.effect.estimate, "low": r.effect.low, "high": r.effect.high, "standard_error": r.effect.standard_error},
                 "effect_per_unit": r.effect.estimate / l.size,
-                "effect_from_vendors_security": {"estimate": r.vendors.estimate, "low": r.vendors.low, "high": r.vendors.high},
-                "effect_from_market_shares": {"estimate": r.shares.estimate, "low": r.shares.low, "high": r.shares.high},
+                "mechanical_part": {"estimate": r.mechanical.estimate, "low": r.mechanical.low, "high": r.mechanical.high},
+                "vendors_part": {"estimate": r.vendors.estimate, "low": r.vendors.low, "high": r.vendors.high},
+                "shares_part": {"estimate": r.shares.estimate, "low": r.shares.low, "high": r.shares.high},
+                "covariation_in_vendors_part": {"estimate": r.covariation.estimate, "low": r.covariation.low, "high": r.covariation.high},
                 "effect_on_final_adoption": {"estimate": r.adoption.estimate, "low": r.adoption.low, "high": r.adoption.high},
                 "effect_on_total_loss": {"estimate": r.loss.estimate, "low": r.loss.low, "high": r.loss.high},
                 "verdict": verdict(&r.effect),
@@ -151,7 +156,7 @@ pub fn leverage_document(setup: &LeverSetup, ranked: &[LeverEffect], base_long_r
         "runs_per_lever": runs,
         "start_day": setup.start,
         "base_long_run_baseline": {"estimate": base_long_run.estimate, "low": base_long_run.low, "high": base_long_run.high},
-        "decomposition": "effect_from_vendors_security = sum over offerings of the base arm's long-run share of adopters times the change of the offering's long-run security; effect_from_market_shares = sum of the change of share times the lever arm's security; they make up the effect up to the regulatory floor and covariation within the last year",
+        "decomposition": DECOMPOSITION,
         "levers": json_rows,
     })
 }
@@ -170,6 +175,9 @@ pub fn leverage_table(levers: &[Lever], ranked: &[LeverEffect]) -> Table {
             "low",
             "high",
             "effect_per_unit",
+            "mechanical_part",
+            "mechanical_low",
+            "mechanical_high",
             "vendors_part",
             "vendors_low",
             "vendors_high",
@@ -192,6 +200,9 @@ pub fn leverage_table(levers: &[Lever], ranked: &[LeverEffect]) -> Table {
             number(&|r| r.effect.low),
             number(&|r| r.effect.high),
             number(&|r| r.effect.estimate / levers[r.lever].size),
+            number(&|r| r.mechanical.estimate),
+            number(&|r| r.mechanical.low),
+            number(&|r| r.mechanical.high),
             number(&|r| r.vendors.estimate),
             number(&|r| r.vendors.low),
             number(&|r| r.vendors.high),

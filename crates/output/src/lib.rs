@@ -7,6 +7,7 @@ pub mod atomic;
 pub mod calibration_files;
 pub mod comparison_files;
 pub mod discovery_files;
+pub mod dose_files;
 pub mod ensemble_folder;
 pub mod error;
 pub mod format;

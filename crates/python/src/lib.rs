@@ -150,14 +150,17 @@ fn compare<'py>(
 
 /// The standard levers ranked by their paired effect on the long-run baseline (95% intervals),
 /// as `esplab leverage` writes to leverage.csv: rank, lever, size, unit, effect, low, high,
-/// effect_per_unit, the vendors' and the shares' parts of the effect with their intervals,
-/// adoption_effect, loss_effect, verdict. `heroic` names the heroic vendor's offering (default:
-/// the minority offering on the start day of the base's first run). With `out`, the folder
-/// `esplab leverage --out` writes is written there too (for `esplab.report(out)`), its paired
-/// runs journaled as they finish: `resume=True` finishes an interrupted one, `force=True`
-/// replaces what the folder held.
+/// effect_per_unit, the mechanical, vendors' and shares' parts of the effect with their
+/// intervals (they add up to it), adoption_effect, loss_effect, verdict. `heroic` names the
+/// heroic vendor's offering (default: the minority offering on the start day of the base's
+/// first run); `levers` pulls only those named. With `doses=True`, each lever is pulled at five
+/// or more intensities with the ends of its real range, as `esplab leverage --doses` writes to
+/// doses.csv: lever, dose, unit, in_real_range, effect, low, high, the three parts,
+/// adoption_effect, loss_effect, verdict. With `out`, the folder the CLI writes is written there
+/// too (for `esplab.report(out)`), its paired runs journaled as they finish: `resume=True`
+/// finishes an interrupted one, `force=True` replaces what the folder held.
 #[pyfunction]
-#[pyo3(signature = (scenario, *, runs=100, start_day=None, heroic=None, threads=0, users=None, years=None, seed=None, set=None, out=None, force=false, resume=false))]
+#[pyo3(signature = (scenario, *, runs=100, start_day=None, heroic=None, levers=None, doses=false, threads=0, users=None, years=None, seed=None, set=None, out=None, force=false, resume=false))]
 #[allow(clippy::too_many_arguments)]
 fn leverage<'py>(
     py: Python<'py>,
@@ -165,6 +168,8 @@ fn leverage<'py>(
     runs: u64,
     start_day: Option<u32>,
     heroic: Option<String>,
+    levers: Option<Vec<String>>,
+    doses: bool,
     threads: usize,
     users: Option<u64>,
     years: Option<f64>,
@@ -179,6 +184,8 @@ fn leverage<'py>(
         runs,
         start_day,
         heroic,
+        levers: levers.unwrap_or_default(),
+        doses,
         destination: destination(out, force, resume)?,
     };
     let executor = Executor::new(threads);
@@ -187,8 +194,9 @@ fn leverage<'py>(
         Finished::Done(outcome) => to_pyarrow(py, &outcome.table),
         Finished::AlreadyComplete { dir, .. } => {
             let csv = py.import("pyarrow.csv")?;
+            let file = if doses { "doses.csv" } else { "leverage.csv" };
             Ok(csv
-                .call_method1("read_csv", (dir.join("leverage.csv").to_string_lossy().to_string(),))?
+                .call_method1("read_csv", (dir.join(file).to_string_lossy().to_string(),))?
                 .unbind())
         }
     }

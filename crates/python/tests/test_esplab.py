@@ -90,6 +90,23 @@ def test_leverage_ranks_the_levers_as_the_cli(tmp_path):
         esplab.leverage("mcp", runs=2, heroic="nope", **SMALL)
 
 
+def test_leverage_doses_match_the_cli_and_report_who_can_pull_each_lever(tmp_path):
+    table = esplab.leverage("mcp", runs=3, doses=True, levers=["regulation", "liability"], **SMALL)
+    args = ["leverage", "mcp", "--runs", "3", "--doses", "--lever", "regulation", "--lever", "liability"]
+    assert cli(*args, *SMALL_CLI, "--out", str(tmp_path)).returncode == 0
+    rows = csv_rows(tmp_path / "doses.csv")
+    assert table.column_names == list(rows[0].keys()), "the table of doses.csv, column for column"
+    assert table.column("lever").to_pylist() == [r["lever"] for r in rows]
+    assert_same_numbers(table, rows, ["dose", "effect", "low", "high", "mechanical_part", "vendors_part", "shares_part"])
+    assert set(table.column("lever").to_pylist()) == {"regulation", "liability"}
+    for lever in ("regulation", "liability"):
+        assert table.column("lever").to_pylist().count(lever) >= 5, "five or more doses per lever"
+    report = esplab.report(tmp_path)
+    assert "Who can move the baseline" in report.html and "a regulator or legislature" in report.html
+    with pytest.raises(esplab.ScenarioError, match="levers=prayer: not a lever"):
+        esplab.leverage("mcp", runs=2, levers=["prayer"], **SMALL)
+
+
 def test_ensemble_writes_the_cli_folder_and_resumes_an_interrupted_one(tmp_path):
     args = ["ensemble", "mcp", "--runs", "24", *SMALL_CLI]
     assert cli(*args, "--out", str(tmp_path / "whole")).returncode == 0

@@ -49,6 +49,7 @@ pub fn report(dir: &Path) -> Result<Report> {
         "ensemble" => kinds::ensemble::report(dir, &manifest),
         "compare" => kinds::comparison::compare(dir, &manifest),
         "leverage" if dir.join("robust-leverage.json").is_file() => kinds::comparison::robust_leverage(dir, &manifest),
+        "leverage" if dir.join("doses.json").is_file() => kinds::doses::report(dir, &manifest),
         "leverage" => kinds::comparison::leverage(dir, &manifest),
         "sweep" | "merge" => kinds::design::sweep(dir, &manifest),
         "sensitivity" => kinds::design::sensitivity(dir, &manifest),

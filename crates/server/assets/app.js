@@ -109,15 +109,16 @@ function draw(svg, spec) {
   svg.innerHTML = s;
 }
 
-// The A/B difference of the long-run baseline split into its parts (vendors' security at A's
-// market shares, market shares at B's security), laid end to end from zero, each with its 95%
-// interval; the total as a dot with its interval.
+// The A/B difference of the long-run baseline split into its parts (mechanical: what the
+// interventions B adds write on A's runs with no one responding; the vendors' response; the
+// users' flows between offerings), laid end to end from zero, each with its 95% interval; the
+// total as a dot with its interval.
 function drawParts(svg, total, parts) {
   const W = +svg.getAttribute("width"), H = +svg.getAttribute("height");
   const L = 60, R = 15, T = 40, pw = W - L - R;
   let s = `<rect width="${W}" height="${H}" fill="white"/><text x="${L}" y="18" font-size="14" font-weight="bold">Where B − A comes from (95% intervals)</text>`;
   if (!total || !parts) { svg.innerHTML = s + `<text x="${L}" y="${T + 20}" font-size="12">after two pairs</text>`; return; }
-  const rows = [{ name: "vendors' security", v: parts.vendors, color: COLORS[0] }, { name: "market shares", v: parts.shares, color: COLORS[1] }];
+  const rows = [{ name: "mechanical", v: parts.mechanical, color: COLORS[2] }, { name: "vendors' response", v: parts.vendors, color: COLORS[0] }, { name: "users' flows", v: parts.shares, color: COLORS[1] }];
   const seen = [0, total.low, total.high, total.estimate];
   let end = 0;
   for (const r of rows) { seen.push(end + r.v.low, end + r.v.high, end + r.v.estimate); end += r.v.estimate; }

@@ -7,7 +7,8 @@
 
 use crate::agents::{Camera, Sample, FRAME_DAYS};
 use crate::request::{Job, Mode};
-use esplab_experiment::leverage::effect_parts;
+use esplab_experiment::leverage::{mechanical_part, three_parts};
+use esplab_experiment::mechanics::Day;
 use esplab_experiment::run::{adopter_shares, long_run_mean, long_run_offerings, replicate_while};
 use esplab_experiment::run_seed;
 use esplab_experiment::statistics::{mean_interval, paired_difference};
@@ -106,19 +107,23 @@ impl Observer for Streamer {
 const CHECK_DAYS: u32 = 16;
 
 /// Baseline and adoption of each day of a run, and each offering's share of adopters and
-/// security.
+/// security with the day's floor (as the mechanics of a lever read them).
 #[derive(Default)]
 struct Trajectory {
     baseline: Vec<f32>,
     adoption: Vec<f32>,
-    offerings: Vec<Vec<(f64, f64)>>,
+    days: Vec<Day>,
 }
 
 impl Observer for Trajectory {
     fn day(&mut self, record: &DayRecord, offerings: &[OfferingDay]) {
         self.baseline.push(record.baseline as f32);
         self.adoption.push(record.adoption as f32);
-        self.offerings.push(adopter_shares(offerings));
+        self.days.push(Day {
+            day: record.day,
+            offerings: adopter_shares(offerings),
+            floor: record.floor,
+        });
     }
 
     fn event(&mut self, _: &Event) {}
@@ -141,30 +146,47 @@ fn long_run(baseline: &[f32]) -> f64 {
 struct Pairs {
     a: Vec<f64>,
     b: Vec<f64>,
-    /// The parts of each pair's difference: vendors' security, market shares.
+    /// The parts of each pair's difference: mechanical (the interventions B adds to A, written
+    /// on A's run), vendors' response, users' flows.
+    mechanical: Vec<f64>,
     vendors: Vec<f64>,
     shares: Vec<f64>,
 }
 
+/// An A/B comparison's two arms.
+struct Arms<'a> {
+    a: &'a Parameters,
+    b: &'a Parameters,
+    /// Offerings of the arm with the most.
+    offerings: usize,
+}
+
 impl Pairs {
-    /// Adds pair `index` (runs `a` and `b` of `offerings` offerings at most) and returns its
-    /// `pair` message: both baselines, and the paired interval and parts so far.
-    fn add(&mut self, index: u64, seed: u64, offerings: usize, a: Trajectory, b: Trajectory) -> Value {
-        let (v, m) = effect_parts(
-            &long_run_offerings(&a.offerings, offerings),
-            &long_run_offerings(&b.offerings, offerings),
-        );
-        self.vendors.push(v);
-        self.shares.push(m);
-        self.a.push(long_run(&a.baseline));
-        self.b.push(long_run(&b.baseline));
+    /// Adds pair `index` (runs `a` and `b` of `arms`) and returns its `pair` message: both
+    /// baselines, and the paired interval and parts so far.
+    fn add(&mut self, index: u64, seed: u64, arms: &Arms<'_>, a: Trajectory, b: Trajectory) -> Value {
+        let offerings_of = |t: &Trajectory| {
+            let days: Vec<Vec<(f64, f64)>> = t.days.iter().map(|d| d.offerings.clone()).collect();
+            long_run_offerings(&days, arms.offerings)
+        };
+        let mut mechanical = mechanical_part(arms.a, arms.b, &a.days);
+        mechanical.1.resize(arms.offerings, (0.0, 0.0));
+        let (a_long_run, b_long_run) = (long_run(&a.baseline), long_run(&b.baseline));
+        let parts = three_parts(b_long_run - a_long_run, &mechanical, &offerings_of(&b));
+        self.mechanical.push(parts.mechanical);
+        self.vendors.push(parts.vendors);
+        self.shares.push(parts.shares);
+        self.a.push(a_long_run);
+        self.b.push(b_long_run);
         let two = self.a.len() >= 2;
         let interval = two.then(|| paired_difference(&self.a, &self.b, 0.95));
         let part = |values: &[f64]| {
             let i = mean_interval(values, 0.95);
             json!({"estimate": i.estimate, "low": i.low, "high": i.high})
         };
-        let parts = two.then(|| json!({"vendors": part(&self.vendors), "shares": part(&self.shares)}));
+        let parts = two.then(|| {
+            json!({"mechanical": part(&self.mechanical), "vendors": part(&self.vendors), "shares": part(&self.shares)})
+        });
         json!({
             "index": index, "seed": seed, "a_baseline": a.baseline, "b_baseline": b.baseline,
             "a_long_run": self.a[self.a.len() - 1], "b_long_run": self.b[self.b.len() - 1],
@@ -276,14 +298,18 @@ pub fn run(job: &Job, tx: &Sender<Message>) {
         }
         Mode::Ab => {
             let variant = job.variant.as_ref().unwrap_or(p);
-            let offerings = p.offerings.len().max(variant.offerings.len());
+            let arms = Arms {
+                a: p,
+                b: variant,
+                offerings: p.offerings.len().max(variant.offerings.len()),
+            };
             let mut pairs = Pairs::default();
             let mut first = 0;
             if job.agents {
                 let Some((a, b)) = lockstep(p, variant, tx) else {
                     return;
                 };
-                if !send(tx, "pair", pairs.add(0, run_seed(p.run.seed, 0), offerings, a, b)) {
+                if !send(tx, "pair", pairs.add(0, run_seed(p.run.seed, 0), &arms, a, b)) {
                     return;
                 }
                 first = 1;
@@ -293,7 +319,7 @@ pub fn run(job: &Job, tx: &Sender<Message>) {
                 else {
                     return;
                 };
-                if !send(tx, "pair", pairs.add(i, run_seed(p.run.seed, i), offerings, a, b)) {
+                if !send(tx, "pair", pairs.add(i, run_seed(p.run.seed, i), &arms, a, b)) {
                     return;
                 }
             }

@@ -1,8 +1,10 @@
 //! The stylized facts of the Efficient Security Principle as checks over ensembles of runs: each
 //! gives its statistic, threshold and its source, the measured value with a 95% interval, pass or
-//! fail, and whether it is *emergent* (an outcome of how agents respond, which the code does not
-//! write down) or *true by construction* (a rule of the code recomputed: a regression test, not
-//! evidence). Used by `esplab validate` and by the test suite.
+//! fail, and its [`Kind`]: *emergent* (an outcome of how agents respond, which no rule of the
+//! code writes down), *partly emergent* (a written rule or a wired trigger decides the sign, only
+//! the size emerges) or *by construction* (a rule of the code, or a parameter set from the same
+//! data, recomputed: a regression test, not evidence), with a one-line reason naming the rule or
+//! parameter that decides it. Used by `esplab validate` and by the test suite.
 //!
 //! The checks here are those of the reactive rule (version 1); [`economic`] holds those of the
 //! economic vendors, the presets' strategy.
@@ -31,23 +33,61 @@ pub struct Check {
     pub low: f64,
     pub high: f64,
     pub pass: bool,
-    /// Emergent, or true by construction.
-    pub emergent: bool,
+    /// How much of the outcome the model's own rules decide.
+    pub kind: Kind,
+    /// The rule or parameter that decides it (or, for an emergent check, why none does).
+    pub reason: String,
+}
+
+/// How much of a check's outcome the model's own rules decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An outcome of how agents respond that no rule of the code writes down: evidence.
+    Emergent,
+    /// A written rule or a wired trigger decides the sign; only the size emerges.
+    Partly,
+    /// A rule of the code, or a parameter set from the same data, recomputed: a regression test.
+    Construction,
+}
+
+impl Kind {
+    /// Its label in tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Emergent => "emergent",
+            Self::Partly => "partly emergent",
+            Self::Construction => "by construction",
+        }
+    }
 }
 
 impl Check {
-    /// The check, labelled emergent.
-    pub fn emergent(self) -> Self {
-        Self { emergent: true, ..self }
+    /// The check, labelled emergent, with why no rule decides it.
+    pub fn emergent(self, reason: &str) -> Self {
+        self.labelled(Kind::Emergent, reason)
     }
 
-    /// "emergent" or "by construction".
-    pub fn label(&self) -> &'static str {
-        if self.emergent {
-            "emergent"
-        } else {
-            "by construction"
+    /// The check, labelled partly emergent, with the rule or trigger that decides its sign.
+    pub fn partly(self, reason: &str) -> Self {
+        self.labelled(Kind::Partly, reason)
+    }
+
+    /// The check, labelled by construction, with the rule or parameter that decides it.
+    pub fn by_construction(self, reason: &str) -> Self {
+        self.labelled(Kind::Construction, reason)
+    }
+
+    fn labelled(self, kind: Kind, reason: &str) -> Self {
+        Self {
+            kind,
+            reason: reason.into(),
+            ..self
         }
+    }
+
+    /// "emergent", "partly emergent" or "by construction".
+    pub fn label(&self) -> &'static str {
+        self.kind.label()
     }
 }
 
@@ -111,7 +151,8 @@ pub(crate) fn check(
         low,
         high,
         pass,
-        emergent: false,
+        kind: Kind::Construction,
+        reason: String::new(),
     }
 }
 
@@ -181,6 +222,7 @@ pub fn vendor_rule(groups: &[(f64, usize, &[Recorder])]) -> Check {
         (share, share, share),
         agree == total && raises >= 100,
     )
+    .by_construction("the reactive rule raises security exactly when churn crosses vendors.tolerance")
 }
 
 /// Without incidents or hype, no vendor ever raises security and it only erodes.
@@ -204,6 +246,7 @@ pub fn no_churn_no_raise(runs: &[Recorder]) -> Check {
         ((raises as usize + rises) as f64, 0.0, 0.0),
         raises == 0 && rises == 0 && eroded,
     )
+    .by_construction("the reactive rule erodes security by vendors.erosion every day without churn")
 }
 
 /// Baseline changes are leptokurtic and a few weeks carry most of the increase.
@@ -227,7 +270,8 @@ pub fn punctuated(runs: &[Recorder]) -> Vec<Check> {
             source,
             d,
             d.1 > 30.0,
-        ),
+        )
+        .by_construction("the reactive rule's discrete raises (vendors.raise) on top of steady erosion make the tails"),
         check(
             "Punctuated equilibrium: weekly changes are leptokurtic",
             "median kurtosis of weekly baseline changes",
@@ -235,7 +279,8 @@ pub fn punctuated(runs: &[Recorder]) -> Vec<Check> {
             source,
             w,
             w.1 > 10.0,
-        ),
+        )
+        .by_construction("the reactive rule's discrete raises (vendors.raise) on top of steady erosion make the tails"),
         check(
             "Punctuated equilibrium: a few jumps carry the increase",
             "median share of the total increase carried by the largest 5% of weekly changes",
@@ -243,7 +288,8 @@ pub fn punctuated(runs: &[Recorder]) -> Vec<Check> {
             "a few jumps carry most of the total increase (DESIGN)",
             t,
             t.1 > 0.6 && top.len() * 4 >= runs.len() * 3,
-        ),
+        )
+        .by_construction("the reactive rule raises by vendors.raise at once and erodes slowly"),
     ]
 }
 
@@ -275,7 +321,8 @@ pub fn quiet_vs_loud(quiet: &[Recorder], loud: &[Recorder], shock_day: usize) ->
             "the presets are built with equal expected loss",
             (ratio, (q.low / l.estimate).min(ratio), (q.high / l.estimate).max(ratio)),
             (0.9..1.1).contains(&ratio),
-        ),
+        )
+        .by_construction("the quiet and loud presets are built with equal expected loss"),
         check(
             "Quiet vs loud: quiet losses bring no rise (the baseline only erodes)",
             "mean total weekly increase of the baseline, quiet",
@@ -284,7 +331,7 @@ pub fn quiet_vs_loud(quiet: &[Recorder], loud: &[Recorder], shock_day: usize) ->
             (quiet_increase.estimate, quiet_increase.low, quiet_increase.high),
             quiet_increase.high < 0.01,
         )
-        .emergent(),
+        .by_construction("no quiet incident passes attention.threshold, so no news, no fear, no churn, and the reactive rule never raises: exactly 0"),
         check(
             "Quiet vs loud: one mega-incident makes the baseline jump",
             "mean paired baseline change around the shock day, loud minus quiet",
@@ -293,7 +340,7 @@ pub fn quiet_vs_loud(quiet: &[Recorder], loud: &[Recorder], shock_day: usize) ->
             (jump.estimate, jump.low, jump.high),
             jump.low > 0.1,
         )
-        .emergent(),
+        .by_construction("the shock's news drives churn over vendors.tolerance and the reactive rule raises by vendors.raise: the jump's size is the rule's (its interval is near zero width)"),
     ]
 }
 
@@ -326,6 +373,7 @@ pub fn regulation_follows_outcry(groups: &[(&str, u32, &[Recorder])]) -> Check {
         (share, share, share),
         traced == regulations && regulations >= 20,
     )
+    .by_construction("the regulator enacts exactly regulator.lag_days after outcry holds for regulator.outcry_days")
 }
 
 /// Chronic quiet losses never bring regulation; a mega-incident usually does.
@@ -341,7 +389,8 @@ pub fn regulation_needs_salience(chronic: &[Recorder], loud: &[Recorder]) -> Vec
             "quiet losses never reach the news, so never the regulator",
             wilson(none, chronic.len()),
             none == chronic.len(),
-        ),
+        )
+        .by_construction("with the loss agenda off, only news raises outcry, and quiet incidents never make news"),
         check(
             "A mega-incident brings regulation",
             "share of loud runs with a regulation",
@@ -350,7 +399,7 @@ pub fn regulation_needs_salience(chronic: &[Recorder], loud: &[Recorder]) -> Vec
             w,
             w.1 > 0.5,
         )
-        .emergent(),
+        .partly("decided by regulator.outcry_threshold against the fear one mega-incident raises; whether outcry lasts regulator.outcry_days depends on adoption, which emerges"),
     ]
 }
 

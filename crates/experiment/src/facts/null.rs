@@ -263,7 +263,7 @@ pub fn news_beyond_random_raises(base: &[Recorder], variant: &[Recorder], ensemb
         difference,
         difference.1 > 0.0,
     )
-    .emergent()
+    .partly("economic vendors also review on a day their offering makes the news (a wired trigger); how often a review after news raises emerges")
 }
 
 /// The check that baseline jumps follow news more often than chance.
@@ -283,7 +283,7 @@ pub fn jumps_follow_news(runs: &[Recorder], ensemble: &str) -> Check {
         j.excess,
         j.excess.1 > 0.0,
     )
-    .emergent()
+    .partly("vendors review on a day their offering makes the news (economic) or count churn in windows after it (reactive): a wired trigger; the excess emerges")
 }
 
 /// The hazard of a response (vendor raise or regulation) on a day, by class of day.
@@ -362,7 +362,7 @@ pub fn salience_beats_quiet_loss(runs: &[Recorder], ensemble: &str) -> Check {
         news,
         news.1 > quiet.2,
     )
-    .emergent()
+    .partly("only news (incidents over attention.threshold) raises fear, churn and outcry; quiet losses reach the regulator only through its loss agenda; the size emerges")
 }
 
 #[cfg(test)]

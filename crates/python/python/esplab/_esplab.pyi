@@ -55,6 +55,8 @@ def leverage(
     runs: int = 100,
     start_day: Optional[int] = None,
     heroic: Optional[str] = None,
+    levers: Optional[list[str]] = None,
+    doses: bool = False,
     threads: int = 0,
     users: Optional[int] = None,
     years: Optional[float] = None,

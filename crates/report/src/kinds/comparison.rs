@@ -184,22 +184,22 @@ pub fn leverage(dir: &Path, manifest: &Value) -> Result<Report> {
             })
             .collect(),
     };
-    // Folders written before the decomposition have no parts: no parts chart then.
-    let decomposed = levers
-        .iter()
-        .all(|l| l.pointer("/effect_from_vendors_security/estimate").is_some());
+    // Folders written before the three-part decomposition have no mechanical part: no parts
+    // chart then.
+    let decomposed = levers.iter().all(|l| l.pointer("/mechanical_part/estimate").is_some());
     let parts = PartsChart {
         title: "Where each lever's effect comes from".into(),
         x_label: "change in the long-run baseline (security, 0–1)".into(),
-        parts: vec!["vendors' security".into(), "market shares".into()],
+        parts: vec!["mechanical".into(), "vendors' response".into(), "users' flows".into()],
         rows: levers
             .iter()
             .map(|l| PartsRow {
                 label: text(l, "/lever"),
                 total: interval(l, "effect_on_long_run_baseline"),
                 parts: vec![
-                    interval(l, "effect_from_vendors_security"),
-                    interval(l, "effect_from_market_shares"),
+                    interval(l, "mechanical_part"),
+                    interval(l, "vendors_part"),
+                    interval(l, "shares_part"),
                 ],
             })
             .collect(),
@@ -212,12 +212,11 @@ pub fn leverage(dir: &Path, manifest: &Value) -> Result<Report> {
     if decomposed && !levers.is_empty() {
         figures.push(Figure {
             name: "lever-parts".into(),
-            caption:
-                "Each lever's effect split into the change of vendors' security (at the base's market shares) and \
-                      the change of market shares (at the lever's security), laid end to end; each part with its \
-                      paired 95% interval, the total as a dot. The parts make up the total up to the regulatory \
-                      floor and covariation within the last year."
-                    .into(),
+            caption: "Each lever's effect split into three parts laid end to end, each with its 95% interval, the \
+                      total as a dot: the mechanical part (the lever's own writes on the base runs, no one \
+                      responding), the vendors' response, and the users' flows (shifted market shares). They add \
+                      up to the total."
+                .into(),
             svg: parts.svg(),
         });
     }
@@ -228,8 +227,9 @@ pub fn leverage(dir: &Path, manifest: &Value) -> Result<Report> {
             "what",
             "effect",
             "95% interval",
-            "vendors' security part",
-            "market shares part",
+            "mechanical part",
+            "vendors' response",
+            "users' flows",
             "verdict",
         ]
         .iter()
@@ -245,8 +245,9 @@ pub fn leverage(dir: &Path, manifest: &Value) -> Result<Report> {
                     text(l, "/meaning"),
                     cell(e),
                     format!("[{}, {}]", cell(lo), cell(hi)),
-                    part(l, "effect_from_vendors_security"),
-                    part(l, "effect_from_market_shares"),
+                    part(l, "mechanical_part"),
+                    part(l, "vendors_part"),
+                    part(l, "shares_part"),
                     text(l, "/verdict"),
                 ]
             })
