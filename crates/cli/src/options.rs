@@ -310,7 +310,7 @@ pub struct VerifyArgs {
     /// Runs of an ensemble to re-run (spread evenly over its runs).
     #[arg(long, default_value_t = 5)]
     pub sample: u64,
-    /// Worker threads (0: one per core).
+    /// Worker threads (0: one per core; at most 4 per core).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
 }
@@ -433,7 +433,7 @@ pub struct CalibrateArgs {
     /// Posterior-predictive draws (each with --replicates runs).
     #[arg(long, default_value_t = 100)]
     pub predictive: u64,
-    /// Worker threads (0: one per core).
+    /// Worker threads (0: one per core; at most 4 per core).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
     /// Output folder (default: a new folder runs/NAME-calibration-N).
@@ -455,7 +455,7 @@ pub struct ValidateArgs {
     /// Simulated users per run.
     #[arg(long, default_value_t = esplab_commands::validate::DEFAULT_USERS)]
     pub users: u64,
-    /// Worker threads (0: one per core). Results do not depend on it.
+    /// Worker threads (0: one per core; at most 4 per core). Results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
     /// Output folder (default: a new folder runs/validation-N).
@@ -473,7 +473,7 @@ pub struct ValidateArgs {
 pub struct AnalyzeArgs {
     /// A run folder (`esplab run`) or an ensemble folder (`esplab ensemble`).
     pub dir: PathBuf,
-    /// Worker threads for ensembles (0: one per core). Results do not depend on it.
+    /// Worker threads for ensembles (0: one per core; at most 4 per core). Results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
     /// Print nothing; only write analysis.json.
@@ -495,7 +495,7 @@ pub struct PlanArgs {
     pub plan: String,
     #[command(flatten)]
     pub options: ScenarioOptions,
-    /// Worker threads (0: one per core). Outputs do not depend on it.
+    /// Worker threads (0: one per core; at most 4 per core). Outputs do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
     /// Print nothing but errors.
@@ -558,7 +558,7 @@ pub struct ExperimentArgs {
     /// Number of runs (replicates) per arm.
     #[arg(long, default_value_t = 100)]
     pub runs: u64,
-    /// Worker threads (0: one per core). Outputs do not depend on it.
+    /// Worker threads (0: one per core; at most 4 per core). Outputs do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
     /// Output folder (default: a new folder runs/NAME-COMMAND-N).
@@ -672,7 +672,7 @@ pub struct RunArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Threads for the run's per-user work (0: one per core). Outputs do not depend on it.
+    /// Threads for the run's per-user work (0: one per core; at most 4 per core). Outputs do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
 }
@@ -772,7 +772,7 @@ pub struct FitArgs {
     /// Posterior draws run to the as-of date for the fitted fan.
     #[arg(long, default_value_t = 200)]
     pub draws: u64,
-    /// Worker threads (0: one per core). Results do not depend on it.
+    /// Worker threads (0: one per core; at most 4 per core). Results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
     /// Output folder (default: a new folder runs/SERIES-fit-N).
@@ -814,7 +814,7 @@ pub struct ForecastArgs {
     pub as_of: Option<String>,
     #[command(flatten)]
     pub sampler: SamplerArgs,
-    /// Worker threads (0: one per core). Results do not depend on it.
+    /// Worker threads (0: one per core; at most 4 per core). Results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
     /// Output folder (default: a new folder runs/SERIES-forecast-N).
@@ -847,7 +847,7 @@ pub struct BacktestArgs {
     /// month apart.
     #[arg(long, default_value_t = esplab_commands::forecast::DEFAULT_JUMP)]
     pub jump: f64,
-    /// Worker threads (0: one per core). Results do not depend on it.
+    /// Worker threads (0: one per core; at most 4 per core). Results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
     /// Output folder (default: a new folder runs/SERIES-backtest-N).

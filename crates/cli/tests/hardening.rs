@@ -1,6 +1,6 @@
-//! Hardening against the machine: memory refused up front with an estimate that bounds the
-//! measured peak, and full disks (a size-limited file and a small tmpfs) that give a clear error
-//! and leave no file that looks complete but is not.
+//! Hardening against the machine: thread counts bounded by the cores, memory refused up front
+//! with an estimate that bounds the measured peak, and full disks (a size-limited file and a
+//! small tmpfs) that give a clear error and leave no file that looks complete but is not.
 
 mod common;
 
@@ -102,14 +102,17 @@ fn work_beyond_the_memory_is_refused_up_front_with_an_estimate() {
     let o = ensemble("1");
     assert!(o.status.success(), "{}", text(&o.stderr));
     std::fs::remove_dir_all(&out).unwrap();
-    // This machine, whatever it is: 64 runs of 200 million users need 1.4 TiB.
+    // This machine, whatever it is: as many runs of 200 million users as it may have threads
+    // (4 per core) need about 96 GiB per core.
+    let most = 4 * std::thread::available_parallelism().map_or(1, |n| n.get());
     let o = esplab()
-        .args(["ensemble", "mcp", "--users", "200000000", "--threads", "64", "--out"])
+        .args(["ensemble", "mcp", "--users", "200000000", "--runs", &most.to_string()])
+        .args(["--threads", &most.to_string(), "--out"])
         .arg(&out)
         .env_remove("ESPLAB_MEMORY_LIMIT")
         .output()
         .unwrap();
-    refused(&o, &["x 64 runs at once", "TiB"]);
+    refused(&o, &[&format!("x {most} runs at once"), "of memory per run"]);
     // Sweeps and the comparison of arms are checked the same way.
     let o = esplab()
         .args([
@@ -288,4 +291,45 @@ fn a_full_tmpfs_gives_a_clear_error_and_nothing_that_looks_complete() {
         assert_nothing_complete_looking(&copy, &complete, &format!("{what} on a full tmpfs"));
     }
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_huge_thread_count_is_refused_at_once_naming_the_option_and_the_bound() {
+    for args in [
+        vec![
+            "ensemble",
+            "mcp",
+            "--runs",
+            "2",
+            "--users",
+            "200",
+            "--years",
+            "1",
+            "--threads",
+            "1000000",
+        ],
+        vec!["run", "mcp", "--users", "200", "--years", "1", "--threads", "1000000"],
+        vec![
+            "leverage",
+            "mcp",
+            "--runs",
+            "2",
+            "--users",
+            "200",
+            "--years",
+            "1",
+            "--threads",
+            "4096000",
+        ],
+    ] {
+        let started = std::time::Instant::now();
+        let o = esplab().args(&args).output().unwrap();
+        let e = text(&o.stderr);
+        assert!(!o.status.success(), "{args:?}");
+        assert!(
+            e.contains("--threads") && e.contains("allowed: 0 (one per core) to") && e.contains("per core"),
+            "{args:?}: {e}"
+        );
+        assert!(started.elapsed().as_secs() < 10, "refused before any work: {args:?}");
+    }
 }

@@ -52,6 +52,21 @@ fn whole_folders_verify_and_changes_are_named() {
     assert!(passed, "{text}");
     assert!(text.contains("3 re-runs compared and identical"), "{text}");
 
+    // Files the commands add later are not stray; a file or folder the manifest does not list is.
+    ok(&["report", run.to_str().unwrap(), "--quiet"]);
+    let (passed, text) = verify(&run);
+    assert!(passed, "the report is added later, not stray: {text}");
+    std::fs::write(ensemble.join("bands-old.csv"), "left over\n").unwrap();
+    std::fs::create_dir(ensemble.join("leftovers")).unwrap();
+    let (passed, text) = verify(&ensemble);
+    assert!(!passed);
+    assert!(
+        text.contains("bands-old.csv: not listed in the manifest") && text.contains("leftovers/: a folder"),
+        "{text}"
+    );
+    std::fs::remove_file(ensemble.join("bands-old.csv")).unwrap();
+    std::fs::remove_dir(ensemble.join("leftovers")).unwrap();
+
     // A file changed after the fact.
     let events = std::fs::read_to_string(run.join("events.csv")).unwrap();
     std::fs::write(run.join("events.csv"), format!("{events}1,news,,1,forged\n")).unwrap();

@@ -39,6 +39,7 @@ pub mod source;
 pub mod stop;
 pub mod story;
 pub mod sweep;
+pub mod threads;
 pub mod validate;
 pub mod verify;
 

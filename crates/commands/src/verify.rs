@@ -1,5 +1,6 @@
 //! `verify DIR`: checks that an output folder is whole (every file the manifest lists, with its
-//! size and SHA-256) and, for runs and ensembles, re-runs what it records and confirms the bytes.
+//! size and SHA-256, and nothing it does not list), and, for runs and ensembles, re-runs what it
+//! records and confirms the bytes.
 
 use crate::error::CommandError;
 use crate::limits::Limit;
@@ -59,6 +60,53 @@ fn check_files(dir: &Path, manifest: &Value) -> Vec<String> {
         }
     }
     problems
+}
+
+/// Files other commands add to a finished folder, which its manifest does not list: the report
+/// (`esplab report`) and the analysis of a run or ensemble (`esplab analyze`).
+pub const ADDED_LATER: [&str; 3] = ["manifest.json", "report.html", "analysis.json"];
+
+/// Files and folders in `dir` that its manifest does not list (nor [`ADDED_LATER`]): left by an
+/// earlier command, say. A subfolder that is an output folder of its own (it has a manifest, as
+/// the fit inside a forecast's folder) is not stray.
+fn stray_files(dir: &Path, manifest: &Value) -> Vec<String> {
+    let listed: Vec<&str> = manifest["files"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["name"].as_str())
+        .collect();
+    let mut stray = Vec::new();
+    let mut pending = vec![PathBuf::new()];
+    while let Some(relative) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(dir.join(&relative)) else {
+            continue;
+        };
+        let mut names: Vec<PathBuf> = entries.flatten().map(|e| relative.join(e.file_name())).collect();
+        names.sort();
+        for name in names {
+            let text = name.to_string_lossy().to_string();
+            let path = dir.join(&name);
+            if path.is_dir() {
+                let prefix = format!("{text}/");
+                if path.join("manifest.json").is_file() {
+                    continue;
+                }
+                if listed.iter().any(|l| l.starts_with(&prefix)) {
+                    pending.push(name);
+                } else {
+                    stray.push(format!("{text}/: a folder the manifest does not list"));
+                }
+            } else if !(listed.contains(&text.as_str())
+                || (relative.as_os_str().is_empty() && ADDED_LATER.contains(&text.as_str())))
+            {
+                stray.push(format!(
+                    "{text}: not listed in the manifest (left by an earlier command?)"
+                ));
+            }
+        }
+    }
+    stray
 }
 
 fn sha_of(manifest: &Value, name: &str) -> Option<String> {
@@ -161,6 +209,7 @@ pub fn verify(
     let command = manifest["command"].as_str().unwrap_or_default().to_string();
     let files = manifest["files"].as_array().map_or(0, Vec::len);
     let mut problems = check_files(dir, &manifest);
+    problems.extend(stray_files(dir, &manifest));
     let mut reruns = None;
     let mut warnings = Vec::new();
     if problems.is_empty() {

@@ -12,6 +12,7 @@ use convert::{overrides_from, source, to_pyarrow, Options};
 use esplab_commands::analyze::{self as analysis, Subject};
 use esplab_commands::discover::{PointOutcome, Points, PointsFrom};
 use esplab_commands::plan_source::PlanSource;
+use esplab_commands::threads::executor;
 use esplab_commands::{backtest as backtesting, fit as fitting, forecast as forecasting};
 use esplab_commands::{calibrate as calibration, compare as comparison, ensemble as runs, leverage as levers};
 use esplab_commands::{leverage_draws, run as single, sensitivity as indices, sweep as rows};
@@ -106,7 +107,7 @@ fn ensemble<'py>(
         start,
         destination: destination(out, force, resume)?,
     };
-    let executor = Executor::new(threads);
+    let executor = executor(threads).map_err(fail)?;
     let prepared = request.prepare(&executor, Spelling::Python).map_err(fail)?;
     match py.detach(|| prepared.run(&executor, &Silent, &NO_STOP)).map_err(fail)? {
         Finished::Done(outcome) => to_pyarrow(py, &outcome.table),
@@ -140,7 +141,7 @@ fn compare<'py>(
         runs,
         destination: None,
     };
-    let executor = Executor::new(threads);
+    let executor = executor(threads).map_err(fail)?;
     let prepared = request.prepare(&executor, Spelling::Python).map_err(fail)?;
     match py.detach(|| prepared.run(&executor, &Silent, &NO_STOP)).map_err(fail)? {
         Finished::Done(outcome) => to_pyarrow(py, &outcome.table),
@@ -188,7 +189,7 @@ fn leverage<'py>(
         doses,
         destination: destination(out, force, resume)?,
     };
-    let executor = Executor::new(threads);
+    let executor = executor(threads).map_err(fail)?;
     let prepared = request.prepare(&executor, Spelling::Python).map_err(fail)?;
     match py.detach(|| prepared.run(&executor, &Silent, &NO_STOP)).map_err(fail)? {
         Finished::Done(outcome) => to_pyarrow(py, &outcome.table),
@@ -243,7 +244,7 @@ fn leverage_over_draws<'py>(
         shard,
         destination: None,
     };
-    let executor = Executor::new(threads);
+    let executor = executor(threads).map_err(fail)?;
     let prepared = request.prepare(&executor, Spelling::Python).map_err(fail)?;
     match py.detach(|| prepared.run(&executor, &Silent, &NO_STOP)).map_err(fail)? {
         Finished::Done(outcome) => Ok((to_pyarrow(py, &outcome.tables.0)?, to_pyarrow(py, &outcome.tables.1)?)),
@@ -331,7 +332,7 @@ fn calibrate<'py>(
         },
         destination: out.map(Destination::at),
     };
-    let executor = Executor::new(threads);
+    let executor = executor(threads).map_err(fail)?;
     let prepared = request.prepare(&executor, Spelling::Python).map_err(fail)?;
     let outcome = py.detach(|| prepared.run(&executor, &Silent, &NO_STOP)).map_err(fail)?;
     let (posterior, particles) = outcome.particles();
@@ -430,7 +431,7 @@ fn fit<'py>(
         draws,
         destination: destination(out, force, false)?,
     };
-    let executor = Executor::new(threads);
+    let executor = executor(threads).map_err(fail)?;
     let prepared = request.prepare(&executor, Spelling::Python).map_err(fail)?;
     let outcome = py.detach(|| prepared.run(&executor, &Silent, &NO_STOP)).map_err(fail)?;
     let dict = PyDict::new(py);
@@ -469,7 +470,7 @@ fn forecast<'py>(
         mega_records,
         destination: destination(out, force, false)?,
     };
-    let executor = Executor::new(threads);
+    let executor = executor(threads).map_err(fail)?;
     let prepared = request.prepare(&executor, Spelling::Python).map_err(fail)?;
     let outcome = py.detach(|| prepared.run(&executor, &Silent, &NO_STOP)).map_err(fail)?;
     let dict = PyDict::new(py);
@@ -542,7 +543,7 @@ fn backtest<'py>(
         jump,
         destination: destination(out, force, false)?,
     };
-    let executor = Executor::new(threads);
+    let executor = executor(threads).map_err(fail)?;
     let prepared = request.prepare(&executor, Spelling::Python).map_err(fail)?;
     let outcome = py.detach(|| prepared.run(&executor, &Silent, &NO_STOP)).map_err(fail)?;
     let dict = PyDict::new(py);
@@ -572,7 +573,7 @@ fn sweep<'py>(
         shard,
         destination: None,
     };
-    let executor = Executor::new(threads);
+    let executor = executor(threads).map_err(fail)?;
     let prepared = request.prepare(&executor, Spelling::Python).map_err(fail)?;
     match py.detach(|| prepared.run(&executor, &Silent, &NO_STOP)).map_err(fail)? {
         Finished::Done(outcome) => to_pyarrow(py, &outcome.table.unwrap_or_default()),
@@ -603,7 +604,7 @@ fn sensitivity<'py>(
         resamples,
         destination: None,
     };
-    let executor = Executor::new(threads);
+    let executor = executor(threads).map_err(fail)?;
     let prepared = request.prepare(&executor, Spelling::Python).map_err(fail)?;
     let outcome = py.detach(|| prepared.run(&executor, &Silent, &NO_STOP)).map_err(fail)?;
     to_pyarrow(py, &outcome.table)
@@ -638,7 +639,7 @@ fn analyze<'py>(
             &Options::new(users, years, seed, set.as_ref())?,
         )?),
     };
-    let executor = Executor::new(threads);
+    let executor = executor(threads).map_err(fail)?;
     let outcome = py
         .detach(|| analysis::run(subject, &executor, Spelling::Python, &Silent, &NO_STOP))
         .map_err(fail)?;

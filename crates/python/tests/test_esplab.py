@@ -128,6 +128,15 @@ def test_ensemble_writes_the_cli_folder_and_resumes_an_interrupted_one(tmp_path)
         esplab.ensemble("mcp", runs=1, out=str(tmp_path / "one"), **SMALL)
     with pytest.raises(esplab.ScenarioError, match="runs=0: allowed: 1"):
         esplab.ensemble("mcp", runs=0, **SMALL)
+    with pytest.raises(esplab.ScenarioError, match=r"threads=1000000: allowed: 0 \(one per core\) to"):
+        esplab.ensemble("mcp", runs=2, users=200, years=1, threads=10**6)
+    for keyword in ["users", "seed", "runs", "threads"]:
+        with pytest.raises(esplab.ScenarioError, match=f"{keyword}=-1: allowed: a whole number, 0 or more"):
+            esplab.ensemble("mcp", **{**SMALL, "runs": 2, keyword: -1})
+    with pytest.raises(esplab.ScenarioError, match="seed=-1: allowed"):
+        esplab.run("mcp", users=200, years=1, seed=-1)
+    with pytest.raises(esplab.ScenarioError, match=r"set=\['vendors.liability=0.5'\]: allowed: a dict"):
+        esplab.leverage("mcp", runs=2, set=["vendors.liability=0.5"], **SMALL)
     # A slice of an ensemble (one Ray task's) may hold a single run.
     assert esplab.ensemble("mcp", runs=1, start=3, **SMALL).column("run").to_pylist() == [3]
     with pytest.raises(esplab.ScenarioError, match="force and resume need out"):

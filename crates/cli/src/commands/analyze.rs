@@ -5,7 +5,7 @@ use crate::options::AnalyzeArgs;
 use crate::shared::{stop, Bar};
 use anyhow::Result;
 use esplab_commands::analyze::{ensemble, run, Outcome, Subject};
-use esplab_commands::Executor;
+use esplab_commands::threads::executor;
 use esplab_scenario::Spelling;
 use serde_json::Value;
 use std::process::ExitCode;
@@ -39,7 +39,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
         dir: dir.clone(),
         write: true,
     };
-    let executor = Executor::new(args.threads);
+    let executor = executor(args.threads)?;
     let outcome = run(subject, &executor, Spelling::Cli, &Bar::new(args.quiet), stop())?;
     if args.quiet {
         return Ok(ExitCode::SUCCESS);

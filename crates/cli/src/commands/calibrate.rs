@@ -7,7 +7,7 @@ use crate::shared::{destination, source, stop, warn, Bar};
 use anyhow::Result;
 use esplab_commands::calibrate::{prior_text, target_text, Outcome, Request, Sampler};
 use esplab_commands::format::number;
-use esplab_commands::Executor;
+use esplab_commands::threads::executor;
 use esplab_scenario::Spelling;
 use std::process::ExitCode;
 
@@ -29,7 +29,7 @@ pub fn calibrate_command(args: CalibrateArgs) -> Result<ExitCode> {
         },
         destination: destination(args.out.as_deref(), args.force, false),
     };
-    let executor = Executor::new(args.threads);
+    let executor = executor(args.threads)?;
     let prepared = request.prepare(&executor, Spelling::Cli)?;
     warn(&prepared.scenario.warnings);
     if !args.quiet {

@@ -5,7 +5,8 @@ use crate::shared::{destination, finished, source, stop, warn, Bar};
 use anyhow::Result;
 use esplab_commands::compare::Request;
 use esplab_commands::format::{interval, number, signed};
-use esplab_commands::{Executor, Named};
+use esplab_commands::threads::executor;
+use esplab_commands::Named;
 use esplab_scenario::{Override, Scenario, Spelling};
 use std::process::ExitCode;
 
@@ -24,7 +25,7 @@ pub fn compare(args: CompareArgs) -> Result<ExitCode> {
         runs: e.runs,
         destination: destination(e.out.as_deref(), e.force, e.resume),
     };
-    let executor = Executor::new(e.threads);
+    let executor = executor(e.threads)?;
     let prepared = request.prepare(&executor, Spelling::Cli)?;
     warn(&prepared.base.warnings);
     warn(&prepared.variant.warnings);

@@ -6,7 +6,7 @@ use crate::shared::{destination, finished, source, stop, warn, Bar};
 use anyhow::Result;
 use esplab_commands::ensemble::{mean_interval, Request};
 use esplab_commands::format::number;
-use esplab_commands::Executor;
+use esplab_commands::threads::executor;
 use esplab_scenario::Spelling;
 use std::process::ExitCode;
 
@@ -31,7 +31,7 @@ pub fn ensemble(args: EnsembleArgs) -> Result<ExitCode> {
         start: 0,
         destination: destination(e.out.as_deref(), e.force, e.resume),
     };
-    let executor = Executor::new(e.threads);
+    let executor = executor(e.threads)?;
     let prepared = request.prepare(&executor, Spelling::Cli)?;
     warn(&prepared.scenario.warnings);
     let scenario = prepared.scenario.clone();

@@ -9,6 +9,7 @@ use esplab_commands::backtest::{self, METHODS};
 use esplab_commands::calibrate::{prior_text, Sampler};
 use esplab_commands::forecast::{self, CHANCES};
 use esplab_commands::format::number;
+use esplab_commands::threads::executor;
 use esplab_commands::{fit, Executor};
 use esplab_scenario::{Override, Settings, Spelling};
 use std::path::{Path, PathBuf};
@@ -160,7 +161,7 @@ fn run_fit(request: fit::Request, executor: &Executor, quiet: bool) -> Result<Pa
 }
 
 pub fn fit(args: FitArgs) -> Result<ExitCode> {
-    let executor = Executor::new(args.threads);
+    let executor = executor(args.threads)?;
     let request = fit_request(
         &args.series,
         args.as_of.clone(),
@@ -174,7 +175,7 @@ pub fn fit(args: FitArgs) -> Result<ExitCode> {
 }
 
 pub fn forecast(args: ForecastArgs) -> Result<ExitCode> {
-    let executor = Executor::new(args.threads);
+    let executor = executor(args.threads)?;
     let (fit_dir, out) = match &args.fit {
         Some(dir) => (dir.clone(), args.out.clone()),
         None => {
@@ -257,7 +258,7 @@ pub fn forecast(args: ForecastArgs) -> Result<ExitCode> {
 }
 
 pub fn backtest(args: BacktestArgs) -> Result<ExitCode> {
-    let executor = Executor::new(args.threads);
+    let executor = executor(args.threads)?;
     let (series, series_id) = series_and_id(&args.series)?;
     let request = backtest::Request {
         series,

@@ -6,7 +6,7 @@ use crate::shared::{destination, finished, source, stop, warn, Bar};
 use anyhow::Result;
 use esplab_commands::format::{interval, signed};
 use esplab_commands::leverage::{needed_words, unit, verdict, Curve, Outcome, Request, NEGLIGIBLE_EFFECT, TARGET_RISE};
-use esplab_commands::Executor;
+use esplab_commands::threads::executor;
 use esplab_scenario::Spelling;
 use std::process::ExitCode;
 
@@ -25,7 +25,7 @@ pub fn leverage(args: LeverageArgs) -> Result<ExitCode> {
         doses: args.doses,
         destination: destination(e.out.as_deref(), e.force, e.resume),
     };
-    let executor = Executor::new(e.threads);
+    let executor = executor(e.threads)?;
     let prepared = request.prepare(&executor, Spelling::Cli)?;
     warn(&prepared.scenario.warnings);
     let scenario = prepared.scenario.clone();

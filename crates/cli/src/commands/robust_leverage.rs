@@ -7,7 +7,8 @@ use crate::shared::{destination, finished, overrides, source, stop, Bar};
 use anyhow::Result;
 use esplab_commands::format::signed;
 use esplab_commands::leverage_draws::{ranked, Request, MARGIN};
-use esplab_commands::{shards, Executor};
+use esplab_commands::shards;
+use esplab_commands::threads::executor;
 use esplab_scenario::Spelling;
 use std::process::ExitCode;
 
@@ -25,7 +26,7 @@ pub fn robust_leverage(args: &LeverageArgs, draws: &str) -> Result<ExitCode> {
         shard: args.shard.as_deref().map(shards::parse).transpose()?,
         destination: destination(e.out.as_deref(), e.force, e.resume),
     };
-    let executor = Executor::new(e.threads);
+    let executor = executor(e.threads)?;
     let prepared = request.prepare(&executor, Spelling::Cli)?;
     // The scenario names what the draws must vary; a plan's warnings say the rest.
     crate::shared::warn(&prepared.draws.warnings);

@@ -4,7 +4,7 @@ use crate::options::RunArgs;
 use crate::shared::{destination, source, warn, Bar};
 use anyhow::Result;
 use esplab_commands::run::{files, Request, Summary};
-use esplab_commands::Executor;
+use esplab_commands::threads::executor;
 use esplab_scenario::{Scenario, Spelling};
 use std::path::Path;
 use std::process::ExitCode;
@@ -19,7 +19,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     let prepared = request.prepare(Spelling::Cli)?;
     warn(&prepared.scenario.warnings);
     let scenario = prepared.scenario.clone();
-    let executor = Executor::new(args.threads);
+    let executor = executor(args.threads)?;
     let started = Instant::now();
     let outcome = prepared.run(&executor, &Bar::new(args.quiet))?;
     let elapsed = started.elapsed();

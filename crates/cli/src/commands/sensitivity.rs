@@ -4,7 +4,7 @@ use crate::options::SensitivityArgs;
 use crate::shared::{destination, plan_source, stop, warn, Bar};
 use anyhow::Result;
 use esplab_commands::sensitivity::Request;
-use esplab_commands::Executor;
+use esplab_commands::threads::executor;
 use esplab_output::table::Column;
 use esplab_scenario::Spelling;
 use std::process::ExitCode;
@@ -17,7 +17,7 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<ExitCode> {
         resamples: args.resamples,
         destination: destination(args.out.as_deref(), args.force, false),
     };
-    let executor = Executor::new(args.plan.threads);
+    let executor = executor(args.plan.threads)?;
     let prepared = request.prepare(&executor, Spelling::Cli)?;
     warn(&prepared.plan.scenario.warnings);
     warn(&prepared.design.warnings);

@@ -6,7 +6,7 @@ use crate::shared::{destination, finished, plan_source, stop, warn, Bar};
 use anyhow::Result;
 use esplab_commands::shards;
 use esplab_commands::sweep::{export_design, Request};
-use esplab_commands::Executor;
+use esplab_commands::threads::executor;
 use esplab_scenario::Spelling;
 use std::process::ExitCode;
 
@@ -26,7 +26,7 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
         shard,
         destination: destination(args.out.as_deref(), args.force, args.resume),
     };
-    let executor = Executor::new(args.plan.threads);
+    let executor = executor(args.plan.threads)?;
     let prepared = request.prepare(&executor, Spelling::Cli)?;
     warn(&prepared.plan.scenario.warnings);
     let (points, replicates, name) = (

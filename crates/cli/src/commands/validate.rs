@@ -3,8 +3,8 @@
 use crate::options::ValidateArgs;
 use crate::shared::{destination, stop, Bar};
 use anyhow::Result;
+use esplab_commands::threads::executor;
 use esplab_commands::validate::Request;
-use esplab_commands::Executor;
 use esplab_scenario::Spelling;
 use std::process::ExitCode;
 
@@ -15,7 +15,7 @@ pub fn validate(args: ValidateArgs) -> Result<ExitCode> {
         users: args.users,
         destination: destination(args.out.as_deref(), args.force, false),
     };
-    let executor = Executor::new(args.threads);
+    let executor = executor(args.threads)?;
     let prepared = request.prepare(&executor, Spelling::Cli)?;
     let outcome = prepared.run(&executor, &Bar::new(args.quiet), stop())?;
     if !args.quiet {

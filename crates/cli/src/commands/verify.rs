@@ -5,13 +5,13 @@
 use crate::options::VerifyArgs;
 use crate::shared::{stop, warn};
 use anyhow::Result;
+use esplab_commands::threads::executor;
 use esplab_commands::verify::verify as verify_folder;
-use esplab_commands::Executor;
 use esplab_scenario::Spelling;
 use std::process::ExitCode;
 
 pub fn verify(args: VerifyArgs) -> Result<ExitCode> {
-    let executor = Executor::new(args.threads);
+    let executor = executor(args.threads)?;
     let v = verify_folder(&args.dir, args.sample, &executor, Spelling::Cli, stop())?;
     warn(&v.warnings);
     if v.problems.is_empty() {

@@ -13,6 +13,7 @@ of overrides of the defaults, and keyword settings that mirror the command line 
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Iterable, Optional
 
 import pyarrow as pa
@@ -37,6 +38,61 @@ from ._esplab import (  # noqa: F401
 from ._esplab import discover as _discover
 from ._esplab import report_html as _report_html
 from ._esplab import sweep as _sweep_shard
+
+# Keywords that take whole numbers of zero or more, as their command-line flags do.
+_WHOLE_NUMBERS = frozenset(
+    [
+        "users", "seed", "runs", "threads", "start", "start_day", "posterior_draws", "particles",
+        "generations", "max_simulations", "replicates", "predictive", "draws", "sample", "shards",
+    ]
+)
+_MOST = 2**64 - 1
+
+
+def _check_keywords(keywords: dict) -> None:
+    """Refuses, with a ScenarioError naming the keyword and what it allows, a negative or
+    too large whole number and a ``set`` that is not a dict, before any work starts."""
+    for name, value in keywords.items():
+        if name in _WHOLE_NUMBERS and isinstance(value, int) and not isinstance(value, bool):
+            if value < 0:
+                raise ScenarioError(f"{name}={value}: allowed: a whole number, 0 or more")
+            if value > _MOST:
+                raise ScenarioError(f"{name}={value}: allowed: at most {_MOST}")
+    chosen = keywords.get("set")
+    if chosen is not None and not isinstance(chosen, dict):
+        raise ScenarioError(
+            f"set={chosen!r}: allowed: a dict of scenario keys and values, "
+            "e.g. set={'vendors.liability': 0.5}"
+        )
+
+
+def _checked(function: Any, name: str) -> Any:
+    """``function`` with its keywords checked by :func:`_check_keywords` first, known (and
+    pickled, for process pools) as ``esplab.<name>``."""
+
+    @functools.wraps(function)
+    def call(*args: Any, **keywords: Any) -> Any:
+        _check_keywords(keywords)
+        return function(*args, **keywords)
+
+    call.__module__, call.__name__, call.__qualname__ = __name__, name, name
+    return call
+
+
+analyze = _checked(analyze, "analyze")
+backtest = _checked(backtest, "backtest")
+calibrate = _checked(calibrate, "calibrate")
+compare = _checked(compare, "compare")
+ensemble = _checked(ensemble, "ensemble")
+fit = _checked(fit, "fit")
+forecast = _checked(forecast, "forecast")
+leverage = _checked(leverage, "leverage")
+leverage_over_draws = _checked(leverage_over_draws, "leverage_over_draws")
+run = _checked(run, "run")
+sensitivity = _checked(sensitivity, "sensitivity")
+sweep_rows = _checked(sweep_rows, "sweep_rows")
+_discover = _checked(_discover, "_discover")
+_sweep_shard = _checked(_sweep_shard, "_sweep_shard")
 
 __all__ = [
     "ScenarioError",
