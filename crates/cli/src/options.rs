@@ -367,7 +367,8 @@ pub struct DiscoverArgs {
     /// Output folder (default: a new folder runs/FOLDER-discover-N).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
-    /// Write into an existing, non-empty --out folder, replacing what it holds.
+    /// Replace an earlier esplab output in --out: what it wrote there is removed first (a folder
+    /// that also holds files esplab did not write is refused, untouched).
     #[arg(long, requires = "out")]
     pub force: bool,
     /// Print nothing but errors.
@@ -439,7 +440,8 @@ pub struct CalibrateArgs {
     /// Output folder (default: a new folder runs/NAME-calibration-N).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
-    /// Write into an existing, non-empty --out folder, replacing what it holds.
+    /// Replace an earlier esplab output in --out: what it wrote there is removed first (a folder
+    /// that also holds files esplab did not write is refused, untouched).
     #[arg(long, requires = "out")]
     pub force: bool,
     /// Print nothing but errors.
@@ -461,7 +463,8 @@ pub struct ValidateArgs {
     /// Output folder (default: a new folder runs/validation-N).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
-    /// Write into an existing, non-empty --out folder, replacing what it holds.
+    /// Replace an earlier esplab output in --out: what it wrote there is removed first (a folder
+    /// that also holds files esplab did not write is refused, untouched).
     #[arg(long, requires = "out")]
     pub force: bool,
     /// Print nothing but errors and the final verdict.
@@ -510,7 +513,8 @@ pub struct SweepArgs {
     /// Output folder (default: a new folder runs/PLAN-sweep-N).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
-    /// Write into an existing, non-empty --out folder, replacing what it holds.
+    /// Replace an earlier esplab output in --out: what it wrote there is removed first (a folder
+    /// that also holds files esplab did not write is refused, untouched).
     #[arg(long, requires = "out")]
     pub force: bool,
     /// Run only slice I of N (0 <= I < N), e.g. 0/4; join the slices with `esplab merge`.
@@ -547,7 +551,8 @@ pub struct SensitivityArgs {
     /// Output folder (default: a new folder runs/PLAN-sensitivity-N).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
-    /// Write into an existing, non-empty --out folder, replacing what it holds.
+    /// Replace an earlier esplab output in --out: what it wrote there is removed first (a folder
+    /// that also holds files esplab did not write is refused, untouched).
     #[arg(long, requires = "out")]
     pub force: bool,
 }
@@ -564,7 +569,8 @@ pub struct ExperimentArgs {
     /// Output folder (default: a new folder runs/NAME-COMMAND-N).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
-    /// Write into an existing, non-empty --out folder, replacing what it holds.
+    /// Replace an earlier esplab output in --out: what it wrote there is removed first (a folder
+    /// that also holds files esplab did not write is refused, untouched).
     #[arg(long, requires = "out")]
     pub force: bool,
     /// Finish an interrupted experiment in --out: runs already journaled there are kept.
@@ -666,7 +672,8 @@ pub struct RunArgs {
     /// Output folder (default: a new folder runs/NAME-N).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
-    /// Write into an existing, non-empty --out folder, replacing what it holds.
+    /// Replace an earlier esplab output in --out: what it wrote there is removed first (a folder
+    /// that also holds files esplab did not write is refused, untouched).
     #[arg(long, requires = "out")]
     pub force: bool,
     /// Print nothing but errors.
@@ -778,7 +785,8 @@ pub struct FitArgs {
     /// Output folder (default: a new folder runs/SERIES-fit-N).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
-    /// Write into an existing, non-empty --out folder, replacing what it holds.
+    /// Replace an earlier esplab output in --out: what it wrote there is removed first (a folder
+    /// that also holds files esplab did not write is refused, untouched).
     #[arg(long, requires = "out")]
     pub force: bool,
     /// Print nothing but errors.
@@ -820,7 +828,8 @@ pub struct ForecastArgs {
     /// Output folder (default: a new folder runs/SERIES-forecast-N).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
-    /// Write into an existing, non-empty --out folder, replacing what it holds.
+    /// Replace an earlier esplab output in --out: what it wrote there is removed first (a folder
+    /// that also holds files esplab did not write is refused, untouched).
     #[arg(long, requires = "out")]
     pub force: bool,
     /// Print nothing but errors.
@@ -853,7 +862,8 @@ pub struct BacktestArgs {
     /// Output folder (default: a new folder runs/SERIES-backtest-N).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
-    /// Write into an existing, non-empty --out folder, replacing what it holds.
+    /// Replace an earlier esplab output in --out: what it wrote there is removed first (a folder
+    /// that also holds files esplab did not write is refused, untouched).
     #[arg(long, requires = "out")]
     pub force: bool,
     /// Print nothing but errors.

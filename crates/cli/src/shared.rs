@@ -89,6 +89,7 @@ pub fn destination(out: Option<&Path>, force: bool, resume: bool) -> Option<Dest
         out: out.map(Path::to_path_buf),
         force,
         resume,
+        keep: Vec::new(),
     })
 }
 
@@ -120,12 +121,19 @@ pub fn warn(warnings: &[String]) {
     }
 }
 
-/// The stop flag of every command: Ctrl-C raises it; long work checks it between batches.
+/// The stop flag of every command: Ctrl-C raises it, and work in flight checks it after every
+/// simulated day. A second Ctrl-C quits at once with status 130 (files being written are
+/// written under temporary names, so none is left half-written under its own).
 pub fn stop() -> &'static Stop {
     static STOP: Stop = Stop::new();
     static HANDLER: OnceLock<()> = OnceLock::new();
     HANDLER.get_or_init(|| {
-        let _ = ctrlc::set_handler(|| STOP.raise());
+        let _ = ctrlc::set_handler(|| {
+            if STOP.is_raised() {
+                std::process::exit(i32::from(INTERRUPTED));
+            }
+            STOP.raise();
+        });
     });
     &STOP
 }

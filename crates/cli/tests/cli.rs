@@ -538,6 +538,44 @@ fn impossible_settings_are_refused_and_exit_statuses_say_why() {
         "run", "loud", "-q", "--users", "400", "--years", "0.2", "--out", out_text, "--force",
     ]);
     assert_ne!(read(&out, "timeseries.csv"), first);
+    // --force over a folder of another command's files leaves only the new command's files.
+    let names = |dir: &Path| {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        names.sort();
+        names
+    };
+    let run_files = names(&out);
+    let ensemble = [
+        "ensemble", "loud", "-q", "--users", "300", "--years", "0.2", "--runs", "2",
+    ];
+    ok(&[&ensemble[..], &["--out", out_text, "--force"]].concat());
+    let ensemble_files = names(&out);
+    assert!(ensemble_files.contains(&"runs.csv".to_string()), "{ensemble_files:?}");
+    assert!(
+        !ensemble_files.contains(&"timeseries.csv".to_string()),
+        "{ensemble_files:?}"
+    );
+    ok(&["report", out_text, "-q"]);
+    ok(&[
+        "run", "loud", "-q", "--users", "300", "--years", "0.2", "--out", out_text, "--force",
+    ]);
+    assert_eq!(names(&out), run_files, "no file of the ensemble or its report is left");
+    // It removes only what esplab wrote: a folder holding anything else is refused, untouched.
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    let o = esplab(&[&ensemble[..], &["--out", out_text, "--force"]].concat());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--force replaces only what esplab wrote, and the folder also holds notes.txt"),
+        "{}",
+        stderr(&o)
+    );
+    let mut kept = run_files.clone();
+    kept.push("notes.txt".into());
+    kept.sort();
+    assert_eq!(names(&out), kept);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -1,6 +1,7 @@
 //! `ensemble`, `compare` and `leverage` journal their finished runs: killed (SIGKILL) at random
 //! moments many times over and resumed with `--resume`, they give the bytes of an uninterrupted
-//! run; Ctrl-C stops them with status 130 and a way to finish.
+//! run; Ctrl-C stops them, and every other long command, within a second with status 130, a way
+//! to finish and nothing half-written.
 
 mod common;
 
@@ -141,6 +142,88 @@ fn ctrl_c_stops_an_ensemble_resumably_with_status_130() {
     ok(&[&args[..], &["-q", "--out", reference.to_str().unwrap()]].concat());
     for name in files(&reference) {
         assert!(read(&out, &name) == read(&reference, &name), "{name} differs");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Every file under `dir`, as paths relative to it.
+fn every_file(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                found.push(path.strip_prefix(dir).unwrap().to_string_lossy().to_string());
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn ctrl_c_stops_every_long_command_within_a_second_leaving_nothing_half_written() {
+    let dir = temp("ctrl-c");
+    std::fs::create_dir_all(&dir).unwrap();
+    let plan = dir.join("sweep.toml");
+    std::fs::write(
+        &plan,
+        DRAWS_PLAN
+            .replace("points = 4", "points = 40")
+            .replace("5000", "200000"),
+    )
+    .unwrap();
+    let targets = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/targets/mcp.toml");
+    // Each would run for minutes; none has finished when it is interrupted.
+    let cases: [(&str, Vec<&str>); 5] = [
+        ("run", vec!["run", "mcp", "--users", "300000", "--years", "100"]),
+        (
+            "ensemble",
+            vec!["ensemble", "mcp", "--users", "100000", "--years", "10", "--runs", "40"],
+        ),
+        ("leverage", vec!["leverage", "mcp", "--users", "50000", "--runs", "40"]),
+        ("sweep", vec!["sweep", plan.to_str().unwrap()]),
+        (
+            "calibrate",
+            vec!["calibrate", "mcp", "--targets", targets, "--users", "50000"],
+        ),
+    ];
+    for (what, args) in cases {
+        let out = dir.join(what);
+        let child = Command::new(env!("CARGO_BIN_EXE_esplab"))
+            .args(&args)
+            .args(["-q", "--out", out.to_str().unwrap()])
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(1500));
+        let sent = std::time::Instant::now();
+        // SAFETY: sending a signal to our own child process.
+        assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) }, 0);
+        let o = child.wait_with_output().unwrap();
+        let stopped = sent.elapsed();
+        let err = String::from_utf8_lossy(&o.stderr);
+        println!("{what}: stopped {} ms after Ctrl-C", stopped.as_millis());
+        assert_eq!(o.status.code(), Some(130), "{what}: {err}");
+        assert!(stopped < Duration::from_secs(1), "{what}: {} ms", stopped.as_millis());
+        let written = every_file(&out);
+        assert!(!written.iter().any(|f| f.ends_with(".partial")), "{what}: {written:?}");
+        assert!(
+            !written.iter().any(|f| f.ends_with("manifest.json")),
+            "{what}: {written:?}"
+        );
+        if ["ensemble", "leverage", "sweep"].contains(&what) {
+            assert!(err.contains("with --resume to finish"), "{what}: {err}");
+        } else {
+            assert!(
+                err.contains("interrupted: no complete result was written"),
+                "{what}: {err}"
+            );
+            assert!(written.is_empty(), "{what}: {written:?}");
+        }
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -1,7 +1,13 @@
 //! Where a command writes: a folder the caller names, which must not hold files unless the
 //! caller says to replace them or to resume the work it journals; or a new folder `runs/STEM-N`.
+//!
+//! Replacing (`--force`, `force=True`) removes what the folder held before anything is written,
+//! so no stale file of an earlier command survives beside the new ones; and it removes only what
+//! esplab wrote ([`folder_files::foreign`]): a folder that also holds anything else is refused
+//! with the names of what it holds, never emptied.
 
 use crate::error::CommandError;
+use crate::folder_files;
 use esplab_output::journal;
 use std::path::{Path, PathBuf};
 
@@ -14,6 +20,9 @@ pub struct Destination {
     pub force: bool,
     /// Finish the work an earlier interruption journaled in the folder.
     pub resume: bool,
+    /// Entries of the folder this same command wrote before (the fit inside a forecast's
+    /// folder): neither counted as files it holds nor removed.
+    pub keep: Vec<String>,
 }
 
 impl Destination {
@@ -25,12 +34,16 @@ impl Destination {
         }
     }
 
-    /// The folder to write into: `out`, which must not hold files unless `force` or `resume`
-    /// (with `resume` its journal says what is left); or a new folder `runs/STEM-N`, created now
-    /// with the first N not taken (so it never replaces anything).
+    /// The folder to write into: `out`, which must not hold files unless `force` (what it held
+    /// is removed now) or `resume` (its journal says what is left); or a new folder
+    /// `runs/STEM-N`, created now with the first N not taken (so it never replaces anything).
     pub fn folder(&self, stem: &str) -> Result<PathBuf, CommandError> {
         match &self.out {
-            Some(dir) if self.resume || self.force || !holds_files(dir) => Ok(dir.clone()),
+            Some(dir) if self.resume || !holds_files_beside(dir, &self.keep) => Ok(dir.clone()),
+            Some(dir) if self.force => {
+                clear(dir, &self.keep)?;
+                Ok(dir.clone())
+            }
             Some(dir) => Err(CommandError::Occupied {
                 dir: dir.clone(),
                 interrupted: journal::interrupted(dir),
@@ -51,7 +64,44 @@ pub fn choose(destination: &Option<Destination>, stem: &str) -> Result<(Option<P
 
 /// Whether `dir` exists and holds anything.
 pub fn holds_files(dir: &Path) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some())
+    holds_files_beside(dir, &[])
+}
+
+/// Whether `dir` exists and holds anything but the entries named in `keep`.
+fn holds_files_beside(dir: &Path, keep: &[String]) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|e| !keep.iter().any(|k| e.file_name().to_string_lossy() == k.as_str()))
+    })
+}
+
+/// Removes what `dir` holds (but the entries named in `keep`), once it is sure that esplab
+/// wrote all of it; otherwise removes nothing and names what esplab did not write.
+pub fn clear(dir: &Path, keep: &[String]) -> Result<(), CommandError> {
+    let foreign = folder_files::foreign(dir, keep);
+    if !foreign.is_empty() {
+        return Err(CommandError::Foreign {
+            dir: dir.to_path_buf(),
+            names: foreign,
+        });
+    }
+    let cannot =
+        |path: &Path, e: std::io::Error| CommandError::Failed(format!("cannot remove {}: {e}", path.display()));
+    let entries = std::fs::read_dir(dir).map_err(|e| cannot(dir, e))?;
+    for entry in entries.flatten() {
+        if keep.iter().any(|k| entry.file_name().to_string_lossy() == k.as_str()) {
+            continue;
+        }
+        let path = entry.path();
+        let removed = if path.is_dir() {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+        removed.map_err(|e| cannot(&path, e))?;
+    }
+    Ok(())
 }
 
 /// Creates `runs/STEM-N` for the first N not taken, and returns it.

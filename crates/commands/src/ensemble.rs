@@ -77,6 +77,16 @@ impl Request {
             runs,
             spelling,
         )?;
+        if self.start.checked_add(runs).is_none() {
+            return Err(CommandError::field(
+                "start",
+                self.start,
+                format!(
+                    "allowed: 0 to {} with {runs} runs (run indices are below 2^64)",
+                    u64::MAX - runs
+                ),
+            ));
+        }
         if self.start > 0 && self.destination.is_some() {
             return Err(CommandError::field(
                 "start",

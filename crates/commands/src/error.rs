@@ -28,6 +28,13 @@ pub enum CommandError {
         /// What interrupted work it holds, if it holds a journal.
         interrupted: Option<&'static str>,
     },
+    /// Replacing was asked for, but the output folder holds files esplab did not write.
+    #[error("out {}: holds files esplab did not write", .dir.display())]
+    Foreign {
+        dir: PathBuf,
+        /// What it holds that esplab did not write (paths within it; folders end in `/`).
+        names: Vec<String>,
+    },
     #[error(transparent)]
     Scenario(#[from] ScenarioError),
     #[error(transparent)]
@@ -91,7 +98,10 @@ impl CommandError {
     /// Whether the request was wrong (the command line's exit status 2; Python's
     /// `ScenarioError`), as opposed to the work failing.
     pub fn is_usage(&self) -> bool {
-        matches!(self, Self::Field { .. } | Self::Usage(_) | Self::Occupied { .. })
+        matches!(
+            self,
+            Self::Field { .. } | Self::Usage(_) | Self::Occupied { .. } | Self::Foreign { .. }
+        )
     }
 
     /// The message in the words of `spelling`.
@@ -116,6 +126,19 @@ impl CommandError {
                 dir.display(),
                 flag("force", spelling)
             ),
+            Self::Foreign { dir, names } => {
+                let shown: Vec<&str> = names.iter().take(3).map(String::as_str).collect();
+                let more = match names.len().saturating_sub(shown.len()) {
+                    0 => String::new(),
+                    n => format!(" and {n} more"),
+                };
+                format!(
+                    "{out}{separator}{}: {} replaces only what esplab wrote, and the folder also holds {}{more}; move them, or choose another {out}",
+                    dir.display(),
+                    flag("force", spelling),
+                    shown.join(", ")
+                )
+            }
             Self::Interrupted(Some(r)) => format!(
                 "interrupted after {} of {} {}; every finished one is kept in {}. Run the same {} with {} to finish.",
                 r.done,

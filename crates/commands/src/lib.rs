@@ -19,6 +19,7 @@ pub mod draws;
 pub mod ensemble;
 pub mod error;
 pub mod fit;
+pub mod folder_files;
 pub mod forecast;
 pub mod format;
 pub mod journaled;

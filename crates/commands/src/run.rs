@@ -6,8 +6,9 @@ use crate::error::CommandError;
 use crate::machine_memory;
 use crate::progress::Progress;
 use crate::source::Source;
+use crate::stop::Stop;
 use esplab_experiment::Executor;
-use esplab_model::{EventKind, Recorder, Simulation};
+use esplab_model::{EventKind, Observer, Parameters, Recorder, Simulation};
 
 pub use esplab_model::Summary;
 pub use esplab_output::run_folder::files;
@@ -29,6 +30,8 @@ pub struct Request {
 pub struct Prepared {
     pub scenario: Scenario,
     pub dir: Option<PathBuf>,
+    /// Whether `dir` is a folder `runs/STEM-N` made for this run (removed if it is stopped).
+    new_folder: bool,
 }
 
 /// What the run wrote.
@@ -51,21 +54,26 @@ impl Request {
             1,
             spelling,
         )?;
+        let new_folder = matches!(&self.destination, Some(d) if d.out.is_none());
         let (dir, _) = choose(&self.destination, &scenario.name)?;
-        Ok(Prepared { scenario, dir })
+        Ok(Prepared {
+            scenario,
+            dir,
+            new_folder,
+        })
     }
 }
 
 impl Prepared {
     /// Runs the simulation, its per-user work on `executor`'s threads, reporting days done.
-    pub fn run(self, executor: &Executor, progress: &dyn Progress) -> Result<Outcome, CommandError> {
+    /// Raising `stop` ends it within a day of simulated time with
+    /// [`CommandError::Interrupted`]: its partial files are removed, and so is a new folder
+    /// `runs/STEM-N` made for it, so nothing half-written is left.
+    pub fn run(self, executor: &Executor, progress: &dyn Progress, stop: &Stop) -> Result<Outcome, CommandError> {
         let p = &self.scenario.parameters;
         let Some(dir) = &self.dir else {
-            let recorder = executor.install(|| {
-                let mut recorder = Recorder::default();
-                esplab_model::run(p, &mut recorder);
-                recorder
-            });
+            let mut recorder = Recorder::default();
+            simulate(p, executor, &mut recorder, progress, stop)?;
             let mut regulations = vec![0u32; recorder.days.len()];
             for e in recorder.events.iter().filter(|e| e.kind() == EventKind::Regulation) {
                 if let Some(r) = regulations.get_mut(e.day as usize) {
@@ -84,20 +92,14 @@ impl Prepared {
             source,
         };
         let mut folder = RunFolder::create(dir, p).map_err(|e| cannot("write into", e))?;
-        let mut simulation = if executor.threads() > 1 {
-            executor.install(|| Simulation::new_parallel(p))
-        } else {
-            Simulation::new(p)
-        };
-        progress.begin("day", simulation.days() as u64, 0);
-        executor.install(|| {
-            while simulation.step(&mut folder) {
-                if simulation.day() % 30 == 0 {
-                    progress.at(simulation.day() as u64, "");
-                }
+        if let Err(e) = simulate(p, executor, &mut folder, progress, stop) {
+            folder.abandon();
+            if self.new_folder {
+                // Only removes it if nothing else was put there meanwhile.
+                let _ = std::fs::remove_dir(dir);
             }
-        });
-        progress.end();
+            return Err(e);
+        }
         let summary = folder
             .finish(&self.scenario)
             .map_err(|e| cannot("write the results into", e))?;
@@ -106,5 +108,41 @@ impl Prepared {
             table: None,
             dir: self.dir.clone(),
         })
+    }
+}
+
+/// Runs `parameters` to the end of its horizon, reporting to `observer`, its per-user work on
+/// `executor`'s threads (on one thread the run is the sequential one), with progress every 30
+/// days; [`CommandError::Interrupted`] as soon as `stop` is raised. The one place a command
+/// steps a single simulation.
+pub fn simulate(
+    parameters: &Parameters,
+    executor: &Executor,
+    observer: &mut (impl Observer + Send),
+    progress: &dyn Progress,
+    stop: &Stop,
+) -> Result<(), CommandError> {
+    let mut simulation = if executor.threads() > 1 {
+        executor.install(|| Simulation::new_parallel(parameters))
+    } else {
+        Simulation::new(parameters)
+    };
+    progress.begin("day", simulation.days() as u64, 0);
+    let finished = executor.install(|| {
+        while simulation.step(observer) {
+            if stop.is_raised() {
+                return false;
+            }
+            if simulation.day() % 30 == 0 {
+                progress.at(simulation.day() as u64, "");
+            }
+        }
+        true
+    });
+    progress.end();
+    if finished {
+        Ok(())
+    } else {
+        Err(CommandError::Interrupted(None))
     }
 }

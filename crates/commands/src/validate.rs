@@ -740,8 +740,14 @@ impl Prepared {
             });
             std::fs::create_dir_all(dir)
                 .map_err(|e| CommandError::Failed(format!("cannot write into {}: {e}", dir.display())))?;
+            let _ = std::fs::remove_file(dir.join("manifest.json"));
             atomic::write(&dir.join("validation.json"), manifest::pretty(&document).as_bytes())
                 .and_then(|_| atomic::write(&dir.join("validation.md"), markdown.as_bytes()))
+                .and_then(|_| {
+                    let settings = serde_json::json!({"users": document["users"], "runs": document["runs"]});
+                    let m = manifest::build("validate", &[], settings, dir, &["validation.json", "validation.md"])?;
+                    atomic::write(&dir.join("manifest.json"), manifest::pretty(&m).as_bytes())
+                })
                 .map_err(|e| CommandError::Output {
                     action: "write into",
                     dir: dir.clone(),

@@ -3,11 +3,13 @@
 //! records and confirms the bytes.
 
 use crate::error::CommandError;
+pub use crate::folder_files::ADDED_LATER;
+use crate::folder_files::{listed, unlisted, Unlisted};
 use crate::limits::Limit;
 use crate::machine_memory;
+use crate::progress::Silent;
 use crate::stop::Stop;
 use esplab_experiment::{simulate, Executor};
-use esplab_model::Simulation;
 use esplab_output::run_folder::files;
 use esplab_output::RunFolder;
 use esplab_scenario::{sha256_hex, Scenario, Spelling};
@@ -62,51 +64,21 @@ fn check_files(dir: &Path, manifest: &Value) -> Vec<String> {
     problems
 }
 
-/// Files other commands add to a finished folder, which its manifest does not list: the report
-/// (`esplab report`) and the analysis of a run or ensemble (`esplab analyze`).
-pub const ADDED_LATER: [&str; 3] = ["manifest.json", "report.html", "analysis.json"];
-
 /// Files and folders in `dir` that its manifest does not list (nor [`ADDED_LATER`]): left by an
 /// earlier command, say. A subfolder that is an output folder of its own (it has a manifest, as
 /// the fit inside a forecast's folder) is not stray.
 fn stray_files(dir: &Path, manifest: &Value) -> Vec<String> {
-    let listed: Vec<&str> = manifest["files"]
-        .as_array()
+    unlisted(dir, &listed(manifest))
         .into_iter()
-        .flatten()
-        .filter_map(|f| f["name"].as_str())
-        .collect();
-    let mut stray = Vec::new();
-    let mut pending = vec![PathBuf::new()];
-    while let Some(relative) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(dir.join(&relative)) else {
-            continue;
-        };
-        let mut names: Vec<PathBuf> = entries.flatten().map(|e| relative.join(e.file_name())).collect();
-        names.sort();
-        for name in names {
-            let text = name.to_string_lossy().to_string();
-            let path = dir.join(&name);
-            if path.is_dir() {
-                let prefix = format!("{text}/");
-                if path.join("manifest.json").is_file() {
-                    continue;
-                }
-                if listed.iter().any(|l| l.starts_with(&prefix)) {
-                    pending.push(name);
-                } else {
-                    stray.push(format!("{text}/: a folder the manifest does not list"));
-                }
-            } else if !(listed.contains(&text.as_str())
-                || (relative.as_os_str().is_empty() && ADDED_LATER.contains(&text.as_str())))
-            {
-                stray.push(format!(
-                    "{text}: not listed in the manifest (left by an earlier command?)"
-                ));
-            }
-        }
-    }
-    stray
+        .filter_map(|entry| match entry {
+            Unlisted::File(_) => Some(format!(
+                "{}: not listed in the manifest (left by an earlier command?)",
+                entry.name()
+            )),
+            Unlisted::Folder(_) => Some(format!("{}: a folder the manifest does not list", entry.name())),
+            Unlisted::Output(_) => None,
+        })
+        .collect()
 }
 
 fn sha_of(manifest: &Value, name: &str) -> Option<String> {
@@ -122,6 +94,7 @@ fn rerun_run(
     dir: &Path,
     manifest: &Value,
     spelling: Spelling,
+    stop: &Stop,
 ) -> Result<(Vec<String>, usize, Vec<String>), CommandError> {
     let scenario = Scenario::load(&dir.join("scenario.toml").to_string_lossy(), &[])?;
     machine_memory::ensure("the re-run", [&scenario.parameters], &Executor::new(1), 1, spelling)?;
@@ -129,8 +102,11 @@ fn rerun_run(
     let _ = std::fs::remove_dir_all(&temp);
     let cannot = |e: esplab_output::OutputError| failed(format!("cannot re-run into {}: {e}", temp.display()));
     let mut folder = RunFolder::create(&temp, &scenario.parameters).map_err(cannot)?;
-    let mut simulation = Simulation::new(&scenario.parameters);
-    while simulation.step(&mut folder) {}
+    if let Err(e) = crate::run::simulate(&scenario.parameters, &Executor::new(1), &mut folder, &Silent, stop) {
+        folder.abandon();
+        let _ = std::fs::remove_dir_all(&temp);
+        return Err(e);
+    }
     folder.finish(&scenario).map_err(cannot)?;
     let mut problems = Vec::new();
     for name in files::DATA {
@@ -214,7 +190,7 @@ pub fn verify(
     let mut warnings = Vec::new();
     if problems.is_empty() {
         let found = match command.as_str() {
-            "run" => Some(rerun_run(dir, &manifest, spelling)?),
+            "run" => Some(rerun_run(dir, &manifest, spelling, stop)?),
             "ensemble" => Some(rerun_ensemble(dir, &manifest, sample, executor, spelling, stop)?),
             _ => None,
         };

@@ -4,6 +4,7 @@
 //! The results a sink sees, and their order, do not depend on the number of threads: jobs are
 //! pure functions of their index and results are delivered in index order.
 
+use crate::interruption;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -48,7 +49,10 @@ impl Executor {
     }
 
     /// Runs `job(i)` for every `i` in `indices`, in batches of a few jobs per thread, and hands
-    /// each result to `sink` in the order of `indices`. Checks `stop` between batches.
+    /// each result to `sink` in the order of `indices`. Checks `stop` between batches, and lends
+    /// it to every job ([`crate::interruption`]), so runs in flight are abandoned within a day
+    /// of simulated time once it is raised; a batch during which it was raised is discarded
+    /// whole, so the sink sees only complete results.
     pub fn run<T, J, S, E>(&self, indices: &[u64], stop: &AtomicBool, job: J, mut sink: S) -> Result<Option<Stopped>, E>
     where
         T: Send,
@@ -60,7 +64,15 @@ impl Executor {
             if stop.load(Ordering::Relaxed) {
                 return Ok(Some(Stopped::Interrupted));
             }
-            let results: Vec<T> = self.pool.install(|| chunk.par_iter().map(|&i| job(i)).collect());
+            let results: Vec<T> = self.pool.install(|| {
+                chunk
+                    .par_iter()
+                    .map(|&i| interruption::lending(stop, || job(i)))
+                    .collect()
+            });
+            if stop.load(Ordering::Relaxed) {
+                return Ok(Some(Stopped::Interrupted));
+            }
             for (&i, result) in chunk.iter().zip(results) {
                 sink(i, result)?;
             }
@@ -135,5 +147,39 @@ mod tests {
             .unwrap();
         assert_eq!(outcome, Some(Stopped::Interrupted));
         assert_eq!(count, 0);
+    }
+
+    #[test]
+    fn a_stop_raised_during_a_batch_abandons_its_runs_and_discards_it() {
+        let mut parameters = esplab_model::Parameters::default();
+        parameters.run.users = 2_000;
+        parameters.run.years = 1_000.0;
+        let stop = AtomicBool::new(false);
+        let mut delivered = 0;
+        let last_day = std::sync::atomic::AtomicU32::new(0);
+        let outcome = Executor::new(2)
+            .run(
+                &[0, 1, 2, 3],
+                &stop,
+                |i| {
+                    if i == 0 {
+                        stop.store(true, Ordering::Relaxed);
+                    }
+                    crate::run::replicate_while(&parameters, 7, i, &mut esplab_model::Summary::default(), |day| {
+                        last_day.fetch_max(day, Ordering::Relaxed);
+                        true
+                    })
+                },
+                |_, _| {
+                    delivered += 1;
+                    Ok::<(), ()>(())
+                },
+            )
+            .unwrap();
+        assert_eq!(outcome, Some(Stopped::Interrupted));
+        assert_eq!(delivered, 0, "no partial run reaches the sink");
+        // Job 0 raised the flag before its first day; every run stops within a day of seeing it.
+        let last_day = last_day.load(Ordering::Relaxed);
+        assert!(last_day < 365 * 10, "runs went on to day {last_day} after the stop");
     }
 }

@@ -14,6 +14,7 @@ pub mod doses;
 pub mod executor;
 pub mod facts;
 pub mod forecast;
+pub mod interruption;
 pub mod leverage;
 pub mod levers;
 pub mod mechanics;

@@ -73,8 +73,9 @@ pub fn replicate(parameters: &Parameters, master: u64, index: u64, observer: &mu
     replicate_while(parameters, master, index, observer, |_| true);
 }
 
-/// As [`replicate`], asking `go_on(day)` after each day; returns false if it said no (the run
-/// was abandoned before its end).
+/// As [`replicate`], asking `go_on(day)` after each day; returns false if it said no, or if the
+/// run's command was stopped ([`crate::interruption::raised`]): the run was abandoned before
+/// its end.
 pub fn replicate_while(
     parameters: &Parameters,
     master: u64,
@@ -82,11 +83,15 @@ pub fn replicate_while(
     observer: &mut impl Observer,
     mut go_on: impl FnMut(u32) -> bool,
 ) -> bool {
+    if crate::interruption::raised() {
+        // Not even built: the arms of a job after the one that saw the stop cost nothing.
+        return false;
+    }
     let mut p = parameters.clone();
     p.run.seed = run_seed(master, index);
     let mut simulation = Simulation::new(&p);
     while simulation.step(observer) {
-        if !go_on(simulation.day()) {
+        if !go_on(simulation.day()) || crate::interruption::raised() {
             return false;
         }
     }

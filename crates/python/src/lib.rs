@@ -6,6 +6,7 @@
 
 mod bridge;
 mod convert;
+mod interrupt;
 
 use bridge::{settings as bad_setting, Failure, ScenarioError};
 use convert::{overrides_from, source, to_pyarrow, Options};
@@ -16,15 +17,13 @@ use esplab_commands::threads::executor;
 use esplab_commands::{backtest as backtesting, fit as fitting, forecast as forecasting};
 use esplab_commands::{calibrate as calibration, compare as comparison, ensemble as runs, leverage as levers};
 use esplab_commands::{leverage_draws, run as single, sensitivity as indices, sweep as rows};
-use esplab_commands::{CommandError, Destination, Executor, Finished, Silent, Stop};
+use esplab_commands::{CommandError, Destination, Finished, Silent};
 use esplab_scenario::plan::Plan;
 use esplab_scenario::{presets, Spelling};
+use interrupt::interruptible;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use std::path::PathBuf;
-
-/// Never raised: Python calls are not interrupted between batches.
-static NO_STOP: Stop = Stop::new();
 
 /// A command's error as a Python exception.
 fn fail(e: CommandError) -> PyErr {
@@ -38,6 +37,7 @@ fn destination(out: Option<PathBuf>, force: bool, resume: bool) -> PyResult<Opti
             out: Some(out),
             force,
             resume,
+            keep: Vec::new(),
         })),
         None if force || resume => Err(bad_setting("force and resume need out: give the folder").into()),
         None => Ok(None),
@@ -59,12 +59,14 @@ fn scenarios() -> Vec<(String, String)> {
 }
 
 /// One run: a table of one row per day (day and every daily series), as `esplab run` writes
-/// to timeseries.csv.
+/// to timeseries.csv. `threads` share the run's per-user work (0: one per core); the table
+/// does not depend on it.
 #[pyfunction]
-#[pyo3(signature = (scenario, *, users=None, years=None, seed=None, set=None))]
+#[pyo3(signature = (scenario, *, threads=0, users=None, years=None, seed=None, set=None))]
 fn run<'py>(
     py: Python<'py>,
     scenario: &Bound<'py, PyAny>,
+    threads: usize,
     users: Option<u64>,
     years: Option<f64>,
     seed: Option<u64>,
@@ -74,8 +76,9 @@ fn run<'py>(
         source: source(scenario, &Options::new(users, years, seed, set.as_ref())?)?,
         destination: None,
     };
+    let executor = executor(threads).map_err(fail)?;
     let prepared = request.prepare(Spelling::Python).map_err(fail)?;
-    let outcome = py.detach(|| prepared.run(&Executor::new(1), &Silent)).map_err(fail)?;
+    let outcome = interruptible(py, |stop| prepared.run(&executor, &Silent, stop))?;
     to_pyarrow(py, &outcome.table.unwrap_or_default())
 }
 
@@ -109,7 +112,7 @@ fn ensemble<'py>(
     };
     let executor = executor(threads).map_err(fail)?;
     let prepared = request.prepare(&executor, Spelling::Python).map_err(fail)?;
-    match py.detach(|| prepared.run(&executor, &Silent, &NO_STOP)).map_err(fail)? {
+    match interruptible(py, |stop| prepared.run(&executor, &Silent, stop))? {
         Finished::Done(outcome) => to_pyarrow(py, &outcome.table),
         Finished::AlreadyComplete { dir, .. } => read_table(py, &dir, "runs.parquet"),
     }
@@ -143,7 +146,7 @@ fn compare<'py>(
     };
     let executor = executor(threads).map_err(fail)?;
     let prepared = request.prepare(&executor, Spelling::Python).map_err(fail)?;
-    match py.detach(|| prepared.run(&executor, &Silent, &NO_STOP)).map_err(fail)? {
+    match interruptible(py, |stop| prepared.run(&executor, &Silent, stop))? {
         Finished::Done(outcome) => to_pyarrow(py, &outcome.table),
         Finished::AlreadyComplete { .. } => unreachable!("a comparison in memory is never complete before it runs"),
     }
@@ -191,7 +194,7 @@ fn leverage<'py>(
     };
     let executor = executor(threads).map_err(fail)?;
     let prepared = request.prepare(&executor, Spelling::Python).map_err(fail)?;
-    match py.detach(|| prepared.run(&executor, &Silent, &NO_STOP)).map_err(fail)? {
+    match interruptible(py, |stop| prepared.run(&executor, &Silent, stop))? {
         Finished::Done(outcome) => to_pyarrow(py, &outcome.table),
         Finished::AlreadyComplete { dir, .. } => {
             let csv = py.import("pyarrow.csv")?;
@@ -246,7 +249,7 @@ fn leverage_over_draws<'py>(
     };
     let executor = executor(threads).map_err(fail)?;
     let prepared = request.prepare(&executor, Spelling::Python).map_err(fail)?;
-    match py.detach(|| prepared.run(&executor, &Silent, &NO_STOP)).map_err(fail)? {
+    match interruptible(py, |stop| prepared.run(&executor, &Silent, stop))? {
         Finished::Done(outcome) => Ok((to_pyarrow(py, &outcome.tables.0)?, to_pyarrow(py, &outcome.tables.1)?)),
         Finished::AlreadyComplete { .. } => unreachable!("leverage in memory is never complete before it runs"),
     }
@@ -284,14 +287,14 @@ fn robust_leverage(py: Python<'_>, draws: &Bound<'_, PyAny>) -> PyResult<Py<PyAn
 /// does: `only` keeps some of its statistics, `params` gives priors (`"KEY=uniform:LOW:HIGH"`;
 /// default: the drivers of the targeted statistics), `holdout` a target file of figures to
 /// predict, not fit. Runs use 10,000 users unless `users` is given. With `out`, writes the same
-/// folder as the command line. Returns a dict: `summary` (what calibration.json holds: the
+/// folder as the command line (`force=True` replaces what the folder held). Returns a dict: `summary` (what calibration.json holds: the
 /// posterior, its predictive check and the held-out figures), `posterior` and `particles`
 /// (the tables of posterior.csv and particles.csv).
 #[pyfunction]
 #[pyo3(signature = (
     scenario, targets, *, holdout=None, only=None, params=None, particles=200, generations=5,
     quantile=0.5, min_acceptance=0.02, max_simulations=20_000, replicates=5, predictive=100,
-    users=None, years=None, seed=None, set=None, threads=0, out=None
+    users=None, years=None, seed=None, set=None, threads=0, out=None, force=false
 ))]
 #[allow(clippy::too_many_arguments)]
 fn calibrate<'py>(
@@ -314,6 +317,7 @@ fn calibrate<'py>(
     set: Option<Bound<'py, PyDict>>,
     threads: usize,
     out: Option<std::path::PathBuf>,
+    force: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     let request = calibration::Request {
         source: source(scenario, &Options::new(users, years, seed, set.as_ref())?)?,
@@ -330,11 +334,11 @@ fn calibrate<'py>(
             replicates,
             predictive,
         },
-        destination: out.map(Destination::at),
+        destination: destination(out, force, false)?,
     };
     let executor = executor(threads).map_err(fail)?;
     let prepared = request.prepare(&executor, Spelling::Python).map_err(fail)?;
-    let outcome = py.detach(|| prepared.run(&executor, &Silent, &NO_STOP)).map_err(fail)?;
+    let outcome = interruptible(py, |stop| prepared.run(&executor, &Silent, stop))?;
     let (posterior, particles) = outcome.particles();
     let dict = PyDict::new(py);
     let json = py.import("json")?;
@@ -433,7 +437,7 @@ fn fit<'py>(
     };
     let executor = executor(threads).map_err(fail)?;
     let prepared = request.prepare(&executor, Spelling::Python).map_err(fail)?;
-    let outcome = py.detach(|| prepared.run(&executor, &Silent, &NO_STOP)).map_err(fail)?;
+    let outcome = interruptible(py, |stop| prepared.run(&executor, &Silent, stop))?;
     let dict = PyDict::new(py);
     dict.set_item("summary", python_json(py, &outcome.summary())?)?;
     dict.set_item("posterior", to_pyarrow(py, &outcome.posterior())?)?;
@@ -472,7 +476,7 @@ fn forecast<'py>(
     };
     let executor = executor(threads).map_err(fail)?;
     let prepared = request.prepare(&executor, Spelling::Python).map_err(fail)?;
-    let outcome = py.detach(|| prepared.run(&executor, &Silent, &NO_STOP)).map_err(fail)?;
+    let outcome = interruptible(py, |stop| prepared.run(&executor, &Silent, stop))?;
     let dict = PyDict::new(py);
     dict.set_item("summary", python_json(py, &outcome.summary())?)?;
     dict.set_item("fan", to_pyarrow(py, &outcome.fan())?)?;
@@ -545,7 +549,7 @@ fn backtest<'py>(
     };
     let executor = executor(threads).map_err(fail)?;
     let prepared = request.prepare(&executor, Spelling::Python).map_err(fail)?;
-    let outcome = py.detach(|| prepared.run(&executor, &Silent, &NO_STOP)).map_err(fail)?;
+    let outcome = interruptible(py, |stop| prepared.run(&executor, &Silent, stop))?;
     let dict = PyDict::new(py);
     dict.set_item("summary", python_json(py, &outcome.summary())?)?;
     dict.set_item("scores", to_pyarrow(py, &outcome.scores())?)?;
@@ -575,7 +579,7 @@ fn sweep<'py>(
     };
     let executor = executor(threads).map_err(fail)?;
     let prepared = request.prepare(&executor, Spelling::Python).map_err(fail)?;
-    match py.detach(|| prepared.run(&executor, &Silent, &NO_STOP)).map_err(fail)? {
+    match interruptible(py, |stop| prepared.run(&executor, &Silent, stop))? {
         Finished::Done(outcome) => to_pyarrow(py, &outcome.table.unwrap_or_default()),
         Finished::AlreadyComplete { .. } => unreachable!("a sweep in memory is never complete before it runs"),
     }
@@ -606,7 +610,7 @@ fn sensitivity<'py>(
     };
     let executor = executor(threads).map_err(fail)?;
     let prepared = request.prepare(&executor, Spelling::Python).map_err(fail)?;
-    let outcome = py.detach(|| prepared.run(&executor, &Silent, &NO_STOP)).map_err(fail)?;
+    let outcome = interruptible(py, |stop| prepared.run(&executor, &Silent, stop))?;
     to_pyarrow(py, &outcome.table)
 }
 
@@ -640,9 +644,9 @@ fn analyze<'py>(
         )?),
     };
     let executor = executor(threads).map_err(fail)?;
-    let outcome = py
-        .detach(|| analysis::run(subject, &executor, Spelling::Python, &Silent, &NO_STOP))
-        .map_err(fail)?;
+    let outcome = interruptible(py, |stop| {
+        analysis::run(subject, &executor, Spelling::Python, &Silent, stop)
+    })?;
     let out = PyDict::new(py);
     let json = py.import("json")?;
     let document = match outcome {

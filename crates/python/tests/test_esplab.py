@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -124,6 +125,15 @@ def test_ensemble_writes_the_cli_folder_and_resumes_an_interrupted_one(tmp_path)
     assert again.column("final_baseline").to_pylist() == table.column("final_baseline").to_pylist()
     with pytest.raises(esplab.ScenarioError, match="the folder is not empty; choose another, or add force=True"):
         esplab.ensemble("mcp", runs=2, out=str(tmp_path / "py"), **SMALL)
+    # force=True replaces what an earlier command wrote, leaving none of its files...
+    esplab.leverage("mcp", runs=2, out=str(tmp_path / "py"), force=True, **SMALL)
+    names = sorted(p.name for p in (tmp_path / "py").iterdir())
+    assert names == ["leverage.csv", "leverage.json", "manifest.json"], names
+    # ...and refuses a folder that also holds files esplab did not write, removing nothing.
+    (tmp_path / "py" / "notes.txt").write_text("mine")
+    with pytest.raises(esplab.ScenarioError, match="force=True replaces only what esplab wrote, and the folder also holds notes.txt"):
+        esplab.ensemble("mcp", runs=2, out=str(tmp_path / "py"), force=True, **SMALL)
+    assert sorted(p.name for p in (tmp_path / "py").iterdir()) == sorted(names + ["notes.txt"])
     with pytest.raises(esplab.ScenarioError, match="runs=1: allowed: 2"):
         esplab.ensemble("mcp", runs=1, out=str(tmp_path / "one"), **SMALL)
     with pytest.raises(esplab.ScenarioError, match="runs=0: allowed: 1"):
@@ -141,6 +151,53 @@ def test_ensemble_writes_the_cli_folder_and_resumes_an_interrupted_one(tmp_path)
     assert esplab.ensemble("mcp", runs=1, start=3, **SMALL).column("run").to_pylist() == [3]
     with pytest.raises(esplab.ScenarioError, match="force and resume need out"):
         esplab.ensemble("mcp", runs=2, resume=True, **SMALL)
+
+
+# Calls long enough not to finish before Ctrl-C, written to run in a fresh interpreter; OUT and
+# TARGETS are filled in.
+INTERRUPTED_CALLS = {
+    "run": "esplab.run('mcp', users=300000, years=100)",
+    "ensemble": "esplab.ensemble('mcp', runs=400, users=50000, out=OUT)",
+    "leverage": "esplab.leverage('mcp', runs=40, users=50000, out=OUT)",
+    "sweep": f"esplab.sweep({PLAN!r}, set={{'run.users': 200000, 'run.years': 20}})",
+    "calibrate": "esplab.calibrate('mcp', TARGETS, users=50000, out=OUT)",
+}
+
+INTERRUPTING = """
+import os, signal, sys, threading, time
+import esplab
+OUT, TARGETS = sys.argv[1], sys.argv[2]
+sent = []
+def interrupt():
+    time.sleep(1.5)
+    sent.append(time.monotonic())
+    os.kill(os.getpid(), signal.SIGINT)
+threading.Thread(target=interrupt, daemon=True).start()
+try:
+    CALL
+    print("finished before the interruption")
+except KeyboardInterrupt as e:
+    print(f"stopped {time.monotonic() - sent[0]:.3f} s after Ctrl-C: {e}")
+"""
+
+
+@pytest.mark.parametrize("call", sorted(INTERRUPTED_CALLS))
+def test_ctrl_c_stops_a_call_within_a_second_leaving_nothing_half_written(tmp_path, call):
+    out = tmp_path / "out"
+    script = INTERRUPTING.replace("CALL", INTERRUPTED_CALLS[call])
+    targets = str(ROOT / "data" / "targets" / "mcp.toml")
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(out), targets], capture_output=True, text=True, timeout=300
+    )
+    said = done.stdout.strip()
+    assert said.startswith("stopped "), f"{call}: {said} {done.stderr}"
+    seconds = float(said.split()[1])
+    assert seconds < 1.0, f"{call}: {said}"
+    written = sorted(p.name for p in out.rglob("*")) if out.exists() else []
+    assert not [name for name in written if name.endswith(".partial")], f"{call}: {written}"
+    assert "manifest.json" not in written, f"{call}: an interrupted call wrote a complete-looking folder"
+    if call in ("ensemble", "leverage"):
+        assert "resume=True to finish" in said, said
 
 
 def test_calibrate_replicates_stop_where_seeds_would_collide():
@@ -425,6 +482,40 @@ def test_errors_carry_the_messages_of_the_cli():
         esplab.run("mcp", set={"vendors.tolerance": [1]})
     with pytest.raises(esplab.ScenarioError, match="shard"):
         esplab._esplab.sweep(PLAN, shard=(3, 2))
+
+
+SERIES = str(ROOT / "data" / "security_series.csv")
+TARGETS = str(ROOT / "data" / "targets" / "mcp.toml")
+
+
+# One wrong value per kind of keyword: each is refused before any work with a ScenarioError that
+# names the keyword and what it allows, as the command line names its flag.
+BAD_KEYWORDS = [
+    (esplab.run, ("mcp",), {"years": -1}, r"years=-1: run.years: value -1 is out of range; allowed: \(0, 150\]"),
+    (esplab.run, ("mcp",), {"users": 0}, r"users=0: run.users: value 0 is out of range"),
+    (esplab.run, ("mcp",), {"threads": 10**6}, r"threads=1000000: allowed: 0 \(one per core\) to"),
+    (esplab.ensemble, ("mcp",), {"runs": 10**9}, r"runs=1000000000: allowed: 1..=10000000"),
+    (esplab.ensemble, ("mcp",), {"runs": 2, "start": 2**64 - 1}, r"start=18446744073709551615: allowed: 0 to"),
+    (esplab.compare, ("mcp",), {"vary": ["vendors.liability=0.5"]}, r"vary=\['vendors.liability=0.5'\]: allowed: a dict"),
+    (esplab.compare, ("mcp",), {"runs": 1}, r"runs=1: allowed: 2..=10000000"),
+    (esplab.leverage, ("mcp",), {"levers": "regulation"}, r"levers='regulation': allowed: a list of lever names"),
+    (esplab.leverage, ("mcp",), {"heroic": "nobody"}, r"heroic=nobody: not an offering of mcp"),
+    (esplab.leverage_over_draws, (PLAN,), {"shard": "1/4"}, r"shard='1/4': allowed: a pair \(i, n\)"),
+    (esplab.calibrate, ("mcp", TARGETS), {"params": {"vendors.liability": "uniform:0:1"}}, r"params=.*: allowed: a list of KEY=PRIOR"),
+    (esplab.calibrate, ("mcp", TARGETS), {"only": ["nope"]}, r"only=nope: .* has no such target"),
+    (esplab.calibrate, ("mcp", TARGETS), {"quantile": 2.0}, r"quantile=2: allowed: \(0, 1\)"),
+    (esplab.calibrate, ("mcp", TARGETS), {"force": True}, r"force and resume need out"),
+    (esplab.fit, (SERIES, "https-firefox-pageloads"), {"as_of": "yesterday"}, r"as_of=yesterday: YYYY"),
+    (esplab.backtest, (SERIES, "https-firefox-pageloads"), {"horizon": "soon"}, r"horizon=soon: a length"),
+    (esplab.sensitivity, (str(ROOT / "plans" / "mcp-sensitivity.toml"),), {"method": "magic"}, r"method=magic: allowed: sobol, morris"),
+    (esplab.analyze, ("mcp",), {"users": -1}, r"users=-1: allowed: a whole number, 0 or more"),
+]
+
+
+@pytest.mark.parametrize("function,args,keywords,message", BAD_KEYWORDS, ids=lambda v: getattr(v, "__name__", None))
+def test_bad_keywords_raise_a_scenario_error_naming_them(function, args, keywords, message):
+    with pytest.raises(esplab.ScenarioError, match=message):
+        function(*args, **keywords)
 
 
 def test_work_beyond_the_memory_is_refused_up_front(monkeypatch):

@@ -185,12 +185,15 @@ pub fn forecast(args: ForecastArgs) -> Result<ExitCode> {
                 || esplab_commands::destination::new_folder(&format!("{series_id}-forecast")),
                 Ok,
             )?;
-            if !args.force && esplab_commands::destination::holds_files(&out) {
-                return Err(esplab_commands::error::CommandError::Occupied {
-                    dir: out,
-                    interrupted: None,
+            if esplab_commands::destination::holds_files(&out) {
+                if !args.force {
+                    return Err(esplab_commands::error::CommandError::Occupied {
+                        dir: out,
+                        interrupted: None,
+                    }
+                    .into());
                 }
-                .into());
+                esplab_commands::destination::clear(&out, &[])?;
             }
             let request = fit_request(
                 &args.series,
@@ -198,7 +201,7 @@ pub fn forecast(args: ForecastArgs) -> Result<ExitCode> {
                 &args.sampler,
                 args.draws,
                 Some(&out.join("fit")),
-                args.force,
+                false,
             )?;
             (run_fit(request, &executor, args.quiet)?, Some(out))
         }
@@ -209,7 +212,13 @@ pub fn forecast(args: ForecastArgs) -> Result<ExitCode> {
         draws: args.draws,
         jump: args.jump,
         mega_records: args.mega_records,
-        destination: destination(out.as_deref(), args.force || args.fit.is_none(), false),
+        destination: destination(out.as_deref(), args.force, false).map(|mut d| {
+            if args.fit.is_none() {
+                // OUT holds the fit just written into OUT/fit, and nothing else.
+                d.keep = vec!["fit".into()];
+            }
+            d
+        }),
     };
     let prepared = request.prepare(&executor, Spelling::Cli)?;
     warn(&prepared.fit.scenario.warnings);

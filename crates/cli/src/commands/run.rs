@@ -1,7 +1,7 @@
 //! `esplab run`: one simulation written into a run folder, with progress on stderr.
 
 use crate::options::RunArgs;
-use crate::shared::{destination, source, warn, Bar};
+use crate::shared::{destination, source, stop, warn, Bar};
 use anyhow::Result;
 use esplab_commands::run::{files, Request, Summary};
 use esplab_commands::threads::executor;
@@ -21,7 +21,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     let scenario = prepared.scenario.clone();
     let executor = executor(args.threads)?;
     let started = Instant::now();
-    let outcome = prepared.run(&executor, &Bar::new(args.quiet))?;
+    let outcome = prepared.run(&executor, &Bar::new(args.quiet), stop())?;
     let elapsed = started.elapsed();
     if let (false, Some(summary), Some(dir)) = (args.quiet, &outcome.summary, &outcome.dir) {
         print_summary(&scenario, summary, elapsed.as_secs_f64(), dir);

@@ -64,7 +64,7 @@ pub fn run(
             machine_memory::ensure("the run", [&p], &Executor::new(1), 1, spelling)?;
             let names: Vec<String> = p.offerings.iter().map(|o| o.name.clone()).collect();
             let mut recorder = Recorder::default();
-            esplab_model::run(&p, &mut recorder);
+            crate::run::simulate(&p, executor, &mut recorder, progress, stop)?;
             (RunData::from_recorder(&recorder, &names), None)
         }
     };

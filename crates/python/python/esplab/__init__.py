@@ -49,21 +49,45 @@ _WHOLE_NUMBERS = frozenset(
 _MOST = 2**64 - 1
 
 
+# Keywords that take a dict, as ``--set KEY=VALUE`` and ``--vary KEY=VALUE`` take pairs.
+_DICTS = {
+    "set": "a dict of scenario keys and values, e.g. set={'vendors.liability': 0.5}",
+    "vary": "a dict of scenario keys and values, e.g. vary={'vendors.liability': 0.5}",
+}
+# Keywords that take a list of texts, as their repeatable command-line flags do.
+_LISTS = {
+    "levers": "a list of lever names, e.g. levers=['regulation']",
+    "only": "a list of target names, e.g. only=['vendor_lag_months']",
+    "params": "a list of KEY=PRIOR texts, e.g. params=['vendors.liability=uniform:0:1']",
+}
+
+
 def _check_keywords(keywords: dict) -> None:
     """Refuses, with a ScenarioError naming the keyword and what it allows, a negative or
-    too large whole number and a ``set`` that is not a dict, before any work starts."""
+    too large whole number, a ``set`` or ``vary`` that is not a dict, a list keyword that is not
+    a list of texts and a ``shard`` that is not an ``(i, n)`` pair, before any work starts."""
     for name, value in keywords.items():
+        if value is None:
+            continue
         if name in _WHOLE_NUMBERS and isinstance(value, int) and not isinstance(value, bool):
             if value < 0:
                 raise ScenarioError(f"{name}={value}: allowed: a whole number, 0 or more")
             if value > _MOST:
                 raise ScenarioError(f"{name}={value}: allowed: at most {_MOST}")
-    chosen = keywords.get("set")
-    if chosen is not None and not isinstance(chosen, dict):
-        raise ScenarioError(
-            f"set={chosen!r}: allowed: a dict of scenario keys and values, "
-            "e.g. set={'vendors.liability': 0.5}"
-        )
+        if name in _DICTS and not isinstance(value, dict):
+            raise ScenarioError(f"{name}={value!r}: allowed: {_DICTS[name]}")
+        if name in _LISTS and (
+            isinstance(value, str) or not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value)
+        ):
+            raise ScenarioError(f"{name}={value!r}: allowed: {_LISTS[name]}")
+        if name == "shard" and not (
+            isinstance(value, tuple)
+            and len(value) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= _MOST for v in value)
+        ):
+            raise ScenarioError(
+                f"shard={value!r}: allowed: a pair (i, n) of whole numbers with i < n, as esplab.shards(n) gives"
+            )
 
 
 def _checked(function: Any, name: str) -> Any:

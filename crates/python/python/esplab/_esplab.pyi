@@ -10,6 +10,7 @@ def scenarios() -> list[tuple[str, str]]: ...
 def run(
     scenario: Scenario,
     *,
+    threads: int = 0,
     users: Optional[int] = None,
     years: Optional[float] = None,
     seed: Optional[int] = None,
@@ -99,6 +100,7 @@ def calibrate(
     set: Optional[dict[str, Any]] = None,
     threads: int = 0,
     out: Optional[str] = None,
+    force: bool = False,
 ) -> dict[str, Any]: ...
 def fit(
     series: str,
