@@ -1,5 +1,7 @@
 //! The `esplab` command end to end: outputs, determinism, and clear errors for bad input.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -539,14 +541,7 @@ fn impossible_settings_are_refused_and_exit_statuses_say_why() {
     ]);
     assert_ne!(read(&out, "timeseries.csv"), first);
     // --force over a folder of another command's files leaves only the new command's files.
-    let names = |dir: &Path| {
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-            .collect();
-        names.sort();
-        names
-    };
+    let names = common::names;
     let run_files = names(&out);
     let ensemble = [
         "ensemble", "loud", "-q", "--users", "300", "--years", "0.2", "--runs", "2",

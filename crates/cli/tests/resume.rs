@@ -5,20 +5,10 @@
 
 mod common;
 
-use common::{kill_until_complete, ok, read, temp};
+use common::{kill_until_complete, names, ok, read, temp};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
-
-/// The names of the files in `dir`, sorted.
-fn files(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .collect();
-    names.sort();
-    names
-}
 
 /// Four draws of the cost of security in a small mcp market.
 const DRAWS_PLAN: &str = r#"
@@ -92,8 +82,8 @@ fn killed_experiments_resume_to_the_bytes_of_uninterrupted_ones() {
             kills >= 5,
             "{what} finished too fast to be interrupted often ({kills} kills)"
         );
-        assert_eq!(files(&out), files(&reference), "{what}: no journal is left behind");
-        for name in files(&reference) {
+        assert_eq!(names(&out), names(&reference), "{what}: no journal is left behind");
+        for name in names(&reference) {
             assert!(read(&out, &name) == read(&reference, &name), "{what}: {name} differs");
         }
         // Resuming complete work does nothing.
@@ -140,7 +130,7 @@ fn ctrl_c_stops_an_ensemble_resumably_with_status_130() {
     ok(&[&args[..], &["-q", "--out", out.to_str().unwrap(), "--resume"]].concat());
     let reference = dir.join("reference");
     ok(&[&args[..], &["-q", "--out", reference.to_str().unwrap()]].concat());
-    for name in files(&reference) {
+    for name in names(&reference) {
         assert!(read(&out, &name) == read(&reference, &name), "{name} differs");
     }
     std::fs::remove_dir_all(&dir).unwrap();
@@ -237,11 +227,11 @@ fn a_kill_after_the_journal_went_and_before_the_manifest_came_starts_afresh() {
         "ensemble", "mcp", "-q", "--users", "2000", "--years", "1", "--runs", "6",
     ];
     ok(&[&args[..], &["--out", out_text]].concat());
-    let reference: Vec<(String, Vec<u8>)> = files(&out).into_iter().map(|f| (f.clone(), read(&out, &f))).collect();
+    let reference: Vec<(String, Vec<u8>)> = names(&out).into_iter().map(|f| (f.clone(), read(&out, &f))).collect();
     // The state a kill leaves between the journal's removal and the manifest.
     std::fs::remove_file(out.join("manifest.json")).unwrap();
     ok(&[&args[..], &["--out", out_text, "--resume"]].concat());
-    let again: Vec<(String, Vec<u8>)> = files(&out).into_iter().map(|f| (f.clone(), read(&out, &f))).collect();
+    let again: Vec<(String, Vec<u8>)> = names(&out).into_iter().map(|f| (f.clone(), read(&out, &f))).collect();
     assert!(again == reference, "the same files, byte for byte, and no journal");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -67,13 +67,14 @@ pub fn holds_files(dir: &Path) -> bool {
     holds_files_beside(dir, &[])
 }
 
+/// Whether `entry` is one of the entries named in `keep`.
+fn kept(entry: &std::fs::DirEntry, keep: &[String]) -> bool {
+    keep.iter().any(|k| entry.file_name().to_string_lossy() == k.as_str())
+}
+
 /// Whether `dir` exists and holds anything but the entries named in `keep`.
 fn holds_files_beside(dir: &Path, keep: &[String]) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|entries| {
-        entries
-            .flatten()
-            .any(|e| !keep.iter().any(|k| e.file_name().to_string_lossy() == k.as_str()))
-    })
+    std::fs::read_dir(dir).is_ok_and(|entries| entries.flatten().any(|e| !kept(&e, keep)))
 }
 
 /// Removes what `dir` holds (but the entries named in `keep`), once it is sure that esplab
@@ -90,7 +91,7 @@ pub fn clear(dir: &Path, keep: &[String]) -> Result<(), CommandError> {
         |path: &Path, e: std::io::Error| CommandError::Failed(format!("cannot remove {}: {e}", path.display()));
     let entries = std::fs::read_dir(dir).map_err(|e| cannot(dir, e))?;
     for entry in entries.flatten() {
-        if keep.iter().any(|k| entry.file_name().to_string_lossy() == k.as_str()) {
+        if kept(&entry, keep) {
             continue;
         }
         let path = entry.path();
