@@ -19,6 +19,7 @@ fn main() -> ExitCode {
     // Ctrl-C raises the stop flag from the start, so no interruption kills a command half-way.
     shared::stop();
     let cli = Cli::parse();
+    shared::set_strict(cli.strict);
     match dispatch(cli) {
         Ok(code) => code,
         Err(e) => {

@@ -42,6 +42,10 @@ evidence, performance, reliability).";
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Treat scenario warnings as errors (exit 2 before any work): an override of a key no
+    /// mechanism of the scenario reads, an intervention after the horizon.
+    #[arg(long, global = true)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Subcommand)]

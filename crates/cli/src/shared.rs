@@ -10,6 +10,7 @@ use esplab_scenario::{Override, Scenario, Settings, Spelling};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 /// Exit status after Ctrl-C (128 + SIGINT), for every command.
@@ -110,15 +111,28 @@ pub fn finished<T>(finished: Finished<T>, quiet: bool) -> Option<T> {
 /// Reads the scenario of `args` with its options (for commands that only read it).
 pub fn load(args: &ScenarioArgs) -> Result<Scenario> {
     let scenario = source(args)?.load(&[])?;
-    warn(&scenario.warnings);
+    warn(&scenario.warnings)?;
     Ok(scenario)
 }
 
-/// Prints scenario warnings on stderr.
-pub fn warn(warnings: &[String]) {
+static STRICT: AtomicBool = AtomicBool::new(false);
+
+/// With `strict` (`--strict`), [`warn`] refuses what it would warn about.
+pub fn set_strict(strict: bool) {
+    STRICT.store(strict, Ordering::Relaxed);
+}
+
+/// Prints scenario warnings on stderr; with `--strict`, they are a usage error instead (before
+/// any work starts).
+pub fn warn(warnings: &[String]) -> Result<()> {
+    if STRICT.load(Ordering::Relaxed) && !warnings.is_empty() {
+        let listed: Vec<String> = warnings.iter().map(|w| format!("  {w}")).collect();
+        return usage(format!("--strict: the scenario has warnings:\n{}", listed.join("\n")));
+    }
     for w in warnings {
         eprintln!("warning: {w}");
     }
+    Ok(())
 }
 
 /// The stop flag of every command: Ctrl-C raises it, and work in flight checks it after every

@@ -343,6 +343,56 @@ fn check_accepts_presets_and_files() {
 }
 
 #[test]
+fn a_key_no_mechanism_reads_is_a_warning_and_with_strict_an_error_before_any_work() {
+    let dir = temp("strict");
+    let out = dir.join("run");
+    let out = out.to_str().unwrap();
+    let dead = ["--users", "500", "--years", "0.1", "--set", "vendors.tolerance=0.2"];
+    let o = ok(&[&["run", "mcp", "--quiet", "--out", out], &dead[..]].concat());
+    assert!(
+        stderr(&o).contains(
+            "warning: --set vendors.tolerance=0.2: vendors.tolerance is read only by reactive vendors \
+             (vendors.strategy = \"reactive\"); this scenario has vendors.strategy = \"economic\", so it has no effect"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let strict_out = dir.join("strict");
+    let o = esplab(
+        &[
+            &["run", "mcp", "--strict", "--out", strict_out.to_str().unwrap()],
+            &dead[..],
+        ]
+        .concat(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--strict: the scenario has warnings"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!strict_out.exists(), "nothing is written");
+    // Read once the strategy reads it: no warning, even with --strict.
+    let o = ok(&[
+        "--strict",
+        "check",
+        "mcp",
+        "--set",
+        "vendors.strategy=\"reactive\"",
+        "--set",
+        "vendors.tolerance=0.2",
+    ]);
+    assert_eq!(stderr(&o), "");
+    // What the file sets and its mechanisms do not read, check lists with its reader.
+    let o = ok(&["check", "mcp"]);
+    assert!(
+        stdout(&o).contains("not read by this scenario's mechanisms, only by reactive vendors (vendors.strategy = \"reactive\"): vendors.tolerance, "),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
 fn unknown_keys_are_rejected_with_the_closest_valid_key() {
     let err = check_error("schema = 1\n[users]\nharm_fearr = 2\n", &[]);
     assert!(

@@ -6,7 +6,7 @@ use esplab_commands::machine_memory::MemoryError;
 use esplab_commands::CommandError;
 use esplab_scenario::{ScenarioError as Scenario, Spelling};
 use pyo3::create_exception;
-use pyo3::exceptions::{PyKeyboardInterrupt, PyMemoryError, PyRuntimeError, PyValueError};
+use pyo3::exceptions::{PyKeyboardInterrupt, PyMemoryError, PyRuntimeError, PyUserWarning, PyValueError};
 use pyo3::PyErr;
 
 create_exception!(
@@ -14,6 +14,13 @@ create_exception!(
     ScenarioError,
     PyValueError,
     "A scenario, plan or setting esplab cannot use."
+);
+
+create_exception!(
+    _esplab,
+    ScenarioWarning,
+    PyUserWarning,
+    "A setting esplab accepts but that probably does not do what was meant: a key no mechanism of the scenario reads, an intervention after the horizon."
 );
 
 /// Why a call failed, before it becomes a Python exception.

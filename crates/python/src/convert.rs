@@ -1,7 +1,7 @@
 //! Python arguments to esplab's: values to the TOML text of overrides, keyword settings to
 //! [`Settings`], a scenario given as a preset, path, text or dict; tables to `pyarrow.Table`.
 
-use crate::bridge::settings as bad_setting;
+use crate::bridge::{settings as bad_setting, ScenarioWarning};
 use arrow::pyarrow::ToPyArrow;
 use esplab_commands::{Named, Source};
 use esplab_output::table::Table;
@@ -89,10 +89,28 @@ pub fn source(scenario: &Bound<PyAny>, options: &Options) -> PyResult<Source> {
         }
     };
     overrides.extend(options.0.overrides(Spelling::Python));
-    Ok(Source {
+    let source = Source {
         scenario: named,
         overrides,
-    })
+    };
+    warn(scenario.py(), &source)?;
+    Ok(source)
+}
+
+/// Issues the scenario's warnings (an override of a key no mechanism of it reads, an
+/// intervention after the horizon) as `esplab.ScenarioWarning`s, which Python's warning filters
+/// can turn into errors: `warnings.simplefilter("error", esplab.ScenarioWarning)` is the CLI's
+/// `--strict`. A scenario that does not load says nothing here: the command reports why.
+fn warn(py: Python<'_>, source: &Source) -> PyResult<()> {
+    let Ok(scenario) = source.load(&[]) else {
+        return Ok(());
+    };
+    for warning in &scenario.warnings {
+        let category = py.get_type::<ScenarioWarning>();
+        let message = std::ffi::CString::new(warning.as_str()).unwrap_or_default();
+        PyErr::warn(py, &category, &message, 2)?;
+    }
+    Ok(())
 }
 
 /// A table as a `pyarrow.Table`.

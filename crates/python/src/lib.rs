@@ -748,6 +748,7 @@ fn sweep_rows(plan: &str, set: Option<Bound<'_, PyDict>>) -> PyResult<u64> {
 #[pymodule]
 fn _esplab(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ScenarioError", m.py().get_type::<ScenarioError>())?;
+    m.add("ScenarioWarning", m.py().get_type::<bridge::ScenarioWarning>())?;
     m.add_function(wrap_pyfunction!(scenarios, m)?)?;
     m.add_function(wrap_pyfunction!(run, m)?)?;
     m.add_function(wrap_pyfunction!(ensemble, m)?)?;

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import pyarrow as pa
@@ -72,7 +73,7 @@ def test_compare_gives_the_intervals_of_the_cli(tmp_path):
     rows = csv_rows(tmp_path / "compare.csv")
     numeric = [c for c in table.column_names if c not in ("metric", "distinguishable_from_zero")]
     assert_same_numbers(table, rows, numeric)
-    varied = esplab.compare("mcp", vary={"vendors.tolerance": 0.05}, runs=4, **SMALL)
+    varied = esplab.compare("mcp", vary={"vendors.security_cost": 130}, runs=4, **SMALL)
     assert varied.num_rows == table.num_rows
 
 
@@ -516,6 +517,18 @@ BAD_KEYWORDS = [
 def test_bad_keywords_raise_a_scenario_error_naming_them(function, args, keywords, message):
     with pytest.raises(esplab.ScenarioError, match=message):
         function(*args, **keywords)
+
+
+def test_a_key_no_mechanism_reads_is_a_scenario_warning_and_an_error_under_a_strict_filter():
+    small = dict(users=500, years=0.05)
+    with pytest.warns(esplab.ScenarioWarning, match=r"vendors\.tolerance is read only by reactive vendors .*economic"):
+        esplab.run("mcp", set={"vendors.tolerance": 0.2}, **small)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", esplab.ScenarioWarning)
+        with pytest.raises(esplab.ScenarioWarning, match=r"regulator\.lag_days .*regulator\.enabled = false"):
+            esplab.ensemble("mcp", runs=1, set={"regulator.enabled": False, "regulator.lag_days": 30}, **small)
+        # Read by the strategy the same call sets: no warning.
+        esplab.run("mcp", set={"vendors.strategy": "reactive", "vendors.tolerance": 0.2}, **small)
 
 
 def test_work_beyond_the_memory_is_refused_up_front(monkeypatch):

@@ -19,6 +19,7 @@ pub mod observations;
 pub mod plan;
 pub mod presets;
 pub mod priors;
+pub mod readers;
 pub mod reference;
 pub mod scenario;
 pub mod settings;

@@ -2,18 +2,22 @@
 //! and the parameter table of the docs. Both are committed and a test keeps them current.
 
 use crate::fields::{intervention_kinds, offering_fields, parameter_fields, Kind};
+use crate::readers::{offering_reader, reader, Reader};
 use crate::scenario::SCHEMA_VERSION;
 use crate::value::Value;
 use esplab_model::{OfferingParameters, Parameters};
 use serde_json::{json, Map, Value as Json};
 
-fn kind_schema(kind: &Kind, doc: &str, unit: &str, default: Option<Value>) -> Json {
+fn kind_schema(kind: &Kind, doc: &str, unit: &str, reader: Reader, default: Option<Value>) -> Json {
     let mut s = Map::new();
-    let description = if unit.is_empty() {
+    let mut description = if unit.is_empty() {
         doc.to_string()
     } else {
         format!("{doc} Unit: {unit}.")
     };
+    if !matches!(reader, Reader::Dynamics | Reader::Label) {
+        description.push_str(&format!(" Read only by {}.", reader.describe()));
+    }
     s.insert("description".into(), description.into());
     match kind {
         Kind::Float(r) | Kind::Integer(r) => {
@@ -78,7 +82,7 @@ pub fn json_schema() -> Json {
         if let Json::Object(m) = section {
             m.insert(
                 key.into(),
-                kind_schema(&f.kind, f.doc, f.unit, Some((f.get)(&defaults))),
+                kind_schema(&f.kind, f.doc, f.unit, reader(f.path), Some((f.get)(&defaults))),
             );
         }
     }
@@ -105,7 +109,10 @@ pub fn json_schema() -> Json {
         .iter()
         .map(|f| {
             let default = (f.path != "name").then(|| (f.get)(&offering_default));
-            (f.path.to_string(), kind_schema(&f.kind, f.doc, f.unit, default))
+            (
+                f.path.to_string(),
+                kind_schema(&f.kind, f.doc, f.unit, offering_reader(f.path), default),
+            )
         })
         .collect();
     properties.insert(
@@ -119,7 +126,10 @@ pub fn json_schema() -> Json {
             let mut m = Map::new();
             m.insert("kind".into(), json!({"const": kind, "description": doc}));
             for f in fields.iter() {
-                m.insert(f.key.into(), kind_schema(&f.kind, f.doc, f.unit, None));
+                m.insert(
+                    f.key.into(),
+                    kind_schema(&f.kind, f.doc, f.unit, Reader::Dynamics, None),
+                );
             }
             let mut required = vec!["kind"];
             required.extend(fields.iter().filter(|f| f.required).map(|f| f.key));
@@ -150,12 +160,16 @@ pub fn parameters_markdown() -> String {
     let mut out = String::from(
         "# Scenario parameters\n\nGenerated from the code by `esplab scenarios --parameters`; a test keeps this file current. \
          Ranges: `[a, b]` includes both ends, `(a, b]` excludes `a`. The meaning of each parameter and the source of \
-         its default are in [model.md](model.md).\n\n| key | default | allowed | unit | meaning |\n|---|---|---|---|---|\n",
+         its default are in [model.md](model.md). *Read by* names the mechanism that reads a key when not every \
+         run does: a key a scenario's mechanisms do not read has no effect, `esplab check` lists those its file sets, \
+         and setting one with `--set` is a warning (an error with `--strict`).\n\n\
+         | key | default | allowed | unit | read by | meaning |\n|---|---|---|---|---|---|\n",
     );
-    let row = |key: &str, default: String, kind: &Kind, unit: &str, doc: &str| {
+    let row = |key: &str, default: String, kind: &Kind, unit: &str, reader: Reader, doc: &str| {
         format!(
-            "| `{key}` | {default} | {} | {unit} | {doc} |\n",
-            kind.allowed().replace('|', "\\|")
+            "| `{key}` | {default} | {} | {unit} | {} | {doc} |\n",
+            kind.allowed().replace('|', "\\|"),
+            reader.short()
         )
     };
     for f in parameter_fields() {
@@ -164,10 +178,11 @@ pub fn parameters_markdown() -> String {
             format!("`{}`", (f.get)(&defaults).to_toml()),
             &f.kind,
             f.unit,
+            reader(f.path),
             f.doc,
         ));
     }
-    out.push_str("\n## `[[offerings]]` (one table per offering; default: one offering)\n\n| key | default | allowed | unit | meaning |\n|---|---|---|---|---|\n");
+    out.push_str("\n## `[[offerings]]` (one table per offering; default: one offering)\n\n| key | default | allowed | unit | read by | meaning |\n|---|---|---|---|---|---|\n");
     let offering = OfferingParameters::default();
     for f in offering_fields() {
         let default = if f.path == "name" {
@@ -175,12 +190,12 @@ pub fn parameters_markdown() -> String {
         } else {
             format!("`{}`", (f.get)(&offering).to_toml())
         };
-        out.push_str(&row(f.path, default, &f.kind, f.unit, f.doc));
+        out.push_str(&row(f.path, default, &f.kind, f.unit, offering_reader(f.path), f.doc));
     }
     out.push_str("\n## `[[interventions]]` (none by default)\n");
     for (kind, doc, fields) in intervention_kinds() {
         out.push_str(&format!(
-            "\n### `kind = \"{kind}\"`\n\n{doc}\n\n| key | required | allowed | unit | meaning |\n|---|---|---|---|---|\n"
+            "\n### `kind = \"{kind}\"`\n\n{doc}\n\n| key | required | allowed | unit | read by | meaning |\n|---|---|---|---|---|---|\n"
         ));
         for f in fields.iter() {
             out.push_str(&row(
@@ -188,6 +203,7 @@ pub fn parameters_markdown() -> String {
                 if f.required { "yes" } else { "no" }.into(),
                 &f.kind,
                 f.unit,
+                Reader::Dynamics,
                 f.doc,
             ));
         }

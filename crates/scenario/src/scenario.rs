@@ -6,6 +6,7 @@ use crate::fields::{
     intervention_fields, intervention_kinds, known_paths, offering_fields, parameter_fields, quoted, Field, Kind,
 };
 use crate::presets;
+use crate::readers::{self, Reader};
 use crate::value::{Origin, Value};
 use esplab_model::{Intervention, InterventionKind, NetworkKind, OfferingParameters, Parameters, MAX_OFFERINGS};
 use sha2::{Digest, Sha256};
@@ -26,8 +27,12 @@ pub struct Scenario {
     /// The overrides applied, as written by the user.
     pub overrides: Vec<String>,
     pub parameters: Parameters,
-    /// Things that are valid but probably not meant (e.g. an intervention after the horizon).
+    /// Things that are valid but probably not meant (e.g. an intervention after the horizon, an
+    /// override of a key no mechanism of the scenario reads).
     pub warnings: Vec<String>,
+    /// The keys the scenario's text sets that none of its mechanisms reads, with their reader
+    /// (presets keep the reactive rule's parameters for `--set vendors.strategy=reactive`).
+    pub unread: Vec<(String, Reader)>,
 }
 
 impl Scenario {
@@ -67,6 +72,18 @@ impl Scenario {
             warnings: Vec::new(),
         };
         builder.build(&entries, source)?;
+        // An override of a key that no mechanism of this scenario reads would change nothing.
+        for o in overrides {
+            if let Some(why) = readers::unread(&o.path, &builder.parameters) {
+                builder.warnings.push(format!("{}: {why}", o.label));
+            }
+        }
+        let unread = entries
+            .iter()
+            .filter(|e| !overrides.iter().any(|o| o.path == e.path))
+            .map(|e| (e.path.clone(), readers::reader_at(&e.path)))
+            .filter(|(_, reader)| !reader.reads(&builder.parameters))
+            .collect();
         Ok(Self {
             name: builder.name,
             description: builder.description,
@@ -75,7 +92,20 @@ impl Scenario {
             overrides: overrides.iter().map(|o| o.label.clone()).collect(),
             parameters: builder.parameters,
             warnings: builder.warnings,
+            unread,
         })
+    }
+
+    /// [`Scenario::unread`] grouped by reader: (who reads them, in words; the keys).
+    pub fn unread_by_reader(&self) -> Vec<(String, Vec<String>)> {
+        let mut groups: Vec<(Reader, Vec<String>)> = Vec::new();
+        for (path, reader) in &self.unread {
+            match groups.iter_mut().find(|(r, _)| r == reader) {
+                Some((_, keys)) => keys.push(path.clone()),
+                None => groups.push((*reader, vec![path.clone()])),
+            }
+        }
+        groups.into_iter().map(|(r, keys)| (r.describe(), keys)).collect()
     }
 
     /// Every resolved parameter as a complete scenario file: running it reproduces this scenario.

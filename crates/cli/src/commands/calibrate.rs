@@ -31,7 +31,7 @@ pub fn calibrate_command(args: CalibrateArgs) -> Result<ExitCode> {
     };
     let executor = executor(args.threads)?;
     let prepared = request.prepare(&executor, Spelling::Cli)?;
-    warn(&prepared.scenario.warnings);
+    warn(&prepared.scenario.warnings)?;
     if !args.quiet {
         eprintln!(
             "esplab calibrate: {} against {} ({} targets), {} parameters, {} particles, up to {} generations, {} users",

@@ -23,5 +23,11 @@ pub fn check(args: CheckArgs) -> Result<ExitCode> {
         p.interventions.len(),
         &scenario.hash()[..16]
     );
+    for (reader, keys) in scenario.unread_by_reader() {
+        println!(
+            "  not read by this scenario's mechanisms, only by {reader}: {}",
+            keys.join(", ")
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -27,8 +27,8 @@ pub fn compare(args: CompareArgs) -> Result<ExitCode> {
     };
     let executor = executor(e.threads)?;
     let prepared = request.prepare(&executor, Spelling::Cli)?;
-    warn(&prepared.base.warnings);
-    warn(&prepared.variant.warnings);
+    warn(&prepared.base.warnings)?;
+    warn(&prepared.variant.warnings)?;
     if prepared.variant.parameters.run.days() != prepared.base.parameters.run.days() {
         eprintln!("warning: the arms have different horizons; metrics are compared as they are");
     }

@@ -33,7 +33,7 @@ pub fn ensemble(args: EnsembleArgs) -> Result<ExitCode> {
     };
     let executor = executor(e.threads)?;
     let prepared = request.prepare(&executor, Spelling::Cli)?;
-    warn(&prepared.scenario.warnings);
+    warn(&prepared.scenario.warnings)?;
     let scenario = prepared.scenario.clone();
     let Some(outcome) = finished(prepared.run(&executor, &Bar::new(e.quiet), stop())?, e.quiet) else {
         return Ok(ExitCode::SUCCESS);

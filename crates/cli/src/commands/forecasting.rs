@@ -91,7 +91,7 @@ fn fit_request(
 /// Runs a fit and prints it; returns its folder.
 fn run_fit(request: fit::Request, executor: &Executor, quiet: bool) -> Result<PathBuf> {
     let prepared = request.prepare(executor, Spelling::Cli)?;
-    warn(&prepared.setup.scenario.warnings);
+    warn(&prepared.setup.scenario.warnings)?;
     let s = &prepared.setup;
     if !quiet {
         eprintln!(
@@ -221,7 +221,7 @@ pub fn forecast(args: ForecastArgs) -> Result<ExitCode> {
         }),
     };
     let prepared = request.prepare(&executor, Spelling::Cli)?;
-    warn(&prepared.fit.scenario.warnings);
+    warn(&prepared.fit.scenario.warnings)?;
     let outcome = prepared.run(&executor, &Bar::new(args.quiet), stop())?;
     if !args.quiet {
         let s = outcome.summary();

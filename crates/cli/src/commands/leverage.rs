@@ -27,7 +27,7 @@ pub fn leverage(args: LeverageArgs) -> Result<ExitCode> {
     };
     let executor = executor(e.threads)?;
     let prepared = request.prepare(&executor, Spelling::Cli)?;
-    warn(&prepared.scenario.warnings);
+    warn(&prepared.scenario.warnings)?;
     let scenario = prepared.scenario.clone();
     let days = scenario.parameters.run.days();
     let Some(outcome) = finished(prepared.run(&executor, &Bar::new(e.quiet), stop())?, e.quiet) else {

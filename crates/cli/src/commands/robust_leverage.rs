@@ -29,7 +29,7 @@ pub fn robust_leverage(args: &LeverageArgs, draws: &str) -> Result<ExitCode> {
     let executor = executor(e.threads)?;
     let prepared = request.prepare(&executor, Spelling::Cli)?;
     // The scenario names what the draws must vary; a plan's warnings say the rest.
-    crate::shared::warn(&prepared.draws.warnings);
+    crate::shared::warn(&prepared.draws.warnings)?;
     let scenario = prepared.scenario.clone().expect("the command line names the scenario");
     let (kind, source_name, factors) = (
         prepared.draws.kind,

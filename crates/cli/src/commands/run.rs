@@ -17,7 +17,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         destination: destination(args.out.as_deref(), args.force, false),
     };
     let prepared = request.prepare(Spelling::Cli)?;
-    warn(&prepared.scenario.warnings);
+    warn(&prepared.scenario.warnings)?;
     let scenario = prepared.scenario.clone();
     let executor = executor(args.threads)?;
     let started = Instant::now();

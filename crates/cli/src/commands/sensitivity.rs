@@ -19,8 +19,8 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<ExitCode> {
     };
     let executor = executor(args.plan.threads)?;
     let prepared = request.prepare(&executor, Spelling::Cli)?;
-    warn(&prepared.plan.scenario.warnings);
-    warn(&prepared.design.warnings);
+    warn(&prepared.plan.scenario.warnings)?;
+    warn(&prepared.design.warnings)?;
     let plan = prepared.plan.clone();
     let rows = prepared.design.values.len();
     let stat_names = prepared.method.statistics();

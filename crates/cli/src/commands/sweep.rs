@@ -28,7 +28,7 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
     };
     let executor = executor(args.plan.threads)?;
     let prepared = request.prepare(&executor, Spelling::Cli)?;
-    warn(&prepared.plan.scenario.warnings);
+    warn(&prepared.plan.scenario.warnings)?;
     let (points, replicates, name) = (
         prepared.points.len(),
         prepared.plan.replicates,

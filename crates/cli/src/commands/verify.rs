@@ -13,7 +13,7 @@ use std::process::ExitCode;
 pub fn verify(args: VerifyArgs) -> Result<ExitCode> {
     let executor = executor(args.threads)?;
     let v = verify_folder(&args.dir, args.sample, &executor, Spelling::Cli, stop())?;
-    warn(&v.warnings);
+    warn(&v.warnings)?;
     if v.problems.is_empty() {
         let rerun = match v.reruns {
             Some(count) => format!(

@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from ._esplab import (  # noqa: F401
     ScenarioError,
+    ScenarioWarning,
     analyze,
     backtest,
     calibrate,
@@ -120,6 +121,7 @@ _sweep_shard = _checked(_sweep_shard, "_sweep_shard")
 
 __all__ = [
     "ScenarioError",
+    "ScenarioWarning",
     "analyze",
     "backtest",
     "calibrate",

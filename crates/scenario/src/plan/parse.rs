@@ -240,6 +240,15 @@ impl Plan {
             }
         };
         let factors = Self::read_factors(&r, top, &scenario, &start)?;
+        let mut scenario = scenario;
+        // A factor no mechanism of the scenario reads would vary nothing.
+        for factor in &factors {
+            if let Some(why) = crate::readers::unread(&factor.key, &scenario.parameters) {
+                scenario
+                    .warnings
+                    .push(format!("{source}: factor {}: {why}", factor.key));
+            }
+        }
         let design = match r.string(top, "design", "design")? {
             None => DesignSource::Sampler(Sampler::from_name(&sampler).unwrap_or(Sampler::LatinHypercube)),
             Some(file) => {
