@@ -323,6 +323,91 @@ async fn the_explorer_streams_the_numbers_of_the_cli() {
     client.close().await.unwrap();
 }
 
+/// The explorer has no dead slider: under each vendor strategy it shows exactly the sliders
+/// the registry says those vendors' market reads, and moving any shown slider to an end of its
+/// range changes the streamed run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_shown_slider_changes_the_streamed_run_and_the_strategy_decides_which_are_shown() {
+    if !browser_available() {
+        return;
+    }
+    let dir = temp("browser-sliders");
+    let (_server, url) = served();
+    let (_driver, client) = browser(&dir.join("profile")).await;
+    let market = format!("{url}?scenario=mcp&users=3000&years=3&seed=2&agents=false");
+    client.goto(&market).await.unwrap();
+    wait_for(&client, "window.esplab && window.esplab.status === 'ready'", 20).await;
+    let preset = esplab_scenario::Scenario::load("mcp", &[]).unwrap().parameters;
+    assert_eq!(
+        eval(&client, "document.getElementById('strategy').value").await,
+        json!("economic")
+    );
+    // Every slider's key, preset value and range.
+    let sliders: Vec<(String, f64, f64, f64)> = serde_json::from_value(
+        eval(
+            &client,
+            "Array.from(document.querySelectorAll('#sliders input')).map(i => [i.name, Number(i.value), Number(i.min), Number(i.max)])",
+        )
+        .await,
+    )
+    .unwrap();
+    assert!(sliders.len() >= 12, "{sliders:?}");
+    // A run's streamed series, as the page holds them.
+    let streamed = |address: String| {
+        let client = client.clone();
+        async move {
+            client.goto(&address).await.unwrap();
+            wait_for(&client, "window.esplab && window.esplab.status === 'done'", 60).await;
+            eval(&client, "JSON.stringify(window.esplab.data)").await
+        }
+    };
+    let mut moved = 0;
+    for strategy in esplab_model::VendorStrategy::NAMES {
+        let mut p = preset.clone();
+        p.vendors.strategy = esplab_model::VendorStrategy::from_name(strategy).unwrap();
+        let at = format!("{market}&vendors.strategy={strategy}");
+        client.goto(&at).await.unwrap();
+        wait_for(&client, "window.esplab && window.esplab.status === 'ready'", 20).await;
+        let shown: Vec<String> = serde_json::from_value(
+            eval(
+                &client,
+                "Array.from(document.querySelectorAll('#sliders input')).filter(i => !i.hidden).map(i => i.name)",
+            )
+            .await,
+        )
+        .unwrap();
+        let read: Vec<String> = sliders
+            .iter()
+            .filter(|(key, ..)| esplab_scenario::readers::reader(key).reads(&p))
+            .map(|(key, ..)| key.clone())
+            .collect();
+        assert_eq!(
+            shown, read,
+            "{strategy} vendors: the sliders shown (with their labels) are those read"
+        );
+        let png = client.screenshot().await.unwrap();
+        std::fs::write(artifacts().join(format!("explorer-sliders-{strategy}.png")), &png).unwrap();
+        let base = streamed(format!("{at}&autorun=1")).await;
+        for (key, value, low, high) in sliders.iter().filter(|(key, ..)| shown.contains(key)) {
+            // A threshold lowered lets its mechanism act; any other slider goes to its far end.
+            let end = if key.ends_with("threshold") || (high - value) < (value - low) {
+                *low
+            } else {
+                *high
+            };
+            let moved_run = streamed(format!("{at}&{key}={end}&autorun=1")).await;
+            assert_ne!(
+                moved_run, base,
+                "{strategy} vendors: {key} moved from {value} to {end} changed nothing"
+            );
+            moved += 1;
+        }
+    }
+    eprintln!("{moved} sliders moved, each changing the streamed run");
+    assert!(moved >= 20, "{moved} sliders moved");
+    client.close().await.unwrap();
+}
+
 /// Evaluates `expression` in the page and returns its value.
 async fn eval(client: &Client, expression: &str) -> Value {
     client.execute(&format!("return {expression};"), vec![]).await.unwrap()

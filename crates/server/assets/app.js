@@ -480,8 +480,10 @@ function settings() {
   if (s.mode === "run") delete s.runs;
   if ($("lever").value) s.lever = $("lever").value; else delete s.lever_day;
   // Only the sliders a user moved (or the address set): a slider's grid must not round a
-  // preset's own value (4.2 shown on a grid of 0.25 would run as 4.25).
-  for (const el of document.querySelectorAll("#sliders input")) if (el.dataset.moved) s.set[el.name] = Number(el.value);
+  // preset's own value (4.2 shown on a grid of 0.25 would run as 4.25). A hidden slider is one
+  // the chosen vendors do not read: it is never sent.
+  if ($("strategy").value !== presetStrategy) s.set["vendors.strategy"] = $("strategy").value;
+  for (const el of document.querySelectorAll("#sliders input")) if (el.dataset.moved && !el.hidden) s.set[el.name] = Number(el.value);
   return s;
 }
 
@@ -543,8 +545,26 @@ async function run() {
 // What the charts' security axis says: the share of the preset's control, when it names one.
 let measure = "security (0-1)";
 
+// The preset's own vendor strategy: the strategy picker sends only a change of it.
+let presetStrategy = "";
+
+// Shows the sliders the chosen vendors read, and hides the others (the registry's readers: a
+// reactive rule's tolerance means nothing to economic vendors).
+function applyStrategy() {
+  const preset = catalogue.presets.find((p) => p.name === $("scenario").value) || catalogue.presets[0];
+  const unread = new Set((preset.unread || {})[$("strategy").value] || []);
+  for (const input of document.querySelectorAll("#sliders input")) {
+    const hidden = unread.has(input.name);
+    input.hidden = hidden;
+    // The page's CSS gives labels a display of their own, which the hidden attribute loses to.
+    for (const el of [input, input.labels[0]]) el.style.display = hidden ? "none" : "";
+  }
+}
+
 function applyPreset(name, overrides) {
   const preset = catalogue.presets.find((p) => p.name === name) || catalogue.presets[0];
+  presetStrategy = preset.strategy;
+  $("strategy").value = overrides.get("vendors.strategy") ?? preset.strategy;
   $("scenario").value = preset.name;
   // What security means in this scenario: the share of deployments meeting its control.
   measure = preset.control ? `share of ${preset.control}` : "security (0-1)";
@@ -557,6 +577,8 @@ function applyPreset(name, overrides) {
     const value = overrides.get(sl.key) ?? preset.values[sl.key] ?? sl.low;
     const label = document.createElement("label");
     label.innerHTML = `${sl.label} <span class="value"></span>`;
+    label.htmlFor = "slider-" + sl.key;
+    label.title = `${sl.key}; read by ${sl.read_by}`;
     const input = document.createElement("input");
     Object.assign(input, { type: "range", name: sl.key, id: "slider-" + sl.key, min: sl.low, max: sl.high, step: sl.step, value });
     // Until moved, a slider shows and keeps the preset's exact value, whatever its grid.
@@ -567,12 +589,15 @@ function applyPreset(name, overrides) {
     box.append(label, input);
   }
   for (const k of ["users", "years", "seed"]) $(k).value = overrides.get(k) ?? preset.values[k];
+  applyStrategy();
 }
 
 async function init() {
   catalogue = await (await fetch("/api/presets")).json();
   for (const p of catalogue.presets) $("scenario").add(new Option(p.name, p.name));
   for (const l of catalogue.levers) $("lever").add(new Option(l, l));
+  for (const name of catalogue.strategies) $("strategy").add(new Option(name === "random" ? "random raises (a null model)" : name === "economic" ? "economic reviews" : "the reactive rule", name));
+  $("strategy").addEventListener("change", () => { applyStrategy(); saveToAddress(); });
   const q = new URLSearchParams(location.search);
   applyPreset(q.get("scenario") || "mcp", q);
   for (const k of ["mode", "runs", "lever", "lever_day"]) if (q.has(k)) $(k).value = q.get(k);

@@ -20,7 +20,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use esplab_scenario::{presets, Scenario};
+use esplab_scenario::{presets, readers, Scenario};
 pub use request::Limits;
 use serde_json::json;
 use std::convert::Infallible;
@@ -32,29 +32,114 @@ use tokio_stream::StreamExt;
 const INDEX: &str = include_str!("../assets/index.html");
 const APP: &str = include_str!("../assets/app.js");
 
-/// The scenario fields the page offers as sliders: key, label, low, high, step.
-pub const SLIDERS: [(&str, &str, f64, f64, f64); 8] = [
-    ("excitement.base", "excitement", 0.0, 4.0, 0.1),
-    ("excitement.hype_peak", "hype at its peak", 0.0, 4.0, 0.1),
-    (
-        "vendors.tolerance",
-        "vendor tolerance of security churn",
-        0.005,
-        0.2,
-        0.005,
-    ),
-    ("vendors.erosion", "erosion of security per day", 0.0, 0.01, 0.0005),
-    (
+/// A scenario field the page offers as a slider.
+pub struct Slider {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub low: f64,
+    pub high: f64,
+    pub step: f64,
+}
+
+const fn slider(key: &'static str, label: &'static str, low: f64, high: f64, step: f64) -> Slider {
+    Slider {
+        key,
+        label,
+        low,
+        high,
+        step,
+    }
+}
+
+/// The sliders of the page: the market's main parameters, and each vendor strategy's own (the
+/// page shows those the chosen strategy reads: `readers::reader`).
+pub const SLIDERS: [Slider; 14] = [
+    slider("excitement.base", "excitement", 0.0, 4.0, 0.1),
+    slider("excitement.hype_peak", "hype at its peak", 0.0, 4.0, 0.1),
+    slider(
         "attention.threshold",
         "attention threshold (log10 records)",
         2.0,
         9.0,
         0.25,
     ),
-    ("security.tax", "security tax on value", 0.0, 1.0, 0.05),
-    ("users.reliance_max", "reliance at its maximum", 0.0, 3.0, 0.1),
-    ("regulator.outcry_threshold", "outcry threshold", 0.05, 1.0, 0.05),
+    slider("security.tax", "security tax on value (share)", 0.0, 1.0, 0.05),
+    slider(
+        "users.reliance_max",
+        "reliance at its maximum (value multiple)",
+        0.0,
+        3.0,
+        0.1,
+    ),
+    slider(
+        "regulator.outcry_threshold",
+        "outcry threshold (fear x adoption)",
+        0.05,
+        1.0,
+        0.05,
+    ),
+    slider(
+        "vendors.security_cost",
+        "cost of full security (per user-year)",
+        0.0,
+        480.0,
+        10.0,
+    ),
+    slider(
+        "vendors.planning_years",
+        "vendors' planning horizon (years)",
+        0.25,
+        10.0,
+        0.25,
+    ),
+    slider(
+        "vendors.memory_days",
+        "vendors' memory of churn and losses (half-life, days)",
+        10.0,
+        1000.0,
+        10.0,
+    ),
+    slider(
+        "vendors.liability",
+        "share of incident losses vendors bear",
+        0.0,
+        1.0,
+        0.05,
+    ),
+    slider(
+        "vendors.tolerance",
+        "security churn vendors tolerate (share of users)",
+        0.005,
+        0.2,
+        0.005,
+    ),
+    slider("vendors.erosion", "erosion of security (per day)", 0.0, 0.01, 0.0005),
+    slider(
+        "vendors.depreciation",
+        "depreciation of unmaintained security (per year)",
+        0.0,
+        3.0,
+        0.1,
+    ),
+    slider("vendors.random_raise_rate", "random raises (per year)", 0.0, 12.0, 0.25),
 ];
+
+/// The keys of [`SLIDERS`] that no mechanism of `parameters` reads, under each vendor strategy.
+fn unread_sliders(parameters: &esplab_model::Parameters) -> serde_json::Map<String, serde_json::Value> {
+    esplab_model::VendorStrategy::NAMES
+        .iter()
+        .map(|&name| {
+            let mut p = parameters.clone();
+            p.vendors.strategy = esplab_model::VendorStrategy::from_name(name).unwrap_or(p.vendors.strategy);
+            let unread: Vec<&str> = SLIDERS
+                .iter()
+                .filter(|s| !readers::reader(s.key).reads(&p))
+                .map(|s| s.key)
+                .collect();
+            (name.to_string(), json!(unread))
+        })
+        .collect()
+}
 
 struct AppState {
     limits: Limits,
@@ -85,40 +170,43 @@ async fn presets_list() -> impl IntoResponse {
     let list: Vec<serde_json::Value> = presets::list()
         .into_iter()
         .map(|(name, description)| {
-            let control = Scenario::load(name, &[])
-                .map(|s| s.parameters.security.control)
-                .unwrap_or_default();
-            let values: serde_json::Map<String, serde_json::Value> = Scenario::load(name, &[])
-                .map(|s| {
-                    let resolved = s.resolved_json();
-                    SLIDERS
-                        .iter()
-                        .filter_map(|(key, ..)| {
-                            let pointer = format!("/{}", key.replace('.', "/"));
-                            resolved.pointer(&pointer).map(|v| (key.to_string(), v.clone()))
-                        })
-                        .chain([
-                            ("users".to_string(), json!(s.parameters.run.users)),
-                            ("years".to_string(), json!(s.parameters.run.years)),
-                            ("seed".to_string(), json!(s.parameters.run.seed)),
-                        ])
-                        .collect()
+            let Ok(scenario) = Scenario::load(name, &[]) else {
+                return json!({"name": name, "description": description});
+            };
+            let p = &scenario.parameters;
+            let resolved = scenario.resolved_json();
+            let values: serde_json::Map<String, serde_json::Value> = SLIDERS
+                .iter()
+                .filter_map(|slider| {
+                    let pointer = format!("/{}", slider.key.replace('.', "/"));
+                    resolved.pointer(&pointer).map(|v| (slider.key.to_string(), v.clone()))
                 })
-                .unwrap_or_default();
-            json!({"name": name, "description": description, "control": control, "values": values})
+                .chain([
+                    ("users".to_string(), json!(p.run.users)),
+                    ("years".to_string(), json!(p.run.years)),
+                    ("seed".to_string(), json!(p.run.seed)),
+                ])
+                .collect();
+            json!({
+                "name": name, "description": description, "control": p.security.control,
+                "strategy": p.vendors.strategy.name(), "unread": unread_sliders(p), "values": values,
+            })
         })
         .collect();
     let sliders: Vec<serde_json::Value> = SLIDERS
         .iter()
-        .map(
-            |(key, label, low, high, step)| json!({"key": key, "label": label, "low": low, "high": high, "step": step}),
-        )
+        .map(|s| {
+            json!({"key": s.key, "label": s.label, "low": s.low, "high": s.high, "step": s.step,
+                   "read_by": readers::reader(s.key).short()})
+        })
         .collect();
     let levers: Vec<&str> = esplab_experiment::leverage::standard_levers(0, "")
         .iter()
         .map(|l| l.name())
         .collect();
-    Json(json!({"presets": list, "sliders": sliders, "levers": levers}))
+    Json(
+        json!({"presets": list, "sliders": sliders, "strategies": esplab_model::VendorStrategy::NAMES, "levers": levers}),
+    )
 }
 
 async fn run(State(state): State<Arc<AppState>>, body: Result<Bytes, BytesRejection>) -> Response {
