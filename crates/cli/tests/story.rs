@@ -68,6 +68,95 @@ fn day_in(text: &str) -> u32 {
     dated_days(text)[0].1
 }
 
+/// Checks that every raise of events.csv (`rows`) is told once in the story's paragraph of
+/// raises, with its reason in words, and that no paragraph is told twice; returns the raises
+/// checked.
+fn raises_told_with_reasons(paragraphs: &[&str], rows: &[&HashMap<String, String>]) -> usize {
+    let close = |told: f64, truth: f64, what: &str| {
+        assert!(
+            (told - truth).abs() <= 0.005 + 1e-9,
+            "{what}: told {told}, the files say {truth}"
+        )
+    };
+    let mut checked = 0;
+    let summary = paragraphs
+        .iter()
+        .position(|p| p.starts_with("Vendors raised security "));
+    assert_eq!(summary.is_some(), !rows.is_empty(), "{paragraphs:?}");
+    if let Some(at) = summary {
+        let told = paragraphs[at];
+        let steps: Vec<(f64, f64, u32)> = told
+            .split("from ")
+            .skip(1)
+            .filter_map(|step| {
+                let (a, rest) = step.split_once(" to ")?;
+                let (b, rest) = rest.split_once(" on ")?;
+                Some((
+                    a.parse().ok()?,
+                    b.parse().ok()?,
+                    *dated_days(rest).first().map(|(_, d)| d)?,
+                ))
+            })
+            .collect();
+        assert_eq!(steps.len(), rows.len(), "every raise told once: {told}");
+        for (row, (a, b, day)) in rows.iter().zip(&steps) {
+            assert_eq!(row["day"], day.to_string(), "{told}");
+            close(*a, number(&row["from"]), "raised from");
+            close(*b, number(&row["to"]), "raised to");
+            let words = match row["reason"].as_str() {
+                "churn" => "over risk",
+                "chance" => "at random",
+                "newcomers" => "to win newcomers",
+                "kept" => "to keep its users",
+                "won" => "to win rivals' users",
+                "incidents" => "to lose fewer users to incidents",
+                "liability" => "to cut its share of incident losses",
+                "rules" => "to meet the procurement rules' minimum",
+                other => panic!("a raise without a reason: {other:?}"),
+            };
+            assert!(
+                told.contains(words),
+                "the reason of the raise on day {day} ({words}): {told}"
+            );
+            checked += 1;
+        }
+    }
+    let mut distinct: Vec<&str> = paragraphs.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(
+        distinct.len(),
+        paragraphs.len(),
+        "no paragraph is told twice: {paragraphs:?}"
+    );
+    checked
+}
+
+#[test]
+fn the_story_of_mcp_names_the_reason_of_every_raise_and_tells_no_paragraph_twice() {
+    for strategy in ["economic", "reactive"] {
+        let dir = temp(&format!("story-mcp-{strategy}")).join("run");
+        let out = dir.to_str().unwrap();
+        let strategy_set = format!("vendors.strategy=\"{strategy}\"");
+        ok(&[
+            "run",
+            "mcp",
+            "--users",
+            "20000",
+            "--set",
+            &strategy_set,
+            "--quiet",
+            "--out",
+            out,
+        ]);
+        let story = String::from_utf8(ok(&["story", out]).stdout).unwrap();
+        let paragraphs: Vec<&str> = story.split("\n\n").collect();
+        let events = table(&dir, "events.csv");
+        let rows: Vec<&HashMap<String, String>> = events.iter().filter(|e| e["kind"] == "vendor_raise").collect();
+        assert!(raises_told_with_reasons(&paragraphs, &rows) > 0, "{strategy}: {story}");
+    }
+}
+
 #[test]
 fn every_number_of_the_story_comes_from_the_files() {
     let dir = temp("story").join("run");
@@ -167,7 +256,14 @@ fn every_number_of_the_story_comes_from_the_files() {
         *checked.entry("end share").or_default() += 1;
     }
 
-    for sentence in paragraphs[1..].iter().flat_map(|p| p.split_inclusive(". ")) {
+    let raise_rows: Vec<&HashMap<String, String>> = events.iter().filter(|e| e["kind"] == "vendor_raise").collect();
+    *checked.entry("raise reason").or_default() += raises_told_with_reasons(&paragraphs, &raise_rows);
+
+    for sentence in paragraphs[1..]
+        .iter()
+        .filter(|p| !p.starts_with("Vendors raised security "))
+        .flat_map(|p| p.split_inclusive(". "))
+    {
         if let Some(rest) = after(sentence, " an incident of ") {
             // "On DATE (day N) an incident of X million records at O made the news."
             // Or, without news: "On DATE (day N) an incident of X records hit O."
@@ -293,7 +389,30 @@ fn every_number_of_the_story_comes_from_the_files() {
             close(number(joined.trim()), moved(None), 0.1, "users joining");
             *checked.entry("flows").or_default() += 1;
         }
-        if sentence.contains(" raised its share of ") {
+        if sentence.starts_with("Between ") && sentence.contains(" raised its share of ") {
+            // "Between DATE and DATE, O raised its share of CONTROL twice REASON: from A to B on
+            // DATE (day N), from C to D on DATE (day M)."
+            let offering = sentence
+                .split(" raised its ")
+                .next()
+                .unwrap()
+                .rsplit(' ')
+                .next()
+                .unwrap();
+            for step in sentence.split("from ").skip(1) {
+                let (a, rest) = step.split_once(" to ").unwrap();
+                let (b, rest) = rest.split_once(" on ").unwrap();
+                let day = dated_days(rest)[0].1;
+                assert!(
+                    raise_rows.iter().any(|e| e["day"] == day.to_string()
+                        && e["offering"] == offering
+                        && (number(&e["from"]) - number(a)).abs() <= 0.005 + 1e-9
+                        && (number(&e["to"]) - number(b)).abs() <= 0.005 + 1e-9),
+                    "no raise by {offering} on day {day} from {a} to {b}"
+                );
+                *checked.entry("raise").or_default() += 1;
+            }
+        } else if sentence.contains(" raised its share of ") {
             // "On DATE (day N) O raised its share of CONTROL from A to B[, and O2 raised its own
             // from C to D]." The raise's day is the last one told before it ("After the news of
             // ..., on ...").
@@ -335,7 +454,15 @@ fn every_number_of_the_story_comes_from_the_files() {
             *checked.entry("jump").or_default() += 1;
         }
     }
-    for kind in ["end share", "incident", "moves", "flows", "raise", "jump"] {
+    for kind in [
+        "end share",
+        "incident",
+        "moves",
+        "flows",
+        "raise",
+        "raise reason",
+        "jump",
+    ] {
         assert!(
             checked.get(kind).copied().unwrap_or(0) > 0,
             "no {kind} sentence was checked:\n{story}"

@@ -87,6 +87,107 @@ pub enum Decision {
     Raise(f64),
 }
 
+/// The users a vendor expects over its horizon at a level of security, in parts (simulated
+/// users; [`Outlook::user_parts`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct UserParts {
+    /// Its own users who tolerate the level and do not leave for a rival.
+    pub kept: f64,
+    /// Rivals' users it wins when they reconsider.
+    pub won: f64,
+    /// Its share of new adopters.
+    pub newcomers: f64,
+    /// The share of all of them that its incidents leave.
+    pub surviving: f64,
+}
+
+impl UserParts {
+    /// The users expected.
+    pub fn total(&self) -> f64 {
+        (self.kept + self.won + self.newcomers) * self.surviving
+    }
+}
+
+/// Why an economic vendor raised security: the terms of its valuation of the raise against the
+/// best choice without one (maintaining or letting security depreciate), in currency units over
+/// its planning horizon. They add up to what the raise was worth; the user terms are valued at
+/// the margin without the raise, the cost of security at the raise's users.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Valuation {
+    /// Margin of the new adopters the raise wins.
+    pub newcomers: f64,
+    /// Margin of its own users the raise keeps (who would leave, or not tolerate, without it).
+    pub kept: f64,
+    /// Margin of rivals' users the raise wins.
+    pub won: f64,
+    /// Margin of the users it would otherwise lose to incidents.
+    pub incidents: f64,
+    /// Its share of incident losses the raise avoids.
+    pub liability: f64,
+    /// The higher yearly cost of holding the raised security (negative).
+    pub security_cost: f64,
+    /// The one-off cost of the programme (negative).
+    pub programme: f64,
+    /// The raise goes to exactly the procurement rules' minimum.
+    pub rules: bool,
+}
+
+impl Valuation {
+    /// The terms that speak for a raise, with their names, in a fixed order.
+    pub fn gains(&self) -> [(&'static str, f64); 5] {
+        [
+            ("newcomers", self.newcomers),
+            ("kept", self.kept),
+            ("won", self.won),
+            ("incidents", self.incidents),
+            ("liability", self.liability),
+        ]
+    }
+
+    /// The main reason: "rules" for a raise to the procurement minimum, otherwise the name of
+    /// the largest gain ([`Valuation::gains`]; the first of equals).
+    pub fn reason(&self) -> &'static str {
+        if self.rules {
+            return "rules";
+        }
+        let mut best = ("newcomers", f64::NEG_INFINITY);
+        for (name, gain) in self.gains() {
+            if gain > best.1 {
+                best = (name, gain);
+            }
+        }
+        best.0
+    }
+
+    /// What the raise was worth: the sum of every term.
+    pub fn net(&self) -> f64 {
+        self.gains().iter().map(|(_, g)| g).sum::<f64>() + self.security_cost + self.programme
+    }
+}
+
+impl std::fmt::Display for Valuation {
+    /// "worth 1.230e8 over the horizon: fewer lost to incidents +2.016e8, holding security
+    /// -3.774e7, the programme -3.931e7" (terms that are zero are left out).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "worth {:.3e} over the horizon:", self.net())?;
+        let terms = [
+            ("newcomers", self.newcomers),
+            ("users kept", self.kept),
+            ("rivals' users", self.won),
+            ("fewer lost to incidents", self.incidents),
+            ("liability", self.liability),
+            ("holding security", self.security_cost),
+            ("the programme", self.programme),
+        ];
+        let mut first = true;
+        for (name, x) in terms.into_iter().filter(|(_, x)| *x != 0.0) {
+            write!(f, "{} {name} {x:+.3e}", if first { "" } else { "," })?;
+            first = false;
+        }
+        Ok(())
+    }
+}
+
 /// Mean over a horizon of the share still there when a share leaves at a constant rate whose
 /// total over the horizon is `a`: `(1 − e^(−a)) / a` (`1 − a/2` while `a` is small).
 fn mean_survival(a: f64) -> f64 {
@@ -111,6 +212,12 @@ impl Outlook<'_> {
     /// or be won from a rival is a probability over the vendor's sample of tastes
     /// ([`Outlook::tastes`]), so a small step of security wins a share of a bin, not all of it.
     pub fn users(&self, parameters: &VendorParameters, s: f64) -> f64 {
+        self.user_parts(parameters, s).total()
+    }
+
+    /// [`Outlook::users`] in its parts: its users who stay, rivals' users won, newcomers, and
+    /// the share of them all that incidents leave.
+    pub fn user_parts(&self, parameters: &VendorParameters, s: f64) -> UserParts {
         let j = self.offering;
         let offerings = self.terms.len();
         let horizon = parameters.planning_years.max(1e-9);
@@ -205,7 +312,12 @@ impl Outlook<'_> {
         } else {
             0.0
         };
-        (staying + won + newcomers) * mean_survival(leaving)
+        UserParts {
+            kept: staying,
+            won,
+            newcomers,
+            surviving: mean_survival(leaving),
+        }
     }
 
     /// Mean number of new adopters, market-wide, over a horizon of `horizon` years (simulated
@@ -279,6 +391,42 @@ impl Outlook<'_> {
         let lost = victims.min(users) * harmed_leave / users + frightened_leave;
         let margin = parameters.price - parameters.security_cost * self.cost_index * s * s;
         self.liability * loss + lost * self.scale * margin.max(0.0) * parameters.planning_years
+    }
+
+    /// The valuation of a raise to `to` against the better of maintaining and depreciating
+    /// ([`Valuation`]), as [`Outlook::decide`] weighed it.
+    pub fn valuation(&self, parameters: &VendorParameters, to: f64) -> Valuation {
+        let p = parameters;
+        let s = self.security;
+        let depreciated = s * (-p.depreciation * p.review_days as f64 / 365.0).exp();
+        let alternative = if self.value(p, s) >= self.value(p, depreciated) {
+            s
+        } else {
+            depreciated
+        };
+        let (with, without) = (self.user_parts(p, to), self.user_parts(p, alternative));
+        let margin = |level: f64| p.price - p.security_cost * self.cost_index * level * level;
+        // Currency over the horizon per simulated user at the margin without the raise.
+        let per_user = p.planning_years * self.scale * margin(alternative);
+        let raw_without = without.kept + without.won + without.newcomers;
+        let users_now = self
+            .histograms
+            .get(self.offering)
+            .map_or(0.0, |h| h.iter().sum::<f64>());
+        let served = users_now.max(with.total());
+        Valuation {
+            newcomers: per_user * (with.newcomers - without.newcomers) * with.surviving,
+            kept: per_user * (with.kept - without.kept) * with.surviving,
+            won: per_user * (with.won - without.won) * with.surviving,
+            incidents: per_user * raw_without * (with.surviving - without.surviving),
+            liability: -p.planning_years
+                * self.liability
+                * self.loss_per_year
+                * (self.exposure(to) - self.exposure(alternative)),
+            security_cost: p.planning_years * self.scale * with.total() * (margin(to) - margin(alternative)),
+            programme: -p.programme_cost * self.cost_index * served * self.scale,
+            rules: self.procurement.active() && to == self.procurement.minimum,
+        }
     }
 
     /// The best of depreciating, maintaining, the raises of [`RAISES`] and a raise to the
@@ -401,6 +549,28 @@ mod tests {
         liable.liability = 1.0;
         liable.loss_per_year = 1e9;
         assert!(matches!(liable.decide(&p), Decision::Raise(to) if to > 0.3));
+        // Each raise's valuation adds up to what the raise was worth, and names its reason.
+        let worth = |o: &Outlook<'_>, to: f64| {
+            let s = o.security;
+            let depreciated = s * (-p.depreciation * p.review_days as f64 / 365.0).exp();
+            let without = o.value(&p, s).max(o.value(&p, depreciated));
+            let served = 10_000.0f64.max(o.users(&p, to));
+            o.value(&p, to) - p.programme_cost * o.cost_index * served * o.scale - without
+        };
+        for (raiser, reason) in [(&churned, "incidents"), (&liable, "liability")] {
+            let Decision::Raise(to) = raiser.decide(&p) else {
+                unreachable!("a raise, as asserted above")
+            };
+            let v = raiser.valuation(&p, to);
+            let expected = worth(raiser, to);
+            assert!(
+                (v.net() - expected).abs() <= 1e-9 * expected.abs(),
+                "{} vs {expected}",
+                v.net()
+            );
+            assert!(v.net() > 0.0 && v.security_cost < 0.0 && v.programme < 0.0, "{v:?}");
+            assert_eq!(v.reason(), reason, "{v:?}");
+        }
         // Cheaper security makes a smaller threat worth a programme.
         let least_churn_raising = |cost_index: f64| {
             (0..200)

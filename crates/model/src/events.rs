@@ -9,6 +9,7 @@
 //! back. Matches over kinds are exhaustive everywhere: a new kind is reported by the compiler at
 //! every place that must handle it.
 
+use crate::economics::Valuation;
 use crate::parameters::InterventionKind;
 use std::fmt;
 
@@ -121,8 +122,14 @@ pub enum Detail {
     /// An incident of `records` made the news, raising public fear to `fear`; `disclosed` when
     /// it was a vulnerability disclosed without victims rather than an incident.
     News { records: f64, fear: f64, disclosed: bool },
-    /// A vendor raised security after security churn `churn`.
-    VendorRaise { from: f64, to: f64, churn: f64 },
+    /// A vendor raised security, for `reason`; `churn` is the share of its users it lost to
+    /// risk over its watch window.
+    VendorRaise {
+        from: f64,
+        to: f64,
+        churn: f64,
+        reason: RaiseReason,
+    },
     /// Outcry held long enough: a regulation is due on day `due`.
     Outcry { due: u32 },
     /// Losses on the regulator's agenda passed its threshold: a regulation is due on day `due`.
@@ -209,6 +216,61 @@ impl Started {
     }
 }
 
+/// Why a vendor raised security, as data.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RaiseReason {
+    /// Reactive vendors: the security churn of the watch window passed their tolerance.
+    Churn,
+    /// Economic vendors: the terms of their valuation of the raise; `after_news` when a review
+    /// called by news of the offering (not a scheduled one) decided it.
+    Valuation { valuation: Valuation, after_news: bool },
+    /// Random vendors (a null model): by chance.
+    Chance,
+    /// Read from an event log written before reasons were recorded.
+    Unrecorded,
+}
+
+impl RaiseReason {
+    /// Its name in event logs: "churn", "chance", or the main term of an economic valuation
+    /// ("newcomers", "kept", "won", "incidents", "liability", "rules"); "" unrecorded.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Churn => "churn",
+            Self::Chance => "chance",
+            Self::Valuation { valuation, .. } => valuation.reason(),
+            Self::Unrecorded => "",
+        }
+    }
+
+    /// The reason in words: "to win newcomers".
+    pub fn words(&self) -> &'static str {
+        match self.name() {
+            "churn" => "because it had lost more of its users over risk than it tolerates",
+            "chance" => "at random (the null model's raise)",
+            "newcomers" => "to win newcomers",
+            "kept" => "to keep its users",
+            "won" => "to win rivals' users",
+            "incidents" => "to lose fewer users to incidents",
+            "liability" => "to cut its share of incident losses",
+            "rules" => "to meet the procurement rules' minimum",
+            _ => "",
+        }
+    }
+}
+
+/// The names of [`Valuation`]'s terms as event-log columns, and their values.
+fn valuation_cells(v: &Valuation) -> [(&'static str, f64); 7] {
+    [
+        ("value_newcomers", v.newcomers),
+        ("value_kept", v.kept),
+        ("value_won", v.won),
+        ("value_incidents", v.incidents),
+        ("value_liability", v.liability),
+        ("value_security_cost", v.security_cost),
+        ("value_programme", v.programme),
+    ]
+}
+
 impl Detail {
     /// The kind of event this detail belongs to.
     pub fn kind(&self) -> EventKind {
@@ -242,8 +304,24 @@ impl Detail {
                 ("fear", Number(fear)),
                 ("disclosed", Flag(disclosed)),
             ],
-            Self::VendorRaise { from, to, churn } => {
-                vec![("from", Number(from)), ("to", Number(to)), ("churn", Number(churn))]
+            Self::VendorRaise {
+                from,
+                to,
+                churn,
+                reason,
+            } => {
+                let mut cells = vec![
+                    ("from", Number(from)),
+                    ("to", Number(to)),
+                    ("churn", Number(churn)),
+                    ("reason", Name(reason.name())),
+                ];
+                if let RaiseReason::Valuation { valuation, after_news } = reason {
+                    cells.extend(valuation_cells(&valuation).map(|(column, x)| (column, Number(x))));
+                    cells.push(("to_minimum", Flag(valuation.rules)));
+                    cells.push(("after_news", Flag(after_news)));
+                }
+                cells
             }
             Self::Outcry { due } | Self::LossAgenda { due } | Self::Draft { due } => {
                 vec![("due", Count(due.into()))]
@@ -310,6 +388,27 @@ impl Detail {
                 from: cells.number("from")?,
                 to: cells.number("to")?,
                 churn: cells.number("churn")?,
+                reason: match cell("reason") {
+                    "churn" => RaiseReason::Churn,
+                    "chance" => RaiseReason::Chance,
+                    "" => RaiseReason::Unrecorded,
+                    _ => {
+                        let term = |column: &str| cells.number(column);
+                        RaiseReason::Valuation {
+                            valuation: Valuation {
+                                newcomers: term("value_newcomers")?,
+                                kept: term("value_kept")?,
+                                won: term("value_won")?,
+                                incidents: term("value_incidents")?,
+                                liability: term("value_liability")?,
+                                security_cost: term("value_security_cost")?,
+                                programme: term("value_programme")?,
+                                rules: cells.flag("to_minimum")?,
+                            },
+                            after_news: cells.flag("after_news")?,
+                        }
+                    }
+                },
             },
             EventKind::Outcry => Self::Outcry {
                 due: cells.whole("due")?,
@@ -355,7 +454,7 @@ impl Detail {
 
 /// The columns of event logs that hold the typed fields of [`Detail`]s, in order; an event
 /// fills those of its kind ([`Detail::cells`]) and leaves the others empty.
-pub const DETAIL_COLUMNS: [&str; 27] = [
+pub const DETAIL_COLUMNS: [&str; 37] = [
     "harmed",
     "loss",
     "records",
@@ -383,6 +482,16 @@ pub const DETAIL_COLUMNS: [&str; 27] = [
     "threshold_drop",
     "share",
     "minimum",
+    "reason",
+    "value_newcomers",
+    "value_kept",
+    "value_won",
+    "value_incidents",
+    "value_liability",
+    "value_security_cost",
+    "value_programme",
+    "to_minimum",
+    "after_news",
 ];
 
 /// A typed field of an event, as an event log writes it.
@@ -494,8 +603,28 @@ impl fmt::Display for Detail {
                 let opening = if disclosed { DISCLOSED_NEWS } else { INCIDENT_NEWS };
                 write!(f, "{opening}{records:.4e} records is news; public fear {fear:.4}")
             }
-            Self::VendorRaise { from, to, churn } => {
-                write!(f, "security {from:.4} -> {to:.4} after security churn {churn:.4}")
+            Self::VendorRaise {
+                from,
+                to,
+                churn,
+                reason,
+            } => {
+                write!(f, "security {from:.4} -> {to:.4}")?;
+                match reason {
+                    RaiseReason::Churn => write!(f, " after losing a share {churn:.4} of its users over risk"),
+                    RaiseReason::Valuation { valuation, after_news } => {
+                        let review = if after_news {
+                            " (at a review called by its news)"
+                        } else {
+                            ""
+                        };
+                        write!(f, " {}{review}: {}", reason.words(), valuation)
+                    }
+                    RaiseReason::Chance | RaiseReason::Unrecorded => match reason.words() {
+                        "" => Ok(()),
+                        words => write!(f, " {words}"),
+                    },
+                }
             }
             Self::Outcry { due } => write!(f, "sustained outcry; regulation due on day {due}"),
             Self::LossAgenda { due } => write!(f, "losses on the agenda; regulation due on day {due}"),
@@ -638,6 +767,7 @@ mod tests {
                     from: 0.1,
                     to: 0.333_33,
                     churn: 0.012_345,
+                    reason: RaiseReason::Churn,
                 },
                 EventKind::Outcry => Detail::Outcry { due: 455 },
                 EventKind::LossAgenda => Detail::LossAgenda { due: 1_200 },
@@ -668,6 +798,27 @@ mod tests {
             })
             .collect();
         all.extend(started.into_iter().skip(1).map(Detail::Intervention));
+        let raise = |reason| Detail::VendorRaise {
+            from: 0.05,
+            to: 0.15,
+            churn: 0.0,
+            reason,
+        };
+        all.push(raise(RaiseReason::Chance));
+        all.push(raise(RaiseReason::Unrecorded));
+        all.push(raise(RaiseReason::Valuation {
+            valuation: Valuation {
+                newcomers: 1.234_567e6,
+                kept: 2.5e4,
+                won: 0.0,
+                incidents: 1.0 / 3.0,
+                liability: 0.0,
+                security_cost: -4.0e5,
+                programme: -1.0e5,
+                rules: false,
+            },
+            after_news: true,
+        }));
         all.push(Detail::Regulation {
             from: 0.1,
             to: 0.2,

@@ -45,7 +45,7 @@ pub mod standard;
 pub mod vendors;
 
 pub use dates::StartDate;
-pub use events::{Cell, Detail, Event, EventKind, Started, DETAIL_COLUMNS};
+pub use events::{Cell, Detail, Event, EventKind, RaiseReason, Started, DETAIL_COLUMNS};
 pub use observer::{DayRecord, Flows, Observer, OfferingDay, Recorder, Summary, JUMP_THRESHOLD, OUTCOME_DAYS};
 pub use parameters::*;
 pub use simulation::{run, Simulation, UserLook, MAX_OFFERINGS};

@@ -239,6 +239,7 @@ mod tests {
                     from: 0.44,
                     to: 0.54,
                     churn: 0.02,
+                    reason: esplab_model::RaiseReason::Churn,
                 },
                 0.1,
             ),

@@ -7,7 +7,7 @@
 //! the struck offering went and how many came to it.
 
 use super::{Analysis, EventRow, Jump, RunData};
-use esplab_model::{Detail, EventKind, StartDate};
+use esplab_model::{Detail, EventKind, RaiseReason, StartDate};
 
 /// Days after an event over which the moves of users are told.
 pub const FLOW_DAYS: u32 = 30;
@@ -46,19 +46,242 @@ pub fn percent(x: f64) -> String {
 /// ("raised its share of MCP servers that require authentication from 0.25 to 0.45").
 pub fn story(data: &RunData, analysis: &Analysis, start: Option<StartDate>, control: &str) -> Vec<String> {
     let mut paragraphs = vec![opening(data, analysis, start, control)];
+    paragraphs.extend(vendor_raises(data, start, control));
     let mut told: Vec<&Jump> = analysis.jumps.iter().collect();
     told.sort_by(|a, b| b.size.abs().total_cmp(&a.size.abs()).then(a.day.cmp(&b.day)));
     let untold = told.len().saturating_sub(MOST_JUMPS);
     told.truncate(MOST_JUMPS);
     told.sort_by_key(|j| j.day);
     let mut news_told: Vec<u32> = Vec::new();
-    paragraphs.extend(told.iter().map(|j| episode(data, j, start, control, &mut news_told)));
+    // Jumps that are each one raise by the same vendor for the same reason, in a row, are told
+    // as one paragraph.
+    let mut k = 0;
+    while k < told.len() {
+        let run = lone_raise(told[k])
+            .map(|first| {
+                told[k..]
+                    .iter()
+                    .take_while(|j| {
+                        lone_raise(j).is_some_and(|e| e.offering == first.offering && same_reason(e, first))
+                    })
+                    .count()
+            })
+            .unwrap_or(0);
+        if run >= 2 {
+            paragraphs.push(raises(&told[k..k + run], start, control));
+            k += run;
+        } else {
+            paragraphs.push(episode(data, told[k], start, control, &mut news_told));
+            k += 1;
+        }
+    }
     if untold > 0 {
         paragraphs.push(format!(
             "{untold} smaller jumps are not told here; analysis.json lists every jump with its chain of events."
         ));
     }
     paragraphs
+}
+
+/// The raise a jump is made of when it is nothing else (one event, a vendor's raise).
+fn lone_raise(jump: &Jump) -> Option<&EventRow> {
+    let mut events = jump.chain.iter().filter_map(|l| l.event.as_ref());
+    match (events.next(), events.next()) {
+        (Some(e), None) if e.kind == EventKind::VendorRaise => Some(e),
+        _ => None,
+    }
+}
+
+/// Whether two raises had the same reason.
+fn same_reason(a: &EventRow, b: &EventRow) -> bool {
+    match (a.detail, b.detail) {
+        (Detail::VendorRaise { reason: x, .. }, Detail::VendorRaise { reason: y, .. }) => x.name() == y.name(),
+        _ => false,
+    }
+}
+
+/// How security is named in sentences: the share of the control, when the scenario names one.
+fn security_words(control: &str) -> String {
+    if control.is_empty() {
+        "security".to_string()
+    } else {
+        format!("share of {control}")
+    }
+}
+
+/// The reason of a raise, as the end of a sentence (" to win newcomers: ...").
+fn raise_reason(reason: &RaiseReason, churn: f64) -> String {
+    match reason {
+        RaiseReason::Churn => format!(
+            " after losing {} of its users over risk in its watch window, more than it tolerates",
+            percent(churn)
+        ),
+        RaiseReason::Chance => spaced(reason.words()),
+        RaiseReason::Unrecorded => String::new(),
+        RaiseReason::Valuation { valuation, after_news } => {
+            let news = if *after_news {
+                ", at a review its own news called"
+            } else {
+                ""
+            };
+            let gain = match reason.name() {
+                "rules" => valuation.kept + valuation.won,
+                name => valuation
+                    .gains()
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map_or(0.0, |(_, g)| *g),
+            };
+            let cost = -(valuation.security_cost + valuation.programme);
+            format!(
+                " {}{news}: it valued that at {} over its planning horizon, against {} for holding the higher \
+                 security and the programme",
+                reason.words(),
+                records(gain),
+                records(cost)
+            )
+        }
+    }
+}
+
+/// Most groups of raises [`vendor_raises`] tells.
+const MOST_RAISE_GROUPS: usize = 12;
+
+/// Every vendor raise and why, in day order, a vendor's raises in a row for one reason told
+/// together; `None` without raises.
+fn vendor_raises(data: &RunData, start: Option<StartDate>, control: &str) -> Option<String> {
+    let raises: Vec<&EventRow> = data
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::VendorRaise)
+        .collect();
+    let mut groups: Vec<Vec<&EventRow>> = Vec::new();
+    for e in raises.iter().copied() {
+        match groups.last_mut() {
+            Some(group) if group[0].offering == e.offering && same_reason(group[0], e) => group.push(e),
+            _ => groups.push(vec![e]),
+        }
+    }
+    if groups.is_empty() {
+        return None;
+    }
+    let security = security_words(control);
+    let told: Vec<String> = groups
+        .iter()
+        .take(MOST_RAISE_GROUPS)
+        .map(|group| {
+            let first = group[0];
+            let Detail::VendorRaise {
+                from,
+                to,
+                churn,
+                reason,
+            } = first.detail
+            else {
+                unreachable!("raises")
+            };
+            if group.len() == 1 {
+                return format!(
+                    "{} raised its {security} from {from:.2} to {to:.2} on {}{}.",
+                    first.offering,
+                    when(start, first.day),
+                    raise_reason(&reason, churn)
+                );
+            }
+            let steps = steps(group, start);
+            let words = spaced(reason.words());
+            format!(
+                "{} raised its {security} {}{words}: {}.",
+                first.offering,
+                times(group.len()),
+                steps.join(", ")
+            )
+        })
+        .collect();
+    let untold = groups.len().saturating_sub(MOST_RAISE_GROUPS);
+    let rest = if untold > 0 {
+        format!(" {untold} more groups of raises are not told here; events.csv gives every raise with its reason and the terms of its valuation.")
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "Vendors raised security {}. {}{rest}",
+        times(raises.len()),
+        told.join(" ")
+    ))
+}
+
+/// Each raise of `raises` as "from A to B on DATE".
+fn steps(raises: &[&EventRow], start: Option<StartDate>) -> Vec<String> {
+    raises
+        .iter()
+        .filter_map(|e| match e.detail {
+            Detail::VendorRaise { from, to, .. } => {
+                Some(format!("from {from:.2} to {to:.2} on {}", when(start, e.day)))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// `words` after a space, or nothing.
+fn spaced(words: &str) -> String {
+    if words.is_empty() {
+        String::new()
+    } else {
+        format!(" {words}")
+    }
+}
+
+/// "once", "twice", "3 times".
+fn times(n: usize) -> String {
+    match n {
+        1 => "once".into(),
+        2 => "twice".into(),
+        n => format!("{n} times"),
+    }
+}
+
+/// One paragraph for raises in a row by one vendor for one reason (two or more).
+fn raises(jumps: &[&Jump], start: Option<StartDate>, control: &str) -> String {
+    let events: Vec<&EventRow> = jumps.iter().filter_map(|j| lone_raise(j)).collect();
+    let (first, last) = (events[0], events[events.len() - 1]);
+    let Detail::VendorRaise { reason, .. } = first.detail else {
+        unreachable!("lone raises")
+    };
+    let steps = steps(&events, start);
+    let worth = match reason {
+        RaiseReason::Valuation { .. } => {
+            let gains: f64 = events
+                .iter()
+                .filter_map(|e| match e.detail {
+                    Detail::VendorRaise {
+                        reason: RaiseReason::Valuation { valuation, .. },
+                        ..
+                    } => Some(valuation.gains().iter().map(|(_, g)| g).sum::<f64>()),
+                    _ => None,
+                })
+                .sum();
+            format!(
+                " It valued what the raises would win or save at {} in all over its planning horizons.",
+                records(gains)
+            )
+        }
+        _ => String::new(),
+    };
+    let size: f64 = jumps.iter().map(|j| j.size).sum();
+    let direction = if size >= 0.0 { "rose" } else { "fell" };
+    format!(
+        "Between {} and {}, {} raised its {} {}{}: {}.{worth} The security baseline {direction} by {:.2} over these raises.",
+        when(start, first.day),
+        when(start, last.day),
+        first.offering,
+        security_words(control),
+        times(events.len()),
+        spaced(reason.words()),
+        steps.join(", "),
+        size.abs()
+    )
 }
 
 fn opening(data: &RunData, analysis: &Analysis, start: Option<StartDate>, control: &str) -> String {
@@ -231,10 +454,16 @@ fn event_sentence(e: &EventRow, start: Option<StartDate>, control: &str) -> Opti
     };
     Some(match e.detail {
         Detail::Incident { .. } => format!("On {on} an incident of {} records hit {}.", records(e.size), e.offering),
-        Detail::VendorRaise { from, to, .. } => {
+        Detail::VendorRaise {
+            from,
+            to,
+            churn,
+            reason,
+        } => {
             format!(
-                "On {on} {} raised its {security} from {from:.2} to {to:.2}.",
-                e.offering
+                "On {on} {} raised its {security} from {from:.2} to {to:.2}{}.",
+                e.offering,
+                raise_reason(&reason, churn)
             )
         }
         Detail::Outcry { due } => format!(
@@ -347,13 +576,13 @@ fn episode(data: &RunData, jump: &Jump, start: Option<StartDate>, control: &str,
             sentence = format!("{prefix} {}", sentence.replacen("On ", "on ", 1));
         }
         sentences.push(sentence);
-        if let (true, Detail::VendorRaise { churn, .. }) = (churn_without_news, e.detail) {
-            sentences.push(format!(
-                "No incident had made the news in the {} days before; {} had lost {} of its users over risk in its watch window.",
-                super::LOOKBACK_DAYS,
-                e.offering,
-                percent(churn)
-            ));
+        if let (true, Detail::VendorRaise { reason, .. }) = (churn_without_news, e.detail) {
+            if matches!(reason, RaiseReason::Churn | RaiseReason::Unrecorded) {
+                sentences.push(format!(
+                    "No incident had made the news in the {} days before.",
+                    super::LOOKBACK_DAYS
+                ));
+            }
         }
     }
     if let Some((day, offering)) = moved_from.take() {

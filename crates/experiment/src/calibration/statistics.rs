@@ -360,6 +360,7 @@ mod tests {
                 from: 0.1,
                 to: 0.1 + size,
                 churn: 0.01,
+                reason: esplab_model::RaiseReason::Churn,
             },
             EventKind::Outcry => Detail::Outcry { due: day + 1 },
             EventKind::LossAgenda => Detail::LossAgenda { due: day + 1 },

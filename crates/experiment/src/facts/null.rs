@@ -453,6 +453,7 @@ mod tests {
                 from: 0.1,
                 to: 0.2,
                 churn: 0.1,
+                reason: esplab_model::RaiseReason::Churn,
             },
         });
         let h = hazards(&[r.clone()]);

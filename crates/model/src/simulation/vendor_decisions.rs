@@ -7,7 +7,7 @@
 
 use super::Simulation;
 use crate::economics::{Decision, Outlook, RAISES};
-use crate::events::{Detail, Event};
+use crate::events::{Detail, Event, RaiseReason};
 use crate::market;
 use crate::observer::Observer;
 use crate::parameters::VendorStrategy;
@@ -42,7 +42,7 @@ impl Simulation<'_> {
                 let size = RAISES[rng.random_range(0..RAISES.len())];
                 let to = (vendor.security() + size).min(MAX_SECURITY);
                 if let Some(raise) = vendor.raise_to(to, self.population.count(j)) {
-                    report_raise(day, j, raise, observer);
+                    report_raise(day, j, raise, RaiseReason::Chance, observer);
                 }
             } else {
                 vendor.depreciate(p.vendors.depreciation);
@@ -65,7 +65,7 @@ impl Simulation<'_> {
             let pressure =
                 excitement.max(0.0).powf(p.vendors.excitement_erosion) * (1.0 + p.vendors.reliance_erosion * reliance);
             if let Some(raise) = self.vendors[j].step(&p.vendors, churn, users, pressure, self.regulator.floor) {
-                report_raise(day, j, raise, observer);
+                report_raise(day, j, raise, RaiseReason::Churn, observer);
             }
         }
     }
@@ -88,22 +88,36 @@ impl Simulation<'_> {
         let scheduled = day > 0 && day % review == 0;
         if scheduled || self.review_now.contains(&true) {
             self.refresh_histograms();
-            let decisions: Vec<Option<Decision>> = (0..self.vendors.len())
-                .map(|j| (scheduled || self.review_now[j]).then(|| self.outlook(j, excitement).decide(&p.vendors)))
+            // Each decision with the reason of a raise: the terms of its valuation.
+            let decisions: Vec<Option<(Decision, Option<RaiseReason>)>> = (0..self.vendors.len())
+                .map(|j| {
+                    (scheduled || self.review_now[j]).then(|| {
+                        let outlook = self.outlook(j, excitement);
+                        let decision = outlook.decide(&p.vendors);
+                        let reason = match decision {
+                            Decision::Raise(to) => Some(RaiseReason::Valuation {
+                                valuation: outlook.valuation(&p.vendors, to),
+                                after_news: !scheduled,
+                            }),
+                            Decision::Depreciate | Decision::Maintain => None,
+                        };
+                        (decision, reason)
+                    })
+                })
                 .collect();
             if scheduled {
                 self.adoptions_since_review = 0;
             }
             self.review_now.iter_mut().for_each(|r| *r = false);
             for (j, decision) in decisions.into_iter().enumerate() {
-                let Some(decision) = decision else { continue };
+                let Some((decision, reason)) = decision else { continue };
                 let users = self.population.count(j);
                 let vendor = &mut self.vendors[j];
                 vendor.depreciating = decision == Decision::Depreciate;
                 match decision {
                     Decision::Raise(to) => {
-                        if let Some(raise) = vendor.raise_to(to, users) {
-                            report_raise(day, j, raise, observer);
+                        if let (Some(raise), Some(reason)) = (vendor.raise_to(to, users), reason) {
+                            report_raise(day, j, raise, reason, observer);
                         }
                     }
                     Decision::Depreciate => vendor.stop_roll_out(),
@@ -170,7 +184,7 @@ fn ratios() -> &'static [f32] {
     RATIOS.get_or_init(|| (0..BINS).map(bin_ratio).collect())
 }
 
-fn report_raise(day: u32, offering: usize, raise: Raise, observer: &mut impl Observer) {
+fn report_raise(day: u32, offering: usize, raise: Raise, reason: RaiseReason, observer: &mut impl Observer) {
     observer.event(&Event {
         day,
         offering: Some(offering),
@@ -179,6 +193,7 @@ fn report_raise(day: u32, offering: usize, raise: Raise, observer: &mut impl Obs
             from: raise.from,
             to: raise.to,
             churn: raise.churn,
+            reason,
         },
     });
 }
